@@ -1,0 +1,20 @@
+import { EnvironmentConfig } from "./types";
+
+/** Development: minimal scale, one NAT gateway, short log retention. */
+export const development: EnvironmentConfig = {
+  name: "development",
+  tier: "development",
+  region: "us-east-1",
+  costCenter: "aivo-platform",
+  // Development keeps logs 30 days, below the 365 of production: they hold no customer traffic
+  // worth keeping, and CloudWatch storage is the largest log cost.
+  logRetentionDays: 30,
+  network: {
+    vpcCidr: "10.10.0.0/16",
+    availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+    privateSubnets: ["10.10.1.0/24", "10.10.2.0/24", "10.10.3.0/24"],
+    publicSubnets: ["10.10.101.0/24", "10.10.102.0/24", "10.10.103.0/24"],
+    databaseSubnets: ["10.10.201.0/24", "10.10.202.0/24", "10.10.203.0/24"],
+    natGateways: "single",
+  },
+};

@@ -1,0 +1,19 @@
+import { EnvironmentConfig } from "./types";
+
+/** Production: full scale in us-east-1, disaster recovery in us-west-2. */
+export const production: EnvironmentConfig = {
+  name: "production",
+  tier: "production",
+  region: "us-east-1",
+  drRegion: "us-west-2",
+  costCenter: "aivo-platform",
+  logRetentionDays: 365,
+  network: {
+    vpcCidr: "10.0.0.0/16",
+    availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+    privateSubnets: ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"],
+    publicSubnets: ["10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24"],
+    databaseSubnets: ["10.0.201.0/24", "10.0.202.0/24", "10.0.203.0/24"],
+    natGateways: "one-per-az",
+  },
+};

@@ -1,0 +1,19 @@
+import { EnvironmentConfig } from "./types";
+
+/** Staging: production's shape at medium scale, one NAT gateway per AZ. */
+export const staging: EnvironmentConfig = {
+  name: "staging",
+  tier: "staging",
+  region: "us-east-1",
+  costCenter: "aivo-platform",
+  // 90 days covers a release cycle of investigations; staging holds no customer data.
+  logRetentionDays: 90,
+  network: {
+    vpcCidr: "10.20.0.0/16",
+    availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+    privateSubnets: ["10.20.1.0/24", "10.20.2.0/24", "10.20.3.0/24"],
+    publicSubnets: ["10.20.101.0/24", "10.20.102.0/24", "10.20.103.0/24"],
+    databaseSubnets: ["10.20.201.0/24", "10.20.202.0/24", "10.20.203.0/24"],
+    natGateways: "one-per-az",
+  },
+};

@@ -1,0 +1,47 @@
+import type { NetworkSettings } from "../modules/network";
+
+/**
+ * How strict the rules for an environment are. `production` demands what a live system needs
+ * (e.g. one NAT per AZ, a DR region, ≥ 365 days of logs); the others may trade that for cost.
+ */
+export type EnvironmentTier = "development" | "staging" | "production";
+export const ENVIRONMENT_TIERS: readonly EnvironmentTier[] = ["development", "staging", "production"];
+
+/**
+ * Everything that differs between environments (the infrastructure document's `variables.tf`).
+ * One file per environment (`development.ts`, `staging.ts`, `production.ts`) exports one of these;
+ * `validateEnvironments` checks them before any stack is built.
+ */
+export interface EnvironmentConfig {
+  /**
+   * Lowercase name: names the stack (`cdktf deploy <name>`), every resource (`aivo-<name>-…`),
+   * the state key (`aivo/<name>/terraform.tfstate`) and the `Environment` tag.
+   */
+  readonly name: string;
+  /** Which rule set applies (see `EnvironmentTier`). */
+  readonly tier: EnvironmentTier;
+  /** The primary AWS region, e.g. `us-east-1`. */
+  readonly region: string;
+  /**
+   * The disaster-recovery region backups are copied to; must differ from `region`.
+   * @default none (no cross-region copies)
+   */
+  readonly drRegion?: string;
+  /** Value of the `CostCenter` tag every resource carries, for cost allocation. */
+  readonly costCenter: string;
+  /**
+   * Days CloudWatch Logs keeps every log group of the environment (flow logs, EKS control plane,
+   * data-store and WAF logs); one of `CLOUDWATCH_RETENTION_DAYS`. Production keeps ≥ 365.
+   */
+  readonly logRetentionDays: number;
+  /** VPC CIDR plan, AZs and NAT layout. */
+  readonly network: NetworkSettings;
+}
+
+/** The retention periods, in days, CloudWatch Logs accepts. */
+export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/** The project slug every name starts with. */
+export const PROJECT = "aivo";

@@ -1,0 +1,78 @@
+import { Ipv4Block, contains, overlaps, parseIpv4Cidr } from "./cidr";
+
+/** The subnet tiers of the network, in the order they are validated and reported. */
+export const SUBNET_TIERS = ["publicSubnets", "privateSubnets", "databaseSubnets"] as const;
+export type SubnetTier = (typeof SUBNET_TIERS)[number];
+
+/** The NAT layouts the network supports. */
+export const NAT_GATEWAY_MODES = ["single", "one-per-az"] as const;
+export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
+
+/** The prefix lengths AWS accepts for a VPC's and a subnet's IPv4 block. */
+export const AWS_PREFIX_RANGE = { min: 16, max: 28 } as const;
+
+/** The part of the network settings these rules read. */
+export interface NetworkLayout {
+  readonly vpcCidr: string;
+  readonly availabilityZones: readonly string[];
+  readonly publicSubnets: readonly string[];
+  readonly privateSubnets: readonly string[];
+  readonly databaseSubnets: readonly string[];
+  readonly natGateways: NatGatewayMode;
+}
+
+function parseWithinAwsRange(path: string, cidr: string): Ipv4Block {
+  const parsed = parseIpv4Cidr(cidr);
+  if (typeof parsed === "string") throw new Error(`${path}: "${cidr}" ${parsed}`);
+  if (parsed.prefixLength < AWS_PREFIX_RANGE.min || parsed.prefixLength > AWS_PREFIX_RANGE.max) {
+    throw new Error(
+      `${path}: ${cidr} has prefix /${parsed.prefixLength}; AWS accepts /${AWS_PREFIX_RANGE.min} to /${AWS_PREFIX_RANGE.max}`,
+    );
+  }
+  return parsed;
+}
+
+/**
+ * Checks a network layout and throws an error naming `<environment>.network.<field>`, the value and
+ * the rule it breaks: malformed CIDRs, prefixes AWS does not accept, a subnet outside the VPC, two
+ * subnets overlapping, a tier whose subnet count differs from the AZ count, AZs repeated or outside
+ * the region, and an unknown NAT mode.
+ */
+export function validateNetworkLayout(environment: string, region: string, layout: NetworkLayout): void {
+  const at = `${environment}.network`;
+  const vpc = parseWithinAwsRange(`${at}.vpcCidr`, layout.vpcCidr);
+
+  if (!NAT_GATEWAY_MODES.includes(layout.natGateways)) {
+    throw new Error(`${at}.natGateways: "${layout.natGateways}" is not one of ${NAT_GATEWAY_MODES.join(", ")}`);
+  }
+
+  const zones = layout.availabilityZones;
+  if (zones.length === 0) throw new Error(`${at}.availabilityZones: is empty; list at least one AZ of ${region}`);
+  zones.forEach((zone, i) => {
+    if (!new RegExp(`^${region}[a-z]$`).test(zone)) {
+      throw new Error(`${at}.availabilityZones[${i}]: "${zone}" is not an availability zone of ${region} (e.g. ${region}a)`);
+    }
+    const first = zones.indexOf(zone);
+    if (first !== i) throw new Error(`${at}.availabilityZones[${i}]: ${zone} repeats availabilityZones[${first}]`);
+  });
+
+  const seen: { path: string; block: Ipv4Block }[] = [];
+  for (const tier of SUBNET_TIERS) {
+    const cidrs = layout[tier];
+    if (cidrs.length !== zones.length) {
+      throw new Error(
+        `${at}.${tier}: has ${cidrs.length} subnets for ${zones.length} availability zones (${zones.join(", ")}); give one subnet per AZ`,
+      );
+    }
+    cidrs.forEach((cidr, i) => {
+      const path = `${tier}[${i}]`;
+      const block = parseWithinAwsRange(`${at}.${path}`, cidr);
+      if (!contains(vpc, block)) {
+        throw new Error(`${at}.${path}: ${cidr} is outside the VPC ${layout.vpcCidr}`);
+      }
+      const clash = seen.find((other) => overlaps(other.block, block));
+      if (clash) throw new Error(`${at}.${path}: ${cidr} overlaps ${clash.path} (${clash.block.cidr})`);
+      seen.push({ path, block });
+    });
+  }
+}
