@@ -1,0 +1,158 @@
+import { Testing } from "cdktf";
+import { ENVIRONMENTS, buildPlatform } from "../environments";
+import { development } from "../environments/development";
+import { production } from "../environments/production";
+import { staging } from "../environments/staging";
+import { REQUIRED_TERRAFORM_VERSION } from "../environments/platform-stack";
+import { configsOf, parse, policy, TerraformJson } from "./helpers";
+import { readFileSync } from "fs";
+import { join } from "path";
+
+const platform = buildPlatform(Testing.app());
+const synthesized: Record<string, string> = Object.fromEntries(
+  Object.entries(platform.environments).map(([name, stack]) => [name, Testing.synth(stack)]),
+);
+const docs: Record<string, TerraformJson> = Object.fromEntries(
+  Object.entries(synthesized).map(([name, json]) => [name, parse(json)]),
+);
+const bootstrapJson = Testing.synth(platform.bootstrap);
+const allDocs: [string, TerraformJson][] = [...Object.entries(docs), ["bootstrap", parse(bootstrapJson)]];
+
+describe("the platform", () => {
+  it("has a stack per environment plus bootstrap", () => {
+    expect(Object.keys(platform.environments)).toEqual(["development", "staging", "production"]);
+    expect(ENVIRONMENTS.map((e) => e.name)).toEqual(["development", "staging", "production"]);
+  });
+});
+
+describe.each([
+  [development, "10.10", "single", 1],
+  [staging, "10.20", "one-per-az", 3],
+  [production, "10.0", "one-per-az", 3],
+] as const)("$name stack", (config, prefix, natMode, natCount) => {
+  const doc = docs[config.name];
+
+  it("follows the documented CIDR plan", () => {
+    const subnets = configsOf(doc, "aws_subnet");
+    const tier = (t: string) => subnets.filter((s) => s.tags.Tier === t).map((s) => s.cidr_block);
+    expect(configsOf(doc, "aws_vpc")[0].cidr_block).toBe(`${prefix}.0.0/16`);
+    expect(tier("private")).toEqual([1, 2, 3].map((n) => `${prefix}.${n}.0/24`));
+    expect(tier("public")).toEqual([101, 102, 103].map((n) => `${prefix}.${n}.0/24`));
+    expect(tier("database")).toEqual([201, 202, 203].map((n) => `${prefix}.${n}.0/24`));
+    expect(new Set(subnets.map((s) => s.availability_zone))).toEqual(new Set(["us-east-1a", "us-east-1b", "us-east-1c"]));
+  });
+
+  it(`has ${natCount} NAT gateway(s) (${natMode})`, () => {
+    expect(config.network.natGateways).toBe(natMode);
+    expect(configsOf(doc, "aws_nat_gateway")).toHaveLength(natCount);
+  });
+
+  it("keeps its state in the shared S3 backend under aivo/<env>/terraform.tfstate, encrypted and locked", () => {
+    expect(doc.terraform!.backend).toEqual({
+      s3: {
+        bucket: "aivo-platform-terraform-state",
+        key: `aivo/${config.name}/terraform.tfstate`,
+        region: "us-east-1",
+        dynamodb_table: "aivo-platform-terraform-locks",
+        encrypt: true,
+        kms_key_id: "alias/aivo/bootstrap/terraform-state",
+      },
+    });
+  });
+
+  it("configures the AWS provider with its region and the default tags", () => {
+    expect(doc.provider!.aws[0]).toEqual(
+      expect.objectContaining({
+        region: config.region,
+        default_tags: [
+          { tags: { Project: "aivo", Environment: config.name, ManagedBy: "cdktf", CostCenter: config.costCenter } },
+        ],
+      }),
+    );
+  });
+
+  it("names resources aivo-<env>-…", () => {
+    expect(configsOf(doc, "aws_vpc")[0].tags.Name).toBe(`aivo-${config.name}-vpc`);
+    const privateSubnets = configsOf(doc, "aws_subnet").filter((s) => s.tags.Tier === "private");
+    expect(privateSubnets.every((s) => s.tags["karpenter.sh/discovery"] === `aivo-${config.name}-eks`)).toBe(true);
+  });
+
+  it("matches the reviewed snapshot of its Terraform", () => {
+    expect(synthesized[config.name]).toMatchSnapshot();
+  });
+});
+
+describe("the bootstrap stack", () => {
+  const doc = parse(bootstrapJson);
+
+  it("keeps its own state locally and creates the bucket and lock table the environments use", () => {
+    expect(doc.terraform!.backend).toEqual({ local: { path: "terraform.bootstrap.tfstate" } });
+    expect(configsOf(doc, "aws_s3_bucket")[0].bucket).toBe("aivo-platform-terraform-state");
+    expect(configsOf(doc, "aws_dynamodb_table")[0].name).toBe("aivo-platform-terraform-locks");
+    expect(configsOf(doc, "aws_kms_alias")[0].name).toBe("alias/aivo/bootstrap/terraform-state");
+  });
+
+  it("matches the reviewed snapshot of its Terraform", () => {
+    expect(bootstrapJson).toMatchSnapshot();
+  });
+});
+
+describe.each(allDocs)("invariants of the %s stack", (_name, doc) => {
+  it("is plain Terraform JSON: fully-qualified, pinned providers and a required_version", () => {
+    const providers = doc.terraform!.required_providers as Record<string, { source: string; version: string }>;
+    for (const [name, requirement] of Object.entries(providers)) {
+      expect(requirement.source).toBe(`hashicorp/${name}`);
+      expect(requirement.version).toMatch(/^\d+\.\d+\.\d+$/);
+    }
+    expect(doc.terraform!.required_version).toBe(REQUIRED_TERRAFORM_VERSION);
+  });
+
+  it("rotates every KMS key and gives each an alias", () => {
+    const keys = configsOf(doc, "aws_kms_key");
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.every((k) => k.enable_key_rotation === true)).toBe(true);
+    expect(configsOf(doc, "aws_kms_alias")).toHaveLength(keys.length);
+  });
+
+  it("encrypts every log group with a CMK and sets its retention", () => {
+    for (const group of configsOf(doc, "aws_cloudwatch_log_group")) {
+      expect(group.kms_key_id).toMatch(/aws_kms_key\./);
+      expect(group.retention_in_days).toBeGreaterThan(0);
+    }
+  });
+
+  it("opens no security group ingress to the internet", () => {
+    const open = (cidrs?: string[]) => (cidrs ?? []).some((c) => c === "0.0.0.0/0" || c === "::/0");
+    for (const group of configsOf(doc, "aws_security_group")) {
+      for (const rule of group.ingress ?? []) expect(open(rule.cidr_blocks) || open(rule.ipv6_cidr_blocks)).toBe(false);
+    }
+    for (const rule of configsOf(doc, "aws_vpc_security_group_ingress_rule")) {
+      expect(["0.0.0.0/0", "::/0"]).not.toContain(rule.cidr_ipv4 ?? rule.cidr_ipv6);
+    }
+    for (const rule of configsOf(doc, "aws_security_group_rule").filter((r) => r.type === "ingress")) {
+      expect(open(rule.cidr_blocks) || open(rule.ipv6_cidr_blocks)).toBe(false);
+    }
+  });
+
+  it("grants no IAM policy Action \"*\" on Resource \"*\"", () => {
+    const documents = [
+      ...configsOf(doc, "aws_iam_role_policy").map((p) => p.policy),
+      ...configsOf(doc, "aws_iam_policy").map((p) => p.policy),
+    ];
+    for (const json of documents) {
+      for (const s of policy(json).Statement) {
+        expect(s.Effect === "Allow" && [s.Action].flat().includes("*") && [s.Resource].flat().includes("*")).toBe(false);
+      }
+    }
+  });
+});
+
+describe(".terraform-version", () => {
+  it("names an exact release that satisfies the stacks' required_version", () => {
+    const pinned = readFileSync(join(__dirname, "..", ".terraform-version"), "utf8").trim();
+    expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
+    const [major, minor] = pinned.split(".").map(Number);
+    const [, floorMajor, floorMinor] = /(\d+)\.(\d+)/.exec(REQUIRED_TERRAFORM_VERSION)!.map(Number);
+    expect(major > floorMajor || (major === floorMajor && minor >= floorMinor)).toBe(true);
+  });
+});
