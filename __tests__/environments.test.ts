@@ -77,8 +77,39 @@ describe.each([
     expect(privateSubnets.every((s) => s.tags["karpenter.sh/discovery"] === `aivo-${config.name}-eks`)).toBe(true);
   });
 
+  it("budgets its monthly cost, filtered to its Environment tag, alerting the severity topics", () => {
+    const budget = configsOf(doc, "aws_budgets_budget")[0];
+    expect(budget.limit_amount).toBe(String(config.cost.monthlyBudgetUsd));
+    expect(budget.cost_filter).toEqual([{ name: "TagKeyValue", values: [`user:Environment$${config.name}`] }]);
+    expect(configsOf(doc, "aws_sns_topic").map((t) => t.name).sort()).toEqual(
+      ["alert", "critical", "warning"].map((s) => `aivo-${config.name}-alerts-${s}`),
+    );
+  });
+
   it("matches the reviewed snapshot of its Terraform", () => {
     expect(synthesized[config.name]).toMatchSnapshot();
+  });
+});
+
+describe("cost settings across environments", () => {
+  it("budgets development < staging < production", () => {
+    const amounts = [development, staging, production].map((c) => c.cost.monthlyBudgetUsd);
+    expect([...amounts].sort((a, b) => a - b)).toEqual(amounts);
+    expect(new Set(amounts).size).toBe(3);
+  });
+
+  it("activates the account-wide cost allocation tags in exactly one environment", () => {
+    const activating = ENVIRONMENTS.filter((c) => c.cost.activateCostAllocationTags ?? true);
+    expect(activating.map((c) => c.name)).toEqual(["development"]);
+    expect(configsOf(docs.development, "aws_ce_cost_allocation_tag")).toHaveLength(3);
+    expect(configsOf(docs.production, "aws_ce_cost_allocation_tag")).toHaveLength(0);
+  });
+
+  it("pages production's on-call through PagerDuty on critical alerts only", () => {
+    const https = (doc: TerraformJson) => configsOf(doc, "aws_sns_topic_subscription").filter((s) => s.protocol === "https");
+    expect(https(docs.production)).toHaveLength(1);
+    expect(https(docs.production)[0].topic_arn).toContain("critical");
+    expect(https(docs.development)).toHaveLength(0);
   });
 });
 

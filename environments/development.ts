@@ -1,4 +1,4 @@
-import { EnvironmentConfig } from "./types";
+import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Development: minimal scale, one NAT gateway, short log retention. */
 export const development: EnvironmentConfig = {
@@ -16,5 +16,15 @@ export const development: EnvironmentConfig = {
     publicSubnets: ["10.10.101.0/24", "10.10.102.0/24", "10.10.103.0/24"],
     databaseSubnets: ["10.10.201.0/24", "10.10.202.0/24", "10.10.203.0/24"],
     natGateways: "single",
+  },
+  alerting: {
+    emailSubscribers: { alert: [PLATFORM_TEAM_EMAIL], critical: [PLATFORM_TEAM_EMAIL] },
+  },
+  cost: {
+    monthlyBudgetUsd: 500,
+    anomalyThresholds: { absoluteUsd: 50 },
+    // Cost allocation tags are activated account-wide; all environments share one account, and
+    // development is deployed first, so it owns the activation.
+    activateCostAllocationTags: true,
   },
 };

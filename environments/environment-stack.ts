@@ -1,5 +1,7 @@
 import { S3Backend } from "cdktf";
 import { Construct } from "constructs";
+import { AlertTopics } from "../modules/alerting";
+import { CostMonitoring } from "../modules/cost-monitoring";
 import { Naming } from "../modules/naming";
 import { Network } from "../modules/network";
 import { PlatformStack } from "./platform-stack";
@@ -14,6 +16,8 @@ export class EnvironmentStack extends PlatformStack {
   readonly config: EnvironmentConfig;
   readonly naming: Naming;
   readonly network: Network;
+  readonly alerts: AlertTopics;
+  readonly cost: CostMonitoring;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name, {
@@ -39,5 +43,8 @@ export class EnvironmentStack extends PlatformStack {
       logRetentionDays: config.logRetentionDays,
       eksClusterName: this.naming.name("eks"),
     });
+
+    this.alerts = new AlertTopics(this, "alerts", { ...config.alerting, naming: this.naming });
+    this.cost = new CostMonitoring(this, "cost", { ...config.cost, naming: this.naming, topicArns: this.alerts.topicArns });
   }
 }

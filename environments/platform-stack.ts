@@ -1,6 +1,7 @@
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { COST_ALLOCATION_TAG_KEYS } from "../modules/cost-monitoring";
 
 /** The namespace of the providers cdktf's prebuilt bindings name only by type (`aws`, `kubernetes`, `helm`). */
 export const PROVIDER_NAMESPACE = "hashicorp";
@@ -12,13 +13,11 @@ export const PROVIDER_NAMESPACE = "hashicorp";
  */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.11.0";
 
-/** Tag keys every resource carries through the AWS provider's `default_tags`. */
-export const DEFAULT_TAG_KEYS = {
-  project: "Project",
-  environment: "Environment",
-  managedBy: "ManagedBy",
-  costCenter: "CostCenter",
-} as const;
+/**
+ * Tag keys every resource carries through the AWS provider's `default_tags`: the cost allocation
+ * tags the budgets filter on, plus `ManagedBy`.
+ */
+export const DEFAULT_TAG_KEYS = { ...COST_ALLOCATION_TAG_KEYS, managedBy: "ManagedBy" } as const;
 
 /** The `ManagedBy` tag value: which tool owns a resource. */
 export const MANAGED_BY = "cdktf";

@@ -1,4 +1,4 @@
-import { EnvironmentConfig } from "./types";
+import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Production: full scale in us-east-1, disaster recovery in us-west-2. */
 export const production: EnvironmentConfig = {
@@ -15,5 +15,19 @@ export const production: EnvironmentConfig = {
     publicSubnets: ["10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24"],
     databaseSubnets: ["10.0.201.0/24", "10.0.202.0/24", "10.0.203.0/24"],
     natGateways: "one-per-az",
+  },
+  alerting: {
+    emailSubscribers: {
+      warning: [PLATFORM_TEAM_EMAIL],
+      alert: [PLATFORM_TEAM_EMAIL],
+      critical: [PLATFORM_TEAM_EMAIL],
+    },
+    // The PagerDuty "Platform On-Call" integration URL embeds its key: it is read from SSM at plan time.
+    pagerDuty: { integrationUrlParameter: "/aivo/production/pagerduty-integration-url" },
+  },
+  cost: {
+    monthlyBudgetUsd: 5000,
+    anomalyThresholds: { absoluteUsd: 250, percentage: 10 },
+    activateCostAllocationTags: false, // activated by development (same account)
   },
 };

@@ -1,4 +1,4 @@
-import { EnvironmentConfig } from "./types";
+import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Staging: production's shape at medium scale, one NAT gateway per AZ. */
 export const staging: EnvironmentConfig = {
@@ -15,5 +15,13 @@ export const staging: EnvironmentConfig = {
     publicSubnets: ["10.20.101.0/24", "10.20.102.0/24", "10.20.103.0/24"],
     databaseSubnets: ["10.20.201.0/24", "10.20.202.0/24", "10.20.203.0/24"],
     natGateways: "one-per-az",
+  },
+  alerting: {
+    emailSubscribers: { alert: [PLATFORM_TEAM_EMAIL], critical: [PLATFORM_TEAM_EMAIL] },
+  },
+  cost: {
+    monthlyBudgetUsd: 1500,
+    anomalyThresholds: { absoluteUsd: 100 },
+    activateCostAllocationTags: false, // activated by development (same account)
   },
 };

@@ -1,3 +1,5 @@
+import type { AlertingSettings } from "../modules/alerting";
+import type { CostMonitoringSettings } from "../modules/cost-monitoring";
 import type { NetworkSettings } from "../modules/network";
 
 /**
@@ -36,6 +38,10 @@ export interface EnvironmentConfig {
   readonly logRetentionDays: number;
   /** VPC CIDR plan, AZs and NAT layout. */
   readonly network: NetworkSettings;
+  /** Who hears about alerts of each severity (email, PagerDuty, Slack). */
+  readonly alerting: AlertingSettings;
+  /** Monthly budget, its 50/80/90 % notifications and cost-anomaly thresholds. */
+  readonly cost: CostMonitoringSettings;
 }
 
 /** The retention periods, in days, CloudWatch Logs accepts. */
@@ -45,3 +51,6 @@ export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
 
 /** The project slug every name starts with. */
 export const PROJECT = "aivo";
+
+/** The platform team's address (infrastructure document, "Support"); alerts and budget mails go here. */
+export const PLATFORM_TEAM_EMAIL = "platform@aivo.edu";
