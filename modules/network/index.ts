@@ -19,7 +19,7 @@ import { AwsContext } from "../aws-context";
 import { policyDocument } from "../iam";
 import { CustomerManagedKey } from "../kms";
 import { Naming } from "../naming";
-import { NatGatewayMode, NetworkLayout, validateNetworkLayout } from "./validate";
+import { NetworkLayout, validateNetworkLayout } from "./validate";
 
 export { NAT_GATEWAY_MODES, NatGatewayMode, SUBNET_TIERS, SubnetTier, validateNetworkLayout } from "./validate";
 
@@ -34,24 +34,6 @@ export const KARPENTER_DISCOVERY_TAG = "karpenter.sh/discovery";
 
 /** The per-environment network settings (the `network` section of an environment's config). */
 export interface NetworkSettings extends NetworkLayout {
-  /**
-   * The VPC's IPv4 block; /16 to /28, and it must not overlap another environment's VPC so they
-   * stay peerable. E.g. `10.10.0.0/16`.
-   */
-  readonly vpcCidr: string;
-  /** The availability zones to spread over, in the region, e.g. `["us-east-1a", "us-east-1b", "us-east-1c"]`. */
-  readonly availabilityZones: readonly string[];
-  /** Public subnets (load balancers, NAT gateways), one per AZ, in the order of `availabilityZones`. */
-  readonly publicSubnets: readonly string[];
-  /** Private subnets (EKS nodes and pods), one per AZ; outbound through NAT. */
-  readonly privateSubnets: readonly string[];
-  /** Database subnets (RDS, ElastiCache), one per AZ; no route to or from the internet. */
-  readonly databaseSubnets: readonly string[];
-  /**
-   * `single`: one NAT gateway in the first AZ (cheaper; private subnets lose egress if that AZ fails).
-   * `one-per-az`: one per AZ, each private subnet routed through the NAT of its own AZ.
-   */
-  readonly natGateways: NatGatewayMode;
   /**
    * Traffic the VPC flow logs record.
    * @default "ALL"

@@ -11,13 +11,25 @@ export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
 /** The prefix lengths AWS accepts for a VPC's and a subnet's IPv4 block. */
 export const AWS_PREFIX_RANGE = { min: 16, max: 28 } as const;
 
-/** The part of the network settings these rules read. */
+/** The CIDR plan and NAT layout of a VPC: the part of the network settings these rules check. */
 export interface NetworkLayout {
+  /**
+   * The VPC's IPv4 block; /16 to /28, and it must not overlap another environment's VPC so they
+   * stay peerable. E.g. `10.10.0.0/16`.
+   */
   readonly vpcCidr: string;
+  /** The availability zones to spread over, in the region, e.g. `["us-east-1a", "us-east-1b", "us-east-1c"]`. */
   readonly availabilityZones: readonly string[];
+  /** Public subnets (load balancers, NAT gateways), one per AZ, in the order of `availabilityZones`. */
   readonly publicSubnets: readonly string[];
+  /** Private subnets (EKS nodes and pods), one per AZ; outbound through NAT. */
   readonly privateSubnets: readonly string[];
+  /** Database subnets (RDS, ElastiCache), one per AZ; no route to or from the internet. */
   readonly databaseSubnets: readonly string[];
+  /**
+   * `single`: one NAT gateway in the first AZ (cheaper; private subnets lose egress if that AZ fails).
+   * `one-per-az`: one per AZ, each private subnet routed through the NAT of its own AZ.
+   */
   readonly natGateways: NatGatewayMode;
 }
 
