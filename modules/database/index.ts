@@ -1,0 +1,445 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { AwsContext } from "../aws-context";
+import {
+  DataStoreTier,
+  assertAlarmTopics,
+  assertIntegerInRange,
+  assertLogRetention,
+  assertWindowsDoNotOverlap,
+  metricAlarm,
+} from "../datastore-common";
+import { managedPolicyArn, serviceAssumeRolePolicy } from "../iam";
+import { CustomerManagedKey } from "../kms";
+import { Naming } from "../naming";
+import { ServiceSecurityGroup } from "../service-security-group";
+
+/** The port PostgreSQL listens on; the security group opens exactly this port. */
+export const POSTGRES_PORT = 5432;
+/**
+ * The pinned engine version when the settings do not name one: the newest PostgreSQL 15 minor RDS
+ * offers as of this writing (15.18, May 2026). Pinned, so `auto_minor_version_upgrade` is off and a
+ * minor upgrade is a reviewed change of `engineVersion`.
+ */
+export const DEFAULT_POSTGRES_VERSION = "15.18";
+/** Major versions whose parameter family (`postgres<major>`) and logging parameters the module knows. */
+export const SUPPORTED_POSTGRES_MAJORS: readonly number[] = [15, 16, 17];
+/** Backup retention a `production` tier database keeps at least (days). */
+export const PRODUCTION_MIN_BACKUP_RETENTION_DAYS = 7;
+/** The RDS CA the instances' server certificates chain to. */
+export const RDS_CA_CERT_IDENTIFIER = "rds-ca-rsa2048-g1";
+/** The logs RDS exports to CloudWatch Logs; each gets a pre-created, CMK-encrypted log group. */
+export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+/** Intervals (seconds) enhanced monitoring accepts. */
+export const ENHANCED_MONITORING_INTERVALS: readonly number[] = [1, 5, 10, 15, 30, 60];
+/** The AWS managed policy of the enhanced-monitoring role. */
+export const ENHANCED_MONITORING_POLICY = "service-role/AmazonRDSEnhancedMonitoringRole";
+
+/**
+ * The parameters every instance gets: TLS only (1.2+), and the logging the platform relies on. Values
+ * in `DatabaseSettings.parameters` override these.
+ */
+export const POSTGRES_BASE_PARAMETERS: Readonly<Record<string, string>> = {
+  "rds.force_ssl": "1",
+  ssl_min_protocol_version: "TLSv1.2",
+  log_connections: "1",
+  log_disconnections: "1",
+  log_lock_waits: "1",
+  log_temp_files: "0",
+  log_autovacuum_min_duration: "10000",
+  log_statement: "ddl",
+};
+
+/** `<major>.<minor>` → the parameter family `postgres<major>`; `undefined` for another format. */
+export function postgresParameterFamily(engineVersion: string): string | undefined {
+  const m = /^(\d+)\.(\d+)$/.exec(engineVersion);
+  return m ? `postgres${Number(m[1])}` : undefined;
+}
+
+/** Per-environment tunables of the database (the environment config's `database` section). */
+export interface DatabaseSettings {
+  /** Pinned engine version `<major>.<minor>` (PostgreSQL 15/16/17). @default DEFAULT_POSTGRES_VERSION ("15.18") */
+  readonly engineVersion?: string;
+  /** Instance class, e.g. `db.t4g.medium`, `db.r6g.large`. */
+  readonly instanceClass: string;
+  /** Initial gp3 storage, GiB (20-65536). */
+  readonly allocatedStorageGb: number;
+  /** Storage autoscaling ceiling, GiB (above `allocatedStorageGb`, at most 65536). */
+  readonly maxAllocatedStorageGb: number;
+  /** Standby in a second AZ (required in the `production` tier). */
+  readonly multiAz: boolean;
+  /** Days of automated backups / point-in-time recovery (1-35; at least 7 in the `production` tier). */
+  readonly backupRetentionDays: number;
+  /** Refuse `DeleteDBInstance` (required in the `production` tier). @default true */
+  readonly deletionProtection?: boolean;
+  /** Daily backup window `hh24:mi-hh24:mi` UTC, at least 30 minutes. @default "03:00-04:00" */
+  readonly backupWindow?: string;
+  /** Weekly maintenance window `ddd:hh24:mi-ddd:hh24:mi` UTC, at least 30 minutes. @default "sun:05:00-sun:06:00" */
+  readonly maintenanceWindow?: string;
+  /** Name of the database created with the instance. @default "aivo" */
+  readonly databaseName?: string;
+  /** Master user name (its password is managed by RDS in Secrets Manager). @default "aivo_admin" */
+  readonly masterUsername?: string;
+  /** Read replicas of the primary (same region, same class unless `replicaInstanceClass`). @default 0 */
+  readonly readReplicaCount?: number;
+  /** Instance class of the read replicas. @default the value of `instanceClass` */
+  readonly replicaInstanceClass?: string;
+  /** Performance Insights retention: 7 (free) or a multiple of 31 up to 731 days. @default 7 */
+  readonly performanceInsightsRetentionDays?: number;
+  /** Enhanced monitoring interval, seconds (1, 5, 10, 15, 30 or 60). @default 60 */
+  readonly monitoringIntervalSeconds?: number;
+  /** Log statements slower than this many milliseconds (`log_min_duration_statement`). @default 1000 */
+  readonly logMinDurationStatementMs?: number;
+  /** Further parameters, name → value; applied at the next reboot (`pending-reboot`). @default none */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /** Apply changes now instead of in the maintenance window. @default false */
+  readonly applyImmediately?: boolean;
+  /** CPUUtilization alarm threshold (%). @default 80 */
+  readonly cpuAlarmThresholdPercent?: number;
+  /** FreeStorageSpace alarm threshold, GiB. @default 10% of `allocatedStorageGb`, at least 2 */
+  readonly freeStorageAlarmThresholdGb?: number;
+  /** FreeableMemory alarm threshold, MiB. @default 256 */
+  readonly freeableMemoryAlarmThresholdMb?: number;
+  /** ReplicaLag alarm threshold per replica, seconds. @default 60 */
+  readonly replicaLagAlarmThresholdSeconds?: number;
+}
+
+/** Settings plus the wiring the environment stack supplies. */
+export interface PostgresDatabaseProps extends DatabaseSettings {
+  /** Names the instance `aivo-<env>-postgres`, its keys, logs and groups. */
+  readonly naming: Naming;
+  /**
+   * How strict the rules are: `production` requires deletion protection, multi-AZ and at least
+   * `PRODUCTION_MIN_BACKUP_RETENTION_DAYS` of backups. @default "production"
+   */
+  readonly tier?: DataStoreTier;
+  /** The VPC of the database's security group. */
+  readonly vpcId: string;
+  /** Name of the RDS DB subnet group over the database subnets. */
+  readonly dbSubnetGroupName: string;
+  /** Security groups allowed to reach port 5432 (e.g. the EKS node groups). Empty: nobody yet. */
+  readonly allowedSecurityGroupIds: readonly string[];
+  /** SNS topics the alarms notify (at least one). */
+  readonly alarmTopicArns: readonly string[];
+  /** Retention of the exported-log groups; a value CloudWatch Logs accepts. */
+  readonly logRetentionDays: number;
+}
+
+/**
+ * RDS for PostgreSQL: one primary (multi-AZ where asked) plus read replicas; gp3 storage with
+ * autoscaling; storage, Performance Insights and the RDS-managed master password under CMKs; TLS only
+ * (`rds.force_ssl`, TLS 1.2+, CA `rds-ca-rsa2048-g1`); IAM database authentication; enhanced
+ * monitoring; `postgresql` and `upgrade` logs exported to pre-created CMK-encrypted log groups; deletion
+ * protection and a kept final snapshot; its own security group; CPU, storage, memory and replica-lag
+ * alarms.
+ */
+export class PostgresDatabase extends Construct {
+  /** The primary instance (escape hatch). */
+  readonly instance: DbInstance;
+  /** The read replicas, in order. */
+  readonly replicas: readonly DbInstance[];
+  /** `aivo-<env>-postgres`. */
+  readonly instanceIdentifier: string;
+  /** The primary's ARN (for AWS Backup selections). */
+  readonly instanceArn: string;
+  /** The primary's DNS address. */
+  readonly address: string;
+  /** The replicas' DNS addresses. */
+  readonly replicaAddresses: readonly string[];
+  /** Always 5432. */
+  readonly port: number = POSTGRES_PORT;
+  /** The `dbi-resource-id`, for `rds-db:connect` IAM policies. */
+  readonly resourceId: string;
+  /** ARN of the RDS-managed Secrets Manager secret with the master user's credentials. */
+  readonly masterUserSecretArn: string;
+  /** The database's security group id. */
+  readonly securityGroupId: string;
+  /** ARN of the CMK encrypting storage, snapshots and Performance Insights. */
+  readonly kmsKeyArn: string;
+  /** The parameter family, e.g. `postgres15`. */
+  readonly parameterFamily: string;
+  /** The alarms created. */
+  readonly alarms: readonly CloudwatchMetricAlarm[];
+
+  constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
+    super(scope, id);
+    const env = props.naming.environment;
+    const at = (field: string) => `${env}.database.${field}`;
+    const tier = props.tier ?? "production";
+
+    // ---- validation, before any resource --------------------------------------------------------
+    const engineVersion = props.engineVersion ?? DEFAULT_POSTGRES_VERSION;
+    const family = postgresParameterFamily(engineVersion);
+    if (!family) {
+      throw new Error(`${at("engineVersion")}: "${engineVersion}" is not a pinned version; use <major>.<minor>, e.g. ${DEFAULT_POSTGRES_VERSION}`);
+    }
+    const major = Number(engineVersion.split(".")[0]);
+    if (!SUPPORTED_POSTGRES_MAJORS.includes(major)) {
+      throw new Error(`${at("engineVersion")}: major version ${major} is not supported; use ${SUPPORTED_POSTGRES_MAJORS.join(", ")}`);
+    }
+    if (!/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(props.instanceClass)) {
+      throw new Error(`${at("instanceClass")}: "${props.instanceClass}" is not an RDS instance class; use e.g. db.t4g.medium`);
+    }
+    if (props.replicaInstanceClass !== undefined && !/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(props.replicaInstanceClass)) {
+      throw new Error(`${at("replicaInstanceClass")}: "${props.replicaInstanceClass}" is not an RDS instance class; use e.g. db.t4g.medium`);
+    }
+    assertIntegerInRange(at("allocatedStorageGb"), props.allocatedStorageGb, 20, 65536, "gp3 storage is 20-65536 GiB");
+    assertIntegerInRange(
+      at("maxAllocatedStorageGb"),
+      props.maxAllocatedStorageGb,
+      props.allocatedStorageGb + 1,
+      65536,
+      "storage autoscaling needs a ceiling above allocatedStorageGb",
+    );
+    assertIntegerInRange(at("backupRetentionDays"), props.backupRetentionDays, 1, 35, "RDS keeps automated backups 1-35 days");
+    const deletionProtection = props.deletionProtection ?? true;
+    const readReplicaCount = props.readReplicaCount ?? 0;
+    assertIntegerInRange(at("readReplicaCount"), readReplicaCount, 0, 5, "RDS allows up to 5 in-region read replicas here");
+    if (tier === "production") {
+      if (!deletionProtection) {
+        throw new Error(`${at("deletionProtection")}: false is not allowed for a production database; set deletionProtection true`);
+      }
+      if (props.backupRetentionDays < PRODUCTION_MIN_BACKUP_RETENTION_DAYS) {
+        throw new Error(
+          `${at("backupRetentionDays")}: ${props.backupRetentionDays} is below the production minimum of ${PRODUCTION_MIN_BACKUP_RETENTION_DAYS} days; keep at least ${PRODUCTION_MIN_BACKUP_RETENTION_DAYS}`,
+        );
+      }
+      if (!props.multiAz) {
+        throw new Error(`${at("multiAz")}: false is not allowed for a production database; set multiAz true`);
+      }
+    }
+    const backupWindow = props.backupWindow ?? "03:00-04:00";
+    const maintenanceWindow = props.maintenanceWindow ?? "sun:05:00-sun:06:00";
+    assertWindowsDoNotOverlap(
+      { path: at("backupWindow"), window: backupWindow, minMinutes: 30 },
+      { path: at("maintenanceWindow"), window: maintenanceWindow, minMinutes: 30 },
+    );
+    const piRetention = props.performanceInsightsRetentionDays ?? 7;
+    const piMonths = piRetention % 31 === 0 && piRetention >= 31 && piRetention <= 713;
+    if (!(piRetention === 7 || piRetention === 731 || (Number.isInteger(piRetention) && piMonths))) {
+      throw new Error(`${at("performanceInsightsRetentionDays")}: ${piRetention} is not accepted; use 7, a multiple of 31 up to 713, or 731`);
+    }
+    const monitoringInterval = props.monitoringIntervalSeconds ?? 60;
+    if (!ENHANCED_MONITORING_INTERVALS.includes(monitoringInterval)) {
+      throw new Error(`${at("monitoringIntervalSeconds")}: ${monitoringInterval} is not accepted; use one of ${ENHANCED_MONITORING_INTERVALS.join(", ")}`);
+    }
+    const logMinDuration = props.logMinDurationStatementMs ?? 1000;
+    assertIntegerInRange(at("logMinDurationStatementMs"), logMinDuration, -1, 2147483647, "milliseconds, -1 turns it off");
+    const databaseName = props.databaseName ?? "aivo";
+    if (!/^[a-z][a-z0-9_]{0,62}$/.test(databaseName)) {
+      throw new Error(`${at("databaseName")}: "${databaseName}" is not a PostgreSQL database name; use lowercase letters, digits and _`);
+    }
+    const masterUsername = props.masterUsername ?? "aivo_admin";
+    if (!/^[a-z][a-z0-9_]{0,62}$/.test(masterUsername) || ["postgres", "rdsadmin", "admin"].includes(masterUsername)) {
+      throw new Error(`${at("masterUsername")}: "${masterUsername}" is not allowed; use lowercase letters, digits and _, not a reserved name`);
+    }
+    const cpuThreshold = props.cpuAlarmThresholdPercent ?? 80;
+    assertIntegerInRange(at("cpuAlarmThresholdPercent"), cpuThreshold, 1, 100, "a percentage");
+    const freeStorageGb = props.freeStorageAlarmThresholdGb ?? Math.max(2, Math.floor(props.allocatedStorageGb / 10));
+    assertIntegerInRange(at("freeStorageAlarmThresholdGb"), freeStorageGb, 1, props.allocatedStorageGb - 1, "below allocatedStorageGb");
+    const freeMemoryMb = props.freeableMemoryAlarmThresholdMb ?? 256;
+    assertIntegerInRange(at("freeableMemoryAlarmThresholdMb"), freeMemoryMb, 1, 1048576, "MiB");
+    const replicaLagSeconds = props.replicaLagAlarmThresholdSeconds ?? 60;
+    assertIntegerInRange(at("replicaLagAlarmThresholdSeconds"), replicaLagSeconds, 1, 86400, "seconds");
+    assertLogRetention(`${env}.logRetentionDays`, props.logRetentionDays);
+    assertAlarmTopics(`${env}.database.alarmTopicArns`, props.alarmTopicArns);
+
+    // ---- keys -----------------------------------------------------------------------------------
+    const identifier = props.naming.name("postgres");
+    const context = AwsContext.of(this);
+    const dataKey = new CustomerManagedKey(this, "data-key", {
+      naming: props.naming,
+      purpose: "rds",
+      description: `RDS ${identifier}: storage, snapshots, replicas and Performance Insights`,
+    });
+    const secretKey = new CustomerManagedKey(this, "secret-key", {
+      naming: props.naming,
+      purpose: "rds-master-secret",
+      description: `RDS ${identifier}: the RDS-managed master user secret`,
+    });
+    const logsKey = new CustomerManagedKey(this, "logs-key", {
+      naming: props.naming,
+      purpose: "rds-logs",
+      description: `RDS ${identifier}: exported PostgreSQL logs`,
+      serviceGrants: [CustomerManagedKey.cloudWatchLogsGrant(context)],
+    });
+    this.kmsKeyArn = dataKey.keyArn;
+
+    // ---- network, parameters, monitoring role ---------------------------------------------------
+    const securityGroup = new ServiceSecurityGroup(this, "security-group", {
+      name: identifier,
+      description: `RDS PostgreSQL ${identifier}`,
+      vpcId: props.vpcId,
+      port: POSTGRES_PORT,
+      allowedSecurityGroupIds: props.allowedSecurityGroupIds,
+    });
+    this.securityGroupId = securityGroup.securityGroupId;
+
+    this.parameterFamily = family;
+    const parameters: Record<string, string> = {
+      ...POSTGRES_BASE_PARAMETERS,
+      log_min_duration_statement: String(logMinDuration),
+    };
+    const parameterGroup = new DbParameterGroup(this, "parameters", {
+      // The family is part of the name so a major upgrade creates the new group before destroying the old.
+      name: `${identifier}-${family}`,
+      family,
+      description: `${identifier} (PostgreSQL ${engineVersion}): TLS only, logging`,
+      parameter: [
+        ...Object.entries(parameters)
+          .filter(([name]) => !(props.parameters && name in props.parameters))
+          .map(([name, value]) => ({ name, value, applyMethod: "immediate" })),
+        ...Object.entries(props.parameters ?? {}).map(([name, value]) => ({ name, value, applyMethod: "pending-reboot" })),
+      ],
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    const monitoringRole = new IamRole(this, "monitoring-role", {
+      name: props.naming.name("postgres-monitoring"),
+      description: `Enhanced monitoring of ${identifier}`,
+      assumeRolePolicy: serviceAssumeRolePolicy("monitoring.rds.amazonaws.com"),
+    });
+    const monitoringPolicy = new IamRolePolicyAttachment(this, "monitoring-policy", {
+      role: monitoringRole.name,
+      policyArn: managedPolicyArn(context.partition, ENHANCED_MONITORING_POLICY),
+    });
+
+    const logGroupsFor = (scopeId: string, instanceId: string) =>
+      POSTGRES_LOG_EXPORTS.map(
+        (log) =>
+          new CloudwatchLogGroup(this, `${scopeId}-log-${log}`, {
+            // RDS writes to exactly this name; pre-creating it sets retention and the CMK.
+            name: `/aws/rds/instance/${instanceId}/${log}`,
+            retentionInDays: props.logRetentionDays,
+            kmsKeyId: logsKey.keyArn,
+          }),
+      );
+
+    // Settings shared by the primary and its replicas.
+    const common = {
+      storageType: "gp3",
+      maxAllocatedStorage: props.maxAllocatedStorageGb,
+      storageEncrypted: true,
+      kmsKeyId: dataKey.keyArn,
+      parameterGroupName: parameterGroup.name,
+      vpcSecurityGroupIds: [securityGroup.securityGroupId],
+      publiclyAccessible: false,
+      port: POSTGRES_PORT,
+      caCertIdentifier: RDS_CA_CERT_IDENTIFIER,
+      iamDatabaseAuthenticationEnabled: true,
+      performanceInsightsEnabled: true,
+      performanceInsightsKmsKeyId: dataKey.keyArn,
+      performanceInsightsRetentionPeriod: piRetention,
+      monitoringInterval,
+      monitoringRoleArn: monitoringRole.arn,
+      enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
+      // The minor version is pinned: an automatic upgrade would drift from engine_version.
+      autoMinorVersionUpgrade: false,
+      copyTagsToSnapshot: true,
+      deletionProtection,
+      maintenanceWindow,
+      applyImmediately: props.applyImmediately ?? false,
+    };
+
+    // ---- primary --------------------------------------------------------------------------------
+    const primaryLogs = logGroupsFor("primary", identifier);
+    this.instance = new DbInstance(this, "primary", {
+      ...common,
+      identifier,
+      engine: "postgres",
+      engineVersion,
+      instanceClass: props.instanceClass,
+      allocatedStorage: props.allocatedStorageGb,
+      dbName: databaseName,
+      username: masterUsername,
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: secretKey.keyArn,
+      dbSubnetGroupName: props.dbSubnetGroupName,
+      multiAz: props.multiAz,
+      backupRetentionPeriod: props.backupRetentionDays,
+      backupWindow,
+      deleteAutomatedBackups: false,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${identifier}-final`,
+      dependsOn: [...primaryLogs, monitoringPolicy],
+    });
+    this.instanceIdentifier = identifier;
+    this.instanceArn = this.instance.arn;
+    this.address = this.instance.address;
+    this.resourceId = this.instance.resourceId;
+    this.masterUserSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+
+    // ---- read replicas --------------------------------------------------------------------------
+    const replicas: DbInstance[] = [];
+    for (let i = 1; i <= readReplicaCount; i++) {
+      const replicaId = `${identifier}-replica-${i}`;
+      const logs = logGroupsFor(`replica-${i}`, replicaId);
+      replicas.push(
+        new DbInstance(this, `replica-${i}`, {
+          ...common,
+          identifier: replicaId,
+          replicateSourceDb: this.instance.identifier,
+          instanceClass: props.replicaInstanceClass ?? props.instanceClass,
+          multiAz: false,
+          // A replica keeps no automated backups of its own and takes no final snapshot (the primary does).
+          backupRetentionPeriod: 0,
+          skipFinalSnapshot: true,
+          dependsOn: [...logs, monitoringPolicy],
+        }),
+      );
+    }
+    this.replicas = replicas;
+    this.replicaAddresses = replicas.map((r) => r.address);
+
+    // ---- alarms ---------------------------------------------------------------------------------
+    const rds = { namespace: "AWS/RDS", topicArns: props.alarmTopicArns };
+    const alarms: CloudwatchMetricAlarm[] = [
+      metricAlarm(this, "cpu", {
+        ...rds,
+        alarmName: `${identifier}-cpu`,
+        description: `${identifier}: CPU above ${cpuThreshold}% for 15 minutes`,
+        metricName: "CPUUtilization",
+        dimensions: { DBInstanceIdentifier: identifier },
+        comparison: "GreaterThanThreshold",
+        threshold: cpuThreshold,
+      }),
+      metricAlarm(this, "free-storage", {
+        ...rds,
+        alarmName: `${identifier}-free-storage`,
+        description: `${identifier}: less than ${freeStorageGb} GiB free storage`,
+        metricName: "FreeStorageSpace",
+        dimensions: { DBInstanceIdentifier: identifier },
+        comparison: "LessThanThreshold",
+        statistic: "Minimum",
+        threshold: freeStorageGb * 1024 ** 3,
+      }),
+      metricAlarm(this, "freeable-memory", {
+        ...rds,
+        alarmName: `${identifier}-freeable-memory`,
+        description: `${identifier}: less than ${freeMemoryMb} MiB freeable memory for 15 minutes`,
+        metricName: "FreeableMemory",
+        dimensions: { DBInstanceIdentifier: identifier },
+        comparison: "LessThanThreshold",
+        threshold: freeMemoryMb * 1024 ** 2,
+      }),
+      ...replicas.map((_r, i) =>
+        metricAlarm(this, `replica-lag-${i + 1}`, {
+          ...rds,
+          alarmName: `${identifier}-replica-${i + 1}-lag`,
+          description: `${identifier}-replica-${i + 1}: replica lag above ${replicaLagSeconds} s for 15 minutes`,
+          metricName: "ReplicaLag",
+          dimensions: { DBInstanceIdentifier: `${identifier}-replica-${i + 1}` },
+          comparison: "GreaterThanThreshold",
+          statistic: "Maximum",
+          threshold: replicaLagSeconds,
+        }),
+      ),
+    ];
+    this.alarms = alarms;
+  }
+}
