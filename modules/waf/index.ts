@@ -62,7 +62,12 @@ export interface ManagedRuleGroup {
   readonly version?: string;
 }
 
-/** The AWS managed groups of the platform's baseline, in evaluation order. */
+/**
+ * The AWS managed groups of the platform's baseline, in evaluation order: the cheap IP-reputation
+ * lists first (25 and 50 WCU), so known-bad sources are dropped before the request-inspecting groups
+ * (KnownBadInputs 200, Common 700, SQLi 200) run. About 1,180 WCU in all, under the 1,500 WCU an
+ * ACL gets before WAF charges extra.
+ */
 export const DEFAULT_MANAGED_RULE_GROUPS: readonly ManagedRuleGroup[] = [
   { name: "AWSManagedRulesAmazonIpReputationList" },
   { name: "AWSManagedRulesAnonymousIpList" },
