@@ -1,0 +1,104 @@
+import { TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
+import { AwsContext } from "../aws-context";
+import { policyDocument } from "../iam";
+import { CustomerManagedKey } from "../kms";
+import { Naming } from "../naming";
+
+/** The retention periods (days) CloudWatch Logs accepts, "never expire" (0) excluded on purpose. */
+export const CLOUDWATCH_LOG_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/** The service principal that delivers AWS "vended" logs (WAF, CloudFront standard logging v2 …). */
+export const LOG_DELIVERY_SERVICE = "delivery.logs.amazonaws.com";
+
+/**
+ * Throws unless `days` is a retention CloudWatch Logs accepts.
+ * @param path the field path for the message, e.g. `production.waf.logRetentionDays`
+ */
+export function assertLogRetentionDays(path: string, days: number): void {
+  if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(days)) {
+    throw new Error(
+      `${path}: ${days} is not a CloudWatch Logs retention period; use one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")}`,
+    );
+  }
+}
+
+export interface VendedLogGroupProps {
+  /** Names the KMS alias. */
+  readonly naming: Naming;
+  /** The log group name; some services require a prefix (WAF: `aws-waf-logs-`). */
+  readonly logGroupName: string;
+  /** The KMS key purpose slug, e.g. `waf-logs` → `alias/aivo/<env>/waf-logs`. */
+  readonly keyPurpose: string;
+  /** What the logs are, for the key description. */
+  readonly description: string;
+  /** Days CloudWatch keeps the events; one of `CLOUDWATCH_LOG_RETENTION_DAYS`. */
+  readonly retentionInDays: number;
+  /** The field path named by validation errors, e.g. `production.waf.logRetentionDays`. */
+  readonly retentionFieldPath: string;
+  /** The provider (region) of the log group and its key; must be the region of the delivering service. @default the stack's default provider */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * A CloudWatch log group that an AWS service delivers "vended" logs into: encrypted with its own
+ * customer-managed key (CloudWatch Logs of the region granted), retention set, and a log resource
+ * policy that lets `delivery.logs.amazonaws.com` write to exactly this group, only on behalf of this
+ * account. Managing the resource policy here (instead of letting the service create one on first
+ * delivery) keeps it in code and scoped to one group.
+ */
+export class VendedLogGroup extends Construct {
+  /** The log group (escape hatch). */
+  readonly logGroup: CloudwatchLogGroup;
+  /** The log group ARN, without the `:*` suffix (what WAF and log deliveries expect). */
+  readonly logGroupArn: string;
+  /** The log group name. */
+  readonly logGroupName: string;
+  /** The key that encrypts the group. */
+  readonly key: CustomerManagedKey;
+  /** The resource policy for the log delivery service; depend on it before enabling a delivery. */
+  readonly resourcePolicy: CloudwatchLogResourcePolicy;
+
+  constructor(scope: Construct, id: string, props: VendedLogGroupProps) {
+    super(scope, id);
+    assertLogRetentionDays(props.retentionFieldPath, props.retentionInDays);
+    const context = AwsContext.of(this, props.provider);
+
+    this.key = new CustomerManagedKey(this, "key", {
+      naming: props.naming,
+      purpose: props.keyPurpose,
+      description: `Encrypts ${props.description} (${props.logGroupName})`,
+      serviceGrants: [CustomerManagedKey.cloudWatchLogsGrant(context)],
+      provider: props.provider,
+    });
+    this.logGroup = new CloudwatchLogGroup(this, "group", {
+      provider: props.provider,
+      name: props.logGroupName,
+      retentionInDays: props.retentionInDays,
+      kmsKeyId: this.key.keyArn,
+    });
+    this.logGroupArn = this.logGroup.arn;
+    this.logGroupName = props.logGroupName;
+
+    this.resourcePolicy = new CloudwatchLogResourcePolicy(this, "delivery-policy", {
+      provider: props.provider,
+      policyName: `${props.logGroupName}-delivery`.replace(/^\//, "").replace(/\//g, "-"),
+      policyDocument: policyDocument([
+        {
+          Sid: "AllowLogDeliveryToThisGroup",
+          Principal: { Service: LOG_DELIVERY_SERVICE },
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: `${this.logGroup.arn}:*`,
+          Condition: {
+            StringEquals: { "aws:SourceAccount": context.accountId },
+            ArnLike: { "aws:SourceArn": context.arn("logs", "*") },
+          },
+        },
+      ]),
+    });
+  }
+}
