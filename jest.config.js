@@ -1,9 +1,12 @@
-/** Jest: TypeScript through @swc/jest (types are checked once by `tsc --noEmit` in `npm test`). */
+/**
+ * Jest: TypeScript through ts-jest in transpile-only mode (`isolatedModules`); types are checked
+ * once, for the whole project, by `tsc --noEmit` in `npm test`.
+ */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] },
+  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

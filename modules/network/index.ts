@@ -21,7 +21,8 @@ import { CustomerManagedKey } from "../kms";
 import { Naming } from "../naming";
 import { NetworkLayout, validateNetworkLayout } from "./validate";
 
-export { NAT_GATEWAY_MODES, NatGatewayMode, SUBNET_TIERS, SubnetTier, validateNetworkLayout } from "./validate";
+export { NAT_GATEWAY_MODES, SUBNET_TIERS, validateNetworkLayout } from "./validate";
+export type { NatGatewayMode, SubnetTier } from "./validate";
 
 /** Subnet tags the AWS Load Balancer Controller uses to find subnets for internet-facing/internal load balancers. */
 export const ELB_ROLE_TAGS = {
