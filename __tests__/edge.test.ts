@@ -329,6 +329,6 @@ describe("EdgeDistribution validation", () => {
   });
 
   it("rejects a log retention CloudWatch does not accept", () => {
-    expect(() => build({ logRetentionDays: 0 })).toThrow("staging.edge.logRetentionDays: 0 is not a CloudWatch Logs retention period");
+    expect(() => build({ logRetentionDays: 0 })).toThrow("staging.edge.logRetentionDays: 0 is not a retention CloudWatch Logs accepts");
   });
 });

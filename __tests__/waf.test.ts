@@ -347,7 +347,7 @@ describe("WebAcl validation", () => {
 
   it("rejects a log retention CloudWatch does not accept", () => {
     expect(() => build({ logRetentionDays: 10 })).toThrow(
-      "production.waf.logRetentionDays: 10 is not a CloudWatch Logs retention period; use one of 1, 3, 5, 7, 14, 30",
+      "production.waf.logRetentionDays: 10 is not a retention CloudWatch Logs accepts; use one of 1, 3, 5, 7, 14, 30",
     );
   });
 });

@@ -33,7 +33,7 @@ export interface EnvironmentConfig {
   readonly costCenter: string;
   /**
    * Days CloudWatch Logs keeps every log group of the environment (flow logs, EKS control plane,
-   * data-store and WAF logs); one of `CLOUDWATCH_RETENTION_DAYS`. Production keeps ≥ 365.
+   * data-store and WAF logs); one of `CLOUDWATCH_LOG_RETENTION_DAYS` (modules/log-retention). Production keeps ≥ 365.
    */
   readonly logRetentionDays: number;
   /** VPC CIDR plan, AZs and NAT layout. */
@@ -43,11 +43,6 @@ export interface EnvironmentConfig {
   /** Monthly budget, its 50/80/90 % notifications and cost-anomaly thresholds. */
   readonly cost: CostMonitoringSettings;
 }
-
-/** The retention periods, in days, CloudWatch Logs accepts. */
-export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
 
 /** The project slug every name starts with. */
 export const PROJECT = "aivo";

@@ -1,6 +1,7 @@
 import { parseIpv4Cidr, overlaps } from "../modules/network/cidr";
 import { validateNetworkLayout } from "../modules/network/validate";
-import { CLOUDWATCH_RETENTION_DAYS, ENVIRONMENT_TIERS, EnvironmentConfig } from "./types";
+import { assertLogRetentionDays } from "../modules/log-retention";
+import { ENVIRONMENT_TIERS, EnvironmentConfig } from "./types";
 
 /** A mistake in an environment's configuration; `npm run synth` prints its message, not a stack trace. */
 export class ConfigError extends Error {
@@ -40,8 +41,10 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   if (!config.costCenter || !/^[\w .:/=+@-]{1,256}$/.test(config.costCenter)) {
     fail(`${env}.costCenter: "${config.costCenter}" is not a valid tag value (1-256 letters, digits, spaces and _.:/=+-@)`);
   }
-  if (!CLOUDWATCH_RETENTION_DAYS.includes(config.logRetentionDays)) {
-    fail(`${env}.logRetentionDays: ${config.logRetentionDays} is not a retention CloudWatch Logs accepts (${CLOUDWATCH_RETENTION_DAYS.join(", ")})`);
+  try {
+    assertLogRetentionDays(`${env}.logRetentionDays`, config.logRetentionDays);
+  } catch (error) {
+    fail((error as Error).message);
   }
   if (config.tier === "production" && config.logRetentionDays < PRODUCTION_MIN_LOG_RETENTION_DAYS) {
     fail(`${env}.logRetentionDays: ${config.logRetentionDays} is below the ${PRODUCTION_MIN_LOG_RETENTION_DAYS} days production keeps logs`);

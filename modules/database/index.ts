@@ -10,12 +10,12 @@ import {
   DataStoreTier,
   assertAlarmTopics,
   assertIntegerInRange,
-  assertLogRetention,
   assertWindowsDoNotOverlap,
   metricAlarm,
 } from "../datastore-common";
 import { managedPolicyArn, serviceAssumeRolePolicy } from "../iam";
 import { CustomerManagedKey } from "../kms";
+import { assertLogRetentionDays } from "../log-retention";
 import { Naming } from "../naming";
 import { ServiceSecurityGroup } from "../service-security-group";
 
@@ -246,7 +246,7 @@ export class PostgresDatabase extends Construct {
     assertIntegerInRange(at("freeableMemoryAlarmThresholdMb"), freeMemoryMb, 1, 1048576, "MiB");
     const replicaLagSeconds = props.replicaLagAlarmThresholdSeconds ?? 60;
     assertIntegerInRange(at("replicaLagAlarmThresholdSeconds"), replicaLagSeconds, 1, 86400, "seconds");
-    assertLogRetention(`${env}.logRetentionDays`, props.logRetentionDays);
+    assertLogRetentionDays(`${env}.logRetentionDays`, props.logRetentionDays);
     assertAlarmTopics(`${env}.database.alarmTopicArns`, props.alarmTopicArns);
 
     // ---- keys -----------------------------------------------------------------------------------

@@ -1,30 +1,16 @@
 /**
  * Rules and helpers shared by the data-store modules (`elasticache`, `database`, `backup`):
- * the CloudWatch Logs retention values, the maintenance-window format, the environment tier and the
+ * the maintenance-window format, the environment tier and the
  * metric alarms that notify an SNS topic. Constants live here once so no module repeats them.
  */
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-
-/** The retention values (days) CloudWatch Logs accepts for `retention_in_days`. */
-export const CLOUDWATCH_LOG_RETENTION_DAYS: readonly number[] = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
 
 /**
  * How strict the data-store rules are. `production` requires deletion protection, a kept final
  * snapshot, multi-AZ and the production minimum backup retention; `non-production` relaxes them.
  */
 export type DataStoreTier = "production" | "non-production";
-
-/** Throws unless `days` is a retention CloudWatch Logs accepts. `path` is the field path for the message. */
-export function assertLogRetention(path: string, days: number): void {
-  if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(days)) {
-    throw new Error(
-      `${path}: ${days} is not a retention CloudWatch Logs accepts; use one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")}`,
-    );
-  }
-}
 
 /** Throws unless `value` is an integer within `min`..`max`. */
 export function assertIntegerInRange(path: string, value: number, min: number, max: number, rule = ""): void {

@@ -14,7 +14,8 @@ import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { Naming } from "../naming";
-import { VendedLogGroup, assertLogRetentionDays } from "../vended-log-group";
+import { assertLogRetentionDays } from "../log-retention";
+import { VendedLogGroup } from "../vended-log-group";
 
 /** The environment config section this module reads: `<env>.edge`. */
 export const EDGE_SECTION = "edge";

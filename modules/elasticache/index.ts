@@ -10,11 +10,11 @@ import { AwsContext } from "../aws-context";
 import {
   assertAlarmTopics,
   assertIntegerInRange,
-  assertLogRetention,
   assertWindowsDoNotOverlap,
   metricAlarm,
 } from "../datastore-common";
 import { CustomerManagedKey } from "../kms";
+import { assertLogRetentionDays } from "../log-retention";
 import { Naming } from "../naming";
 import { ServiceSecurityGroup } from "../service-security-group";
 
@@ -204,7 +204,7 @@ export class RedisCluster extends Construct {
     percent("engineCpuAlarmThresholdPercent", engineCpuThreshold);
     percent("memoryAlarmThresholdPercent", memoryThreshold);
     assertIntegerInRange(at("evictionsAlarmThreshold"), evictionsThreshold, 0, Number.MAX_SAFE_INTEGER, "a count of evictions");
-    assertLogRetention(`${env}.logRetentionDays`, props.logRetentionDays);
+    assertLogRetentionDays(`${env}.logRetentionDays`, props.logRetentionDays);
     assertAlarmTopics(`${env}.cache.alarmTopicArns`, props.alarmTopicArns);
     const groupId = props.naming.name("cache");
     if (groupId.length > 40) {

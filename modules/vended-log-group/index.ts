@@ -3,29 +3,13 @@ import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { AwsContext } from "../aws-context";
+import { assertLogRetentionDays } from "../log-retention";
 import { policyDocument } from "../iam";
 import { CustomerManagedKey } from "../kms";
 import { Naming } from "../naming";
 
-/** The retention periods (days) CloudWatch Logs accepts, "never expire" (0) excluded on purpose. */
-export const CLOUDWATCH_LOG_RETENTION_DAYS: readonly number[] = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
-
 /** The service principal that delivers AWS "vended" logs (WAF, CloudFront standard logging v2 …). */
 export const LOG_DELIVERY_SERVICE = "delivery.logs.amazonaws.com";
-
-/**
- * Throws unless `days` is a retention CloudWatch Logs accepts.
- * @param path the field path for the message, e.g. `production.waf.logRetentionDays`
- */
-export function assertLogRetentionDays(path: string, days: number): void {
-  if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(days)) {
-    throw new Error(
-      `${path}: ${days} is not a CloudWatch Logs retention period; use one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")}`,
-    );
-  }
-}
 
 export interface VendedLogGroupProps {
   /** Names the KMS alias. */
@@ -36,7 +20,7 @@ export interface VendedLogGroupProps {
   readonly keyPurpose: string;
   /** What the logs are, for the key description. */
   readonly description: string;
-  /** Days CloudWatch keeps the events; one of `CLOUDWATCH_LOG_RETENTION_DAYS`. */
+  /** Days CloudWatch keeps the events; one of `CLOUDWATCH_LOG_RETENTION_DAYS` (modules/log-retention). */
   readonly retentionInDays: number;
   /** The field path named by validation errors, e.g. `production.waf.logRetentionDays`. */
   readonly retentionFieldPath: string;
