@@ -91,6 +91,65 @@ describe.each([
   });
 });
 
+describe.each([
+  [development, 1, false, 0, false],
+  [staging, 2, true, 0, false],
+  [production, 3, true, 1, true],
+] as const)("data stores and edge of $name", (config, cacheNodes, dbMultiAz, replicas, drCopy) => {
+  const doc = docs[config.name];
+
+  it(`runs Redis 7.1 on ${cacheNodes} node(s) in the database subnets, encrypted in transit and at rest`, () => {
+    const [group] = configsOf(doc, "aws_elasticache_replication_group");
+    expect(group).toMatchObject({
+      engine: "redis",
+      engine_version: "7.1",
+      num_cache_clusters: cacheNodes,
+      transit_encryption_enabled: true,
+      at_rest_encryption_enabled: "true", // a string attribute in AWS provider 6
+      subnet_group_name: expect.stringContaining("aws_elasticache_subnet_group"),
+    });
+    expect(group.kms_key_id).toMatch(/aws_kms_key\./);
+    expect(Boolean(group.multi_az_enabled)).toBe(config.tier === "production");
+  });
+
+  it(`runs PostgreSQL 15 (multi-AZ ${dbMultiAz}) with ${replicas} read replica(s)`, () => {
+    const instances = configsOf(doc, "aws_db_instance");
+    const primary = instances.find((i) => !i.replicate_source_db)!;
+    expect(primary).toMatchObject({ engine: "postgres", multi_az: dbMultiAz, storage_encrypted: true, deletion_protection: config.database.deletionProtection });
+    expect(primary.engine_version).toMatch(/^15\.\d+$/);
+    expect(primary.db_subnet_group_name).toContain("aws_db_subnet_group");
+    expect(instances.filter((i) => i.replicate_source_db)).toHaveLength(replicas);
+  });
+
+  it("backs the database up every 4 hours" + (drCopy ? ", copying to the DR region" : ""), () => {
+    const [plan] = configsOf(doc, "aws_backup_plan");
+    expect(plan.rule[0].schedule).toBe("cron(0 */4 * * ? *)");
+    expect(Boolean(plan.rule[0].copy_action)).toBe(drCopy);
+    const vaults = configsOf(doc, "aws_backup_vault");
+    expect(vaults.map((v) => v.provider ?? "aws").sort()).toEqual(drCopy ? ["aws", "aws.dr"] : ["aws"]);
+    if (drCopy) expect(doc.provider!.aws.find((p) => p.alias === "dr")!.region).toBe("us-west-2");
+  });
+
+  it("creates the CloudFront web ACL through the us-east-1 provider alias", () => {
+    const [acl] = configsOf(doc, "aws_wafv2_web_acl");
+    expect(acl).toMatchObject({ scope: "CLOUDFRONT", provider: "aws.us_east_1" });
+    expect(doc.provider!.aws.find((p) => p.alias === "us_east_1")!.region).toBe("us-east-1");
+    const rate = acl.rule.find((r: any) => r.statement.rate_based_statement);
+    expect(rate.statement.rate_based_statement.limit).toBe(config.waf.rateLimitPerIp);
+  });
+
+  it("serves its domain through CloudFront with the ACL attached", () => {
+    const [distribution] = configsOf(doc, "aws_cloudfront_distribution");
+    expect(distribution.aliases).toContain(config.edge.domain);
+    expect(distribution.web_acl_id).toContain("aws_wafv2_web_acl");
+    expect(distribution.price_class).toBe(config.edge.priceClass);
+    expect(distribution.viewer_certificate.minimum_protocol_version).toBe("TLSv1.2_2021");
+    expect(configsOf(doc, "aws_route53_zone").map((z) => z.name)).toEqual(
+      expect.arrayContaining([config.edge.domain, `internal.${config.edge.domain}`]),
+    );
+  });
+});
+
 describe("cost settings across environments", () => {
   it("budgets development < staging < production", () => {
     const amounts = [development, staging, production].map((c) => c.cost.monthlyBudgetUsd);

@@ -17,6 +17,19 @@ export const development: EnvironmentConfig = {
     databaseSubnets: ["10.10.201.0/24", "10.10.202.0/24", "10.10.203.0/24"],
     natGateways: "single",
   },
+  cache: { nodeType: "cache.t4g.micro", numCacheClusters: 1, snapshotRetentionDays: 1 },
+  database: {
+    instanceClass: "db.t4g.medium",
+    allocatedStorageGb: 20,
+    maxAllocatedStorageGb: 100,
+    multiAz: false,
+    backupRetentionDays: 3,
+    // Development is torn down and rebuilt; deletion protection would block that.
+    deletionProtection: false,
+  },
+  backup: { retentionDays: 7 },
+  waf: { rateLimitPerIp: 1000, rateLimitWindowSeconds: 300, blockedCountries: [] },
+  edge: { domain: "dev.aivo.edu", originDomain: "origin.dev.aivo.edu", priceClass: "PriceClass_100" },
   alerting: {
     emailSubscribers: { alert: [PLATFORM_TEAM_EMAIL], critical: [PLATFORM_TEAM_EMAIL] },
   },

@@ -1,12 +1,21 @@
 import { S3Backend } from "cdktf";
 import { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AlertTopics } from "../modules/alerting";
+import { BackupPlan } from "../modules/backup";
 import { CostMonitoring } from "../modules/cost-monitoring";
+import { PostgresDatabase } from "../modules/database";
+import { EdgeDistribution } from "../modules/edge";
+import { RedisCluster } from "../modules/elasticache";
 import { Naming } from "../modules/naming";
 import { Network } from "../modules/network";
+import { WebAcl } from "../modules/waf";
 import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND, stateKey } from "./state";
 import { EnvironmentConfig, PROJECT } from "./types";
+
+/** CloudFront's region: its certificates and web ACLs must be created there. */
+export const CLOUDFRONT_REGION = "us-east-1";
 
 /**
  * One environment (the infrastructure document's `environments/<env>/main.tf`): its state in the
@@ -15,9 +24,18 @@ import { EnvironmentConfig, PROJECT } from "./types";
 export class EnvironmentStack extends PlatformStack {
   readonly config: EnvironmentConfig;
   readonly naming: Naming;
+  /** The AWS provider in us-east-1 (alias `us_east_1`), for CloudFront's certificate and web ACL. */
+  readonly usEast1Provider: AwsProvider;
+  /** The AWS provider in `drRegion` (alias `dr`), when the environment has one. */
+  readonly drProvider?: AwsProvider;
   readonly network: Network;
   readonly alerts: AlertTopics;
   readonly cost: CostMonitoring;
+  readonly cache: RedisCluster;
+  readonly database: PostgresDatabase;
+  readonly backup: BackupPlan;
+  readonly waf: WebAcl;
+  readonly edge: EdgeDistribution;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name, {
@@ -26,6 +44,9 @@ export class EnvironmentStack extends PlatformStack {
     });
     this.config = config;
     this.naming = new Naming(PROJECT, config.name);
+    const { naming } = this;
+    this.usEast1Provider = this.addAwsProvider("aws-us-east-1", CLOUDFRONT_REGION, "us_east_1");
+    if (config.drRegion) this.drProvider = this.addAwsProvider("aws-dr", config.drRegion, "dr");
 
     new S3Backend(this, {
       bucket: STATE_BACKEND.bucket,
@@ -38,13 +59,56 @@ export class EnvironmentStack extends PlatformStack {
 
     this.network = new Network(this, "network", {
       ...config.network,
-      naming: this.naming,
+      naming,
       region: config.region,
       logRetentionDays: config.logRetentionDays,
       eksClusterName: this.naming.name("eks"),
     });
 
-    this.alerts = new AlertTopics(this, "alerts", { ...config.alerting, naming: this.naming });
-    this.cost = new CostMonitoring(this, "cost", { ...config.cost, naming: this.naming, topicArns: this.alerts.topicArns });
+    this.alerts = new AlertTopics(this, "alerts", { ...config.alerting, naming });
+    this.cost = new CostMonitoring(this, "cost", { ...config.cost, naming, topicArns: this.alerts.topicArns });
+
+    // Data stores: database subnets only; alarms go to the `alert` topic (on-call pages come from `critical`).
+    const dataStoreAccess = {
+      naming,
+      vpcId: this.network.vpcId,
+      allowedSecurityGroupIds: [] as string[],
+      alarmTopicArns: [this.alerts.topicArns.alert],
+      logRetentionDays: config.logRetentionDays,
+    };
+    this.cache = new RedisCluster(this, "cache", {
+      ...config.cache,
+      ...dataStoreAccess,
+      cacheSubnetGroupName: this.network.elasticacheSubnetGroupName,
+    });
+    this.database = new PostgresDatabase(this, "database", {
+      ...config.database,
+      ...dataStoreAccess,
+      tier: config.tier === "production" ? "production" : "non-production",
+      dbSubnetGroupName: this.network.dbSubnetGroupName,
+    });
+    this.backup = new BackupPlan(this, "backup", {
+      ...config.backup,
+      naming,
+      resourceArns: [this.database.instanceArn],
+      drProvider: this.drProvider,
+    });
+
+    // Edge: Users → CloudFront (+ WAF) → the public ALB at edge.originDomain.
+    this.waf = new WebAcl(this, "waf", {
+      ...config.waf,
+      naming,
+      provider: this.usEast1Provider,
+      providerRegion: CLOUDFRONT_REGION,
+      logRetentionDays: config.logRetentionDays,
+    });
+    this.edge = new EdgeDistribution(this, "edge", {
+      ...config.edge,
+      naming,
+      usEast1Provider: this.usEast1Provider,
+      webAclArn: this.waf.webAclArn,
+      vpcId: this.network.vpcId,
+      logRetentionDays: config.logRetentionDays,
+    });
   }
 }

@@ -16,6 +16,33 @@ export const production: EnvironmentConfig = {
     databaseSubnets: ["10.0.201.0/24", "10.0.202.0/24", "10.0.203.0/24"],
     natGateways: "one-per-az",
   },
+  cache: {
+    nodeType: "cache.r7g.large",
+    numCacheClusters: 3,
+    multiAz: true,
+    automaticFailover: true,
+    snapshotRetentionDays: 7,
+  },
+  database: {
+    instanceClass: "db.r6g.large",
+    allocatedStorageGb: 100,
+    maxAllocatedStorageGb: 1000,
+    multiAz: true,
+    backupRetentionDays: 14,
+    deletionProtection: true,
+    readReplicaCount: 1,
+  },
+  // 4-hourly recovery points kept 35 days, each copied to the DR region (us-west-2).
+  backup: { retentionDays: 35, drCopy: { retentionDays: 35 } },
+  // High per-IP limit on purpose: a whole school often reaches the platform from one NAT address.
+  waf: { rateLimitPerIp: 10000, rateLimitWindowSeconds: 300, blockedCountries: [] },
+  edge: {
+    domain: "aivo.edu",
+    originDomain: "origin.aivo.edu",
+    priceClass: "PriceClass_All",
+    additionalSubdomains: ["www"],
+    healthCheckIntervalSeconds: 10,
+  },
   alerting: {
     emailSubscribers: {
       warning: [PLATFORM_TEAM_EMAIL],

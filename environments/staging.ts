@@ -16,6 +16,18 @@ export const staging: EnvironmentConfig = {
     databaseSubnets: ["10.20.201.0/24", "10.20.202.0/24", "10.20.203.0/24"],
     natGateways: "one-per-az",
   },
+  cache: { nodeType: "cache.t4g.small", numCacheClusters: 2, snapshotRetentionDays: 3 },
+  database: {
+    instanceClass: "db.t4g.large",
+    allocatedStorageGb: 50,
+    maxAllocatedStorageGb: 200,
+    multiAz: true,
+    backupRetentionDays: 7,
+    deletionProtection: true,
+  },
+  backup: { retentionDays: 14 },
+  waf: { rateLimitPerIp: 2000, rateLimitWindowSeconds: 300, blockedCountries: [] },
+  edge: { domain: "staging.aivo.edu", originDomain: "origin.staging.aivo.edu", priceClass: "PriceClass_100" },
   alerting: {
     emailSubscribers: { alert: [PLATFORM_TEAM_EMAIL], critical: [PLATFORM_TEAM_EMAIL] },
   },

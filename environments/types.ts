@@ -1,4 +1,9 @@
 import type { AlertingSettings } from "../modules/alerting";
+import type { BackupSettings } from "../modules/backup";
+import type { DatabaseSettings } from "../modules/database";
+import type { EdgeSettings } from "../modules/edge";
+import type { RedisSettings } from "../modules/elasticache";
+import type { WafSettings } from "../modules/waf";
 import type { CostMonitoringSettings } from "../modules/cost-monitoring";
 import type { NetworkSettings } from "../modules/network";
 
@@ -38,6 +43,16 @@ export interface EnvironmentConfig {
   readonly logRetentionDays: number;
   /** VPC CIDR plan, AZs and NAT layout. */
   readonly network: NetworkSettings;
+  /** ElastiCache Redis 7.1: node type and count, multi-AZ, snapshots. */
+  readonly cache: RedisSettings;
+  /** RDS PostgreSQL 15: instance class, storage, multi-AZ, backups, replicas. */
+  readonly database: DatabaseSettings;
+  /** AWS Backup: the 4-hourly plan's retention and, with `drRegion`, the copy to the DR region. */
+  readonly backup: BackupSettings;
+  /** The CloudFront web ACL: rate limit, blocked countries, managed rule groups, IP lists. */
+  readonly waf: WafSettings;
+  /** CloudFront, ACM, Route 53: the environment's domain, origin, price class, health check. */
+  readonly edge: EdgeSettings;
   /** Who hears about alerts of each severity (email, PagerDuty, Slack). */
   readonly alerting: AlertingSettings;
   /** Monthly budget, its 50/80/90 % notifications and cost-anomaly thresholds. */
