@@ -1,4 +1,5 @@
 import { Testing } from "cdktf";
+import { EksCluster as EksClusterResource } from "@cdktf/provider-aws/lib/eks-cluster";
 import {
   DEFAULT_NODE_GROUPS,
   EksCluster,
@@ -145,7 +146,7 @@ describe("EksCluster: control plane", () => {
 });
 
 describe("EksCluster: managed node groups", () => {
-  const groups = Object.fromEntries(
+  const groups: Record<string, Record<string, any>> = Object.fromEntries(
     configsOf(prodDoc, "aws_eks_node_group").map((g) => [g.node_group_name_prefix.replace(/-$/, ""), g]),
   );
 
@@ -261,7 +262,7 @@ describe("EksCluster: launch templates", () => {
 });
 
 describe("EksCluster: add-ons", () => {
-  const addons = Object.fromEntries(configsOf(prodDoc, "aws_eks_addon").map((a) => [a.addon_name, a]));
+  const addons: Record<string, Record<string, any>> = Object.fromEntries(configsOf(prodDoc, "aws_eks_addon").map((a) => [a.addon_name, a]));
   const groupIds = Object.keys(resourcesOf(prodDoc, "aws_eks_node_group")).map((id) => `aws_eks_node_group.${id}`);
 
   it("installs the five managed add-ons, overwriting conflicts, pinned only where configured", () => {
@@ -399,7 +400,7 @@ describe("EksCluster: Karpenter and outputs", () => {
       expect(value).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
     }
     expect(Object.keys(prod.nodeGroups).sort()).toEqual(["general", "memory", "spot"]);
-    expect(prod.cluster.terraformResourceType).toBe("aws_eks_cluster");
+    expect(prod.cluster).toBeInstanceOf(EksClusterResource);
   });
 });
 
