@@ -509,7 +509,7 @@ describe("EksCluster: validation", () => {
       'production.eks.adminRoleArns[0]: "arn:aws:iam::123456789012:user/alice" is not an IAM role ARN',
     );
     expect(build("production", { adminRoleArns: [ADMIN, ADMIN] })).toThrow(`production.eks.adminRoleArns[1]: "${ADMIN}" is listed twice`);
-    expect(build("production", { logRetentionDays: 45 })).toThrow("production.eks.logRetentionDays: 45 is not a CloudWatch Logs retention");
+    expect(build("production", { logRetentionDays: 45 })).toThrow("production.eks.logRetentionDays: 45 is not a retention CloudWatch Logs accepts");
     expect(build("production", { privateSubnetIds: ["subnet-a"] })).toThrow(
       "production.eks.privateSubnetIds: 1 subnet(s) given; EKS needs subnets in at least two availability zones",
     );

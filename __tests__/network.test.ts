@@ -5,7 +5,8 @@ import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subn
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Naming } from "../modules/naming";
-import { KARPENTER_DISCOVERY_TAG, Network, NetworkProps } from "../modules/network";
+import { KARPENTER_DISCOVERY_TAG_KEY } from "../modules/karpenter-prerequisites";
+import { Network, NetworkProps } from "../modules/network";
 import { configsOf, onlyResource, parse, policy, resourcesOf } from "./helpers";
 
 const zones = ["us-east-1a", "us-east-1b", "us-east-1c"];
@@ -76,8 +77,8 @@ describe("Network (single NAT)", () => {
     const db = subnets.filter((s) => s.tags.Tier === "database");
     expect(pub.every((s) => s.tags["kubernetes.io/role/elb"] === "1")).toBe(true);
     expect(priv.every((s) => s.tags["kubernetes.io/role/internal-elb"] === "1")).toBe(true);
-    expect(priv.every((s) => s.tags[KARPENTER_DISCOVERY_TAG] === "aivo-test-eks")).toBe(true);
-    expect(db.every((s) => !(KARPENTER_DISCOVERY_TAG in s.tags) && !("kubernetes.io/role/elb" in s.tags))).toBe(true);
+    expect(priv.every((s) => s.tags[KARPENTER_DISCOVERY_TAG_KEY] === "aivo-test-eks")).toBe(true);
+    expect(db.every((s) => !(KARPENTER_DISCOVERY_TAG_KEY in s.tags) && !("kubernetes.io/role/elb" in s.tags))).toBe(true);
   });
 
   it("has one NAT gateway, in the first AZ, and routes every private table through it", () => {

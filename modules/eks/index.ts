@@ -20,6 +20,7 @@ import { EksNodeRole } from "../eks-node-role";
 import { PolicyStatement, managedPolicyArn, policyDocument, serviceAssumeRolePolicy } from "../iam";
 import { IRSA_AUDIENCE, ServiceAccountRole } from "../irsa-role";
 import { KARPENTER_DISCOVERY_TAG_KEY, KarpenterPrerequisites } from "../karpenter-prerequisites";
+import { assertLogRetentionDays } from "../log-retention";
 import { CustomerManagedKey } from "../kms";
 import { Naming } from "../naming";
 
@@ -58,11 +59,6 @@ export const NODE_METADATA_HOP_LIMIT = 2;
 export const NODE_ROOT_DEVICE = "/dev/xvda";
 /** The smallest root volume the AL2023 EKS AMI snapshot fits on. */
 const MIN_DISK_SIZE_GIB = 20;
-
-/** Retention periods CloudWatch Logs accepts (days). */
-export const CLOUDWATCH_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
 
 /**
  * The EKS managed add-ons the module installs. `beforeCompute` add-ons are created before the node
@@ -760,9 +756,7 @@ export function validateEksProps(props: EksClusterProps): ResolvedSettings {
   }
 
   // Wiring.
-  if (!(CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(props.logRetentionDays)) {
-    fail("logRetentionDays", `${props.logRetentionDays} is not a CloudWatch Logs retention; use one of ${CLOUDWATCH_RETENTION_DAYS.join(", ")}`);
-  }
+  assertLogRetentionDays(at("logRetentionDays"), props.logRetentionDays);
   if (!Token.isUnresolved(props.privateSubnetIds) && props.privateSubnetIds.length < 2) {
     fail("privateSubnetIds", `${props.privateSubnetIds.length} subnet(s) given; EKS needs subnets in at least two availability zones`);
   }

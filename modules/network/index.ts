@@ -16,6 +16,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { AwsContext } from "../aws-context";
+import { KARPENTER_DISCOVERY_TAG_KEY } from "../karpenter-prerequisites";
 import { policyDocument } from "../iam";
 import { CustomerManagedKey } from "../kms";
 import { Naming } from "../naming";
@@ -30,8 +31,6 @@ export const ELB_ROLE_TAGS = {
   private: { "kubernetes.io/role/internal-elb": "1" },
 } as const;
 
-/** The tag Karpenter's EC2NodeClass selects subnets and security groups by; its value is the cluster name. */
-export const KARPENTER_DISCOVERY_TAG = "karpenter.sh/discovery";
 
 /** The per-environment network settings (the `network` section of an environment's config). */
 export interface NetworkSettings extends NetworkLayout {
@@ -135,7 +134,7 @@ export class Network extends Construct {
         ]),
       );
     const discovery: Record<string, string> = props.eksClusterName
-      ? { [KARPENTER_DISCOVERY_TAG]: props.eksClusterName }
+      ? { [KARPENTER_DISCOVERY_TAG_KEY]: props.eksClusterName }
       : {};
     this.publicSubnets = subnetTier("public", props.publicSubnets, { ...ELB_ROLE_TAGS.public });
     this.privateSubnets = subnetTier("private", props.privateSubnets, { ...ELB_ROLE_TAGS.private, ...discovery });
