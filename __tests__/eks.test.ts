@@ -43,7 +43,7 @@ const prodSynth = Testing.synthScope((scope) => {
 const prodDoc = parse(prodSynth);
 const devDoc = parse(
   Testing.synthScope((scope) => {
-    new EksCluster(scope, "eks", { ...wiring("development"), deletionProtection: false });
+    new EksCluster(scope, "eks", { ...wiring("development"), deletionProtection: false, createAdminRole: false });
   }),
 );
 const gravitonDoc = parse(
@@ -113,14 +113,24 @@ describe("EksCluster: control plane", () => {
     expect(cluster.access_config).toEqual({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false });
     expect(cluster.bootstrap_self_managed_addons).toBe(false);
     const standard = configsOf(prodDoc, "aws_eks_access_entry").filter((e) => e.type === "STANDARD");
-    expect(standard.map((e) => e.principal_arn).sort()).toEqual([CI, ADMIN]);
+    const adminRole = Object.entries(resourcesOf(prodDoc, "aws_iam_role")).find(([, r]) => r.name === "aivo-production-eks-admin")!;
+    expect(standard.map((e) => e.principal_arn).sort()).toEqual([`\${aws_iam_role.${adminRole[0]}.arn}`, CI, ADMIN].sort());
     const associations = configsOf(prodDoc, "aws_eks_access_policy_association");
-    expect(associations).toHaveLength(2);
+    expect(associations).toHaveLength(3);
     for (const a of associations) {
       expect(a.policy_arn).toMatch(/:eks::aws:cluster-access-policy\/AmazonEKSClusterAdminPolicy$/);
       expect(a.access_scope).toEqual({ type: "cluster" });
     }
+    // Development sets createAdminRole: false and lists no roles: nobody but IAM-mapped nodes.
     expect(configsOf(devDoc, "aws_eks_access_policy_association")).toHaveLength(0);
+  });
+
+  it("creates the aivo-<env>-eks-admin role, assumable only by principals the account's IAM allows", () => {
+    const role = configsOf(prodDoc, "aws_iam_role").find((r) => r.name === "aivo-production-eks-admin")!;
+    const trust = policy(role.assume_role_policy).Statement;
+    expect(trust).toEqual([expect.objectContaining({ Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession"] })]);
+    expect(trust[0].Principal.AWS).toMatch(/^arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:iam::\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:root$/);
+    expect(configsOf(devDoc, "aws_iam_role").some((r) => r.name === "aivo-development-eks-admin")).toBe(false);
   });
 
   it("ships the configured log types (default api, audit, authenticator) into its own encrypted log group", () => {

@@ -92,6 +92,42 @@ describe.each([
 });
 
 describe.each([
+  [development, { general: [1, 2, 4], spot: [0, 1, 4], memory: [0, 0, 2] }, ["api", "audit", "authenticator"]],
+  [staging, { general: [2, 3, 8], spot: [0, 2, 8], memory: [1, 1, 4] }, ["api", "audit", "authenticator"]],
+  [production, { general: [3, 6, 20], spot: [0, 3, 20], memory: [2, 2, 8] }, ["api", "audit", "authenticator", "controllerManager", "scheduler"]],
+] as const)("EKS of $name", (config, scaling, logTypes) => {
+  const doc = docs[config.name];
+
+  it("runs aivo-<env>-eks on Kubernetes 1.35 with a private endpoint only and encrypted secrets", () => {
+    const [cluster] = configsOf(doc, "aws_eks_cluster");
+    expect(cluster.name).toBe(`aivo-${config.name}-eks`);
+    expect(cluster.version).toBe("1.35");
+    expect(cluster.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: false });
+    expect(cluster.encryption_config.resources).toEqual(["secrets"]);
+    expect(cluster.enabled_cluster_log_types).toEqual(logTypes);
+  });
+
+  it("scales the documented node groups (min/desired/max) for the environment", () => {
+    const groups = configsOf(doc, "aws_eks_node_group");
+    const actual = Object.fromEntries(
+      groups.map((g) => [g.labels["node-type"], [g.scaling_config.min_size, g.scaling_config.desired_size, g.scaling_config.max_size]]),
+    );
+    expect(actual).toEqual(scaling);
+    expect(groups.find((g) => g.labels["node-type"] === "spot")!.capacity_type).toBe("SPOT");
+    expect(groups.every((g) => g.labels.environment === config.name)).toBe(true);
+  });
+
+  it("lets only the EKS nodes reach PostgreSQL (5432) and Redis (6379)", () => {
+    const ingress = configsOf(doc, "aws_vpc_security_group_ingress_rule").filter((r) => [5432, 6379].includes(r.from_port));
+    expect(ingress.map((r) => r.from_port).sort()).toEqual([5432, 6379]);
+    for (const rule of ingress) {
+      expect(rule.referenced_security_group_id).toMatch(/^\$\{aws_security_group\.eks_node-sg_\w+\.id\}$/);
+      expect(rule.cidr_ipv4).toBeUndefined();
+    }
+  });
+});
+
+describe.each([
   [development, 1, false, 0, false],
   [staging, 2, true, 0, false],
   [production, 3, true, 1, true],

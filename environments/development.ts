@@ -1,3 +1,4 @@
+import { DEFAULT_NODE_GROUPS } from "../modules/eks";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Development: minimal scale, one NAT gateway, short log retention. */
@@ -16,6 +17,15 @@ export const development: EnvironmentConfig = {
     publicSubnets: ["10.10.101.0/24", "10.10.102.0/24", "10.10.103.0/24"],
     databaseSubnets: ["10.10.201.0/24", "10.10.202.0/24", "10.10.203.0/24"],
     natGateways: "single",
+  },
+  eks: {
+    kubernetesVersion: "1.35",
+    upgradeSupportType: "STANDARD",
+    endpointPublicAccess: false,
+    controlPlaneLogTypes: ["api", "audit", "authenticator"],
+    nodeGroups: DEFAULT_NODE_GROUPS, // general 1/2/4, spot 0/1/4, memory 0/0/2
+    // Development is rebuilt at will.
+    deletionProtection: false,
   },
   cache: { nodeType: "cache.t4g.micro", numCacheClusters: 1, snapshotRetentionDays: 1 },
   database: {

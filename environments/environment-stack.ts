@@ -6,6 +6,7 @@ import { BackupPlan } from "../modules/backup";
 import { CostMonitoring } from "../modules/cost-monitoring";
 import { PostgresDatabase } from "../modules/database";
 import { EdgeDistribution } from "../modules/edge";
+import { EksCluster } from "../modules/eks";
 import { RedisCluster } from "../modules/elasticache";
 import { Naming } from "../modules/naming";
 import { Network } from "../modules/network";
@@ -29,6 +30,7 @@ export class EnvironmentStack extends PlatformStack {
   /** The AWS provider in `drRegion` (alias `dr`), when the environment has one. */
   readonly drProvider?: AwsProvider;
   readonly network: Network;
+  readonly eks: EksCluster;
   readonly alerts: AlertTopics;
   readonly cost: CostMonitoring;
   readonly cache: RedisCluster;
@@ -62,17 +64,28 @@ export class EnvironmentStack extends PlatformStack {
       naming,
       region: config.region,
       logRetentionDays: config.logRetentionDays,
-      eksClusterName: this.naming.name("eks"),
+      eksClusterName: naming.name("eks"),
+    });
+
+    this.eks = new EksCluster(this, "eks", {
+      ...config.eks,
+      naming,
+      vpcId: this.network.vpcId,
+      privateSubnetIds: this.network.privateSubnetIds,
+      logRetentionDays: config.logRetentionDays,
+      // default_tags do not reach instances and volumes Auto Scaling launches; the launch templates do.
+      instanceTags: this.defaultTags,
     });
 
     this.alerts = new AlertTopics(this, "alerts", { ...config.alerting, naming });
     this.cost = new CostMonitoring(this, "cost", { ...config.cost, naming, topicArns: this.alerts.topicArns });
 
-    // Data stores: database subnets only; alarms go to the `alert` topic (on-call pages come from `critical`).
+    // Data stores: database subnets only, reachable only from the EKS nodes (pods use the node
+    // security group); alarms go to the `alert` topic (on-call pages come from `critical`).
     const dataStoreAccess = {
       naming,
       vpcId: this.network.vpcId,
-      allowedSecurityGroupIds: [] as string[],
+      allowedSecurityGroupIds: [this.eks.nodeSecurityGroupId],
       alarmTopicArns: [this.alerts.topicArns.alert],
       logRetentionDays: config.logRetentionDays,
     };

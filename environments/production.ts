@@ -1,3 +1,4 @@
+import { DEFAULT_NODE_GROUPS } from "../modules/eks";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Production: full scale in us-east-1, disaster recovery in us-west-2. */
@@ -15,6 +16,19 @@ export const production: EnvironmentConfig = {
     publicSubnets: ["10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24"],
     databaseSubnets: ["10.0.201.0/24", "10.0.202.0/24", "10.0.203.0/24"],
     natGateways: "one-per-az",
+  },
+  eks: {
+    kubernetesVersion: "1.35",
+    // No forced upgrade of production when standard support ends.
+    upgradeSupportType: "EXTENDED",
+    endpointPublicAccess: false,
+    controlPlaneLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+    nodeGroups: {
+      general: { ...DEFAULT_NODE_GROUPS.general, minSize: 3, desiredSize: 6, maxSize: 20 }, // seed 004
+      spot: { ...DEFAULT_NODE_GROUPS.spot, minSize: 0, desiredSize: 3, maxSize: 20 },
+      memory: { ...DEFAULT_NODE_GROUPS.memory, minSize: 2, desiredSize: 2, maxSize: 8, diskSizeGiB: 100 },
+    },
+    deletionProtection: true,
   },
   cache: {
     nodeType: "cache.r7g.large",

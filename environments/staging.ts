@@ -1,3 +1,4 @@
+import { DEFAULT_NODE_GROUPS } from "../modules/eks";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Staging: production's shape at medium scale, one NAT gateway per AZ. */
@@ -15,6 +16,18 @@ export const staging: EnvironmentConfig = {
     publicSubnets: ["10.20.101.0/24", "10.20.102.0/24", "10.20.103.0/24"],
     databaseSubnets: ["10.20.201.0/24", "10.20.202.0/24", "10.20.203.0/24"],
     natGateways: "one-per-az",
+  },
+  eks: {
+    kubernetesVersion: "1.35",
+    upgradeSupportType: "STANDARD",
+    endpointPublicAccess: false,
+    controlPlaneLogTypes: ["api", "audit", "authenticator"],
+    nodeGroups: {
+      general: { ...DEFAULT_NODE_GROUPS.general, minSize: 2, desiredSize: 3, maxSize: 8 },
+      spot: { ...DEFAULT_NODE_GROUPS.spot, minSize: 0, desiredSize: 2, maxSize: 8 },
+      memory: { ...DEFAULT_NODE_GROUPS.memory, minSize: 1, desiredSize: 1, maxSize: 4 },
+    },
+    deletionProtection: true,
   },
   cache: { nodeType: "cache.t4g.small", numCacheClusters: 2, snapshotRetentionDays: 3 },
   database: {

@@ -2,6 +2,7 @@ import type { AlertingSettings } from "../modules/alerting";
 import type { BackupSettings } from "../modules/backup";
 import type { DatabaseSettings } from "../modules/database";
 import type { EdgeSettings } from "../modules/edge";
+import type { EksSettings } from "../modules/eks";
 import type { RedisSettings } from "../modules/elasticache";
 import type { WafSettings } from "../modules/waf";
 import type { CostMonitoringSettings } from "../modules/cost-monitoring";
@@ -43,6 +44,8 @@ export interface EnvironmentConfig {
   readonly logRetentionDays: number;
   /** VPC CIDR plan, AZs and NAT layout. */
   readonly network: NetworkSettings;
+  /** The EKS cluster: Kubernetes version, endpoint access, admins, node groups, add-on versions. */
+  readonly eks: EksSettings;
   /** ElastiCache Redis 7.1: node type and count, multi-AZ, snapshots. */
   readonly cache: RedisSettings;
   /** RDS PostgreSQL 15: instance class, storage, multi-AZ, backups, replicas. */

@@ -169,11 +169,19 @@ export interface EksSettings {
   /** Control-plane log types sent to `/aws/eks/<cluster>/cluster`; must include `audit`. @default ["api", "audit", "authenticator"] */
   readonly controlPlaneLogTypes?: readonly ControlPlaneLogType[];
   /**
-   * IAM role ARNs given cluster-admin (access entry + `AmazonEKSClusterAdminPolicy`, cluster scope).
-   * These are the ONLY Kubernetes admins: the cluster is created with
-   * `bootstrap_cluster_creator_admin_permissions = false`, so include the role CI deploys with. @default []
+   * Further IAM role ARNs given cluster-admin (access entry + `AmazonEKSClusterAdminPolicy`, cluster
+   * scope), besides the module's own admin role (`createAdminRole`). The cluster is created with
+   * `bootstrap_cluster_creator_admin_permissions = false`: these roles are the only Kubernetes admins.
+   * @default []
    */
   readonly adminRoleArns?: readonly string[];
+  /**
+   * Create `aivo-<env>-eks-admin`, an IAM role trusted by this account (so the account's IAM policies
+   * decide who may assume it: the CI deploy role, the platform team's SSO role) and give it
+   * cluster-admin. It is how people and the add-ons stack reach the cluster without the cluster
+   * creator's implicit admin. @default true
+   */
+  readonly createAdminRole?: boolean;
   /** Managed node groups keyed by name (the name becomes the `node-type` label). @default DEFAULT_NODE_GROUPS */
   readonly nodeGroups?: Readonly<Record<string, NodeGroupSettings>>;
   /**
@@ -242,6 +250,8 @@ export class EksCluster extends Construct {
   readonly nodeSecurityGroupId: string;
   /** The security group EKS creates and attaches to the control plane ENIs. */
   readonly clusterPrimarySecurityGroupId: string;
+  /** ARN of `aivo-<env>-eks-admin`, the cluster-admin role; undefined when `createAdminRole` is false. */
+  readonly adminRoleArn?: string;
   /** ARN of the CMK for node root volumes; use it for EBS CSI StorageClasses (`kmsKeyId`) too. */
   readonly ebsKmsKeyArn: string;
   /** The managed node groups by name (escape hatch). */
@@ -355,8 +365,23 @@ export class EksCluster extends Construct {
     this.clusterPrimarySecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
 
     // --- access entries for the admins ---------------------------------------------------------------
-    settings.adminRoleArns.forEach((arn, index) => {
-      const key = Token.isUnresolved(arn) ? `${index}` : arn.split("/").pop()!;
+    const admins: [key: string, arn: string][] = settings.adminRoleArns.map((arn, index) => [
+      Token.isUnresolved(arn) ? `${index}` : arn.split("/").pop()!,
+      arn,
+    ]);
+    if (settings.createAdminRole) {
+      const adminRole = new IamRole(this, "admin-role", {
+        name: naming.name("eks-admin"),
+        description: `Cluster-admin of ${clusterName}; who may assume it is decided by the account's IAM policies`,
+        maxSessionDuration: 3600,
+        assumeRolePolicy: policyDocument([
+          { Sid: "AllowAccountPrincipals", Principal: { AWS: context.accountRootArn }, Action: ["sts:AssumeRole", "sts:TagSession"] },
+        ]),
+      });
+      this.adminRoleArn = adminRole.arn;
+      admins.unshift(["eks-admin-role", adminRole.arn]);
+    }
+    admins.forEach(([key, arn]) => {
       const entry = new EksAccessEntry(this, `admin-${key}`, {
         clusterName: this.cluster.name,
         principalArn: arn,
@@ -639,6 +664,7 @@ export function validateEksProps(props: EksClusterProps): ResolvedSettings {
     publicAccessCidrs: props.publicAccessCidrs ?? [],
     controlPlaneLogTypes: props.controlPlaneLogTypes ?? DEFAULT_CONTROL_PLANE_LOG_TYPES,
     adminRoleArns: props.adminRoleArns ?? [],
+    createAdminRole: props.createAdminRole ?? true,
     nodeGroups: props.nodeGroups ?? DEFAULT_NODE_GROUPS,
     addonVersions: props.addonVersions ?? {},
     deletionProtection: props.deletionProtection ?? true,
