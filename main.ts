@@ -1,4 +1,12 @@
-import { synthPlatform } from "./environments/synth";
-
 // `cdktf synth` runs this file: one stack for the state backend (`bootstrap`) and one per environment.
+//
+// cdktf records a full stack trace for every token it creates (every attribute reference), and tsx
+// turns on Node's source-map stack formatting, which maps each of those traces frame by frame: that
+// alone more than doubled construction time. Traces are only worth mapping when debugging, so source
+// maps stay off unless AIVO_DEBUG is set — before anything else is loaded, hence the late require.
+process.setSourceMapsEnabled(Boolean(process.env.AIVO_DEBUG));
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { synthPlatform } = require("./environments/synth") as typeof import("./environments/synth");
+
 process.exitCode = synthPlatform();

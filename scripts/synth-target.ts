@@ -2,35 +2,42 @@
  * Synthesizes one target in a fresh process, for `npm run bench`: `floor` (a one-VPC cdktf app, the
  * cost of loading cdktf and the AWS provider bindings), `bootstrap`, an environment name, or `all`.
  * Prints one JSON line: { target, resources, peakRssMiB }.
+ *
+ * Like main.ts, it turns source maps off before loading anything, so both measure the same start-up.
  */
-import { App, TerraformStack } from "cdktf";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { ENVIRONMENTS, buildPlatform } from "../environments";
-import { BootstrapStack } from "../environments/bootstrap-stack";
-import { EnvironmentStack } from "../environments/environment-stack";
-import { validateEnvironments } from "../environments/validate";
+process.setSourceMapsEnabled(false);
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { App, TerraformStack } = require("cdktf") as typeof import("cdktf");
+const { mkdtempSync, readdirSync, readFileSync, rmSync } = require("fs") as typeof import("fs");
+const { tmpdir } = require("os") as typeof import("os");
+const { join } = require("path") as typeof import("path");
 
 const target = process.argv[2] ?? "all";
 const outdir = mkdtempSync(join(tmpdir(), "aivo-bench-"));
 const app = new App({ outdir });
 
 if (target === "floor") {
+  const { AwsProvider } = require("@cdktf/provider-aws/lib/provider") as typeof import("@cdktf/provider-aws/lib/provider");
+  const { Vpc } = require("@cdktf/provider-aws/lib/vpc") as typeof import("@cdktf/provider-aws/lib/vpc");
   const stack = new TerraformStack(app, "floor");
   new AwsProvider(stack, "aws", { region: "us-east-1" });
   new Vpc(stack, "vpc", { cidrBlock: "10.99.0.0/16" });
-} else if (target === "all") {
-  buildPlatform(app);
-} else if (target === "bootstrap") {
-  new BootstrapStack(app, { costCenter: ENVIRONMENTS[0].costCenter });
 } else {
-  const config = ENVIRONMENTS.find((e) => e.name === target);
-  if (!config) throw new Error(`unknown bench target "${target}"`);
-  validateEnvironments(ENVIRONMENTS);
-  new EnvironmentStack(app, config);
+  const { ENVIRONMENTS, buildPlatform } = require("../environments") as typeof import("../environments");
+  const { BootstrapStack } = require("../environments/bootstrap-stack") as typeof import("../environments/bootstrap-stack");
+  const { EnvironmentStack } = require("../environments/environment-stack") as typeof import("../environments/environment-stack");
+  const { validateEnvironments } = require("../environments/validate") as typeof import("../environments/validate");
+  if (target === "all") {
+    buildPlatform(app);
+  } else if (target === "bootstrap") {
+    new BootstrapStack(app, { costCenter: ENVIRONMENTS[0].costCenter });
+  } else {
+    const config = ENVIRONMENTS.find((e) => e.name === target);
+    if (!config) throw new Error(`unknown bench target "${target}"`);
+    validateEnvironments(ENVIRONMENTS);
+    new EnvironmentStack(app, config);
+  }
 }
 app.synth();
 
