@@ -5,6 +5,7 @@ import { AlertTopics } from "../modules/alerting";
 import { BackupPlan } from "../modules/backup";
 import { CostMonitoring } from "../modules/cost-monitoring";
 import { PostgresDatabase } from "../modules/database";
+import { DataStoreWiring } from "../modules/datastore-common";
 import { EdgeDistribution } from "../modules/edge";
 import { EksCluster } from "../modules/eks";
 import { RedisCluster } from "../modules/elasticache";
@@ -82,7 +83,7 @@ export class EnvironmentStack extends PlatformStack {
 
     // Data stores: database subnets only, reachable only from the EKS nodes (pods use the node
     // security group); alarms go to the `alert` topic (on-call pages come from `critical`).
-    const dataStoreAccess = {
+    const dataStoreAccess: DataStoreWiring = {
       naming,
       vpcId: this.network.vpcId,
       allowedSecurityGroupIds: [this.eks.nodeSecurityGroupId],

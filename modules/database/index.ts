@@ -8,6 +8,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { AwsContext } from "../aws-context";
 import {
   DataStoreTier,
+  DataStoreWiring,
   assertAlarmTopics,
   assertIntegerInRange,
   assertWindowsDoNotOverlap,
@@ -16,7 +17,6 @@ import {
 import { managedPolicyArn, serviceAssumeRolePolicy } from "../iam";
 import { CustomerManagedKey } from "../kms";
 import { assertLogRetentionDays } from "../log-retention";
-import { Naming } from "../naming";
 import { ServiceSecurityGroup } from "../service-security-group";
 
 /** The port PostgreSQL listens on; the security group opens exactly this port. */
@@ -110,24 +110,14 @@ export interface DatabaseSettings {
 }
 
 /** Settings plus the wiring the environment stack supplies. */
-export interface PostgresDatabaseProps extends DatabaseSettings {
-  /** Names the instance `aivo-<env>-postgres`, its keys, logs and groups. */
-  readonly naming: Naming;
+export interface PostgresDatabaseProps extends DatabaseSettings, DataStoreWiring {
   /**
    * How strict the rules are: `production` requires deletion protection, multi-AZ and at least
    * `PRODUCTION_MIN_BACKUP_RETENTION_DAYS` of backups. @default "production"
    */
   readonly tier?: DataStoreTier;
-  /** The VPC of the database's security group. */
-  readonly vpcId: string;
   /** Name of the RDS DB subnet group over the database subnets. */
   readonly dbSubnetGroupName: string;
-  /** Security groups allowed to reach port 5432 (e.g. the EKS node groups). Empty: nobody yet. */
-  readonly allowedSecurityGroupIds: readonly string[];
-  /** SNS topics the alarms notify (at least one). */
-  readonly alarmTopicArns: readonly string[];
-  /** Retention of the exported-log groups; a value CloudWatch Logs accepts. */
-  readonly logRetentionDays: number;
 }
 
 /**

@@ -5,6 +5,21 @@
  */
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { Naming } from "../naming";
+
+/** What every data store takes from its environment: names, network placement, who may connect, alarms. */
+export interface DataStoreWiring {
+  /** Names the store `aivo-<env>-<component>`, its keys, logs and groups. */
+  readonly naming: Naming;
+  /** The VPC of the store's security group. */
+  readonly vpcId: string;
+  /** Security groups allowed to reach the store's port (the EKS nodes). Empty: nobody yet. */
+  readonly allowedSecurityGroupIds: readonly string[];
+  /** SNS topics the alarms notify (at least one). */
+  readonly alarmTopicArns: readonly string[];
+  /** Retention of the store's log groups; a value CloudWatch Logs accepts. */
+  readonly logRetentionDays: number;
+}
 
 /**
  * How strict the data-store rules are. `production` requires deletion protection, a kept final

@@ -8,6 +8,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { AwsContext } from "../aws-context";
 import {
+  DataStoreWiring,
   assertAlarmTopics,
   assertIntegerInRange,
   assertWindowsDoNotOverlap,
@@ -15,7 +16,6 @@ import {
 } from "../datastore-common";
 import { CustomerManagedKey } from "../kms";
 import { assertLogRetentionDays } from "../log-retention";
-import { Naming } from "../naming";
 import { ServiceSecurityGroup } from "../service-security-group";
 
 /** The port Redis/Valkey listens on; the security group opens exactly this port. */
@@ -92,19 +92,9 @@ export interface RedisSettings {
 }
 
 /** Settings plus the wiring the environment stack supplies. */
-export interface RedisClusterProps extends RedisSettings {
-  /** Names the group `aivo-<env>-cache`, its keys, logs and secret. */
-  readonly naming: Naming;
-  /** The VPC of the cache's security group. */
-  readonly vpcId: string;
+export interface RedisClusterProps extends RedisSettings, DataStoreWiring {
   /** Name of the ElastiCache subnet group over the database subnets. */
   readonly cacheSubnetGroupName: string;
-  /** Security groups allowed to reach port 6379 (e.g. the EKS node groups). Empty: nobody yet. */
-  readonly allowedSecurityGroupIds: readonly string[];
-  /** SNS topics the alarms notify (at least one). */
-  readonly alarmTopicArns: readonly string[];
-  /** Retention of the slow-log and engine-log groups; a value CloudWatch Logs accepts. */
-  readonly logRetentionDays: number;
 }
 
 /**
