@@ -98,6 +98,33 @@ describe("synthPlatform", () => {
     ]);
   });
 
+  it.each([
+    [
+      "production without RDS deletion protection",
+      (c: EnvironmentConfig) => ({ ...c, database: { ...c.database, deletionProtection: false } }),
+      "error: production.database.deletionProtection:",
+    ],
+    [
+      "an EKS node group whose desired size is outside its range",
+      (c: EnvironmentConfig) => ({
+        ...c,
+        eks: { ...c.eks, nodeGroups: { ...c.eks.nodeGroups, general: { ...c.eks.nodeGroups!.general, desiredSize: 30 } } },
+      }),
+      "error: production.eks.nodeGroups.general",
+    ],
+    [
+      "a budget of zero",
+      (c: EnvironmentConfig) => ({ ...c, cost: { ...c.cost, monthlyBudgetUsd: 0 } }),
+      "error: production.cost.monthlyBudgetUsd: 0",
+    ],
+  ])("reports a module's validation error (%s) the same way", (_what, change, start) => {
+    const lines: string[] = [];
+    expect(synthPlatform(environmentsWith("production", change), Testing.app(), (line) => lines.push(line))).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0].startsWith(start)).toBe(true);
+    expect(lines[0]).not.toMatch(/\n\s+at /);
+  });
+
   it("synthesizes every stack and exits 0 for the real configuration", () => {
     const lines: string[] = [];
     const app = Testing.app();
