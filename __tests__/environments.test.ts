@@ -273,6 +273,16 @@ describe.each(allDocs)("invariants of the %s stack", (_name, doc) => {
   });
 });
 
+describe("HCL output (npm run synth:hcl)", () => {
+  it("carries the same fully-qualified provider sources and required_version as the JSON", () => {
+    const stack = buildPlatform(Testing.app()).environments.production;
+    const hcl: string = Testing.synthHcl(stack);
+    expect(hcl).toMatch(/required_version\s*=\s*">= 1\.11\.0"/);
+    expect(hcl).toMatch(/source\s*=\s*"hashicorp\/aws"/);
+    expect(hcl).not.toMatch(/source\s*=\s*"aws"/);
+  });
+});
+
 describe(".terraform-version", () => {
   it("names an exact release that satisfies the stacks' required_version", () => {
     const pinned = readFileSync(join(__dirname, "..", ".terraform-version"), "utf8").trim();

@@ -1,5 +1,5 @@
-import { TerraformStack } from "cdktf";
-import { Construct } from "constructs";
+import { Aspects, IAspect, TerraformProvider, TerraformStack } from "cdktf";
+import { Construct, IConstruct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { COST_ALLOCATION_TAG_KEYS } from "../modules/cost-monitoring";
 
@@ -30,6 +30,25 @@ export interface PlatformStackProps {
 }
 
 /**
+ * cdktf's prebuilt bindings declare their source by type only (`aws`); plain Terraform tooling wants
+ * the full address (`hashicorp/aws`). This aspect visits every provider of the stack — the AWS ones
+ * now, the Kubernetes and Helm ones of the add-ons stacks later — and overrides its
+ * `required_providers` source. Overrides are merged into both the JSON and the HCL output.
+ */
+class QualifyProviderSources implements IAspect {
+  constructor(private readonly stack: TerraformStack) {}
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof TerraformProvider) || !node.terraformProviderSource) return;
+    if (node.terraformProviderSource.includes("/")) return;
+    this.stack.addOverride(
+      `terraform.required_providers.${node.terraformResourceType}.source`,
+      `${PROVIDER_NAMESPACE}/${node.terraformProviderSource}`,
+    );
+  }
+}
+
+/**
  * A stack whose JSON plain Terraform tooling reads as-is: fully-qualified provider sources
  * (`hashicorp/aws`, not the bare `aws` cdktf writes), the pinned provider versions of the
  * prebuilt bindings, a `required_version`, and an AWS provider that tags everything.
@@ -49,6 +68,8 @@ export class PlatformStack extends TerraformStack {
       [DEFAULT_TAG_KEYS.costCenter]: props.tags.costCenter,
     };
     this.awsProvider = this.addAwsProvider("aws", props.region);
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    Aspects.of(this).add(new QualifyProviderSources(this));
   }
 
   /**
@@ -59,15 +80,16 @@ export class PlatformStack extends TerraformStack {
     return new AwsProvider(this, id, { region, alias, defaultTags: [{ tags: { ...this.defaultTags } }] });
   }
 
-  override toTerraform(): any {
-    const tf = super.toTerraform();
-    const terraform = (tf.terraform ??= {});
-    terraform.required_version = REQUIRED_TERRAFORM_VERSION;
-    for (const requirement of Object.values<Record<string, string>>(terraform.required_providers ?? {})) {
-      if (requirement.source && !requirement.source.includes("/")) {
-        requirement.source = `${PROVIDER_NAMESPACE}/${requirement.source}`;
-      }
-    }
-    return tf;
+  /**
+   * cdktf 0.21 renders the terraform block's plain attributes in HCL by their index (it passes the
+   * attribute *names* to its renderer), so `required_version` comes out as `0 = "required_version"`.
+   * cdktf is archived, so the one line is corrected here; the JSON output is not affected.
+   */
+  override toHclTerraform(): { hcl: string; metadata: Record<string, unknown> } {
+    const out = super.toHclTerraform() as { hcl: string; metadata: Record<string, unknown> };
+    return {
+      ...out,
+      hcl: out.hcl.replace(/^(\s*)\d+ = "required_version"$/m, `$1required_version = "${REQUIRED_TERRAFORM_VERSION}"`),
+    };
   }
 }
