@@ -1,4 +1,4 @@
-import { parseIpv4Cidr, overlaps } from "../modules/network/cidr";
+import { overlaps, parseIpv4Cidr } from "../modules/cidr";
 import { validateNetworkLayout } from "../modules/network/validate";
 import { assertLogRetentionDays } from "../modules/log-retention";
 import { ENVIRONMENT_TIERS, EnvironmentConfig } from "./types";

@@ -1,6 +1,5 @@
 import { Fn, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
-import * as ipaddr from "ipaddr.js";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
@@ -16,6 +15,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { AwsContext } from "../aws-context";
+import { checkCidr } from "../cidr";
 import { EksNodeRole } from "../eks-node-role";
 import { PolicyStatement, managedPolicyArn, policyDocument, serviceAssumeRolePolicy } from "../iam";
 import { IRSA_AUDIENCE, ServiceAccountRole } from "../irsa-role";
@@ -681,16 +681,11 @@ export function validateEksProps(props: EksClusterProps): ResolvedSettings {
   // Public endpoint allowlist.
   s.publicAccessCidrs.forEach((cidr, i) => {
     const path = `publicAccessCidrs[${i}]`;
-    if (!ipaddr.IPv4.isValidCIDRFourPartDecimal(cidr) && !ipaddr.IPv6.isValidCIDR(cidr)) {
-      fail(path, `"${cidr}" is not a CIDR; write it as a.b.c.d/nn`);
-    }
-    const [address, prefix] = ipaddr.parseCIDR(cidr);
-    if (prefix === 0) {
+    const check = checkCidr(cidr);
+    if (!check.valid && check.reason === "host-bits") fail(path, `${cidr} has host bits set; use ${check.network}`);
+    if (!check.valid) fail(path, `"${cidr}" is not a CIDR; write it as a.b.c.d/nn`);
+    if (check.valid && check.prefixLength === 0) {
       fail(path, `${cidr} opens the API endpoint to the whole internet; list only the CIDRs that need access`);
-    }
-    const network = (address.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr)).toString();
-    if (network !== address.toString()) {
-      fail(path, `${cidr} has host bits set; use ${network}/${prefix}`);
     }
   });
   if (s.endpointPublicAccess && s.publicAccessCidrs.length === 0) {

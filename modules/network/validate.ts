@@ -1,4 +1,4 @@
-import { Ipv4Block, contains, overlaps, parseIpv4Cidr } from "./cidr";
+import { Ipv4Block, contains, overlaps, parseIpv4Cidr } from "../cidr";
 
 /** The subnet tiers of the network, in the order they are validated and reported. */
 export const SUBNET_TIERS = ["publicSubnets", "privateSubnets", "databaseSubnets"] as const;

@@ -1,10 +1,10 @@
 import { TerraformProvider, Token } from "cdktf";
 import { Construct } from "constructs";
-import * as ipaddr from "ipaddr.js";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Wafv2IpSet } from "@cdktf/provider-aws/lib/wafv2-ip-set";
 import { Wafv2WebAcl, Wafv2WebAclRule } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
+import { canonicalCidr, checkCidr, cidrKind } from "../cidr";
 import { Naming } from "../naming";
 import { VendedLogGroup } from "../vended-log-group";
 
@@ -185,7 +185,7 @@ export class WebAcl extends Construct {
     const ipListStatement = (list: readonly string[], kind: "allow" | "deny"): Statement => {
       const statements = (["IPV4", "IPV6"] as const)
         .map((version) => {
-          const addresses = list.filter((cidr) => ipaddr.parseCIDR(cidr)[0].kind() === version.toLowerCase());
+          const addresses = list.filter((cidr) => cidrKind(cidr) === version.toLowerCase());
           if (addresses.length === 0) return undefined;
           const set = new Wafv2IpSet(this, `${kind}-${version.toLowerCase()}`, {
             provider,
@@ -396,26 +396,18 @@ function validate(
 }
 
 function assertCidr(field: string, cidr: string): void {
-  let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
-  try {
-    parsed = ipaddr.parseCIDR(cidr);
-  } catch {
-    throw new Error(`${field}: "${cidr}" is not a CIDR; write an IPv4 or IPv6 range such as 203.0.113.0/24 or 2001:db8::/32`);
+  const check = checkCidr(cidr);
+  if (!check.valid) {
+    switch (check.reason) {
+      case "malformed":
+        throw new Error(`${field}: "${cidr}" is not a CIDR; write an IPv4 or IPv6 range such as 203.0.113.0/24 or 2001:db8::/32`);
+      case "ipv4-shorthand":
+        throw new Error(`${field}: "${cidr}" is not a dotted-quad IPv4 CIDR; write it as a.b.c.d/n`);
+      case "host-bits":
+        throw new Error(`${field}: ${cidr} has host bits set; write the network address ${check.network}`);
+    }
   }
-  const [address, prefix] = parsed;
-  if (address.kind() === "ipv4" && !/^\d{1,3}(\.\d{1,3}){3}\//.test(cidr)) {
-    throw new Error(`${field}: "${cidr}" is not a dotted-quad IPv4 CIDR; write it as a.b.c.d/n`);
-  }
-  if (prefix < 1) {
+  if (check.prefixLength < 1) {
     throw new Error(`${field}: ${cidr} covers every address; WAF IP sets accept prefixes /1 and longer`);
   }
-  const network = address.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
-  if (network.toString() !== address.toString()) {
-    throw new Error(`${field}: ${cidr} has host bits set; write the network address ${network.toString()}/${prefix}`);
-  }
-}
-
-function canonicalCidr(cidr: string): string {
-  const [address, prefix] = ipaddr.parseCIDR(cidr);
-  return `${address.toNormalizedString()}/${prefix}`;
 }
