@@ -17,6 +17,15 @@ function fail(message: string): never {
   throw new ConfigError(message);
 }
 
+/** Runs a module's own rule on the config, reporting what it finds as a `ConfigError`. */
+function check(rule: () => void): void {
+  try {
+    rule();
+  } catch (error) {
+    fail((error as Error).message);
+  }
+}
+
 /** Checks one environment; throws a `ConfigError` naming `<env>.<field>`, the value and the rule. */
 export function validateEnvironment(config: EnvironmentConfig): void {
   const env = config.name;
@@ -41,19 +50,11 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   if (!config.costCenter || !/^[\w .:/=+@-]{1,256}$/.test(config.costCenter)) {
     fail(`${env}.costCenter: "${config.costCenter}" is not a valid tag value (1-256 letters, digits, spaces and _.:/=+-@)`);
   }
-  try {
-    assertLogRetentionDays(`${env}.logRetentionDays`, config.logRetentionDays);
-  } catch (error) {
-    fail((error as Error).message);
-  }
+  check(() => assertLogRetentionDays(`${env}.logRetentionDays`, config.logRetentionDays));
   if (config.tier === "production" && config.logRetentionDays < PRODUCTION_MIN_LOG_RETENTION_DAYS) {
     fail(`${env}.logRetentionDays: ${config.logRetentionDays} is below the ${PRODUCTION_MIN_LOG_RETENTION_DAYS} days production keeps logs`);
   }
-  try {
-    validateNetworkLayout(env, config.region, config.network);
-  } catch (error) {
-    fail((error as Error).message);
-  }
+  check(() => validateNetworkLayout(env, config.region, config.network));
   if (config.tier === "production" && config.network.natGateways !== "one-per-az") {
     fail(`${env}.network.natGateways: "${config.network.natGateways}" leaves production without egress when one AZ fails; use "one-per-az"`);
   }
