@@ -2,6 +2,7 @@ import { S3Backend } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AlertTopics } from "../modules/alerting";
+import { CLOUDFRONT_REGION } from "../modules/aws-context";
 import { BackupPlan } from "../modules/backup";
 import { CostMonitoring } from "../modules/cost-monitoring";
 import { PostgresDatabase } from "../modules/database";
@@ -16,8 +17,6 @@ import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND, stateKey } from "./state";
 import { EnvironmentConfig, PROJECT } from "./types";
 
-/** CloudFront's region: its certificates and web ACLs must be created there. */
-export const CLOUDFRONT_REGION = "us-east-1";
 
 /**
  * One environment (the infrastructure document's `environments/<env>/main.tf`): its state in the

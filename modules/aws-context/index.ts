@@ -4,6 +4,9 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 
+/** CloudFront's control-plane region: its ACM certificates, CLOUDFRONT web ACLs and log deliveries live here. */
+export const CLOUDFRONT_REGION = "us-east-1";
+
 /**
  * Account id, partition and region of one AWS provider in one stack, looked up once.
  *

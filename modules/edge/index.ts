@@ -13,15 +13,13 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
+import { CLOUDFRONT_REGION } from "../aws-context";
 import { Naming } from "../naming";
 import { assertLogRetentionDays } from "../log-retention";
 import { VendedLogGroup } from "../vended-log-group";
 
 /** The environment config section this module reads: `<env>.edge`. */
 export const EDGE_SECTION = "edge";
-
-/** CloudFront only uses ACM certificates (and delivers standard logs v2) from this region. */
-export const CLOUDFRONT_CONTROL_REGION = "us-east-1";
 
 /** The CloudFront price classes: edge locations in NA+EU / + Asia, Middle East, Africa / everywhere. */
 export const PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
@@ -438,9 +436,9 @@ function validate(
     );
   }
   const region = props.usEast1Provider instanceof AwsProvider ? props.usEast1Provider.region : undefined;
-  if (region !== undefined && !Token.isUnresolved(region) && region !== CLOUDFRONT_CONTROL_REGION) {
+  if (region !== undefined && !Token.isUnresolved(region) && region !== CLOUDFRONT_REGION) {
     throw new Error(
-      `${path}.usEast1Provider: the provider targets "${region}", but CloudFront certificates and log deliveries must be created in ${CLOUDFRONT_CONTROL_REGION}; pass the us-east-1 provider alias`,
+      `${path}.usEast1Provider: the provider targets "${region}", but CloudFront certificates and log deliveries must be created in ${CLOUDFRONT_REGION}; pass the us-east-1 provider alias`,
     );
   }
   assertLogRetentionDays(`${path}.logRetentionDays`, props.logRetentionDays);

@@ -5,6 +5,7 @@ import { Wafv2IpSet } from "@cdktf/provider-aws/lib/wafv2-ip-set";
 import { Wafv2WebAcl, Wafv2WebAclRule } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import { canonicalCidr, checkCidr, cidrKind } from "../cidr";
+import { CLOUDFRONT_REGION } from "../aws-context";
 import { Naming } from "../naming";
 import { VendedLogGroup } from "../vended-log-group";
 
@@ -13,9 +14,6 @@ export const WAF_SECTION = "waf";
 
 /** Where a web ACL applies: CloudFront distributions (global) or regional resources (ALB, API Gateway …). */
 export type WafScope = "CLOUDFRONT" | "REGIONAL";
-
-/** The only region in which WAF accepts `CLOUDFRONT`-scoped resources (ACL, IP sets, its log group). */
-export const CLOUDFRONT_WAF_REGION = "us-east-1";
 
 /** AWS WAF's lowest rate-based limit (lowered from 100 to 10 in 2024). */
 export const RATE_LIMIT_MINIMUM = 10;
@@ -309,9 +307,9 @@ function validate(
   if (scope !== "CLOUDFRONT" && scope !== "REGIONAL") {
     throw new Error(`${path}.scope: "${scope}" is not a WAF scope; use CLOUDFRONT or REGIONAL`);
   }
-  if (scope === "CLOUDFRONT" && props.providerRegion !== CLOUDFRONT_WAF_REGION) {
+  if (scope === "CLOUDFRONT" && props.providerRegion !== CLOUDFRONT_REGION) {
     throw new Error(
-      `${path}.scope: a CLOUDFRONT web ACL must be created in ${CLOUDFRONT_WAF_REGION}, but its provider targets "${props.providerRegion}"; pass the us-east-1 provider alias (and providerRegion "${CLOUDFRONT_WAF_REGION}")`,
+      `${path}.scope: a CLOUDFRONT web ACL must be created in ${CLOUDFRONT_REGION}, but its provider targets "${props.providerRegion}"; pass the us-east-1 provider alias (and providerRegion "${CLOUDFRONT_REGION}")`,
     );
   }
   const literalRegion = props.provider instanceof AwsProvider ? props.provider.region : undefined;
