@@ -23,6 +23,18 @@ describe("the platform", () => {
     expect(Object.keys(platform.environments)).toEqual(["development", "staging", "production"]);
     expect(ENVIRONMENTS.map((e) => e.name)).toEqual(["development", "staging", "production"]);
   });
+
+  it("deploys bootstrap, then account, then the environments", () => {
+    expect(platform.account.dependencies).toEqual([platform.bootstrap]);
+    for (const stack of Object.values(platform.environments)) expect(stack.dependencies).toContain(platform.account);
+  });
+
+  it("keeps the account stack's state in the shared backend under aivo/account/terraform.tfstate", () => {
+    const doc = parse(Testing.synth(platform.account));
+    expect(doc.terraform!.backend!.s3).toEqual(
+      expect.objectContaining({ key: "aivo/account/terraform.tfstate", encrypt: true, kms_key_id: "alias/aivo/bootstrap/terraform-state" }),
+    );
+  });
 });
 
 describe.each([

@@ -14,7 +14,7 @@ import { Naming } from "../modules/naming";
 import { Network } from "../modules/network";
 import { WebAcl } from "../modules/waf";
 import { PlatformStack } from "./platform-stack";
-import { STATE_BACKEND, stateKey } from "./state";
+import { stateBackendConfig, stateKey } from "./state";
 import { EnvironmentConfig, PROJECT } from "./types";
 
 
@@ -50,14 +50,7 @@ export class EnvironmentStack extends PlatformStack {
     this.usEast1Provider = this.addAwsProvider("aws-us-east-1", CLOUDFRONT_REGION, "us_east_1");
     if (config.drRegion) this.drProvider = this.addAwsProvider("aws-dr", config.drRegion, "dr");
 
-    new S3Backend(this, {
-      bucket: STATE_BACKEND.bucket,
-      key: stateKey(config.name),
-      region: STATE_BACKEND.region,
-      dynamodbTable: STATE_BACKEND.lockTable,
-      encrypt: true,
-      kmsKeyId: new Naming(STATE_BACKEND.project, STATE_BACKEND.bootstrapEnvironment).kmsAlias("terraform-state"),
-    });
+    new S3Backend(this, stateBackendConfig(stateKey(config.name)));
 
     this.network = new Network(this, "network", {
       ...config.network,

@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { AccountStack } from "./account-stack";
 import { BootstrapStack } from "./bootstrap-stack";
 import { development } from "./development";
 import { EnvironmentStack } from "./environment-stack";
@@ -10,18 +11,24 @@ import { validateEnvironments } from "./validate";
 /** Every environment, in deployment order. Add a new one here (see README, "Adding an environment"). */
 export const ENVIRONMENTS: readonly EnvironmentConfig[] = [development, staging, production];
 
-/** The stacks of an app: `bootstrap`, then one per environment. */
+/** The stacks of an app: `bootstrap`, `account`, then one per environment. */
 export interface Platform {
   readonly bootstrap: BootstrapStack;
+  readonly account: AccountStack;
   readonly environments: Readonly<Record<string, EnvironmentStack>>;
 }
 
-/** Validates the configs, then adds the bootstrap stack and one stack per environment to `app`. */
+/** Validates the configs, then adds the bootstrap and account stacks and one stack per environment to `app`. */
 export function buildPlatform(app: App, environments: readonly EnvironmentConfig[] = ENVIRONMENTS): Platform {
   validateEnvironments(environments);
-  const bootstrap = new BootstrapStack(app, { costCenter: environments[0].costCenter });
-  return {
-    bootstrap,
-    environments: Object.fromEntries(environments.map((config) => [config.name, new EnvironmentStack(app, config)])),
-  };
+  const costCenter = environments[0].costCenter;
+  const bootstrap = new BootstrapStack(app, { costCenter });
+  const account = new AccountStack(app, { costCenter });
+  account.addDependency(bootstrap);
+  const stacks = environments.map((config) => {
+    const stack = new EnvironmentStack(app, config);
+    stack.addDependency(account);
+    return [config.name, stack] as const;
+  });
+  return { bootstrap, account, environments: Object.fromEntries(stacks) };
 }

@@ -1,3 +1,6 @@
+import type { S3BackendConfig } from "cdktf";
+import { Naming } from "../modules/naming";
+
 /**
  * Where Terraform state lives: defined once, read by the bootstrap stack (which creates the bucket,
  * table and key) and by every environment stack's S3 backend.
@@ -17,7 +20,23 @@ export const STATE_BACKEND = {
   bootstrapEnvironment: "bootstrap",
 } as const;
 
+
 /** The state object key of an environment: `aivo/<environment>/terraform.tfstate`. */
 export function stateKey(environment: string): string {
   return `${STATE_BACKEND.project}/${environment}/terraform.tfstate`;
+}
+
+/**
+ * The S3 backend settings of every stack but `bootstrap`: the shared bucket, the lock table, and the
+ * state key's CMK (`encrypt` alone would write SSE-S3; the bucket policy rejects anything but KMS).
+ */
+export function stateBackendConfig(key: string): S3BackendConfig {
+  return {
+    bucket: STATE_BACKEND.bucket,
+    key,
+    region: STATE_BACKEND.region,
+    dynamodbTable: STATE_BACKEND.lockTable,
+    encrypt: true,
+    kmsKeyId: new Naming(STATE_BACKEND.project, STATE_BACKEND.bootstrapEnvironment).kmsAlias("terraform-state"),
+  };
 }

@@ -1,0 +1,33 @@
+import { S3Backend } from "cdktf";
+import { Construct } from "constructs";
+import { Naming } from "../modules/naming";
+import { PlatformStack } from "./platform-stack";
+import { STATE_BACKEND, stateBackendConfig, stateKey } from "./state";
+
+/** The stack name: `cdktf deploy account`. */
+export const ACCOUNT_STACK = "account";
+
+export interface AccountStackProps {
+  /** Value of the `CostCenter` tag. */
+  readonly costCenter: string;
+}
+
+/**
+ * What exists once per AWS account, whatever the number of environments, deployed after `bootstrap`
+ * and before any environment: it keeps its state in the shared S3 backend
+ * (`aivo/account/terraform.tfstate`). Account-level concerns (service-linked roles, the apex DNS zone
+ * and its delegations, CI's identity provider and roles, audit and threat detection) are added here
+ * as one construct each, so an environment stack never owns something another environment needs.
+ */
+export class AccountStack extends PlatformStack {
+  readonly naming: Naming;
+
+  constructor(scope: Construct, props: AccountStackProps) {
+    super(scope, ACCOUNT_STACK, {
+      region: STATE_BACKEND.region,
+      tags: { project: STATE_BACKEND.project, environment: ACCOUNT_STACK, costCenter: props.costCenter },
+    });
+    this.naming = new Naming(STATE_BACKEND.project, ACCOUNT_STACK);
+    new S3Backend(this, stateBackendConfig(stateKey(ACCOUNT_STACK)));
+  }
+}
