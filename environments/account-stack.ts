@@ -1,6 +1,7 @@
 import { S3Backend } from "cdktf";
 import { Construct } from "constructs";
 import { Naming } from "../modules/naming";
+import { AccountConfig } from "./account";
 import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND, stateBackendConfig, stateKey } from "./state";
 
@@ -8,8 +9,8 @@ import { STATE_BACKEND, stateBackendConfig, stateKey } from "./state";
 export const ACCOUNT_STACK = "account";
 
 export interface AccountStackProps {
-  /** Value of the `CostCenter` tag. */
-  readonly costCenter: string;
+  /** The account's settings (environments/account.ts). */
+  readonly config: AccountConfig;
 }
 
 /**
@@ -20,13 +21,15 @@ export interface AccountStackProps {
  * as one construct each, so an environment stack never owns something another environment needs.
  */
 export class AccountStack extends PlatformStack {
+  readonly config: AccountConfig;
   readonly naming: Naming;
 
   constructor(scope: Construct, props: AccountStackProps) {
     super(scope, ACCOUNT_STACK, {
       region: STATE_BACKEND.region,
-      tags: { project: STATE_BACKEND.project, environment: ACCOUNT_STACK, costCenter: props.costCenter },
+      tags: { project: STATE_BACKEND.project, environment: ACCOUNT_STACK, costCenter: props.config.costCenter },
     });
+    this.config = props.config;
     this.naming = new Naming(STATE_BACKEND.project, ACCOUNT_STACK);
     new S3Backend(this, stateBackendConfig(stateKey(ACCOUNT_STACK)));
   }

@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { ACCOUNT, AccountConfig } from "./account";
 import { AccountStack } from "./account-stack";
 import { BootstrapStack } from "./bootstrap-stack";
 import { development } from "./development";
@@ -19,16 +20,19 @@ export interface Platform {
 }
 
 /** Validates the configs, then adds the bootstrap and account stacks and one stack per environment to `app`. */
-export function buildPlatform(app: App, environments: readonly EnvironmentConfig[] = ENVIRONMENTS): Platform {
+export function buildPlatform(
+  app: App,
+  environments: readonly EnvironmentConfig[] = ENVIRONMENTS,
+  account: AccountConfig = ACCOUNT,
+): Platform {
   validateEnvironments(environments);
-  const costCenter = environments[0].costCenter;
-  const bootstrap = new BootstrapStack(app, { costCenter });
-  const account = new AccountStack(app, { costCenter });
-  account.addDependency(bootstrap);
+  const bootstrap = new BootstrapStack(app, { costCenter: account.costCenter });
+  const accountStack = new AccountStack(app, { config: account });
+  accountStack.addDependency(bootstrap);
   const stacks = environments.map((config) => {
     const stack = new EnvironmentStack(app, config);
-    stack.addDependency(account);
+    stack.addDependency(accountStack);
     return [config.name, stack] as const;
   });
-  return { bootstrap, account, environments: Object.fromEntries(stacks) };
+  return { bootstrap, account: accountStack, environments: Object.fromEntries(stacks) };
 }

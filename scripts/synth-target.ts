@@ -25,13 +25,14 @@ if (target === "floor") {
   new Vpc(stack, "vpc", { cidrBlock: "10.99.0.0/16" });
 } else {
   const { ENVIRONMENTS, buildPlatform } = require("../environments") as typeof import("../environments");
+  const { ACCOUNT } = require("../environments/account") as typeof import("../environments/account");
   const { BootstrapStack } = require("../environments/bootstrap-stack") as typeof import("../environments/bootstrap-stack");
   const { EnvironmentStack } = require("../environments/environment-stack") as typeof import("../environments/environment-stack");
   const { validateEnvironments } = require("../environments/validate") as typeof import("../environments/validate");
   if (target === "all") {
     buildPlatform(app);
   } else if (target === "bootstrap") {
-    new BootstrapStack(app, { costCenter: ENVIRONMENTS[0].costCenter });
+    new BootstrapStack(app, { costCenter: ACCOUNT.costCenter });
   } else {
     const config = ENVIRONMENTS.find((e) => e.name === target);
     if (!config) throw new Error(`unknown bench target "${target}"`);
