@@ -9,6 +9,8 @@ import { readFileSync } from "fs";
 import { join } from "path";
 
 const platform = buildPlatform(Testing.app());
+// DR stacks first: resolving their cross-stack references adds the outputs they read to the primaries.
+const drDocs: [string, TerraformJson][] = Object.values(platform.dr).map((stack) => [stack.node.id, parse(Testing.synth(stack))]);
 const synthesized: Record<string, string> = Object.fromEntries(
   Object.entries(platform.environments).map(([name, stack]) => [name, Testing.synth(stack)]),
 );
@@ -16,7 +18,7 @@ const docs: Record<string, TerraformJson> = Object.fromEntries(
   Object.entries(synthesized).map(([name, json]) => [name, parse(json)]),
 );
 const bootstrapJson = Testing.synth(platform.bootstrap);
-const allDocs: [string, TerraformJson][] = [...Object.entries(docs), ["bootstrap", parse(bootstrapJson)]];
+const allDocs: [string, TerraformJson][] = [...Object.entries(docs), ["bootstrap", parse(bootstrapJson)], ...drDocs];
 
 describe("the platform", () => {
   it("has a stack per environment plus bootstrap", () => {
