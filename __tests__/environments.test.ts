@@ -9,7 +9,8 @@ import { readFileSync } from "fs";
 import { join } from "path";
 
 const platform = buildPlatform(Testing.app());
-// DR stacks first: resolving their cross-stack references adds the outputs they read to the primaries.
+// As app.synth() does: resolve cross-stack references (remote state in the DR stacks, outputs in the primaries).
+for (const stack of [...Object.values(platform.environments), ...Object.values(platform.dr)]) stack.prepareStack();
 const drDocs: [string, TerraformJson][] = Object.values(platform.dr).map((stack) => [stack.node.id, parse(Testing.synth(stack))]);
 const synthesized: Record<string, string> = Object.fromEntries(
   Object.entries(platform.environments).map(([name, stack]) => [name, Testing.synth(stack)]),

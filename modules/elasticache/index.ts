@@ -245,7 +245,8 @@ export class RedisCluster extends Construct {
       });
       const replicaKey = props.authTokenSecretReplica
         ? new CustomerManagedKey(this, "secret-replica-key", {
-            naming: props.naming,
+            // alias/aivo/<env>-<region code>/elasticache-auth: the alias says where the key lives.
+            naming: props.naming.inRegion(props.authTokenSecretReplica.region),
             purpose: "elasticache-auth",
             description: `ElastiCache ${groupId}: AUTH token secret, replica in ${props.authTokenSecretReplica.region}`,
             provider: props.authTokenSecretReplica.provider,
