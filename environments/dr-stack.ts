@@ -73,19 +73,22 @@ export function drStateKey(environment: string): string {
   return `${STATE_BACKEND.project}/${environment}/dr.tfstate`;
 }
 
+/** The sections of `<env>.dr` whose module errors name `<env>.<section>`. */
+const DR_SECTIONS = ["network", "eks", "database", "cache", "alerting"] as const;
+
 /**
- * Module errors name `<env>.<section>`; in this stack the section lives under `<env>.dr`, so the
- * message is re-pointed there (`production.eks.nodeGroups…` → `production.dr.eks.nodeGroups…`).
+ * Module errors name `<env>.<section>.<field>`; in this stack the section is `<env>.dr.<section>`, so
+ * the message is re-pointed there (`production.eks.nodeGroups…` → `production.dr.eks.nodeGroups…`).
+ * Errors about settings the DR stack takes from the environment itself (e.g. `logRetentionDays`) keep
+ * their path.
  */
 function inDrSection<T>(environment: string, build: () => T): T {
   try {
     return build();
   } catch (error) {
     const err = error as Error;
-    const prefix = `${environment}.`;
-    if (err.message.startsWith(prefix) && !err.message.startsWith(`${prefix}dr.`)) {
-      err.message = `${prefix}dr.${err.message.slice(prefix.length)}`;
-    }
+    const section = DR_SECTIONS.find((s) => err.message.startsWith(`${environment}.${s}.`) || err.message.startsWith(`${environment}.${s}:`));
+    if (section) err.message = `${environment}.dr.${err.message.slice(environment.length + 1)}`;
     throw err;
   }
 }
@@ -208,7 +211,7 @@ export class DrStack extends PlatformStack {
       cluster_endpoint: [this.eks.clusterEndpoint, "API endpoint of the pilot-light cluster"],
       cluster_oidc_provider_arn: [this.eks.oidcProviderArn, "IRSA provider of the pilot-light cluster"],
       cache_primary_endpoint: [this.cache.primaryEndpointAddress, "The DR Redis (empty until failover)"],
-      primary_health_check_id: [this.failover.primaryHealthCheckId, "Invert it to force DNS to the DR origin: aws route53 update-health-check --inverted"],
+      primary_health_check_id: [this.failover.primaryHealthCheckId, "The primary origin's health check (a drill inverts it while the primary is healthy to move DNS to the DR origin)"],
     };
     for (const [name, [value, description]] of Object.entries(outputs)) {
       new TerraformOutput(this, name, { value, description });
