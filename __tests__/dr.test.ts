@@ -355,26 +355,6 @@ describe("DR validation", () => {
 
   it.each<[string, Change, string]>([
     [
-      "identical primary and secondary targets",
-      (d) => ({ ...d, traffic: { ...d.traffic, secondaryTarget: d.traffic.primaryTarget } }),
-      'production.dr.traffic.secondaryTarget: "origin-us-east-1.aivo.edu" equals primaryTarget; the DR side needs its own origin name',
-    ],
-    [
-      "a health-check interval Route 53 does not offer",
-      (d) => ({ ...d, traffic: { ...d.traffic, healthCheckIntervalSeconds: 20 } }),
-      "production.dr.traffic.healthCheckIntervalSeconds: 20 is not a Route 53 interval; use 10 or 30",
-    ],
-    [
-      "a failover TTL above 300 s",
-      (d) => ({ ...d, traffic: { ...d.traffic, ttlSeconds: 3600 } }),
-      "production.dr.traffic.ttlSeconds: 3600 is outside 1-300",
-    ],
-    [
-      "a malformed target",
-      (d) => ({ ...d, traffic: { ...d.traffic, primaryTarget: "Origin_East" } }),
-      'production.dr.traffic.primaryTarget: "Origin_East" is not a lower-case DNS name',
-    ],
-    [
       "a DR node group error (reported under production.dr.eks)",
       (d) => ({ ...d, eks: { ...d.eks, nodeGroups: { general: { ...d.eks.nodeGroups!.general, minSize: 3, desiredSize: 2 } } } }),
       "production.dr.eks.nodeGroups.general: desiredSize 2 is outside minSize 3 .. maxSize 20; set desiredSize within the range",

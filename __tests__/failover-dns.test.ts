@@ -53,6 +53,9 @@ describe("FailoverRecords", () => {
   it.each<[string, Partial<FailoverRecordsProps>, string]>([
     ["a target equal to the name", { primaryTarget: "origin.test.aivo.edu" }, 'x.primaryTarget: "origin.test.aivo.edu" is the failover name itself'],
     ["a threshold above 10", { healthCheckFailureThreshold: 11 }, "x.healthCheckFailureThreshold: 11 is outside 1-10"],
+    ["identical targets", { secondaryTarget: "origin-us-east-1.test.aivo.edu" }, 'x.secondaryTarget: "origin-us-east-1.test.aivo.edu" equals primaryTarget; the DR side needs its own origin name'],
+    ["a malformed target", { primaryTarget: "Origin_East" }, 'x.primaryTarget: "Origin_East" is not a lower-case DNS name'],
+    ["an interval Route 53 does not offer", { healthCheckIntervalSeconds: 20 }, "x.healthCheckIntervalSeconds: 20 is not a Route 53 interval; use 10 or 30"],
     ["a path without a leading slash", { healthCheckPath: "healthz" }, 'x.healthCheckPath: "healthz" is not a health-check path'],
   ])("rejects %s", (_what, props, message) => {
     expect(() => synth({ ...props, configPath: "x" })).toThrow(message);
