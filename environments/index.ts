@@ -40,6 +40,6 @@ export function buildPlatform(
     stack.addDependency(accountStack);
     return [config.name, stack] as const;
   });
-  const drStacks = stacks.filter(([name]) => environments.find((c) => c.name === name)?.dr).map(([name, stack]) => [name, new DrStack(app, stack)] as const);
+  const drStacks = stacks.filter(([, stack]) => stack.config.dr).map(([name, stack]) => [name, new DrStack(app, stack)] as const);
   return { bootstrap, account: accountStack, environments: Object.fromEntries(stacks), dr: Object.fromEntries(drStacks) };
 }
