@@ -130,6 +130,6 @@ describe("synthPlatform", () => {
     const app = Testing.app();
     expect(synthPlatform(undefined, app, (line) => lines.push(line))).toBe(0);
     expect(lines).toEqual([]);
-    expect(app.node.children.map((c) => c.node.id)).toEqual(["bootstrap", "account", "development", "staging", "production"]);
+    expect(app.node.children.map((c) => c.node.id)).toEqual(["bootstrap", "account", "development", "staging", "production", "production-dr"]);
   });
 });

@@ -9,6 +9,9 @@ import { readFileSync } from "fs";
 import { join } from "path";
 
 const platform = buildPlatform(Testing.app());
+// As app.synth() does: resolve cross-stack references (remote state in the DR stacks, outputs in the primaries).
+for (const stack of [...Object.values(platform.environments), ...Object.values(platform.dr)]) stack.prepareStack();
+const drDocs: [string, TerraformJson][] = Object.values(platform.dr).map((stack) => [stack.node.id, parse(Testing.synth(stack))]);
 const synthesized: Record<string, string> = Object.fromEntries(
   Object.entries(platform.environments).map(([name, stack]) => [name, Testing.synth(stack)]),
 );
@@ -16,7 +19,7 @@ const docs: Record<string, TerraformJson> = Object.fromEntries(
   Object.entries(synthesized).map(([name, json]) => [name, parse(json)]),
 );
 const bootstrapJson = Testing.synth(platform.bootstrap);
-const allDocs: [string, TerraformJson][] = [...Object.entries(docs), ["bootstrap", parse(bootstrapJson)]];
+const allDocs: [string, TerraformJson][] = [...Object.entries(docs), ["bootstrap", parse(bootstrapJson)], ...drDocs];
 
 describe("the platform", () => {
   it("has a stack per environment plus bootstrap", () => {

@@ -86,6 +86,8 @@ export class EnvironmentStack extends PlatformStack {
       ...config.cache,
       ...dataStoreAccess,
       cacheSubnetGroupName: this.network.elasticacheSubnetGroupName,
+      // The DR side's Redis takes the same AUTH token from the replica (environments/dr-stack.ts).
+      ...(config.dr && this.drProvider ? { authTokenSecretReplica: { region: config.drRegion!, provider: this.drProvider } } : {}),
     });
     this.database = new PostgresDatabase(this, "database", {
       ...config.database,
@@ -115,6 +117,8 @@ export class EnvironmentStack extends PlatformStack {
       webAclArn: this.waf.webAclArn,
       vpcId: this.network.vpcId,
       logRetentionDays: config.logRetentionDays,
+      // The DR region's ALB: CloudFront's origin group fails over to it (environments/dr-stack.ts).
+      failoverOriginDomain: config.dr?.traffic.secondaryTarget,
     });
   }
 }

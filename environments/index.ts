@@ -3,6 +3,7 @@ import { ACCOUNT, AccountConfig } from "./account";
 import { AccountStack } from "./account-stack";
 import { BootstrapStack } from "./bootstrap-stack";
 import { development } from "./development";
+import { DrStack } from "./dr-stack";
 import { EnvironmentStack } from "./environment-stack";
 import { production } from "./production";
 import { staging } from "./staging";
@@ -12,14 +13,19 @@ import { validateEnvironments } from "./validate";
 /** Every environment, in deployment order. Add a new one here (see README, "Adding an environment"). */
 export const ENVIRONMENTS: readonly EnvironmentConfig[] = [development, staging, production];
 
-/** The stacks of an app: `bootstrap`, `account`, then one per environment. */
+/** The stacks of an app: `bootstrap`, `account`, then one per environment, then the DR stacks. */
 export interface Platform {
   readonly bootstrap: BootstrapStack;
   readonly account: AccountStack;
   readonly environments: Readonly<Record<string, EnvironmentStack>>;
+  /** The DR stacks (`<env>-dr`) of the environments with a `dr` section, by environment name. */
+  readonly dr: Readonly<Record<string, DrStack>>;
 }
 
-/** Validates the configs, then adds the bootstrap and account stacks and one stack per environment to `app`. */
+/**
+ * Validates the configs, then adds the bootstrap and account stacks, one stack per environment and a
+ * DR stack (`<env>-dr`, after its environment) per environment with a `dr` section to `app`.
+ */
 export function buildPlatform(
   app: App,
   environments: readonly EnvironmentConfig[] = ENVIRONMENTS,
@@ -34,5 +40,6 @@ export function buildPlatform(
     stack.addDependency(accountStack);
     return [config.name, stack] as const;
   });
-  return { bootstrap, account: accountStack, environments: Object.fromEntries(stacks) };
+  const drStacks = stacks.filter(([, stack]) => stack.config.dr).map(([name, stack]) => [name, new DrStack(app, stack)] as const);
+  return { bootstrap, account: accountStack, environments: Object.fromEntries(stacks), dr: Object.fromEntries(drStacks) };
 }

@@ -71,4 +71,34 @@ export const production: EnvironmentConfig = {
     anomalyThresholds: { absoluteUsd: 250, percentage: 10 },
     activateCostAllocationTags: false, // activated by development (same account)
   },
+  // The pilot light in us-west-2 (stack production-dr); README "Failing over to us-west-2".
+  dr: {
+    network: {
+      vpcCidr: "10.100.0.0/16",
+      availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"],
+      privateSubnets: ["10.100.1.0/24", "10.100.2.0/24", "10.100.3.0/24"],
+      publicSubnets: ["10.100.101.0/24", "10.100.102.0/24", "10.100.103.0/24"],
+      databaseSubnets: ["10.100.201.0/24", "10.100.202.0/24", "10.100.203.0/24"],
+      // One per AZ already: after failover this is production, and nothing on the RTO path waits for NAT.
+      natGateways: "one-per-az",
+    },
+    eks: {
+      kubernetesVersion: "1.35",
+      upgradeSupportType: "EXTENDED",
+      endpointPublicAccess: false,
+      controlPlaneLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+      // Pilot light: two general nodes (CoreDNS, Karpenter, the controllers); the ceilings are production's.
+      nodeGroups: {
+        general: { ...DEFAULT_NODE_GROUPS.general, minSize: 2, desiredSize: 2, maxSize: 20 },
+        spot: { ...DEFAULT_NODE_GROUPS.spot, minSize: 0, desiredSize: 0, maxSize: 20 },
+        memory: { ...DEFAULT_NODE_GROUPS.memory, minSize: 0, desiredSize: 0, maxSize: 8, diskSizeGiB: 100 },
+      },
+      deletionProtection: true,
+    },
+    // Same class as the primary so replay keeps up; multi-AZ is turned on at promotion.
+    database: { instanceClass: "db.r6g.large", multiAz: false, backupRetentionDays: 14, replicaLagAlarmThresholdSeconds: 300 },
+    // Rebuilt empty (a cache): one small node, scaled to production's size on failover.
+    cache: { nodeType: "cache.t4g.small", numCacheClusters: 1, snapshotRetentionDays: 1 },
+    traffic: { primaryTarget: "origin-us-east-1.aivo.edu", secondaryTarget: "origin-us-west-2.aivo.edu" },
+  },
 };

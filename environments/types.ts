@@ -7,6 +7,7 @@ import type { RedisSettings } from "../modules/elasticache";
 import type { WafSettings } from "../modules/waf";
 import type { CostMonitoringSettings } from "../modules/cost-monitoring";
 import type { NetworkSettings } from "../modules/network";
+import type { DrSettings } from "./dr-stack";
 
 /**
  * How strict the rules for an environment are. `production` demands what a live system needs
@@ -60,6 +61,11 @@ export interface EnvironmentConfig {
   readonly alerting: AlertingSettings;
   /** Monthly budget, its 50/80/90 % notifications and cost-anomaly thresholds. */
   readonly cost: CostMonitoringSettings;
+  /**
+   * The pilot light in `drRegion` (stack `<env>-dr`): VPC, EKS, the database replica, Redis, failover
+   * DNS. Needs `drRegion`. @default none (no DR stack; backups may still be copied to `drRegion`)
+   */
+  readonly dr?: DrSettings;
 }
 
 /** The project slug every name starts with. */

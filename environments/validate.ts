@@ -1,6 +1,7 @@
 import { overlaps, parseIpv4Cidr } from "../modules/cidr";
 import { validateNetworkLayout } from "../modules/network/validate";
 import { assertLogRetentionDays } from "../modules/log-retention";
+import { DATABASE_RPO_SECONDS } from "./dr-stack";
 import { ENVIRONMENT_TIERS, EnvironmentConfig } from "./types";
 
 /** A mistake in an environment's configuration; `npm run synth` prints its message, not a stack trace. */
@@ -58,6 +59,37 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   if (config.tier === "production" && config.network.natGateways !== "one-per-az") {
     fail(`${env}.network.natGateways: "${config.network.natGateways}" leaves production without egress when one AZ fails; use "one-per-az"`);
   }
+  validateDr(config);
+}
+
+/** The DR section: it needs a DR region, its VPC fits that region, and its replica lag alarm fires before the RPO is lost. */
+function validateDr(config: EnvironmentConfig): void {
+  const env = config.name;
+  const dr = config.dr;
+  if (dr === undefined) return;
+  if (config.drRegion === undefined) {
+    fail(`${env}.dr: is set but ${env}.drRegion is not; set drRegion (e.g. us-west-2) or remove dr`);
+  }
+  check(() => validateNetworkLayout(`${env}.dr`, config.drRegion!, dr.network));
+  const lag = dr.database.replicaLagAlarmThresholdSeconds;
+  if (lag !== undefined && (!Number.isInteger(lag) || lag < 1 || lag > DATABASE_RPO_SECONDS)) {
+    fail(
+      `${env}.dr.database.replicaLagAlarmThresholdSeconds: ${lag} is outside 1-${DATABASE_RPO_SECONDS}; the alarm must fire before the ${DATABASE_RPO_SECONDS / 60}-minute RPO is lost`,
+    );
+  }
+  for (const field of ["primaryTarget", "secondaryTarget"] as const) {
+    if (dr.traffic[field] === config.edge.originDomain) {
+      fail(`${env}.dr.traffic.${field}: "${dr.traffic[field]}" is edge.originDomain, the name that fails over; use the region's own ALB name, e.g. origin-${field === "primaryTarget" ? config.region : config.drRegion}.${config.edge.domain}`);
+    }
+  }
+}
+
+/** Every VPC of the configs, primary and DR, with the field that sets it. */
+function vpcsOf(configs: readonly EnvironmentConfig[]): { path: string; cidr: string }[] {
+  return configs.flatMap((c) => [
+    { path: `${c.name}.network.vpcCidr`, cidr: c.network.vpcCidr },
+    ...(c.dr ? [{ path: `${c.name}.dr.network.vpcCidr`, cidr: c.dr.network.vpcCidr }] : []),
+  ]);
 }
 
 /**
@@ -71,14 +103,13 @@ export function validateEnvironments(configs: readonly EnvironmentConfig[]): voi
     const first = configs.findIndex((other) => other.name === config.name);
     if (first !== i) fail(`environments[${i}].name: "${config.name}" is also the name of environments[${first}]; names must be unique`);
   });
-  configs.forEach((config, i) => {
-    const vpc = parseIpv4Cidr(config.network.vpcCidr);
-    configs.slice(0, i).forEach((other) => {
-      const otherVpc = parseIpv4Cidr(other.network.vpcCidr);
-      if (typeof vpc !== "string" && typeof otherVpc !== "string" && overlaps(vpc, otherVpc)) {
-        fail(
-          `${config.name}.network.vpcCidr: ${config.network.vpcCidr} overlaps ${other.name}.network.vpcCidr (${other.network.vpcCidr}); VPCs must not overlap so environments stay peerable`,
-        );
+  const vpcs = vpcsOf(configs);
+  vpcs.forEach((vpc, i) => {
+    const block = parseIpv4Cidr(vpc.cidr);
+    vpcs.slice(0, i).forEach((other) => {
+      const otherBlock = parseIpv4Cidr(other.cidr);
+      if (typeof block !== "string" && typeof otherBlock !== "string" && overlaps(block, otherBlock)) {
+        fail(`${vpc.path}: ${vpc.cidr} overlaps ${other.path} (${other.cidr}); VPCs must not overlap so environments stay peerable`);
       }
     });
   });

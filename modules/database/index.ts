@@ -109,8 +109,31 @@ export interface DatabaseSettings {
   readonly replicaLagAlarmThresholdSeconds?: number;
 }
 
+/**
+ * A cross-region read replica of another region's primary (the DR side of an environment): the
+ * instance is created with `replicate_source_db` set to the source's ARN and keeps its own CMK, subnet
+ * group, parameter group and security group in this region.
+ */
+export interface CrossRegionReplicaSource {
+  /** ARN of the source DB instance in the primary region (a cross-stack reference, not a literal). */
+  readonly sourceDbArn: string;
+  /**
+   * The replica has been promoted (`aws rds promote-read-replica`): `replicate_source_db` is left out,
+   * so Terraform manages a standalone instance and never tries to re-attach it. @default false
+   */
+  readonly promoted?: boolean;
+}
+
 /** Settings plus the wiring the environment stack supplies. */
 export interface PostgresDatabaseProps extends DatabaseSettings, DataStoreWiring {
+  /**
+   * Make the instance a cross-region read replica of this source instead of a new primary: no engine
+   * version, database name or master user of its own (they come from the source), no in-region
+   * replicas, and a `ReplicaLag` alarm on the instance itself (`replicaLagAlarmThresholdSeconds`).
+   * Multi-AZ is not demanded of a replica in the `production` tier: it is turned on when promoted.
+   * @default none (a primary)
+   */
+  readonly crossRegionReplicaOf?: CrossRegionReplicaSource;
   /**
    * How strict the rules are: `production` requires deletion protection, multi-AZ and at least
    * `PRODUCTION_MIN_BACKUP_RETENTION_DAYS` of backups. @default "production"
@@ -145,8 +168,15 @@ export class PostgresDatabase extends Construct {
   readonly port: number = POSTGRES_PORT;
   /** The `dbi-resource-id`, for `rds-db:connect` IAM policies. */
   readonly resourceId: string;
-  /** ARN of the RDS-managed Secrets Manager secret with the master user's credentials. */
-  readonly masterUserSecretArn: string;
+  /**
+   * ARN of the RDS-managed Secrets Manager secret with the master user's credentials; undefined for a
+   * cross-region replica (the source's secret cannot be replicated; see `crossRegionReplicaOf`).
+   */
+  readonly masterUserSecretArn?: string;
+  /** ARN of the CMK for the master user secret (in a DR region: the key to use when the promoted replica manages its password). */
+  readonly masterUserSecretKmsKeyArn: string;
+  /** True when the instance is a cross-region read replica (`crossRegionReplicaOf`, not promoted). */
+  readonly isCrossRegionReplica: boolean;
   /** The database's security group id. */
   readonly securityGroupId: string;
   /** ARN of the CMK encrypting storage, snapshots and Performance Insights. */
@@ -190,6 +220,10 @@ export class PostgresDatabase extends Construct {
     const deletionProtection = props.deletionProtection ?? true;
     const readReplicaCount = props.readReplicaCount ?? 0;
     assertIntegerInRange(at("readReplicaCount"), readReplicaCount, 0, 5, "RDS allows up to 5 in-region read replicas here");
+    const crossRegion = props.crossRegionReplicaOf;
+    if (crossRegion && readReplicaCount > 0) {
+      throw new Error(`${at("readReplicaCount")}: ${readReplicaCount} on a cross-region replica; it has no replicas of its own, set 0`);
+    }
     if (tier === "production") {
       if (!deletionProtection) {
         throw new Error(`${at("deletionProtection")}: false is not allowed for a production database; set deletionProtection true`);
@@ -199,7 +233,7 @@ export class PostgresDatabase extends Construct {
           `${at("backupRetentionDays")}: ${props.backupRetentionDays} is below the production minimum of ${PRODUCTION_MIN_BACKUP_RETENTION_DAYS} days; keep at least ${PRODUCTION_MIN_BACKUP_RETENTION_DAYS}`,
         );
       }
-      if (!props.multiAz) {
+      if (!props.multiAz && !crossRegion) {
         throw new Error(`${at("multiAz")}: false is not allowed for a production database; set multiAz true`);
       }
     }
@@ -259,6 +293,7 @@ export class PostgresDatabase extends Construct {
       serviceGrants: [CustomerManagedKey.cloudWatchLogsGrant(context)],
     });
     this.kmsKeyArn = dataKey.keyArn;
+    this.masterUserSecretKmsKeyArn = secretKey.keyArn;
 
     // ---- network, parameters, monitoring role ---------------------------------------------------
     const securityGroup = new ServiceSecurityGroup(this, "security-group", {
@@ -338,31 +373,43 @@ export class PostgresDatabase extends Construct {
 
     // ---- primary --------------------------------------------------------------------------------
     const primaryLogs = logGroupsFor("primary", identifier);
+    // A cross-region replica takes engine, version, database and master user from its source; it keeps
+    // automated backups (PostgreSQL ≥ 14.1 replicas can), so point-in-time recovery works once promoted.
+    const replicating = crossRegion !== undefined && !crossRegion.promoted;
+    const origin = crossRegion
+      ? replicating
+        ? { replicateSourceDb: crossRegion.sourceDbArn }
+        : {}
+      : {
+          engine: "postgres",
+          engineVersion,
+          allocatedStorage: props.allocatedStorageGb,
+          dbName: databaseName,
+          username: masterUsername,
+          manageMasterUserPassword: true,
+          masterUserSecretKmsKeyId: secretKey.keyArn,
+        };
     this.instance = new DbInstance(this, "primary", {
       ...common,
+      ...origin,
       identifier,
-      engine: "postgres",
-      engineVersion,
       instanceClass: props.instanceClass,
-      allocatedStorage: props.allocatedStorageGb,
-      dbName: databaseName,
-      username: masterUsername,
-      manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: secretKey.keyArn,
       dbSubnetGroupName: props.dbSubnetGroupName,
       multiAz: props.multiAz,
       backupRetentionPeriod: props.backupRetentionDays,
       backupWindow,
       deleteAutomatedBackups: false,
-      skipFinalSnapshot: false,
-      finalSnapshotIdentifier: `${identifier}-final`,
+      // RDS takes no final snapshot of a read replica.
+      skipFinalSnapshot: replicating,
+      ...(replicating ? {} : { finalSnapshotIdentifier: `${identifier}-final` }),
       dependsOn: [...primaryLogs, monitoringPolicy],
     });
     this.instanceIdentifier = identifier;
     this.instanceArn = this.instance.arn;
     this.address = this.instance.address;
     this.resourceId = this.instance.resourceId;
-    this.masterUserSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+    this.isCrossRegionReplica = replicating;
+    if (!crossRegion) this.masterUserSecretArn = this.instance.masterUserSecret.get(0).secretArn;
 
     // ---- read replicas --------------------------------------------------------------------------
     const replicas: DbInstance[] = [];
@@ -388,6 +435,22 @@ export class PostgresDatabase extends Construct {
 
     // ---- alarms ---------------------------------------------------------------------------------
     const rds = { namespace: "AWS/RDS", topicArns: props.alarmTopicArns };
+    const crossRegionLag = replicating
+      ? metricAlarm(this, "cross-region-replica-lag", {
+          ...rds,
+          alarmName: `${identifier}-replica-lag`,
+          description: `${identifier}: cross-region replica lag above ${replicaLagSeconds} s for 5 minutes, i.e. the data lost if the primary region failed now`,
+          metricName: "ReplicaLag",
+          dimensions: { DBInstanceIdentifier: identifier },
+          comparison: "GreaterThanThreshold",
+          statistic: "Maximum",
+          threshold: replicaLagSeconds,
+          periodSeconds: 60,
+          evaluationPeriods: 5,
+        })
+      : undefined;
+    // No data means replication stopped (or the source is gone): that endangers the RPO as well.
+    if (crossRegionLag) crossRegionLag.treatMissingData = "breaching";
     const alarms: CloudwatchMetricAlarm[] = [
       metricAlarm(this, "cpu", {
         ...rds,
@@ -417,6 +480,7 @@ export class PostgresDatabase extends Construct {
         comparison: "LessThanThreshold",
         threshold: freeMemoryMb * 1024 ** 2,
       }),
+      ...(crossRegionLag ? [crossRegionLag] : []),
       ...replicas.map((_r, i) =>
         metricAlarm(this, `replica-lag-${i + 1}`, {
           ...rds,

@@ -31,6 +31,12 @@ export const API_PATH_PATTERN = "/api/*";
 export const STATIC_PATH_PATTERN = "/static/*";
 /** The CloudFront origin id of the platform's public ALB. */
 export const ALB_ORIGIN_ID = "platform-alb";
+/** The CloudFront origin id of the DR region's ALB (with `failoverOriginDomain`). */
+export const FAILOVER_ORIGIN_ID = "platform-alb-failover";
+/** The origin group (primary ALB, then the DR ALB) that read-only behaviors target (with `failoverOriginDomain`). */
+export const ORIGIN_GROUP_ID = "platform-alb-group";
+/** Status codes from the primary origin on which CloudFront retries the request on the failover origin. */
+export const ORIGIN_FAILOVER_STATUS_CODES: readonly number[] = [500, 502, 503, 504];
 
 /** Viewer TLS floor: TLS 1.2 with the 2021 cipher set. */
 export const VIEWER_MINIMUM_PROTOCOL = "TLSv1.2_2021";
@@ -79,6 +85,14 @@ export interface EdgeDistributionProps extends EdgeSettings {
   readonly vpcId: string;
   /** Days CloudWatch keeps the CloudFront access logs (a value CloudWatch accepts). */
   readonly logRetentionDays: number;
+  /**
+   * The DR region's ALB name, e.g. `origin-us-west-2.aivo.edu`: adds it as a second origin and an origin
+   * group (primary first) failing over on `ORIGIN_FAILOVER_STATUS_CODES` and connection errors. CloudFront
+   * accepts origin groups only on behaviors that allow GET/HEAD/OPTIONS, so the read-only behaviors
+   * (`/static/*`) use the group; the others keep `originDomain`, whose Route 53 failover record moves
+   * them. @default no failover origin
+   */
+  readonly failoverOriginDomain?: string;
 }
 
 /**
@@ -244,27 +258,26 @@ export class EdgeDistribution extends Construct {
       isIpv6Enabled: true,
       webAclId: props.webAclArn,
       origin: [
-        {
-          originId: ALB_ORIGIN_ID,
-          domainName: props.originDomain,
-          connectionAttempts: 3,
-          connectionTimeout: 10,
-          customOriginConfig: {
-            httpPort: 80,
-            httpsPort: 443,
-            originProtocolPolicy: "https-only",
-            originSslProtocols: [...ORIGIN_SSL_PROTOCOLS],
-            originReadTimeout: 30,
-            originKeepaliveTimeout: 5,
-          },
-        },
+        albOrigin(ALB_ORIGIN_ID, props.originDomain),
+        ...(props.failoverOriginDomain ? [albOrigin(FAILOVER_ORIGIN_ID, props.failoverOriginDomain)] : []),
       ],
+      ...(props.failoverOriginDomain
+        ? {
+            originGroup: [
+              {
+                originId: ORIGIN_GROUP_ID,
+                failoverCriteria: { statusCodes: [...ORIGIN_FAILOVER_STATUS_CODES] },
+                member: [{ originId: ALB_ORIGIN_ID }, { originId: FAILOVER_ORIGIN_ID }],
+              },
+            ],
+          }
+        : {}),
       defaultCacheBehavior: dynamicBehavior,
       orderedCacheBehavior: [
         { ...dynamicBehavior, pathPattern: API_PATH_PATTERN },
         {
           pathPattern: STATIC_PATH_PATTERN,
-          targetOriginId: ALB_ORIGIN_ID,
+          targetOriginId: props.failoverOriginDomain ? ORIGIN_GROUP_ID : ALB_ORIGIN_ID,
           viewerProtocolPolicy: "redirect-to-https",
           allowedMethods: READ_METHODS,
           cachedMethods: CACHED_METHODS,
@@ -351,6 +364,24 @@ export class EdgeDistribution extends Construct {
   }
 }
 
+/** One HTTPS-only custom origin (an ALB by its DNS name). */
+function albOrigin(originId: string, domainName: string) {
+  return {
+    originId,
+    domainName,
+    connectionAttempts: 3,
+    connectionTimeout: 10,
+    customOriginConfig: {
+      httpPort: 80,
+      httpsPort: 443,
+      originProtocolPolicy: "https-only",
+      originSslProtocols: [...ORIGIN_SSL_PROTOCOLS],
+      originReadTimeout: 30,
+      originKeepaliveTimeout: 5,
+    },
+  };
+}
+
 /** True for a lower-case DNS name of at least two labels with an alphabetic TLD (no trailing dot, no wildcard). */
 export function isDomainName(name: string): boolean {
   if (name.length > 253) return false;
@@ -399,6 +430,16 @@ function validate(
     throw new Error(
       `${path}.originDomain: "${props.originDomain}" is also a name the distribution serves, so CloudFront would loop to itself; point it at the ALB's own name such as "origin.${props.domain}"`,
     );
+  }
+  if (props.failoverOriginDomain !== undefined) {
+    if (!isDomainName(props.failoverOriginDomain)) {
+      throw new Error(`${path}.failoverOriginDomain: "${props.failoverOriginDomain}" is not a valid domain name; ${domainRule}`);
+    }
+    if (props.failoverOriginDomain === props.originDomain || served.includes(props.failoverOriginDomain)) {
+      throw new Error(
+        `${path}.failoverOriginDomain: "${props.failoverOriginDomain}" must differ from originDomain and from the names the distribution serves; use the DR ALB's own name such as "origin-us-west-2.${props.domain}"`,
+      );
+    }
   }
   if (!isDomainName(s.privateZoneName) || served.includes(s.privateZoneName)) {
     throw new Error(

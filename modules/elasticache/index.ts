@@ -1,7 +1,9 @@
+import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DataAwsSecretsmanagerRandomPassword } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-random-password";
+import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import { ElasticacheParameterGroup } from "@cdktf/provider-aws/lib/elasticache-parameter-group";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
@@ -95,6 +97,18 @@ export interface RedisSettings {
 export interface RedisClusterProps extends RedisSettings, DataStoreWiring {
   /** Name of the ElastiCache subnet group over the database subnets. */
   readonly cacheSubnetGroupName: string;
+  /**
+   * Replicate the AUTH token secret to another region (Secrets Manager replica), encrypted there with
+   * a CMK of that region created through `provider`: the DR side then reads the same token under the
+   * same secret name. @default no replica
+   */
+  readonly authTokenSecretReplica?: { readonly region: string; readonly provider: TerraformProvider };
+  /**
+   * Take the AUTH token from this existing secret of the stack's region (name or ARN) instead of
+   * generating one, e.g. the DR-region replica of the primary's secret, so applications use one secret
+   * name in both regions. The secret is read at plan time. @default a new token and secret
+   */
+  readonly authTokenFromSecret?: string;
 }
 
 /**
@@ -208,11 +222,6 @@ export class RedisCluster extends Construct {
       purpose: "elasticache",
       description: `ElastiCache ${groupId}: data at rest and snapshots`,
     });
-    const secretKey = new CustomerManagedKey(this, "secret-key", {
-      naming: props.naming,
-      purpose: "elasticache-auth",
-      description: `ElastiCache ${groupId}: AUTH token secret`,
-    });
     const logsKey = new CustomerManagedKey(this, "logs-key", {
       naming: props.naming,
       purpose: "elasticache-logs",
@@ -222,26 +231,50 @@ export class RedisCluster extends Construct {
     this.kmsKeyArn = dataKey.keyArn;
 
     // ---- AUTH token -----------------------------------------------------------------------------
-    const password = new DataAwsSecretsmanagerRandomPassword(this, "auth-token-value", {
-      passwordLength: AUTH_TOKEN_LENGTH,
-      // ElastiCache rejects "/", "\"" and "@" and any non-printable character: letters and digits only.
-      excludePunctuation: true,
-      includeSpace: false,
-      requireEachIncludedType: true,
-    });
-    this.authTokenSecretName = props.naming.path("elasticache", "auth-token").slice(1);
-    const secret = new SecretsmanagerSecret(this, "auth-token", {
-      name: this.authTokenSecretName,
-      description: `AUTH token of the ElastiCache replication group ${groupId}`,
-      kmsKeyId: secretKey.keyArn,
-    });
-    const secretVersion = new SecretsmanagerSecretVersion(this, "auth-token-version", {
-      secretId: secret.id,
-      secretString: password.randomPassword,
-      // The data source yields a new password on every refresh; the token is fixed at creation.
-      lifecycle: { ignoreChanges: ["secret_string"] },
-    });
-    this.authTokenSecretArn = secret.arn;
+    let authToken: string;
+    if (props.authTokenFromSecret !== undefined) {
+      const existing = new DataAwsSecretsmanagerSecretVersion(this, "auth-token-existing", { secretId: props.authTokenFromSecret });
+      authToken = existing.secretString;
+      this.authTokenSecretArn = existing.arn;
+      this.authTokenSecretName = props.authTokenFromSecret;
+    } else {
+      const secretKey = new CustomerManagedKey(this, "secret-key", {
+        naming: props.naming,
+        purpose: "elasticache-auth",
+        description: `ElastiCache ${groupId}: AUTH token secret`,
+      });
+      const replicaKey = props.authTokenSecretReplica
+        ? new CustomerManagedKey(this, "secret-replica-key", {
+            // alias/aivo/<env>-<region code>/elasticache-auth: the alias says where the key lives.
+            naming: props.naming.inRegion(props.authTokenSecretReplica.region),
+            purpose: "elasticache-auth",
+            description: `ElastiCache ${groupId}: AUTH token secret, replica in ${props.authTokenSecretReplica.region}`,
+            provider: props.authTokenSecretReplica.provider,
+          })
+        : undefined;
+      const password = new DataAwsSecretsmanagerRandomPassword(this, "auth-token-value", {
+        passwordLength: AUTH_TOKEN_LENGTH,
+        // ElastiCache rejects "/", "\"" and "@" and any non-printable character: letters and digits only.
+        excludePunctuation: true,
+        includeSpace: false,
+        requireEachIncludedType: true,
+      });
+      this.authTokenSecretName = props.naming.path("elasticache", "auth-token").slice(1);
+      const secret = new SecretsmanagerSecret(this, "auth-token", {
+        name: this.authTokenSecretName,
+        description: `AUTH token of the ElastiCache replication group ${groupId}`,
+        kmsKeyId: secretKey.keyArn,
+        ...(replicaKey ? { replica: [{ region: props.authTokenSecretReplica!.region, kmsKeyId: replicaKey.keyArn }] } : {}),
+      });
+      const secretVersion = new SecretsmanagerSecretVersion(this, "auth-token-version", {
+        secretId: secret.id,
+        secretString: password.randomPassword,
+        // The data source yields a new password on every refresh; the token is fixed at creation.
+        lifecycle: { ignoreChanges: ["secret_string"] },
+      });
+      this.authTokenSecretArn = secret.arn;
+      authToken = secretVersion.secretString;
+    }
 
     // ---- network --------------------------------------------------------------------------------
     const securityGroup = new ServiceSecurityGroup(this, "security-group", {
@@ -291,7 +324,7 @@ export class RedisCluster extends Construct {
       kmsKeyId: dataKey.keyArn,
       transitEncryptionEnabled: true,
       transitEncryptionMode: "required",
-      authToken: secretVersion.secretString,
+      authToken,
       authTokenUpdateStrategy: AUTH_TOKEN_UPDATE_STRATEGY,
       snapshotRetentionLimit: props.snapshotRetentionDays,
       snapshotWindow,
