@@ -4,6 +4,7 @@ import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { CloudfrontCachePolicy } from "@cdktf/provider-aws/lib/cloudfront-cache-policy";
 import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
+import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
 import { CloudfrontOriginRequestPolicy } from "@cdktf/provider-aws/lib/cloudfront-origin-request-policy";
 import { CloudfrontResponseHeadersPolicy } from "@cdktf/provider-aws/lib/cloudfront-response-headers-policy";
 import { CloudwatchLogDelivery } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery";
@@ -31,6 +32,8 @@ export const API_PATH_PATTERN = "/api/*";
 export const STATIC_PATH_PATTERN = "/static/*";
 /** The CloudFront origin id of the platform's public ALB. */
 export const ALB_ORIGIN_ID = "platform-alb";
+/** The CloudFront origin id of the static-assets S3 bucket (when `staticAssets` is given). */
+export const STATIC_ASSETS_ORIGIN_ID = "static-assets-s3";
 
 /** Viewer TLS floor: TLS 1.2 with the 2021 cipher set. */
 export const VIEWER_MINIMUM_PROTOCOL = "TLSv1.2_2021";
@@ -79,6 +82,12 @@ export interface EdgeDistributionProps extends EdgeSettings {
   readonly vpcId: string;
   /** Days CloudWatch keeps the CloudFront access logs (a value CloudWatch accepts). */
   readonly logRetentionDays: number;
+  /**
+   * The S3 bucket serving `/static/*` through Origin Access Control (SigV4-signed requests); the bucket
+   * and key policies must let this distribution read (`PlatformBuckets.allowCloudFrontDistribution`).
+   * @default none: `/static/*` is served by the ALB
+   */
+  readonly staticAssets?: { readonly bucketRegionalDomainName: string };
 }
 
 /**
@@ -113,6 +122,8 @@ export class EdgeDistribution extends Construct {
   readonly healthCheckId: string;
   /** The log group receiving the CloudFront access logs. */
   readonly accessLogs: VendedLogGroup;
+  /** The Origin Access Control of the static-assets origin; undefined without `staticAssets`. */
+  readonly staticAssetsOriginAccessControlId?: string;
 
   constructor(scope: Construct, id: string, props: EdgeDistributionProps) {
     super(scope, id);
@@ -225,6 +236,18 @@ export class EdgeDistribution extends Construct {
       },
     });
 
+    // Static assets from S3 through Origin Access Control, when a bucket is given.
+    const staticOac = props.staticAssets
+      ? new CloudfrontOriginAccessControl(this, "static-assets-oac", {
+          name: naming.name("edge", "static-assets"),
+          description: `SigV4 signing for the static-assets bucket of ${naming.prefix}`,
+          originAccessControlOriginType: "s3",
+          signingBehavior: "always",
+          signingProtocol: "sigv4",
+        })
+      : undefined;
+    this.staticAssetsOriginAccessControlId = staticOac?.id;
+
     const dynamicBehavior = {
       targetOriginId: ALB_ORIGIN_ID,
       viewerProtocolPolicy: "redirect-to-https",
@@ -258,13 +281,25 @@ export class EdgeDistribution extends Construct {
             originKeepaliveTimeout: 5,
           },
         },
+        ...(props.staticAssets && staticOac
+          ? [
+              {
+                originId: STATIC_ASSETS_ORIGIN_ID,
+                domainName: props.staticAssets.bucketRegionalDomainName,
+                // With OAC, no s3_origin_config: the provider sends an empty origin access identity itself.
+                originAccessControlId: staticOac.id,
+                connectionAttempts: 3,
+                connectionTimeout: 10,
+              },
+            ]
+          : []),
       ],
       defaultCacheBehavior: dynamicBehavior,
       orderedCacheBehavior: [
         { ...dynamicBehavior, pathPattern: API_PATH_PATTERN },
         {
           pathPattern: STATIC_PATH_PATTERN,
-          targetOriginId: ALB_ORIGIN_ID,
+          targetOriginId: props.staticAssets ? STATIC_ASSETS_ORIGIN_ID : ALB_ORIGIN_ID,
           viewerProtocolPolicy: "redirect-to-https",
           allowedMethods: READ_METHODS,
           cachedMethods: CACHED_METHODS,
