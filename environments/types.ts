@@ -7,6 +7,10 @@ import type { RedisSettings } from "../modules/elasticache";
 import type { WafSettings } from "../modules/waf";
 import type { CostMonitoringSettings } from "../modules/cost-monitoring";
 import type { NetworkSettings } from "../modules/network";
+import type { BucketsSettings } from "../modules/buckets";
+import type { FileStorageSettings } from "../modules/file-storage";
+import type { KafkaSettings } from "../modules/kafka";
+import type { TimeseriesSettings } from "../modules/timeseries";
 
 /**
  * How strict the rules for an environment are. `production` demands what a live system needs
@@ -60,6 +64,14 @@ export interface EnvironmentConfig {
   readonly alerting: AlertingSettings;
   /** Monthly budget, its 50/80/90 % notifications and cost-anomaly thresholds. */
   readonly cost: CostMonitoringSettings;
+  /** S3: artifacts, backups and static assets (CMK, lifecycle, access logs, DR replication in production). */
+  readonly buckets: BucketsSettings;
+  /** EFS shared storage (Jarvis checkpoints): throughput mode, access points; development may turn it off. */
+  readonly fileStorage: FileStorageSettings;
+  /** MSK Kafka: brokers, storage, replication settings and the topics; development may turn it off. */
+  readonly kafka: KafkaSettings;
+  /** Timestream for InfluxDB (Journal service): class, storage, multi-AZ, retention; development may turn it off. */
+  readonly timeseries: TimeseriesSettings;
 }
 
 /** The project slug every name starts with. */
@@ -67,3 +79,9 @@ export const PROJECT = "aivo";
 
 /** The platform team's address (infrastructure document, "Support"); alerts and budget mails go here. */
 export const PLATFORM_TEAM_EMAIL = "platform@aivo.edu";
+
+/** The EFS access points every environment gives its consumers (infrastructure document: "Jarvis Checkpoints", "Shared Storage"). */
+export const JARVIS_ACCESS_POINTS = {
+  "jarvis-checkpoints": { uid: 10001, gid: 10001, path: "/jarvis/checkpoints", permissions: "0750" },
+  shared: { uid: 10002, gid: 10002, path: "/shared", permissions: "0770" },
+} as const;

@@ -1,3 +1,4 @@
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
@@ -62,6 +63,8 @@ export interface FileStorageProps extends FileStorageSettings {
   readonly allowedSecurityGroupIds: readonly string[];
   /** The EKS cluster the CSI driver add-on goes into, with its IRSA wiring. */
   readonly cluster: { readonly name: string; readonly oidcProviderArn: string; readonly oidcIssuerUrl: string };
+  /** What the CSI add-on waits for (its pods must schedule for it to turn ACTIVE): the node groups. @default none */
+  readonly addonDependsOn?: readonly ITerraformDependable[];
 }
 
 const CONSUMER_NAME = /^[a-z][a-z0-9-]{0,40}[a-z0-9]$/;
@@ -225,6 +228,7 @@ export class FileStorage extends Construct {
       serviceAccountRoleArn: role.roleArn,
       resolveConflictsOnCreate: "OVERWRITE",
       resolveConflictsOnUpdate: "OVERWRITE",
+      ...(props.addonDependsOn?.length ? { dependsOn: [...props.addonDependsOn] } : {}),
     });
   }
 }

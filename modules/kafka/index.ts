@@ -1,4 +1,3 @@
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
@@ -225,7 +224,8 @@ export class KafkaCluster extends Construct {
 
     // The topics Job: connect, describe and create/alter topics of this cluster only; no DeleteTopic.
     this.topicsJobNamespace = props.topicsJobNamespace ?? DEFAULT_TOPICS_JOB_NAMESPACE;
-    const topicArns = `${Fn.replace(this.cluster.arn, ":cluster/", ":topic/")}/*`;
+    // Topic ARNs are arn:…:topic/<cluster name>/<cluster uuid>/<topic>; the uuid is unknown before apply.
+    const topicArns = context.arn("kafka", `topic/${name}/*/*`);
     const role = new ServiceAccountRole(this, "topics-job-role", {
       naming: props.naming,
       name: "kafka-topics",
