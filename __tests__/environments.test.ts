@@ -350,5 +350,12 @@ describe.each([
       expect(ingress.map((r) => r.from_port).sort()).toEqual([2049, 8086, 9098]);
       for (const rule of ingress) expect(rule.referenced_security_group_id).toMatch(/^\$\{aws_security_group\.eks_node-sg_\w+\.id\}$/);
     });
+
+    it("installs the EFS CSI driver add-on after the node groups, with its own role", () => {
+      const addon = configsOf(doc, "aws_eks_addon").find((a) => a.addon_name === "aws-efs-csi-driver")!;
+      expect(addon.service_account_role_arn).toMatch(/aws_iam_role\.file-storage_csi-role/);
+      expect(addon.depends_on).toHaveLength(3);
+      expect(addon.depends_on.every((d: string) => d.startsWith("aws_eks_node_group."))).toBe(true);
+    });
   }
 });

@@ -6,6 +6,11 @@ import { BucketsSettings, PlatformBuckets, PlatformBucketsProps, validateLifecyc
 import { EfsStorageClasses, FileStorage, FileStorageProps, FileStorageSettings, validateFileStorage } from "../modules/file-storage";
 import { Naming } from "../modules/naming";
 import { TimeseriesDatabase, TimeseriesDatabaseProps, TimeseriesSettings, validateTimeseries } from "../modules/timeseries";
+import { development } from "../environments/development";
+import { production } from "../environments/production";
+import { staging } from "../environments/staging";
+import { EnvironmentConfig } from "../environments/types";
+import { ConfigError, validateEnvironments } from "../environments/validate";
 import { configsOf, onlyResource, parse, policy, resourcesOf } from "./helpers";
 
 const DISTRIBUTION = "arn:aws:cloudfront::123456789012:distribution/E123";
@@ -285,5 +290,50 @@ describe("TimeseriesDatabase", () => {
     [{ enabled: false }, "production.timeseries.enabled: false; only development may turn the time-series database off"],
   ])("rejects %j", (bad, message) => {
     expect(() => validateTimeseries("production", "production", { ...influxSettings, ...bad })).toThrow(message);
+  });
+});
+
+describe("storage and streaming settings of the environments", () => {
+  const configs = [development, staging, production];
+  const withChange = (name: string, change: (c: EnvironmentConfig) => EnvironmentConfig) => configs.map((c) => (c.name === name ? change(c) : c));
+
+  it("accepts the configured environments", () => {
+    expect(() => validateEnvironments(configs)).not.toThrow();
+  });
+
+  it.each([
+    ["staging", (c: EnvironmentConfig) => ({ ...c, kafka: { ...c.kafka, enabled: false } }), "staging.kafka.enabled: false; only development may turn Kafka off"],
+    ["production", (c: EnvironmentConfig) => ({ ...c, fileStorage: { ...c.fileStorage, enabled: false } }), "production.fileStorage.enabled: false; only development may turn EFS off"],
+    ["staging", (c: EnvironmentConfig) => ({ ...c, timeseries: { ...c.timeseries, enabled: false } }), "staging.timeseries.enabled: false; only development"],
+    [
+      "development",
+      (c: EnvironmentConfig) => ({ ...c, kafka: { ...c.kafka, topics: { ...c.kafka.topics, "journal.events": { partitions: 24, replicationFactor: 3, retention: "90 days" } } } }),
+      'development.kafka.topics["journal.events"].retention: "90 days" does not parse',
+    ],
+  ] as const)("rejects a change to %s as a ConfigError", (name, change, message) => {
+    expect(() => validateEnvironments(withChange(name, change))).toThrow(ConfigError);
+    expect(() => validateEnvironments(withChange(name, change))).toThrow(message);
+  });
+
+  it("lets development turn the costly ones off, and keeps them on elsewhere", () => {
+    expect([development.fileStorage.enabled, development.kafka.enabled, development.timeseries.enabled]).toEqual([false, false, false]);
+    for (const c of [staging, production]) {
+      expect([c.fileStorage.enabled, c.kafka.enabled, c.timeseries.enabled].every((e) => e ?? true)).toBe(true);
+    }
+  });
+
+  it("rejects a multi-AZ InfluxDB with one subnet", () => {
+    expect(() =>
+      Testing.synthScope((scope) => {
+        new TimeseriesDatabase(scope, "influx", {
+          ...influxSettings,
+          naming: new Naming("aivo", "staging"),
+          tier: "staging",
+          vpcId: "vpc-1",
+          subnetIds: ["subnet-1"],
+          allowedSecurityGroupIds: [],
+        });
+      }),
+    ).toThrow("staging.timeseries.multiAz: true needs two or more subnets, 1 given");
   });
 });

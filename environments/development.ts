@@ -1,6 +1,7 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
+import { DOCUMENT_ACCESS_POINTS } from "../modules/file-storage";
 import { DOCUMENT_TOPICS } from "../modules/kafka";
-import { EnvironmentConfig, JARVIS_ACCESS_POINTS, PLATFORM_TEAM_EMAIL } from "./types";
+import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Development: minimal scale, one NAT gateway, short log retention. */
 export const development: EnvironmentConfig = {
@@ -58,7 +59,7 @@ export const development: EnvironmentConfig = {
     staticAssets: { noncurrentVersionExpirationDays: 7 },
     accessLogExpirationDays: 30,
   },
-  fileStorage: { enabled: false, throughputMode: "elastic", accessPoints: JARVIS_ACCESS_POINTS },
+  fileStorage: { enabled: false, throughputMode: "elastic", accessPoints: DOCUMENT_ACCESS_POINTS },
   kafka: {
     enabled: false,
     brokerInstanceType: "kafka.t3.small",

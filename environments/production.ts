@@ -1,6 +1,7 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
+import { DOCUMENT_ACCESS_POINTS } from "../modules/file-storage";
 import { DOCUMENT_TOPICS } from "../modules/kafka";
-import { EnvironmentConfig, JARVIS_ACCESS_POINTS, PLATFORM_TEAM_EMAIL } from "./types";
+import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Production: full scale in us-east-1, disaster recovery in us-west-2. */
 export const production: EnvironmentConfig = {
@@ -89,7 +90,7 @@ export const production: EnvironmentConfig = {
     accessLogExpirationDays: 365,
     replicateToDrRegion: true,
   },
-  fileStorage: { throughputMode: "provisioned", provisionedThroughputMibps: 128, accessPoints: JARVIS_ACCESS_POINTS },
+  fileStorage: { throughputMode: "provisioned", provisionedThroughputMibps: 128, accessPoints: DOCUMENT_ACCESS_POINTS },
   kafka: {
     brokerInstanceType: "kafka.m7g.large",
     volumeSizeGib: 500,

@@ -1,6 +1,7 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
+import { DOCUMENT_ACCESS_POINTS } from "../modules/file-storage";
 import { DOCUMENT_TOPICS } from "../modules/kafka";
-import { EnvironmentConfig, JARVIS_ACCESS_POINTS, PLATFORM_TEAM_EMAIL } from "./types";
+import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Staging: production's shape at medium scale, one NAT gateway per AZ. */
 export const staging: EnvironmentConfig = {
@@ -61,7 +62,7 @@ export const staging: EnvironmentConfig = {
     staticAssets: { noncurrentVersionExpirationDays: 14 },
     accessLogExpirationDays: 90,
   },
-  fileStorage: { throughputMode: "elastic", accessPoints: JARVIS_ACCESS_POINTS },
+  fileStorage: { throughputMode: "elastic", accessPoints: DOCUMENT_ACCESS_POINTS },
   kafka: {
     brokerInstanceType: "kafka.m7g.large",
     volumeSizeGib: 100,

@@ -79,9 +79,3 @@ export const PROJECT = "aivo";
 
 /** The platform team's address (infrastructure document, "Support"); alerts and budget mails go here. */
 export const PLATFORM_TEAM_EMAIL = "platform@aivo.edu";
-
-/** The EFS access points every environment gives its consumers (infrastructure document: "Jarvis Checkpoints", "Shared Storage"). */
-export const JARVIS_ACCESS_POINTS = {
-  "jarvis-checkpoints": { uid: 10001, gid: 10001, path: "/jarvis/checkpoints", permissions: "0750" },
-  shared: { uid: 10002, gid: 10002, path: "/shared", permissions: "0770" },
-} as const;

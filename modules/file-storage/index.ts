@@ -67,6 +67,12 @@ export interface FileStorageProps extends FileStorageSettings {
   readonly addonDependsOn?: readonly ITerraformDependable[];
 }
 
+/** The consumers of the infrastructure document ("Jarvis Checkpoints", "Shared Storage") and their POSIX identities. */
+export const DOCUMENT_ACCESS_POINTS: Readonly<Record<string, EfsAccessPointSettings>> = {
+  "jarvis-checkpoints": { uid: 10001, gid: 10001, path: "/jarvis/checkpoints", permissions: "0750" },
+  shared: { uid: 10002, gid: 10002, path: "/shared", permissions: "0770" },
+};
+
 const CONSUMER_NAME = /^[a-z][a-z0-9-]{0,40}[a-z0-9]$/;
 
 /** Checks the settings; throws `<env>.fileStorage.<field>: <value> …`. */

@@ -18,6 +18,8 @@ export const INFLUXDB_PORT = 8086;
 export const TIMESTREAM_INFLUXDB_SERVICE = "timestream-influxdb.amazonaws.com";
 /** `deployment_type` values. */
 export const INFLUX_DEPLOYMENT = { singleAz: "SINGLE_AZ", multiAz: "WITH_MULTIAZ_STANDBY" } as const;
+/** The key prefix Timestream for InfluxDB writes its hourly engine logs under. */
+export const INFLUX_LOG_PREFIX = "InfluxLogs/";
 /** Length of the generated admin password (Timestream accepts 8-64). */
 export const INFLUX_PASSWORD_LENGTH = 32;
 
@@ -119,7 +121,7 @@ export class TimeseriesDatabase extends Construct {
           Sid: "AllowTimestreamInfluxDbLogDelivery",
           Principal: { Service: TIMESTREAM_INFLUXDB_SERVICE },
           Action: "s3:PutObject",
-          Resource: `${logBucket.bucketArn}/*`,
+          Resource: `${logBucket.bucketArn}/${INFLUX_LOG_PREFIX}*`,
           Condition: { StringEquals: { "aws:SourceAccount": context.accountId } },
         },
       ],
