@@ -1,3 +1,7 @@
+import { spawnSync } from "child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
 import { Testing } from "cdktf";
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
@@ -7,6 +11,7 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import {
   APPLY_TOPICS_SCRIPT,
   DOCUMENT_TOPICS,
+  IAM_CLIENT_PROPERTIES,
   KafkaCluster,
   KafkaClusterProps,
   KafkaSettings,
@@ -14,6 +19,7 @@ import {
   KafkaTopicsJobProps,
   MSK_IAM_PORT,
   parseRetentionMs,
+  topicSpecLines,
   validateKafka,
 } from "../modules/kafka";
 import { Naming } from "../modules/naming";
@@ -262,5 +268,70 @@ describe("KafkaTopicsJob", () => {
     expect(() => synth({ ...jobProps, topics: { t: { partitions: 1, replicationFactor: 5, retention: "1d" } } })).toThrow(
       'kafka.topics["t"].replicationFactor: 5 must be 1..3',
     );
+  });
+});
+
+/**
+ * The script run against stub Kafka tools that keep topics as files: what it does to existing,
+ * missing and over-partitioned topics. Needs bash (CI and Linux machines have it).
+ */
+describe("the topics script against stub Kafka tools", () => {
+  const bash = spawnSync("bash", ["--version"]).status === 0;
+  if (!bash) console.log("skipped: the topics-script test needs bash on PATH");
+  const run = bash ? it : it.skip;
+
+  const STUB = `#!/bin/bash
+# Stub of kafka-topics.sh / kafka-configs.sh: topics are files "<partitions> <rf>" under $STATE.
+cat > /dev/null  # swallow stdin, as a careless tool might
+echo "$(basename "$0") $*" >> "$STATE/calls.log"
+topic=""; partitions=""; rf=""; action=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --topic|--entity-name) topic="$2"; shift ;;
+    --partitions) partitions="$2"; shift ;;
+    --replication-factor) rf="$2"; shift ;;
+    --create|--describe|--alter|--delete) action="\${action:-$1}" ;;
+  esac
+  shift
+done
+f="$STATE/topic-$topic"
+case "$(basename "$0"):$action" in
+  kafka-topics.sh:--create) [ -f "$f" ] || echo "$partitions $rf" > "$f" ;;
+  kafka-topics.sh:--describe) read -r p r < "$f"; printf 'Topic: %s\\tTopicId: x\\tPartitionCount: %s\\tReplicationFactor: %s\\tConfigs: \\n\\tTopic: %s\\tPartition: 0\\n' "$topic" "$p" "$r" "$topic" ;;
+  kafka-topics.sh:--alter) read -r p r < "$f"; echo "$partitions $r" > "$f" ;;
+esac
+`;
+
+  run("creates the missing topic, raises partitions, warns instead of lowering, never deletes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kafka-topics-"));
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    for (const tool of ["kafka-topics.sh", "kafka-configs.sh"]) {
+      writeFileSync(join(bin, tool), STUB);
+      chmodSync(join(bin, tool), 0o755);
+    }
+    writeFileSync(join(dir, "topics.txt"), topicSpecLines(DOCUMENT_TOPICS));
+    writeFileSync(join(dir, "client.properties"), IAM_CLIENT_PROPERTIES);
+    writeFileSync(join(dir, "apply-topics.sh"), APPLY_TOPICS_SCRIPT);
+    writeFileSync(join(dir, "topic-spy_control"), "6 3\n"); // fewer partitions than declared
+    writeFileSync(join(dir, "topic-journal.events"), "30 2\n"); // more partitions, another replication factor
+
+    const result = spawnSync("bash", [join(dir, "apply-topics.sh")], {
+      encoding: "utf8",
+      env: { ...process.env, STATE: dir, KAFKA_BIN: bin, TOPICS_DIR: dir, BOOTSTRAP_SERVERS: "b-1:9098", MIN_INSYNC_REPLICAS: "2" },
+    });
+    expect(result.status).toBe(0);
+    const calls = readFileSync(join(dir, "calls.log"), "utf8");
+    expect(readFileSync(join(dir, "topic-runs.status.v1"), "utf8").trim()).toBe("6 3");
+    expect(readFileSync(join(dir, "topic-spy_control"), "utf8").trim()).toBe("12 3");
+    expect(readFileSync(join(dir, "topic-journal.events"), "utf8").trim()).toBe("30 2");
+    expect(result.stdout).toContain("WARNING topic journal.events has 30 partitions, more than the 24 declared");
+    expect(result.stdout).toContain("WARNING topic journal.events has replication factor 2, not 3");
+    expect(calls).toContain("kafka-configs.sh --bootstrap-server b-1:9098 --command-config");
+    expect(calls).toContain("--add-config retention.ms=604800000,min.insync.replicas=2");
+    expect(calls).not.toContain("--delete");
+    // All three topics were visited although the stubs swallow stdin.
+    expect(calls.match(/--describe/g)).toHaveLength(3);
+    expect(result.stdout.trim().endsWith("topics applied")).toBe(true);
   });
 });

@@ -30,19 +30,26 @@ export const IAM_CLIENT_PROPERTIES = [
  */
 export const APPLY_TOPICS_SCRIPT = `#!/bin/bash
 set -euo pipefail
-cfg=${TOPICS_CONFIG_DIR}/client.properties
-bin=/opt/kafka/bin
+dir=\${TOPICS_DIR:-${TOPICS_CONFIG_DIR}}
+cfg=$dir/client.properties
+bin=\${KAFKA_BIN:-/opt/kafka/bin}
 kt() { "$bin/kafka-topics.sh" --bootstrap-server "$BOOTSTRAP_SERVERS" --command-config "$cfg" "$@"; }
-while read -r name partitions replication retention_ms; do
+# The table is read on fd 3, so no command in the loop can consume it from stdin.
+while read -r name partitions replication retention_ms <&3; do
   [ -z "$name" ] && continue
   echo "topic $name: partitions=$partitions replication=$replication retention.ms=$retention_ms"
   kt --create --if-not-exists --topic "$name" --partitions "$partitions" --replication-factor "$replication" \\
     --config "retention.ms=$retention_ms" --config "min.insync.replicas=$MIN_INSYNC_REPLICAS"
   "$bin/kafka-configs.sh" --bootstrap-server "$BOOTSTRAP_SERVERS" --command-config "$cfg" --alter \\
     --entity-type topics --entity-name "$name" --add-config "retention.ms=$retention_ms,min.insync.replicas=$MIN_INSYNC_REPLICAS"
-  described=$(kt --describe --topic "$name" | head -n 1)
-  current=$(sed -n 's/.*PartitionCount: *\\([0-9]*\\).*/\\1/p' <<<"$described")
-  factor=$(sed -n 's/.*ReplicationFactor: *\\([0-9]*\\).*/\\1/p' <<<"$described")
+  # The whole output is read (no "| head": a closed pipe would fail the Job under pipefail).
+  described=$(kt --describe --topic "$name")
+  current=$(sed -n '1s/.*PartitionCount: *\\([0-9]*\\).*/\\1/p' <<<"$described")
+  factor=$(sed -n '1s/.*ReplicationFactor: *\\([0-9]*\\).*/\\1/p' <<<"$described")
+  if [ -z "$current" ] || [ -z "$factor" ]; then
+    echo "ERROR cannot read the partition count and replication factor of topic $name" >&2
+    exit 1
+  fi
   if [ "$current" -lt "$partitions" ]; then
     kt --alter --topic "$name" --partitions "$partitions"
   elif [ "$current" -gt "$partitions" ]; then
@@ -51,7 +58,7 @@ while read -r name partitions replication retention_ms; do
   if [ "$factor" != "$replication" ]; then
     echo "WARNING topic $name has replication factor $factor, not $replication; the Job does not reassign replicas"
   fi
-done < ${TOPICS_CONFIG_DIR}/topics.txt
+done 3< "$dir/topics.txt"
 echo "topics applied"
 `;
 

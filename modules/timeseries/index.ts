@@ -18,6 +18,10 @@ export const INFLUXDB_PORT = 8086;
 export const TIMESTREAM_INFLUXDB_SERVICE = "timestream-influxdb.amazonaws.com";
 /** `deployment_type` values. */
 export const INFLUX_DEPLOYMENT = { singleAz: "SINGLE_AZ", multiAz: "WITH_MULTIAZ_STANDBY" } as const;
+/** The InfluxDB organization, admin user and initial bucket Timestream creates (fixed at creation). */
+export const INFLUX_ORGANIZATION = "aivo";
+export const INFLUX_ADMIN_USER = "admin";
+export const INFLUX_INITIAL_BUCKET = "journal";
 /** The key prefix Timestream for InfluxDB writes its hourly engine logs under. */
 export const INFLUX_LOG_PREFIX = "InfluxLogs/";
 /** Length of the generated admin password (Timestream accepts 8-64). */
@@ -170,10 +174,10 @@ export class TimeseriesDatabase extends Construct {
       vpcSecurityGroupIds: [sg.securityGroupId],
       publiclyAccessible: false,
       port: INFLUXDB_PORT,
-      username: "admin",
+      username: INFLUX_ADMIN_USER,
       password: version.secretString,
-      organization: "aivo",
-      bucket: "journal",
+      organization: INFLUX_ORGANIZATION,
+      bucket: INFLUX_INITIAL_BUCKET,
       logDeliveryConfiguration: [{ s3Configuration: [{ bucketName: logBucket.bucketName, enabled: true }] }],
       // The password is set once; rotating it (influx CLI) must not make Terraform replace the instance.
       lifecycle: { ignoreChanges: ["password"] },
