@@ -4,6 +4,7 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 import { BucketsSettings, PlatformBuckets, PlatformBucketsProps, validateLifecycle } from "../modules/buckets";
 import { EfsStorageClasses, FileStorage, FileStorageProps, FileStorageSettings, validateFileStorage } from "../modules/file-storage";
+import { ServiceAccountRole } from "../modules/irsa-role";
 import { Naming } from "../modules/naming";
 import { TimeseriesDatabase, TimeseriesDatabaseProps, TimeseriesSettings, validateTimeseries } from "../modules/timeseries";
 import { development } from "../environments/development";
@@ -189,7 +190,10 @@ describe("FileStorage", () => {
     expect(addon).toMatchObject({ addon_name: "aws-efs-csi-driver", cluster_name: "aivo-production-eks" });
     expect(addon.service_account_role_arn).toMatch(/aws_iam_role\.efs_csi-role/);
     const trust = policy(onlyResource(doc, "aws_iam_role").assume_role_policy).Statement[0];
-    expect(Object.values(trust.Condition.StringEquals)).toContain("system:serviceaccount:kube-system:efs-csi-controller-sa");
+    expect(Object.values(trust.Condition.StringEquals)).toContainEqual([
+      "system:serviceaccount:kube-system:efs-csi-controller-sa",
+      "system:serviceaccount:kube-system:efs-csi-node-sa",
+    ]);
   });
 
   it.each([
@@ -335,5 +339,37 @@ describe("storage and streaming settings of the environments", () => {
         });
       }),
     ).toThrow("staging.timeseries.multiAz: true needs two or more subnets, 1 given");
+  });
+});
+
+describe("ServiceAccountRole with additional service accounts (the EFS CSI node)", () => {
+  const base = {
+    naming: new Naming("aivo", "staging"),
+    name: "x",
+    description: "x",
+    oidcProviderArn: "arn:aws:iam::1:oidc-provider/x",
+    oidcIssuerUrl: "oidc.eks.us-east-1.amazonaws.com/id/X",
+    namespace: "kube-system",
+    serviceAccount: "a-controller",
+    statements: [{ Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }],
+  };
+
+  it("keeps one exact subject per account, no wildcard", () => {
+    const role = onlyResource(
+      parse(Testing.synthScope((scope) => new ServiceAccountRole(scope, "r", { ...base, additionalServiceAccounts: ["a-node"] }))),
+      "aws_iam_role",
+    );
+    const condition = policy(role.assume_role_policy).Statement[0].Condition;
+    expect(condition.StringEquals["oidc.eks.us-east-1.amazonaws.com/id/X:sub"]).toEqual([
+      "system:serviceaccount:kube-system:a-controller",
+      "system:serviceaccount:kube-system:a-node",
+    ]);
+    expect(condition.StringLike).toBeUndefined();
+  });
+
+  it("rejects an additional name Kubernetes does not accept", () => {
+    expect(() => Testing.synthScope((scope) => new ServiceAccountRole(scope, "r", { ...base, additionalServiceAccounts: ["efs-csi-*"] }))).toThrow(
+      'staging.irsa.x.additionalServiceAccounts[0]: "efs-csi-*" is not a Kubernetes name',
+    );
   });
 });

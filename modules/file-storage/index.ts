@@ -22,6 +22,8 @@ export const NFS_PORT = 2049;
 /** The EKS add-on of the EFS CSI driver and the controller's service account. */
 export const EFS_CSI_ADDON = "aws-efs-csi-driver";
 export const EFS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "efs-csi-controller-sa" } as const;
+/** The node DaemonSet's service account; the add-on gives it the same role (its mounts authorize with IAM). */
+export const EFS_CSI_NODE_SERVICE_ACCOUNT = "efs-csi-node-sa";
 /** The lifecycle transitions to Infrequent Access EFS accepts. */
 export const EFS_IA_TRANSITIONS = ["AFTER_1_DAY", "AFTER_7_DAYS", "AFTER_14_DAYS", "AFTER_30_DAYS", "AFTER_60_DAYS", "AFTER_90_DAYS"] as const;
 export type EfsIaTransition = (typeof EFS_IA_TRANSITIONS)[number];
@@ -218,11 +220,12 @@ export class FileStorage extends Construct {
     const role = new ServiceAccountRole(this, "csi-role", {
       naming: props.naming,
       name: "eks-efs-csi-driver",
-      description: `EFS CSI driver controller of ${props.cluster.name}`,
+      description: `EFS CSI driver (controller and node) of ${props.cluster.name}`,
       oidcProviderArn: props.cluster.oidcProviderArn,
       oidcIssuerUrl: props.cluster.oidcIssuerUrl,
       namespace: EFS_CSI_SERVICE_ACCOUNT.namespace,
       serviceAccount: EFS_CSI_SERVICE_ACCOUNT.name,
+      additionalServiceAccounts: [EFS_CSI_NODE_SERVICE_ACCOUNT],
       managedPolicyArns: {
         AmazonEFSCSIDriverPolicy: managedPolicyArn(context.partition, "service-role/AmazonEFSCSIDriverPolicy"),
       },
