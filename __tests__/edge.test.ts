@@ -332,3 +332,49 @@ describe("EdgeDistribution validation", () => {
     expect(() => build({ logRetentionDays: 0 })).toThrow("staging.edge.logRetentionDays: 0 is not a retention CloudWatch Logs accepts");
   });
 });
+
+describe("EdgeDistribution with a static-assets bucket (issue 14)", () => {
+  const build = (staticAssets?: EdgeDistributionProps["staticAssets"]) =>
+    Testing.synthScope((scope) => {
+      const usEast1 = new AwsProvider(scope, "us-east-1", { region: "us-east-1", alias: "us_east_1" });
+      new EdgeDistribution(scope, "edge", {
+        ...ENVIRONMENTS.staging,
+        naming: new Naming("aivo", "staging"),
+        usEast1Provider: usEast1,
+        webAclArn: ACL_ARN,
+        vpcId: "vpc-0abc",
+        logRetentionDays: 90,
+        staticAssets,
+      });
+    });
+
+  it("keeps /static/* on the ALB and creates no OAC without one", () => {
+    const synth = build();
+    const distribution = onlyResource(synth, "aws_cloudfront_distribution");
+    expect(distribution.origin).toHaveLength(1);
+    expect(distribution.ordered_cache_behavior[1].target_origin_id).toBe("platform-alb");
+    expect(configsOf(synth, "aws_cloudfront_origin_access_control")).toHaveLength(0);
+  });
+
+  it("serves /static/* from the bucket through a SigV4 Origin Access Control; /api/* stays on the ALB", () => {
+    const synth = build({ bucketRegionalDomainName: "aivo-staging-static-assets-1.s3.us-east-1.amazonaws.com" });
+    const distribution = onlyResource(synth, "aws_cloudfront_distribution");
+    const oacId = Object.keys(resourcesOf(synth, "aws_cloudfront_origin_access_control"))[0];
+    expect(distribution.origin[1]).toEqual({
+      origin_id: "static-assets-s3",
+      domain_name: "aivo-staging-static-assets-1.s3.us-east-1.amazonaws.com",
+      origin_access_control_id: `\${aws_cloudfront_origin_access_control.${oacId}.id}`,
+      connection_attempts: 3,
+      connection_timeout: 10,
+    });
+    expect(distribution.ordered_cache_behavior.map((b: any) => [b.path_pattern, b.target_origin_id])).toEqual([
+      ["/api/*", "platform-alb"],
+      ["/static/*", "static-assets-s3"],
+    ]);
+    expect(onlyResource(synth, "aws_cloudfront_origin_access_control")).toMatchObject({
+      origin_access_control_origin_type: "s3",
+      signing_behavior: "always",
+      signing_protocol: "sigv4",
+    });
+  });
+});
