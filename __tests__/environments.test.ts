@@ -307,3 +307,58 @@ describe(".terraform-version", () => {
     expect(major > floorMajor || (major === floorMajor && minor >= floorMinor)).toBe(true);
   });
 });
+
+describe.each([
+  [development, false, 0],
+  [staging, true, 0],
+  [production, true, 2],
+] as const)("storage and streaming of $name", (config, costlyOn, replications) => {
+  const doc = docs[config.name];
+
+  it("has the three CMK-encrypted buckets and the access-log bucket, replicating to the DR region in production only", () => {
+    const primary = configsOf(doc, "aws_s3_bucket").filter((b) => !b.provider);
+    expect(primary.map((b) => b.bucket.replace(/-\$\{.*\}$/, "")).sort()).toEqual(
+      expect.arrayContaining(["artifacts", "backups", "s3-access-logs", "static-assets"].map((b) => `aivo-${config.name}-${b}`)),
+    );
+    expect(configsOf(doc, "aws_s3_bucket_replication_configuration")).toHaveLength(replications);
+  });
+
+  it("serves /static/* from the static-assets bucket through Origin Access Control, /api/* from the ALB", () => {
+    const [distribution] = configsOf(doc, "aws_cloudfront_distribution");
+    const s3Origin = distribution.origin.find((o: any) => o.origin_id === "static-assets-s3");
+    expect(s3Origin.domain_name).toMatch(/aws_s3_bucket\.buckets_static-assets_bucket_\w+\.bucket_regional_domain_name/);
+    expect(s3Origin.origin_access_control_id).toMatch(/aws_cloudfront_origin_access_control\./);
+    const behaviors = Object.fromEntries(distribution.ordered_cache_behavior.map((b: any) => [b.path_pattern, b.target_origin_id]));
+    expect(behaviors).toEqual({ "/api/*": "platform-alb", "/static/*": "static-assets-s3" });
+    const oac = configsOf(doc, "aws_cloudfront_origin_access_control")[0];
+    expect(oac).toMatchObject({ origin_access_control_origin_type: "s3", signing_behavior: "always", signing_protocol: "sigv4" });
+  });
+
+  it(costlyOn ? "runs EFS, MSK and InfluxDB" : "turns the costly EFS, MSK and InfluxDB off", () => {
+    for (const type of ["aws_efs_file_system", "aws_msk_cluster", "aws_timestreaminfluxdb_db_instance"]) {
+      expect(configsOf(doc, type)).toHaveLength(costlyOn ? 1 : 0);
+    }
+  });
+
+  if (costlyOn) {
+    it("sizes them by tier and admits only the nodes (NFS 2049, Kafka IAM 9098, InfluxDB 8086)", () => {
+      const [fs] = configsOf(doc, "aws_efs_file_system");
+      expect(fs.throughput_mode).toBe(config.fileStorage.throughputMode);
+      const [influx] = configsOf(doc, "aws_timestreaminfluxdb_db_instance");
+      expect(influx.deployment_type).toBe(config.tier === "production" ? "WITH_MULTIAZ_STANDBY" : "SINGLE_AZ");
+      const [msk] = configsOf(doc, "aws_msk_cluster");
+      expect(msk.number_of_broker_nodes).toBe(3);
+      expect(msk.broker_node_group_info.instance_type).toBe(config.kafka.brokerInstanceType);
+      const ingress = configsOf(doc, "aws_vpc_security_group_ingress_rule").filter((r) => [2049, 9098, 8086].includes(r.from_port));
+      expect(ingress.map((r) => r.from_port).sort()).toEqual([2049, 8086, 9098]);
+      for (const rule of ingress) expect(rule.referenced_security_group_id).toMatch(/^\$\{aws_security_group\.eks_node-sg_\w+\.id\}$/);
+    });
+
+    it("installs the EFS CSI driver add-on after the node groups, with its own role", () => {
+      const addon = configsOf(doc, "aws_eks_addon").find((a) => a.addon_name === "aws-efs-csi-driver")!;
+      expect(addon.service_account_role_arn).toMatch(/aws_iam_role\.file-storage_csi-role/);
+      expect(addon.depends_on).toHaveLength(3);
+      expect(addon.depends_on.every((d: string) => d.startsWith("aws_eks_node_group."))).toBe(true);
+    });
+  }
+});

@@ -1,4 +1,6 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
+import { DOCUMENT_ACCESS_POINTS } from "../modules/file-storage";
+import { DOCUMENT_TOPICS } from "../modules/kafka";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Development: minimal scale, one NAT gateway, short log retention. */
@@ -50,4 +52,20 @@ export const development: EnvironmentConfig = {
     // development is deployed first, so it owns the activation.
     activateCostAllocationTags: true,
   },
+  // Storage and streaming (issue 14). Development keeps S3 and turns the costly EFS, MSK and InfluxDB off.
+  buckets: {
+    artifacts: { transitions: [{ days: 30, storageClass: "STANDARD_IA" }], expirationDays: 90, noncurrentVersionExpirationDays: 7 },
+    backups: { transitions: [{ days: 30, storageClass: "GLACIER_IR" }], expirationDays: 90, noncurrentVersionExpirationDays: 7 },
+    staticAssets: { noncurrentVersionExpirationDays: 7 },
+    accessLogExpirationDays: 30,
+  },
+  fileStorage: { enabled: false, throughputMode: "elastic", accessPoints: DOCUMENT_ACCESS_POINTS },
+  kafka: {
+    enabled: false,
+    brokerInstanceType: "kafka.t3.small",
+    volumeSizeGib: 20,
+    maxVolumeSizeGib: 100,
+    topics: DOCUMENT_TOPICS,
+  },
+  timeseries: { enabled: false, instanceType: "db.influx.medium", allocatedStorageGib: 20, retentionDays: 30 },
 };

@@ -13,6 +13,10 @@ import { RedisCluster } from "../modules/elasticache";
 import { Naming } from "../modules/naming";
 import { Network } from "../modules/network";
 import { WebAcl } from "../modules/waf";
+import { PlatformBuckets } from "../modules/buckets";
+import { FileStorage } from "../modules/file-storage";
+import { KafkaCluster } from "../modules/kafka";
+import { TimeseriesDatabase } from "../modules/timeseries";
 import { PlatformStack } from "./platform-stack";
 import { stateBackendConfig, stateKey } from "./state";
 import { EnvironmentConfig, PROJECT } from "./types";
@@ -38,6 +42,13 @@ export class EnvironmentStack extends PlatformStack {
   readonly backup: BackupPlan;
   readonly waf: WebAcl;
   readonly edge: EdgeDistribution;
+  readonly buckets: PlatformBuckets;
+  /** Undefined where `fileStorage.enabled` is false (development only). */
+  readonly fileStorage?: FileStorage;
+  /** Undefined where `kafka.enabled` is false (development only). */
+  readonly kafka?: KafkaCluster;
+  /** Undefined where `timeseries.enabled` is false (development only). */
+  readonly timeseries?: TimeseriesDatabase;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name, {
@@ -102,7 +113,48 @@ export class EnvironmentStack extends PlatformStack {
       drProvider: this.drProvider,
     });
 
-    // Edge: Users → CloudFront (+ WAF) → the public ALB at edge.originDomain.
+    // Storage and streaming (issue 14): S3 buckets always; EFS, MSK and InfluxDB unless development turns them off.
+    const tier = config.tier;
+    this.buckets = new PlatformBuckets(this, "buckets", { ...config.buckets, naming, tier, drProvider: this.drProvider });
+    const clusterIdentity = {
+      name: this.eks.clusterName,
+      oidcProviderArn: this.eks.oidcProviderArn,
+      oidcIssuerUrl: this.eks.oidcIssuerUrl,
+    };
+    if (config.fileStorage.enabled ?? true) {
+      this.fileStorage = new FileStorage(this, "file-storage", {
+        ...config.fileStorage,
+        naming,
+        tier,
+        vpcId: this.network.vpcId,
+        privateSubnetIdsByAz: Object.fromEntries(Object.entries(this.network.privateSubnets).map(([az, subnet]) => [az, subnet.id])),
+        allowedSecurityGroupIds: [this.eks.nodeSecurityGroupId],
+        cluster: clusterIdentity,
+        addonDependsOn: Object.values(this.eks.nodeGroups),
+      });
+    }
+    if (config.kafka.enabled ?? true) {
+      this.kafka = new KafkaCluster(this, "kafka", {
+        ...config.kafka,
+        ...dataStoreAccess,
+        tier,
+        privateSubnetIds: this.network.privateSubnetIds,
+        cluster: clusterIdentity,
+      });
+    }
+    if (config.timeseries.enabled ?? true) {
+      this.timeseries = new TimeseriesDatabase(this, "timeseries", {
+        ...config.timeseries,
+        naming,
+        tier,
+        vpcId: this.network.vpcId,
+        allowedSecurityGroupIds: [this.eks.nodeSecurityGroupId],
+        subnetIds: this.network.databaseSubnetIds,
+        accessLogBucketName: this.buckets.accessLogBucket.bucketName,
+      });
+    }
+
+    // Edge: Users → CloudFront (+ WAF) → the public ALB at edge.originDomain; /static/* from S3 through OAC.
     this.waf = new WebAcl(this, "waf", {
       ...config.waf,
       naming,
@@ -119,6 +171,8 @@ export class EnvironmentStack extends PlatformStack {
       logRetentionDays: config.logRetentionDays,
       // The DR region's ALB: CloudFront's origin group fails over to it (environments/dr-stack.ts).
       failoverOriginDomain: config.dr?.traffic.secondaryTarget,
+      staticAssets: { bucketRegionalDomainName: this.buckets.staticAssetsDomainName },
     });
+    this.buckets.allowCloudFrontDistribution(this.edge.distributionArn);
   }
 }

@@ -1,4 +1,6 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
+import { DOCUMENT_ACCESS_POINTS } from "../modules/file-storage";
+import { DOCUMENT_TOPICS } from "../modules/kafka";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Production: full scale in us-east-1, disaster recovery in us-west-2. */
@@ -101,4 +103,29 @@ export const production: EnvironmentConfig = {
     cache: { nodeType: "cache.t4g.small", numCacheClusters: 1, snapshotRetentionDays: 1 },
     traffic: { primaryTarget: "origin-us-east-1.aivo.edu", secondaryTarget: "origin-us-west-2.aivo.edu" },
   },
+  // Storage and streaming (issue 14): provisioned EFS, artifacts and backups replicated to us-west-2,
+  // multi-AZ InfluxDB, the document's three Kafka topics.
+  buckets: {
+    artifacts: {
+      transitions: [{ days: 30, storageClass: "STANDARD_IA" }, { days: 90, storageClass: "GLACIER_IR" }],
+      expirationDays: 365,
+      noncurrentVersionExpirationDays: 30,
+    },
+    backups: {
+      transitions: [{ days: 30, storageClass: "GLACIER_IR" }, { days: 180, storageClass: "DEEP_ARCHIVE" }],
+      expirationDays: 2555, // seven years of database exports
+      noncurrentVersionExpirationDays: 90,
+    },
+    staticAssets: { noncurrentVersionExpirationDays: 30 },
+    accessLogExpirationDays: 365,
+    replicateToDrRegion: true,
+  },
+  fileStorage: { throughputMode: "provisioned", provisionedThroughputMibps: 128, accessPoints: DOCUMENT_ACCESS_POINTS },
+  kafka: {
+    brokerInstanceType: "kafka.m7g.large",
+    volumeSizeGib: 500,
+    maxVolumeSizeGib: 4000,
+    topics: DOCUMENT_TOPICS,
+  },
+  timeseries: { instanceType: "db.influx.large", allocatedStorageGib: 400, multiAz: true, retentionDays: 365 },
 };

@@ -1,4 +1,6 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
+import { DOCUMENT_ACCESS_POINTS } from "../modules/file-storage";
+import { DOCUMENT_TOPICS } from "../modules/kafka";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Staging: production's shape at medium scale, one NAT gateway per AZ. */
@@ -49,4 +51,23 @@ export const staging: EnvironmentConfig = {
     anomalyThresholds: { absoluteUsd: 100 },
     activateCostAllocationTags: false, // activated by development (same account)
   },
+  // Storage and streaming (issue 14): everything on, smaller than production, single-AZ InfluxDB.
+  buckets: {
+    artifacts: {
+      transitions: [{ days: 30, storageClass: "STANDARD_IA" }, { days: 90, storageClass: "GLACIER_IR" }],
+      expirationDays: 180,
+      noncurrentVersionExpirationDays: 14,
+    },
+    backups: { transitions: [{ days: 30, storageClass: "GLACIER_IR" }], expirationDays: 180, noncurrentVersionExpirationDays: 14 },
+    staticAssets: { noncurrentVersionExpirationDays: 14 },
+    accessLogExpirationDays: 90,
+  },
+  fileStorage: { throughputMode: "elastic", accessPoints: DOCUMENT_ACCESS_POINTS },
+  kafka: {
+    brokerInstanceType: "kafka.m7g.large",
+    volumeSizeGib: 100,
+    maxVolumeSizeGib: 500,
+    topics: DOCUMENT_TOPICS,
+  },
+  timeseries: { instanceType: "db.influx.medium", allocatedStorageGib: 50, retentionDays: 30 },
 };

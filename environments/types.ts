@@ -8,6 +8,10 @@ import type { WafSettings } from "../modules/waf";
 import type { CostMonitoringSettings } from "../modules/cost-monitoring";
 import type { NetworkSettings } from "../modules/network";
 import type { DrSettings } from "./dr-stack";
+import type { BucketsSettings } from "../modules/buckets";
+import type { FileStorageSettings } from "../modules/file-storage";
+import type { KafkaSettings } from "../modules/kafka";
+import type { TimeseriesSettings } from "../modules/timeseries";
 
 /**
  * How strict the rules for an environment are. `production` demands what a live system needs
@@ -66,6 +70,14 @@ export interface EnvironmentConfig {
    * DNS. Needs `drRegion`. @default none (no DR stack; backups may still be copied to `drRegion`)
    */
   readonly dr?: DrSettings;
+  /** S3: artifacts, backups and static assets (CMK, lifecycle, access logs, DR replication in production). */
+  readonly buckets: BucketsSettings;
+  /** EFS shared storage (Jarvis checkpoints): throughput mode, access points; development may turn it off. */
+  readonly fileStorage: FileStorageSettings;
+  /** MSK Kafka: brokers, storage, replication settings and the topics; development may turn it off. */
+  readonly kafka: KafkaSettings;
+  /** Timestream for InfluxDB (Journal service): class, storage, multi-AZ, retention; development may turn it off. */
+  readonly timeseries: TimeseriesSettings;
 }
 
 /** The project slug every name starts with. */

@@ -2,6 +2,9 @@ import { overlaps, parseIpv4Cidr } from "../modules/cidr";
 import { validateNetworkLayout } from "../modules/network/validate";
 import { assertLogRetentionDays } from "../modules/log-retention";
 import { DATABASE_RPO_SECONDS } from "./dr-stack";
+import { validateFileStorage } from "../modules/file-storage";
+import { validateKafka } from "../modules/kafka";
+import { validateTimeseries } from "../modules/timeseries";
 import { ENVIRONMENT_TIERS, EnvironmentConfig } from "./types";
 
 /** A mistake in an environment's configuration; `npm run synth` prints its message, not a stack trace. */
@@ -59,6 +62,10 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   if (config.tier === "production" && config.network.natGateways !== "one-per-az") {
     fail(`${env}.network.natGateways: "${config.network.natGateways}" leaves production without egress when one AZ fails; use "one-per-az"`);
   }
+  // Storage and streaming: only development may turn EFS, MSK or InfluxDB off; sizes and topics checked.
+  check(() => validateFileStorage(env, config.tier, config.fileStorage));
+  check(() => validateKafka(env, config.tier, config.kafka, config.network.privateSubnets.length));
+  check(() => validateTimeseries(env, config.tier, config.timeseries));
   validateDr(config);
 }
 

@@ -4,6 +4,7 @@ import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { CloudfrontCachePolicy } from "@cdktf/provider-aws/lib/cloudfront-cache-policy";
 import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
+import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
 import { CloudfrontOriginRequestPolicy } from "@cdktf/provider-aws/lib/cloudfront-origin-request-policy";
 import { CloudfrontResponseHeadersPolicy } from "@cdktf/provider-aws/lib/cloudfront-response-headers-policy";
 import { CloudwatchLogDelivery } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery";
@@ -37,6 +38,8 @@ export const FAILOVER_ORIGIN_ID = "platform-alb-failover";
 export const ORIGIN_GROUP_ID = "platform-alb-group";
 /** Status codes from the primary origin on which CloudFront retries the request on the failover origin. */
 export const ORIGIN_FAILOVER_STATUS_CODES: readonly number[] = [500, 502, 503, 504];
+/** The CloudFront origin id of the static-assets S3 bucket (when `staticAssets` is given). */
+export const STATIC_ASSETS_ORIGIN_ID = "static-assets-s3";
 
 /** Viewer TLS floor: TLS 1.2 with the 2021 cipher set. */
 export const VIEWER_MINIMUM_PROTOCOL = "TLSv1.2_2021";
@@ -90,9 +93,16 @@ export interface EdgeDistributionProps extends EdgeSettings {
    * group (primary first) failing over on `ORIGIN_FAILOVER_STATUS_CODES` and connection errors. CloudFront
    * accepts origin groups only on behaviors that allow GET/HEAD/OPTIONS, so the read-only behaviors
    * (`/static/*`) use the group; the others keep `originDomain`, whose Route 53 failover record moves
-   * them. @default no failover origin
+   * them. With `staticAssets`, S3 serves `/static/*`, no behavior could use the group, and none is
+   * created: the failover record alone moves traffic. @default no failover origin
    */
   readonly failoverOriginDomain?: string;
+  /**
+   * The S3 bucket serving `/static/*` through Origin Access Control (SigV4-signed requests); the bucket
+   * and key policies must let this distribution read (`PlatformBuckets.allowCloudFrontDistribution`).
+   * @default none: `/static/*` is served by the ALB
+   */
+  readonly staticAssets?: { readonly bucketRegionalDomainName: string };
 }
 
 /**
@@ -127,6 +137,8 @@ export class EdgeDistribution extends Construct {
   readonly healthCheckId: string;
   /** The log group receiving the CloudFront access logs. */
   readonly accessLogs: VendedLogGroup;
+  /** The Origin Access Control of the static-assets origin; undefined without `staticAssets`. */
+  readonly staticAssetsOriginAccessControlId?: string;
 
   constructor(scope: Construct, id: string, props: EdgeDistributionProps) {
     super(scope, id);
@@ -239,6 +251,22 @@ export class EdgeDistribution extends Construct {
       },
     });
 
+    // Static assets from S3 through Origin Access Control, when a bucket is given.
+    // CloudFront fails over only read-only behaviors; `/static/*` is the one that targets the ALB, so the
+    // origin group exists only while S3 does not serve it. Otherwise the Route 53 failover record of
+    // originDomain moves every behavior to the DR region.
+    const originGroup = props.failoverOriginDomain !== undefined && props.staticAssets === undefined;
+    const staticOac = props.staticAssets
+      ? new CloudfrontOriginAccessControl(this, "static-assets-oac", {
+          name: naming.name("edge", "static-assets"),
+          description: `SigV4 signing for the static-assets bucket of ${naming.prefix}`,
+          originAccessControlOriginType: "s3",
+          signingBehavior: "always",
+          signingProtocol: "sigv4",
+        })
+      : undefined;
+    this.staticAssetsOriginAccessControlId = staticOac?.id;
+
     const dynamicBehavior = {
       targetOriginId: ALB_ORIGIN_ID,
       viewerProtocolPolicy: "redirect-to-https",
@@ -259,9 +287,21 @@ export class EdgeDistribution extends Construct {
       webAclId: props.webAclArn,
       origin: [
         albOrigin(ALB_ORIGIN_ID, props.originDomain),
-        ...(props.failoverOriginDomain ? [albOrigin(FAILOVER_ORIGIN_ID, props.failoverOriginDomain)] : []),
+        ...(originGroup ? [albOrigin(FAILOVER_ORIGIN_ID, props.failoverOriginDomain!)] : []),
+        ...(props.staticAssets && staticOac
+          ? [
+              {
+                originId: STATIC_ASSETS_ORIGIN_ID,
+                domainName: props.staticAssets.bucketRegionalDomainName,
+                // With OAC, no s3_origin_config: the provider sends an empty origin access identity itself.
+                originAccessControlId: staticOac.id,
+                connectionAttempts: 3,
+                connectionTimeout: 10,
+              },
+            ]
+          : []),
       ],
-      ...(props.failoverOriginDomain
+      ...(originGroup
         ? {
             originGroup: [
               {
@@ -277,7 +317,7 @@ export class EdgeDistribution extends Construct {
         { ...dynamicBehavior, pathPattern: API_PATH_PATTERN },
         {
           pathPattern: STATIC_PATH_PATTERN,
-          targetOriginId: props.failoverOriginDomain ? ORIGIN_GROUP_ID : ALB_ORIGIN_ID,
+          targetOriginId: props.staticAssets ? STATIC_ASSETS_ORIGIN_ID : originGroup ? ORIGIN_GROUP_ID : ALB_ORIGIN_ID,
           viewerProtocolPolicy: "redirect-to-https",
           allowedMethods: READ_METHODS,
           cachedMethods: CACHED_METHODS,

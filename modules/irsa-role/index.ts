@@ -30,6 +30,11 @@ export interface ServiceAccountRoleProps {
   readonly namespace: string;
   /** Name of the service account, e.g. `ebs-csi-controller-sa`. */
   readonly serviceAccount: string;
+  /**
+   * Further service accounts of the same namespace that may assume the role (e.g. a CSI driver's node
+   * DaemonSet beside its controller); each is listed exactly, never by wildcard. @default none
+   */
+  readonly additionalServiceAccounts?: readonly string[];
   /** Statements of the role's inline policy (Action + Resource, no Principal). @default none */
   readonly statements?: readonly PolicyStatement[];
   /**
@@ -65,6 +70,7 @@ export class ServiceAccountRole extends Construct {
     for (const [field, value] of [
       ["namespace", props.namespace],
       ["serviceAccount", props.serviceAccount],
+      ...(props.additionalServiceAccounts ?? []).map((sa, i) => [`additionalServiceAccounts[${i}]`, sa] as const),
     ] as const) {
       if (!Token.isUnresolved(value) && !KUBERNETES_NAME.test(value)) {
         throw new Error(`${where}.${field}: "${value}" is not a Kubernetes name; use lowercase letters, digits, "-" and "."`);
@@ -89,7 +95,9 @@ export class ServiceAccountRole extends Construct {
           Action: "sts:AssumeRoleWithWebIdentity",
           Condition: {
             StringEquals: {
-              [`${props.oidcIssuerUrl}:sub`]: `system:serviceaccount:${props.namespace}:${props.serviceAccount}`,
+              [`${props.oidcIssuerUrl}:sub`]: props.additionalServiceAccounts?.length
+                ? [props.serviceAccount, ...props.additionalServiceAccounts].map((sa) => `system:serviceaccount:${props.namespace}:${sa}`)
+                : `system:serviceaccount:${props.namespace}:${props.serviceAccount}`,
               [`${props.oidcIssuerUrl}:aud`]: IRSA_AUDIENCE,
             },
           },

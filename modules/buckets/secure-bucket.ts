@@ -1,0 +1,161 @@
+import { Lazy, TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { PolicyStatement, policyDocument } from "../iam";
+
+/** The S3 storage classes a lifecycle rule may move objects to. */
+export const TRANSITION_STORAGE_CLASSES = ["STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"] as const;
+export type TransitionStorageClass = (typeof TRANSITION_STORAGE_CLASSES)[number];
+
+/** One move to a cheaper storage class, `days` after an object is created. */
+export interface StorageTransition {
+  /** Days after creation (STANDARD_IA and INTELLIGENT_TIERING: S3 requires ≥ 30 for IA). */
+  readonly days: number;
+  /** The class objects move to. */
+  readonly storageClass: TransitionStorageClass;
+}
+
+/** The lifecycle of one bucket: "Lifecycle Policies / Data Archival" of the infrastructure document. */
+export interface BucketLifecycle {
+  /** Moves to cheaper classes, in increasing `days`. @default none */
+  readonly transitions?: readonly StorageTransition[];
+  /** Days after creation the current version expires (becomes noncurrent). @default never */
+  readonly expirationDays?: number;
+  /** Days a noncurrent version is kept before it is deleted. */
+  readonly noncurrentVersionExpirationDays: number;
+}
+
+/** Server-side encryption of a bucket: a customer-managed key, or SSE-S3 where AWS allows nothing else. */
+export type BucketEncryption = { readonly kmsKeyArn: string } | "SSE-S3";
+
+export interface SecureBucketProps {
+  /** The bucket name (globally unique). */
+  readonly bucketName: string;
+  /** Encryption at rest; `SSE-S3` only for the access-log bucket (S3 server access logging accepts no SSE-KMS target). */
+  readonly encryption: BucketEncryption;
+  /** The lifecycle rules. */
+  readonly lifecycle: BucketLifecycle;
+  /** Where server access logs go: the log bucket's name and a prefix. @default not logged (only the log bucket itself) */
+  readonly accessLogs?: { readonly bucketName: string; readonly prefix: string };
+  /**
+   * Further bucket-policy statements (CloudFront read, log delivery …); may hold lazy values resolved at synth.
+   * @default none
+   */
+  readonly policyStatements?: () => readonly PolicyStatement[];
+  /** Keep the bucket (and its objects) when the resource is destroyed. @default false */
+  readonly preventDestroy?: boolean;
+  /** The AWS provider (region). @default the stack's default provider */
+  readonly provider?: TerraformProvider;
+}
+
+/** Sids of the statements every bucket policy carries. */
+export const DENY_INSECURE_TRANSPORT_SID = "DenyInsecureTransport";
+
+/**
+ * One S3 bucket with the house defaults: bucket-owner-enforced ownership (no ACLs), every public-access
+ * block on, versioning, default encryption (CMK with an S3 bucket key, or SSE-S3 for the log bucket), a
+ * TLS-only bucket policy (TLS 1.2+), the given lifecycle and server access logging.
+ */
+export class SecureBucket extends Construct {
+  /** The bucket (escape hatch). */
+  readonly bucket: S3Bucket;
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  /** `<bucket>.s3.<region>.amazonaws.com`, the CloudFront origin domain. */
+  readonly regionalDomainName: string;
+  /** The versioning resource; replication must depend on it. */
+  readonly versioning: S3BucketVersioningA;
+
+  constructor(scope: Construct, id: string, props: SecureBucketProps) {
+    super(scope, id);
+    const provider = props.provider;
+    this.bucket = new S3Bucket(this, "bucket", {
+      provider,
+      bucket: props.bucketName,
+      ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
+    });
+    this.bucketName = props.bucketName;
+    this.bucketArn = this.bucket.arn;
+    this.regionalDomainName = this.bucket.bucketRegionalDomainName;
+    const bucket = this.bucket.id;
+
+    new S3BucketOwnershipControls(this, "ownership", { provider, bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketPublicAccessBlock(this, "public-access-block", {
+      provider,
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    this.versioning = new S3BucketVersioningA(this, "versioning", { provider, bucket, versioningConfiguration: { status: "Enabled" } });
+    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      provider,
+      bucket,
+      rule: [
+        props.encryption === "SSE-S3"
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+          : {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.encryption.kmsKeyArn },
+              bucketKeyEnabled: true,
+            },
+      ],
+    });
+    const lc = props.lifecycle;
+    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      provider,
+      bucket,
+      rule: [
+        {
+          id: "archive-and-expire",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          transition: (lc.transitions ?? []).map((t) => ({ days: t.days, storageClass: t.storageClass })),
+          ...(lc.expirationDays !== undefined ? { expiration: [{ days: lc.expirationDays }] } : {}),
+          noncurrentVersionExpiration: [{ noncurrentDays: lc.noncurrentVersionExpirationDays }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+      dependsOn: [this.versioning],
+    });
+    if (props.accessLogs) {
+      new S3BucketLoggingA(this, "access-logs", {
+        provider,
+        bucket,
+        targetBucket: props.accessLogs.bucketName,
+        targetPrefix: props.accessLogs.prefix,
+      });
+    }
+    const base: PolicyStatement[] = [
+      {
+        Sid: DENY_INSECURE_TRANSPORT_SID,
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+      {
+        Sid: "DenyTlsOlderThan12",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+        Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+      },
+    ];
+    const extra = props.policyStatements;
+    new S3BucketPolicy(this, "policy", {
+      provider,
+      bucket,
+      policy: extra ? Lazy.stringValue({ produce: () => policyDocument([...base, ...extra()]) }) : policyDocument(base),
+    });
+  }
+}
