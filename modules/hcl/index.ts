@@ -21,6 +21,19 @@ const BARE_REFERENCES = new Set(["provider"]);
 /** Meta blocks: `lifecycle { … }`, `precondition { … }`, `postcondition { … }`. */
 const META_BLOCKS = new Set(["lifecycle", "precondition", "postcondition", "connection", "provisioner"]);
 
+/**
+ * Nested blocks the AWS provider also accepts as attributes ("attributes as blocks"), where an empty
+ * list means something: `egress = []` removes every rule, whereas no `egress` block leaves them alone.
+ */
+const ATTRIBUTES_AS_BLOCKS: Readonly<Record<string, readonly string[]>> = {
+  "resource.aws_security_group": ["ingress", "egress"],
+  "resource.aws_default_security_group": ["ingress", "egress"],
+  "resource.aws_network_acl": ["ingress", "egress"],
+  "resource.aws_default_network_acl": ["ingress", "egress"],
+  "resource.aws_route_table": ["route"],
+  "resource.aws_default_route_table": ["route"],
+};
+
 /** Index of the `}` that closes the interpolation or directive opened at `start` (its `{`). */
 function endOfSequence(text: string, start: number): number {
   let depth = 0;
@@ -178,10 +191,14 @@ function blockTrees(stack: TerraformStack): Record<string, BlockTree> {
 }
 
 /** The body of a block: attributes as `name = value`, nested blocks (per `blocks`) as `name { … }`. */
-export function hclBody(body: JsonObject, blocks: BlockTree): string {
+export function hclBody(body: JsonObject, blocks: BlockTree, emptyListAttributes: readonly string[] = []): string {
   const lines: string[] = [];
   for (const [name, value] of Object.entries(body)) {
     if (name === "//") continue;
+    if (emptyListAttributes.includes(name) && Array.isArray(value) && value.length === 0) {
+      lines.push(`${name} = []`);
+      continue;
+    }
     if (BARE_REFERENCES.has(name) && typeof value === "string") {
       lines.push(`${name} = ${bare(value)}`);
     } else if (BARE_REFERENCE_LISTS.has(name) && Array.isArray(value)) {
@@ -198,9 +215,9 @@ export function hclBody(body: JsonObject, blocks: BlockTree): string {
 }
 
 /** `<labels…> { body }`; labels after the first are quoted. */
-export function hclBlock(labels: string[], body: JsonObject, blocks: BlockTree): string {
+export function hclBlock(labels: string[], body: JsonObject, blocks: BlockTree, emptyListAttributes: readonly string[] = []): string {
   const head = [labels[0], ...labels.slice(1).map((l) => hclString(l))].join(" ");
-  const inner = hclBody(body, blocks);
+  const inner = hclBody(body, blocks, emptyListAttributes);
   return inner ? `${head} {\n${indent(inner, 1)}\n}` : `${head} {\n}`;
 }
 
@@ -235,7 +252,8 @@ export function renderStackHcl(stack: TerraformStack, doc: JsonObject = stack.to
   for (const kind of ["data", "resource"] as const) {
     for (const [type, byName] of Object.entries(isObject(doc[kind]) ? (doc[kind] as JsonObject) : {})) {
       for (const [name, body] of Object.entries(byName as JsonObject)) {
-        parts.push(hclBlock([kind, type, name], body as JsonObject, trees[`${kind}.${type}`] ?? {}));
+        const key = `${kind}.${type}`;
+        parts.push(hclBlock([kind, type, name], body as JsonObject, trees[key] ?? {}, ATTRIBUTES_AS_BLOCKS[key]));
       }
     }
   }
