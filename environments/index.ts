@@ -7,7 +7,7 @@ import { EnvironmentStack } from "./environment-stack";
 import { production } from "./production";
 import { staging } from "./staging";
 import { EnvironmentConfig } from "./types";
-import { validateEnvironments } from "./validate";
+import { ConfigErrors, validateEnvironments } from "./validate";
 
 /** Every environment, in deployment order. Add a new one here (see README, "Adding an environment"). */
 export const ENVIRONMENTS: readonly EnvironmentConfig[] = [development, staging, production];
@@ -29,10 +29,20 @@ export function buildPlatform(
   const bootstrap = new BootstrapStack(app, { costCenter: account.costCenter });
   const accountStack = new AccountStack(app, { config: account });
   accountStack.addDependency(bootstrap);
-  const stacks = environments.map((config) => {
-    const stack = new EnvironmentStack(app, config);
-    stack.addDependency(accountStack);
-    return [config.name, stack] as const;
+  // A module's own rule that fails stops its stack only: the other environments are still built, so
+  // one run reports the mistakes of all of them.
+  const errors: Error[] = [];
+  const stacks = environments.flatMap((config) => {
+    try {
+      const stack = new EnvironmentStack(app, config);
+      stack.addDependency(accountStack);
+      return [[config.name, stack] as const];
+    } catch (error) {
+      errors.push(error instanceof Error ? error : new Error(String(error)));
+      return [];
+    }
   });
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new ConfigErrors(errors);
   return { bootstrap, account: accountStack, environments: Object.fromEntries(stacks) };
 }
