@@ -121,6 +121,13 @@ function isObject(value: unknown): value is JsonObject {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** Words that mean something at the start of an object key or expression; quoted when used as keys. */
+const KEYWORDS = new Set(["for", "if", "in", "true", "false", "null"]);
+
+/** An object key: bare when it is a plain identifier (always literal in HCL), quoted otherwise. */
+function objectKey(key: string): string {
+  return IDENTIFIER.test(key) && !KEYWORDS.has(key) ? key : hclString(key);
+}
 
 function indent(text: string, depth: number): string {
   const pad = "  ".repeat(depth);
@@ -141,7 +148,7 @@ export function hclExpression(value: Json): string {
   }
   const entries = Object.entries(value);
   if (entries.length === 0) return "{}";
-  return `{\n${entries.map(([k, v]) => indent(`${hclString(k)} = ${hclExpression(v)}`, 1)).join("\n")}\n}`;
+  return `{\n${entries.map(([k, v]) => indent(`${objectKey(k)} = ${hclExpression(v)}`, 1)).join("\n")}\n}`;
 }
 
 /**
