@@ -218,7 +218,8 @@ describe.each(EACH_ENVIRONMENT)("data stores and edge of %s", (_name, config) =>
     const instances = configsOf(doc, "aws_db_instance");
     const primary = instances.find((i) => !i.replicate_source_db)!;
     expect(primary).toMatchObject({ engine: "postgres", multi_az: dbMultiAz, storage_encrypted: true, deletion_protection: config.database.deletionProtection });
-    expect(primary.engine_version).toMatch(/^15\.\d+$/);
+    expect(primary.engine_version).toBe("15");
+    expect(primary.auto_minor_version_upgrade).toBe(true);
     expect(primary.db_subnet_group_name).toContain("aws_db_subnet_group");
     expect(instances.filter((i) => i.replicate_source_db)).toHaveLength(replicas);
   });

@@ -22,11 +22,13 @@ import { ServiceSecurityGroup } from "../service-security-group";
 /** The port PostgreSQL listens on; the security group opens exactly this port. */
 export const POSTGRES_PORT = 5432;
 /**
- * The pinned engine version when the settings do not name one: the newest PostgreSQL 15 minor RDS
- * offers as of this writing (15.18, May 2026). Pinned, so `auto_minor_version_upgrade` is off and a
- * minor upgrade is a reviewed change of `engineVersion`.
+ * The engine's major version when the settings do not name one. Only the major is pinned: with
+ * `auto_minor_version_upgrade`, RDS applies minor releases (security fixes) in the maintenance
+ * window, the AWS provider matches `engine_version = "15"` as a prefix of the running version and
+ * reports that version in `engine_version_actual`, so an upgrade causes no diff. A major upgrade is a
+ * reviewed change of this value.
  */
-export const DEFAULT_POSTGRES_VERSION = "15.18";
+export const DEFAULT_POSTGRES_VERSION = "15";
 /** Major versions whose parameter family (`postgres<major>`) and logging parameters the module knows. */
 export const SUPPORTED_POSTGRES_MAJORS: readonly number[] = [15, 16, 17];
 /** Backup retention a `production` tier database keeps at least (days). */
@@ -55,15 +57,18 @@ export const POSTGRES_BASE_PARAMETERS: Readonly<Record<string, string>> = {
   log_statement: "ddl",
 };
 
-/** `<major>.<minor>` → the parameter family `postgres<major>`; `undefined` for another format. */
+/** A major version `<major>` → the parameter family `postgres<major>`; `undefined` for another format. */
 export function postgresParameterFamily(engineVersion: string): string | undefined {
-  const m = /^(\d+)\.(\d+)$/.exec(engineVersion);
+  const m = /^(\d+)$/.exec(engineVersion);
   return m ? `postgres${Number(m[1])}` : undefined;
 }
 
 /** Per-environment tunables of the database (the environment config's `database` section). */
 export interface DatabaseSettings {
-  /** Pinned engine version `<major>.<minor>` (PostgreSQL 15/16/17). @default DEFAULT_POSTGRES_VERSION ("15.18") */
+  /**
+   * The PostgreSQL major version (15, 16 or 17), without a minor: minor versions are applied
+   * automatically in the maintenance window. @default DEFAULT_POSTGRES_VERSION ("15")
+   */
   readonly engineVersion?: string;
   /** Instance class, e.g. `db.t4g.medium`, `db.r6g.large`. */
   readonly instanceClass: string;
@@ -166,7 +171,9 @@ export class PostgresDatabase extends Construct {
     const engineVersion = props.engineVersion ?? DEFAULT_POSTGRES_VERSION;
     const family = postgresParameterFamily(engineVersion);
     if (!family) {
-      throw new Error(`${at("engineVersion")}: "${engineVersion}" is not a pinned version; use <major>.<minor>, e.g. ${DEFAULT_POSTGRES_VERSION}`);
+      throw new Error(
+        `${at("engineVersion")}: "${engineVersion}" is not a major version; pin the major only (e.g. "${DEFAULT_POSTGRES_VERSION}"), minor versions are applied automatically in the maintenance window`,
+      );
     }
     const major = Number(engineVersion.split(".")[0]);
     if (!SUPPORTED_POSTGRES_MAJORS.includes(major)) {
@@ -328,8 +335,9 @@ export class PostgresDatabase extends Construct {
       monitoringInterval,
       monitoringRoleArn: monitoringRole.arn,
       enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
-      // The minor version is pinned: an automatic upgrade would drift from engine_version.
-      autoMinorVersionUpgrade: false,
+      // Minor releases (security fixes) are applied by RDS in the maintenance window, on the primary
+      // and on each replica; engine_version pins the major only, so this causes no drift.
+      autoMinorVersionUpgrade: true,
       copyTagsToSnapshot: true,
       deletionProtection,
       maintenanceWindow,
