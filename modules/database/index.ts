@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
@@ -16,6 +15,7 @@ import {
 } from "../datastore-common";
 import { managedPolicyArn, serviceAssumeRolePolicy } from "../iam";
 import { CustomerManagedKey } from "../kms";
+import { EncryptedLogGroups } from "../log-group";
 import { assertLogRetentionDays } from "../log-retention";
 import { ServiceSecurityGroup } from "../service-security-group";
 
@@ -259,12 +259,6 @@ export class PostgresDatabase extends Construct {
       purpose: "rds-master-secret",
       description: `RDS ${identifier}: the RDS-managed master user secret`,
     });
-    const logsKey = new CustomerManagedKey(this, "logs-key", {
-      naming: props.naming,
-      purpose: "rds-logs",
-      description: `RDS ${identifier}: exported PostgreSQL logs`,
-      serviceGrants: [CustomerManagedKey.cloudWatchLogsGrant(context)],
-    });
     this.kmsKeyArn = dataKey.keyArn;
 
     // ---- network, parameters, monitoring role ---------------------------------------------------
@@ -306,16 +300,22 @@ export class PostgresDatabase extends Construct {
       policyArn: managedPolicyArn(context.partition, ENHANCED_MONITORING_POLICY),
     });
 
-    const logGroupsFor = (scopeId: string, instanceId: string) =>
-      POSTGRES_LOG_EXPORTS.map(
-        (log) =>
-          new CloudwatchLogGroup(this, `${scopeId}-log-${log}`, {
-            // RDS writes to exactly this name; pre-creating it sets retention and the CMK.
-            name: `/aws/rds/instance/${instanceId}/${log}`,
-            retentionInDays: props.logRetentionDays,
-            kmsKeyId: logsKey.keyArn,
-          }),
-      );
+    // RDS writes to exactly these names; pre-creating them sets retention and the CMK.
+    const instances: Record<string, string> = { primary: identifier };
+    for (let i = 1; i <= readReplicaCount; i++) instances[`replica-${i}`] = `${identifier}-replica-${i}`;
+    const logs = new EncryptedLogGroups(this, "logs", {
+      naming: props.naming,
+      keyPurpose: "rds-logs",
+      description: `RDS ${identifier}: exported PostgreSQL logs`,
+      logGroups: Object.fromEntries(
+        Object.entries(instances).flatMap(([scopeId, instanceId]) =>
+          POSTGRES_LOG_EXPORTS.map((log) => [`${scopeId}-log-${log}`, `/aws/rds/instance/${instanceId}/${log}`]),
+        ),
+      ),
+      retentionInDays: props.logRetentionDays,
+      retentionFieldPath: `${env}.logRetentionDays`,
+    });
+    const logGroupsFor = (scopeId: string) => POSTGRES_LOG_EXPORTS.map((log) => logs.group(`${scopeId}-log-${log}`));
 
     // Settings shared by the primary and its replicas.
     const common = {
@@ -345,7 +345,7 @@ export class PostgresDatabase extends Construct {
     };
 
     // ---- primary --------------------------------------------------------------------------------
-    const primaryLogs = logGroupsFor("primary", identifier);
+    const primaryLogs = logGroupsFor("primary");
     this.instance = new DbInstance(this, "primary", {
       ...common,
       identifier,
@@ -376,7 +376,7 @@ export class PostgresDatabase extends Construct {
     const replicas: DbInstance[] = [];
     for (let i = 1; i <= readReplicaCount; i++) {
       const replicaId = `${identifier}-replica-${i}`;
-      const logs = logGroupsFor(`replica-${i}`, replicaId);
+      const replicaLogs = logGroupsFor(`replica-${i}`);
       replicas.push(
         new DbInstance(this, `replica-${i}`, {
           ...common,
@@ -387,7 +387,7 @@ export class PostgresDatabase extends Construct {
           // A replica keeps no automated backups of its own and takes no final snapshot (the primary does).
           backupRetentionPeriod: 0,
           skipFinalSnapshot: true,
-          dependsOn: [...logs, monitoringPolicy],
+          dependsOn: [...replicaLogs, monitoringPolicy],
         }),
       );
     }
