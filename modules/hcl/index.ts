@@ -68,6 +68,7 @@ function endOfQuoted(text: string, start: number): number {
 }
 
 function escapeLiteral(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are escaped
   return text.replace(/[\\"\u0000-\u001f]/g, (c) => {
     switch (c) {
       case "\\":
