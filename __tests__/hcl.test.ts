@@ -9,7 +9,7 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { buildPlatform } from "../environments";
 import { PlatformStack } from "../environments/platform-stack";
-import { hclString } from "../modules/hcl";
+import { hclBody, hclString } from "../modules/hcl";
 
 /** A stack with the shapes the next issues add: Helm values as one JSON string with references, a typed manifest. */
 function fixtureStack(): PlatformStack {
@@ -108,6 +108,20 @@ describe("HCL blocks", () => {
     const hcl = platform.environments.development.toHclTerraform().hcl;
     const group = /resource "aws_security_group" "database_security-group_[^"]+" \{\n([\s\S]*?)\n\}/.exec(hcl);
     expect(group?.[1]).toMatch(/^\s+egress = \[\]$/m);
+  });
+});
+
+describe("HCL dynamic blocks", () => {
+  it("write JSON's dynamic blocks as `dynamic \"name\" { for_each … content { … } }`", async () => {
+    const body = hclBody(
+      { dynamic: { ingress: { for_each: "${var.ports}", iterator: "port", content: { from_port: "${port.value}", tags: { a: "b" } } } } },
+      { ingress: {} },
+    );
+    expect(body).toBe(
+      ['dynamic "ingress" {', '  for_each = "${var.ports}"', "  iterator = port", "  content {", '    from_port = "${port.value}"', "    tags = {", '      a = "b"', "    }", "  }", "}"].join("\n"),
+    );
+    const parsed = (await parseHcl("d.tf", `resource "x" "y" {\n${body}\n}`)) as any;
+    expect(parsed.resource.x.y[0].dynamic.ingress[0].content[0].from_port).toBe("${port.value}");
   });
 });
 

@@ -207,7 +207,17 @@ export function hclBody(body: JsonObject, blocks: BlockTree, emptyListAttributes
       lines.push(`${name} = []`);
       continue;
     }
-    if (BARE_REFERENCES.has(name) && typeof value === "string") {
+    if (name === "dynamic" && isObject(value)) {
+      // `dynamic "<block>" { for_each = …, iterator = …, content { … } }`
+      for (const [blockName, spec] of Object.entries(value)) {
+        const { content, ...args } = spec as JsonObject;
+        const inner = [hclBody(args, {}), hclBlock(["content"], isObject(content) ? content : {}, blocks[blockName] ?? {})]
+          .filter(Boolean)
+          .join("\n")
+          .replace(/^iterator = "(.*)"$/m, "iterator = $1");
+        lines.push(`dynamic ${hclString(blockName)} {\n${indent(inner, 1)}\n}`);
+      }
+    } else if (BARE_REFERENCES.has(name) && typeof value === "string") {
       lines.push(`${name} = ${bare(value)}`);
     } else if (BARE_REFERENCE_LISTS.has(name) && Array.isArray(value)) {
       lines.push(`${name} = [${value.map((v) => bare(String(v))).join(", ")}]`);
