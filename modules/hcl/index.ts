@@ -220,7 +220,7 @@ export function hclBody(body: JsonObject, blocks: BlockTree, emptyListAttributes
     } else if (BARE_REFERENCES.has(name) && typeof value === "string") {
       lines.push(`${name} = ${bare(value)}`);
     } else if (BARE_REFERENCE_LISTS.has(name) && Array.isArray(value)) {
-      lines.push(`${name} = [${value.map((v) => bare(String(v))).join(", ")}]`);
+      lines.push(`${name} = [${value.map((v) => (typeof v === "string" ? bare(v) : hclExpression(v))).join(", ")}]`);
     } else if ((blocks[name] || META_BLOCKS.has(name)) && (isObject(value) || Array.isArray(value))) {
       const items = Array.isArray(value) ? value : [value];
       for (const item of items) lines.push(hclBlock([name], isObject(item) ? item : {}, blocks[name] ?? {}));
@@ -268,7 +268,8 @@ export function renderStackHcl(stack: TerraformStack, doc: JsonObject = stack.to
     for (const instance of instances as JsonObject[]) parts.push(hclBlock(["provider", type], instance, trees[`provider.${type}`] ?? {}));
   }
   for (const kind of ["data", "resource"] as const) {
-    for (const [type, byName] of Object.entries(isObject(doc[kind]) ? (doc[kind] as JsonObject) : {})) {
+    const ofKind = doc[kind];
+    for (const [type, byName] of Object.entries(isObject(ofKind) ? ofKind : {})) {
       for (const [name, body] of Object.entries(byName as JsonObject)) {
         const key = `${kind}.${type}`;
         parts.push(hclBlock([kind, type, name], body as JsonObject, trees[key] ?? {}, ATTRIBUTES_AS_BLOCKS[key]));
