@@ -220,3 +220,19 @@ describe("output folders", () => {
     expect(existsSync(join(outdir, "stacks", "development", "cdk.tf.json"))).toBe(false);
   });
 });
+
+describe("a copied domain", () => {
+  it("is reported once, on the domain, not again on the private zone that follows from it", () => {
+    const copied = environmentsWith("production", (c) => ({ ...c, edge: { ...c.edge, domain: staging.edge.domain } }));
+    expect(() => validateEnvironments(copied)).toThrow(ConfigError);
+    let messages: string[] = [];
+    try {
+      validateEnvironments(copied);
+    } catch (error) {
+      messages = (error as Error).message.split("\n");
+    }
+    expect(messages).toEqual([
+      'production.edge.domain: "staging.aivo.edu" is also the edge.domain of staging; each environment owns its public zone; give it its own domain (e.g. qa.aivo.edu)',
+    ]);
+  });
+});

@@ -123,10 +123,11 @@ export function platformErrors(configs: readonly EnvironmentConfig[]): ConfigErr
   const findings = new Findings();
   if (configs.length === 0) findings.fail("environments: none configured; add one to environments/index.ts");
   configs.forEach((config) => checkEnvironment(config, findings));
-  const unique = (field: string, value: (c: EnvironmentConfig) => string, why: string) => {
+  const unique = (field: string, value: (c: EnvironmentConfig) => string, why: string, unlessSame?: (c: EnvironmentConfig) => string) => {
     configs.forEach((config, i) => {
       const first = configs.findIndex((other) => value(other) === value(config));
       if (first === i) return;
+      if (unlessSame && unlessSame(configs[first]) === unlessSame(config)) return; // already reported for that field
       const where = field === "name" ? `environments[${i}].name` : `${config.name}.${field}`;
       const other = field === "name" ? `environments[${first}]` : configs[first].name;
       findings.fail(`${where}: "${value(config)}" is also the ${field} of ${other}; ${why}`);
@@ -134,7 +135,12 @@ export function platformErrors(configs: readonly EnvironmentConfig[]): ConfigErr
   };
   unique("name", (c) => c.name, "names must be unique");
   unique("edge.domain", (c) => c.edge.domain, "each environment owns its public zone; give it its own domain (e.g. qa.aivo.edu)");
-  unique("edge.privateZoneName", privateZoneName, "each environment owns its private zone; change edge.domain or edge.privateZoneName");
+  unique(
+    "edge.privateZoneName",
+    privateZoneName,
+    "each environment owns its private zone; change edge.domain or edge.privateZoneName",
+    (c) => c.edge.domain,
+  );
   configs.forEach((config) => {
     if (RESERVED_STACK_NAMES.includes(config.name)) {
       findings.fail(
