@@ -1,4 +1,5 @@
-// `cdktf synth` runs this file: one stack for the state backend (`bootstrap`) and one per environment.
+// `npm run synth` / `synth:hcl` run this file with tsx, as does the cdktf CLI (`cdktf deploy/diff`,
+// through cdktf.json): the bootstrap and account stacks and one stack per environment.
 //
 // cdktf records a full stack trace for every token it creates (every attribute reference), and tsx
 // turns on Node's source-map stack formatting, which maps each of those traces frame by frame: that
@@ -6,7 +7,7 @@
 // maps stay off unless AIVO_DEBUG is set — before anything else is loaded, hence the late require.
 process.setSourceMapsEnabled(Boolean(process.env.AIVO_DEBUG));
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after source maps are set, which an import would precede
 const { synthPlatform } = require("./environments/synth") as typeof import("./environments/synth");
 
 process.exitCode = synthPlatform();

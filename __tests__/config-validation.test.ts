@@ -1,22 +1,30 @@
 import { Testing } from "cdktf";
+import { mkdirSync, mkdtempSync, existsSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { App } from "cdktf";
+import { ENVIRONMENTS } from "../environments";
 import { development } from "../environments/development";
-import { production } from "../environments/production";
 import { staging } from "../environments/staging";
-import { synthPlatform } from "../environments/synth";
+import { OUTPUT_DIRS, defaultApp, removeStaleOutput, synthPlatform } from "../environments/synth";
 import { EnvironmentConfig } from "../environments/types";
 import { ConfigError, validateEnvironments } from "../environments/validate";
 
 type Change = (config: EnvironmentConfig) => EnvironmentConfig;
 const withNetwork = (change: Partial<EnvironmentConfig["network"]>): Change => (c) => ({ ...c, network: { ...c.network, ...change } });
 
-/** The three real environments with `change` applied to the one named `target`. */
+/** The configured environments with `change` applied to the one named `target`. */
 function environmentsWith(target: string, change: Change): EnvironmentConfig[] {
-  return [development, staging, production].map((c) => (c.name === target ? change(c) : c));
+  return ENVIRONMENTS.map((c) => (c.name === target ? change(c) : c));
 }
 
 describe("environment validation", () => {
-  it("accepts the three configured environments", () => {
-    expect(() => validateEnvironments([development, staging, production])).not.toThrow();
+  it("accepts the configured environments", () => {
+    expect(() => validateEnvironments(ENVIRONMENTS)).not.toThrow();
+  });
+
+  it("accepts a two-character name (qa)", () => {
+    expect(() => validateEnvironments([{ ...development, name: "qa" }])).not.toThrow();
   });
 
   const cases: [string, string, Change, string][] = [
@@ -65,7 +73,21 @@ describe("environment validation", () => {
     ["a malformed DR region", "production", (c) => ({ ...c, drRegion: "uswest2" }), 'production.drRegion: "uswest2" is not an AWS region'],
     ["production without a DR region", "production", (c) => ({ ...c, drRegion: undefined }), "production.drRegion: a production environment needs a disaster-recovery region"],
     ["a malformed region", "development", (c) => ({ ...c, region: "US-EAST-1" }), 'development.region: "US-EAST-1" is not an AWS region like us-east-1'],
-    ["an invalid environment name", "development", (c) => ({ ...c, name: "Dev_1" }), 'environment name "Dev_1": use 3-22 lowercase letters'],
+    ["an invalid environment name", "development", (c) => ({ ...c, name: "Dev_1" }), 'environment name "Dev_1": use 2-22 lowercase letters'],
+    ["a one-letter environment name", "development", (c) => ({ ...c, name: "d" }), 'environment name "d": use 2-22 lowercase letters'],
+    ["an environment named like the account stack", "development", (c) => ({ ...c, name: "account" }), 'account.name: "account" is the account stack\'s name and state key (aivo/account/terraform.tfstate)'],
+    [
+      "two environments with one domain (a copied staging file)",
+      "production",
+      (c) => ({ ...c, edge: { ...c.edge, domain: staging.edge.domain } }),
+      `production.edge.domain: "${staging.edge.domain}" is also the edge.domain of staging`,
+    ],
+    [
+      "two environments with one private zone",
+      "production",
+      (c) => ({ ...c, edge: { ...c.edge, privateZoneName: `internal.${staging.edge.domain}` } }),
+      `production.edge.privateZoneName: "internal.${staging.edge.domain}" is also the edge.privateZoneName of staging`,
+    ],
     ["an unknown tier", "development", (c) => ({ ...c, tier: "qa" as never }), 'development.tier: "qa" is not one of development, staging, production'],
     ["an invalid cost center", "staging", (c) => ({ ...c, costCenter: "" }), 'staging.costCenter: "" is not a valid tag value'],
     ["a retention CloudWatch does not accept", "staging", (c) => ({ ...c, logRetentionDays: 45 }), "staging.logRetentionDays: 45 is not a retention CloudWatch Logs accepts"],
@@ -85,6 +107,47 @@ describe("environment validation", () => {
 });
 
 describe("synthPlatform", () => {
+  it("reports every mistake of every environment in one run, each once, one line each", () => {
+    const lines: string[] = [];
+    const broken = ENVIRONMENTS.map((c) => {
+      if (c.name === "development") {
+        return {
+          ...c,
+          network: { ...c.network, privateSubnets: ["10.10.1.0/24", "10.10.2.0/24", "10.99.3.0/24"] },
+          eks: { ...c.eks, nodeGroups: { ...c.eks.nodeGroups, general: { ...c.eks.nodeGroups!.general, minSize: 5, maxSize: 2, desiredSize: 2 } } },
+        };
+      }
+      return c.name === "production" ? { ...c, cost: { ...c.cost, monthlyBudgetUsd: 0 } } : c;
+    });
+    expect(synthPlatform(broken, Testing.app(), (line) => lines.push(line))).toBe(1);
+    expect(lines).toEqual([
+      "error: development.network.privateSubnets[2]: 10.99.3.0/24 is outside the VPC 10.10.0.0/16",
+      expect.stringMatching(/^error: development\.eks\.nodeGroups\.general: minSize 5 is greater than maxSize 2/),
+    ]);
+    // once the configs are valid, module rules of every environment are collected too
+    const modules: string[] = [];
+    const twoModuleErrors = environmentsWith("production", (c) => ({ ...c, cost: { ...c.cost, monthlyBudgetUsd: 0 } })).map((c) =>
+      c.name === "staging" ? { ...c, cost: { ...c.cost, monthlyBudgetUsd: -1 } } : c,
+    );
+    expect(synthPlatform(twoModuleErrors, Testing.app(), (line) => modules.push(line))).toBe(1);
+    expect(modules).toEqual([expect.stringMatching(/^error: staging\.cost\.monthlyBudgetUsd: -1/), expect.stringMatching(/^error: production\.cost\.monthlyBudgetUsd: 0/)]);
+  });
+
+  it("prints the stack trace only with AIVO_DEBUG=1", () => {
+    const bad = environmentsWith("production", (c) => ({ ...c, drRegion: "us-east-1" }));
+    const quiet: string[] = [];
+    synthPlatform(bad, Testing.app(), (line) => quiet.push(line));
+    expect(quiet.join("\n")).not.toMatch(/\n\s+at /);
+    const debug: string[] = [];
+    process.env.AIVO_DEBUG = "1";
+    try {
+      synthPlatform(bad, Testing.app(), (line) => debug.push(line));
+    } finally {
+      delete process.env.AIVO_DEBUG;
+    }
+    expect(debug.join("\n")).toMatch(/\n\s+at /);
+  });
+
   it("reports a configuration mistake as one line and exit code 1, without a stack trace", () => {
     const lines: string[] = [];
     const code = synthPlatform(
@@ -95,6 +158,8 @@ describe("synthPlatform", () => {
     expect(code).toBe(1);
     expect(lines).toEqual([
       "error: production.drRegion: us-east-1 equals the primary region; disaster recovery needs another region (e.g. us-west-2)",
+      // production's DR section follows drRegion: its AZs no longer fit, and that is reported in the same run.
+      'error: production.dr.network.availabilityZones[0]: "us-west-2a" is not an availability zone of us-east-1 (e.g. us-east-1a)',
     ]);
   });
 
@@ -131,5 +196,45 @@ describe("synthPlatform", () => {
     expect(synthPlatform(undefined, app, (line) => lines.push(line))).toBe(0);
     expect(lines).toEqual([]);
     expect(app.node.children.map((c) => c.node.id)).toEqual(["bootstrap", "account", "development", "staging", "production", "production-dr"]);
+  });
+});
+
+describe("output folders", () => {
+  it("writes JSON to cdktf.out and HCL to cdktf.out.hcl unless CDKTF_OUTDIR says otherwise", () => {
+    expect(OUTPUT_DIRS).toEqual({ json: "cdktf.out", hcl: "cdktf.out.hcl" });
+    expect(defaultApp({}).outdir).toBe("cdktf.out");
+    expect(defaultApp({ SYNTH_HCL_OUTPUT: "true" }).outdir).toBe("cdktf.out.hcl");
+    expect(defaultApp({ SYNTH_HCL_OUTPUT: "true" }).hclOutput).toBe(true);
+    expect(defaultApp({ CDKTF_OUTDIR: "/tmp/x" }).outdir).toBe("/tmp/x");
+  });
+
+  it("never leaves a file of the other syntax where Terraform reads (synthesis into one folder twice)", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "aivo-out-"));
+    mkdirSync(join(outdir, "stacks", "development"), { recursive: true });
+    writeFileSync(join(outdir, "stacks", "development", "cdk.tf"), "stale");
+    // one environment is enough here (and a third of the work)
+    expect(synthPlatform([development], new App({ outdir, skipValidation: true }), () => undefined)).toBe(0);
+    expect(existsSync(join(outdir, "stacks", "development", "cdk.tf"))).toBe(false);
+    expect(existsSync(join(outdir, "stacks", "development", "cdk.tf.json"))).toBe(true);
+    expect(removeStaleOutput(outdir, true)).toEqual(
+      ["account", "bootstrap", "development"].map((stack) => join(outdir, "stacks", stack, "cdk.tf.json")),
+    );
+    expect(existsSync(join(outdir, "stacks", "development", "cdk.tf.json"))).toBe(false);
+  });
+});
+
+describe("a copied domain", () => {
+  it("is reported once, on the domain, not again on the private zone that follows from it", () => {
+    const copied = environmentsWith("production", (c) => ({ ...c, edge: { ...c.edge, domain: staging.edge.domain } }));
+    expect(() => validateEnvironments(copied)).toThrow(ConfigError);
+    let messages: string[] = [];
+    try {
+      validateEnvironments(copied);
+    } catch (error) {
+      messages = (error as Error).message.split("\n");
+    }
+    expect(messages).toEqual([
+      'production.edge.domain: "staging.aivo.edu" is also the edge.domain of staging; each environment owns its public zone; give it its own domain (e.g. qa.aivo.edu)',
+    ]);
   });
 });

@@ -69,16 +69,25 @@ describe("PostgresDatabase", () => {
   const prod = parse(prodSynth);
   const primary = instance(prod, "aivo-production-postgres");
 
-  it("runs PostgreSQL 15 at a pinned minor with automatic minor upgrades off", () => {
-    expect(DEFAULT_POSTGRES_VERSION).toMatch(/^15\.\d+$/);
+  it("pins PostgreSQL's major version 15 and takes minor upgrades automatically in the maintenance window", () => {
+    expect(DEFAULT_POSTGRES_VERSION).toBe("15");
     expect(devSynth).toHaveResourceWithProperties(DbInstance, {
       identifier: "aivo-development-postgres",
       engine: "postgres",
-      engine_version: DEFAULT_POSTGRES_VERSION,
-      auto_minor_version_upgrade: false,
+      engine_version: "15",
+      auto_minor_version_upgrade: true,
+      maintenance_window: "sun:05:00-sun:06:00",
       instance_class: "db.t4g.medium",
     });
     expect(primary.instance_class).toBe("db.r6g.large");
+  });
+
+  it("has the replicas follow the same rule: the source's major, automatic minor upgrades, the same window", () => {
+    const replica = instance(prod, "aivo-production-postgres-replica-1");
+    expect(replica.replicate_source_db).toBeDefined();
+    expect(replica.engine_version).toBeUndefined(); // a replica runs its source's engine version
+    expect(replica.auto_minor_version_upgrade).toBe(true);
+    expect(replica.maintenance_window).toBe(primary.maintenance_window);
   });
 
   it("uses gp3 storage with autoscaling up to the ceiling of each environment", () => {
@@ -216,8 +225,9 @@ describe("PostgresDatabase", () => {
   });
 
   it("derives the parameter family from the version", () => {
-    expect(postgresParameterFamily("15.18")).toBe("postgres15");
-    expect(postgresParameterFamily("15")).toBeUndefined();
+    expect(postgresParameterFamily("15")).toBe("postgres15");
+    expect(postgresParameterFamily("17")).toBe("postgres17");
+    expect(postgresParameterFamily("15.18")).toBeUndefined();
   });
 
   describe("rejects bad input", () => {
@@ -242,9 +252,12 @@ describe("PostgresDatabase", () => {
     });
 
     it("an unknown version format or an unsupported major version", () => {
-      rejects({ engineVersion: "15" }, 'production.database.engineVersion: "15" is not a pinned version; use <major>.<minor>');
-      rejects({ engineVersion: "15.18.1" }, 'production.database.engineVersion: "15.18.1" is not a pinned version');
-      rejects({ engineVersion: "14.12" }, "production.database.engineVersion: major version 14 is not supported; use 15, 16, 17");
+      rejects(
+        { engineVersion: "15.18" },
+        'production.database.engineVersion: "15.18" is not a major version; pin the major only (e.g. "15"), minor versions are applied automatically in the maintenance window',
+      );
+      rejects({ engineVersion: "15.18.1" }, 'production.database.engineVersion: "15.18.1" is not a major version');
+      rejects({ engineVersion: "14" }, "production.database.engineVersion: major version 14 is not supported; use 15, 16, 17");
     });
 
     it("storage the autoscaling cannot grow into, and storage gp3 does not offer", () => {

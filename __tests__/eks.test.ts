@@ -136,11 +136,11 @@ describe("EksCluster: control plane", () => {
   it("ships the configured log types (default api, audit, authenticator) into its own encrypted log group", () => {
     expect(cluster.enabled_cluster_log_types).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
     expect(devCluster.enabled_cluster_log_types).toEqual(["api", "audit", "authenticator"]);
-    const group = byId(prodDoc, "aws_cloudwatch_log_group", "log-group");
+    const group = byId(prodDoc, "aws_cloudwatch_log_group", "logs_cluster");
     expect(group.name).toBe("/aws/eks/aivo-production-eks/cluster");
     expect(group.retention_in_days).toBe(90);
     expect(group.kms_key_id).toBe(keyPolicy(prodDoc, "eks-logs").arn);
-    expect(cluster.depends_on).toContain(idOf(prodDoc, "aws_cloudwatch_log_group", "log-group"));
+    expect(cluster.depends_on).toContain(idOf(prodDoc, "aws_cloudwatch_log_group", "logs_cluster"));
     const logsKey = policy(keyPolicy(prodDoc, "eks-logs").key.policy);
     expect(logsKey.Statement.map((s) => s.Sid)).toEqual(["EnableAccountIamPolicies", "AllowLogs"]);
   });

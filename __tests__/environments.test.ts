@@ -4,9 +4,11 @@ import { development } from "../environments/development";
 import { production } from "../environments/production";
 import { staging } from "../environments/staging";
 import { REQUIRED_TERRAFORM_VERSION } from "../environments/platform-stack";
+import { BOOTSTRAP_STATE_PATH } from "../environments/bootstrap-stack";
+import { OUTPUT_DIRS } from "../environments/synth";
 import { configsOf, parse, policy, TerraformJson } from "./helpers";
 import { readFileSync } from "fs";
-import { join } from "path";
+import { join, resolve } from "path";
 
 const platform = buildPlatform(Testing.app());
 // As app.synth() does: resolve cross-stack references (remote state in the DR stacks, outputs in the primaries).
@@ -23,8 +25,43 @@ const allDocs: [string, TerraformJson][] = [...Object.entries(docs), ["bootstrap
 
 describe("the platform", () => {
   it("has a stack per environment plus bootstrap", () => {
-    expect(Object.keys(platform.environments)).toEqual(["development", "staging", "production"]);
-    expect(ENVIRONMENTS.map((e) => e.name)).toEqual(["development", "staging", "production"]);
+    expect(Object.keys(platform.environments)).toEqual(ENVIRONMENTS.map((e) => e.name));
+    expect(ENVIRONMENTS.map((e) => e.name)).toEqual(expect.arrayContaining(["development", "staging", "production"]));
+  });
+
+  it("keeps the bootstrap state outside the build output, in the gitignored state/ folder", () => {
+    const backend = parse(bootstrapJson).terraform!.backend!.local;
+    expect(backend.path).toBe(BOOTSTRAP_STATE_PATH);
+    const root = join(__dirname, "..");
+    for (const outdir of Object.values(OUTPUT_DIRS)) {
+      const resolved = resolve(root, outdir, "stacks", "bootstrap", backend.path);
+      expect(resolved).toBe(join(root, "state", "terraform.bootstrap.tfstate"));
+    }
+    expect(readFileSync(join(root, ".gitignore"), "utf8").split("\n")).toEqual(expect.arrayContaining(["/state/", "cdktf.out/", "cdktf.out.hcl/"]));
+  });
+
+  it("declares the outputs operators and the Kubernetes stacks read, secrets' endpoints sensitive", () => {
+    const outputs = docs[ENVIRONMENTS[0].name].output!;
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining([
+        "vpc_id", "private_subnet_ids", "public_subnet_ids", "database_subnet_ids", "cluster_name", "cluster_endpoint",
+        "cluster_oidc_issuer_url", "cluster_oidc_provider_arn", "node_security_group_id", "database_endpoint", "database_secret_arn",
+        "cache_endpoint", "cache_secret_arn", "cloudfront_domain_name", "public_zone_id", "public_zone_name_servers", "private_zone_id",
+        "alert_topic_arns",
+      ]),
+    );
+    expect(outputs.vpc_id.value).toMatch(/^\$\{aws_vpc\.network_vpc_\w+\.id\}$/);
+    expect(outputs.cluster_name.value).toMatch(/^\$\{aws_eks_cluster\.\w+\.name\}$/);
+    expect(outputs.public_zone_name_servers.value).toMatch(/^\$\{aws_route53_zone\.edge_public-zone_\w+\.name_servers\}$/);
+    expect(outputs.database_secret_arn.value).toMatch(/master_user_secret\[0\]\.secret_arn/);
+    for (const name of ["database_endpoint", "database_replica_endpoints", "cache_endpoint", "cache_reader_endpoint"]) expect(outputs[name].sensitive).toBe(true);
+    expect(outputs.vpc_id.sensitive).toBe(false);
+    for (const [name, output] of Object.entries(outputs)) {
+      expect(name).toMatch(/^[a-z][a-z0-9_]*$/);
+      expect(output.description).toBeTruthy();
+    }
+    expect(Object.keys(parse(bootstrapJson).output!).sort()).toEqual(["lock_table", "state_bucket", "state_bucket_arn", "state_kms_key_alias", "state_kms_key_arn"]);
+    expect(Object.keys(parse(Testing.synth(platform.account)).output!).sort()).toEqual(["account_id", "partition"]);
   });
 
   it("deploys bootstrap, then account, then the environments", () => {
@@ -40,11 +77,30 @@ describe("the platform", () => {
   });
 });
 
-describe.each([
-  [development, "10.10", "single", 1],
-  [staging, "10.20", "one-per-az", 3],
-  [production, "10.0", "one-per-az", 3],
-] as const)("$name stack", (config, prefix, natMode, natCount) => {
+/** The figures the infrastructure document gives for the three original environments. */
+const DOCUMENTED = {
+  development: { vpc: "10.10", nat: "single", scaling: { general: [1, 2, 4], spot: [0, 1, 4], memory: [0, 0, 2] }, cacheNodes: 1, dbMultiAz: false, replicas: 0 },
+  staging: { vpc: "10.20", nat: "one-per-az", scaling: { general: [2, 3, 8], spot: [0, 2, 8], memory: [1, 1, 4] }, cacheNodes: 2, dbMultiAz: true, replicas: 0 },
+  production: { vpc: "10.0", nat: "one-per-az", scaling: { general: [3, 6, 20], spot: [0, 3, 20], memory: [2, 2, 8] }, cacheNodes: 3, dbMultiAz: true, replicas: 1 },
+} as const;
+
+describe.each([development, staging, production].map((c) => [c.name, c] as const))("the documented figures of %s", (name, config) => {
+  const figures = DOCUMENTED[name as keyof typeof DOCUMENTED];
+  it("match its configuration", () => {
+    expect(config.network.vpcCidr).toBe(`${figures.vpc}.0.0/16`);
+    expect(config.network.natGateways).toBe(figures.nat);
+    expect(Object.fromEntries(Object.entries(config.eks.nodeGroups!).map(([k, g]) => [k, [g.minSize, g.desiredSize, g.maxSize]]))).toEqual(figures.scaling);
+    expect([config.cache.numCacheClusters, config.database.multiAz, config.database.readReplicaCount ?? 0]).toEqual([figures.cacheNodes, figures.dbMultiAz, figures.replicas]);
+  });
+});
+
+/** Every configured environment, as `[name, config]` for titles that name it. */
+const EACH_ENVIRONMENT = ENVIRONMENTS.map((c) => [c.name, c] as const);
+
+describe.each(EACH_ENVIRONMENT)("the %s stack", (_name, config) => {
+  const prefix = config.network.vpcCidr.split(".").slice(0, 2).join(".");
+  const natMode = config.network.natGateways;
+  const natCount = natMode === "single" ? 1 : config.network.availabilityZones.length;
   const doc = docs[config.name];
 
   it("follows the documented CIDR plan", () => {
@@ -106,11 +162,9 @@ describe.each([
   });
 });
 
-describe.each([
-  [development, { general: [1, 2, 4], spot: [0, 1, 4], memory: [0, 0, 2] }, ["api", "audit", "authenticator"]],
-  [staging, { general: [2, 3, 8], spot: [0, 2, 8], memory: [1, 1, 4] }, ["api", "audit", "authenticator"]],
-  [production, { general: [3, 6, 20], spot: [0, 3, 20], memory: [2, 2, 8] }, ["api", "audit", "authenticator", "controllerManager", "scheduler"]],
-] as const)("EKS of $name", (config, scaling, logTypes) => {
+describe.each(EACH_ENVIRONMENT)("EKS of %s", (_name, config) => {
+  const scaling = Object.fromEntries(Object.entries(config.eks.nodeGroups!).map(([k, g]) => [k, [g.minSize, g.desiredSize, g.maxSize]]));
+  const logTypes = config.eks.controlPlaneLogTypes;
   const doc = docs[config.name];
 
   it("runs aivo-<env>-eks on Kubernetes 1.35 with a private endpoint only and encrypted secrets", () => {
@@ -142,11 +196,11 @@ describe.each([
   });
 });
 
-describe.each([
-  [development, 1, false, 0, false],
-  [staging, 2, true, 0, false],
-  [production, 3, true, 1, true],
-] as const)("data stores and edge of $name", (config, cacheNodes, dbMultiAz, replicas, drCopy) => {
+describe.each(EACH_ENVIRONMENT)("data stores and edge of %s", (_name, config) => {
+  const cacheNodes = config.cache.numCacheClusters;
+  const dbMultiAz = config.database.multiAz;
+  const replicas = config.database.readReplicaCount ?? 0;
+  const drCopy = config.drRegion !== undefined;
   const doc = docs[config.name];
 
   it(`runs Redis 7.1 on ${cacheNodes} node(s) in the database subnets, encrypted in transit and at rest`, () => {
@@ -167,7 +221,8 @@ describe.each([
     const instances = configsOf(doc, "aws_db_instance");
     const primary = instances.find((i) => !i.replicate_source_db)!;
     expect(primary).toMatchObject({ engine: "postgres", multi_az: dbMultiAz, storage_encrypted: true, deletion_protection: config.database.deletionProtection });
-    expect(primary.engine_version).toMatch(/^15\.\d+$/);
+    expect(primary.engine_version).toBe("15");
+    expect(primary.auto_minor_version_upgrade).toBe(true);
     expect(primary.db_subnet_group_name).toContain("aws_db_subnet_group");
     expect(instances.filter((i) => i.replicate_source_db)).toHaveLength(replicas);
   });
@@ -227,7 +282,7 @@ describe("the bootstrap stack", () => {
   const doc = parse(bootstrapJson);
 
   it("keeps its own state locally and creates the bucket and lock table the environments use", () => {
-    expect(doc.terraform!.backend).toEqual({ local: { path: "terraform.bootstrap.tfstate" } });
+    expect(doc.terraform!.backend).toEqual({ local: { path: "../../../state/terraform.bootstrap.tfstate" } });
     expect(configsOf(doc, "aws_s3_bucket")[0].bucket).toBe("aivo-platform-terraform-state");
     expect(configsOf(doc, "aws_dynamodb_table")[0].name).toBe("aivo-platform-terraform-locks");
     expect(configsOf(doc, "aws_kms_alias")[0].name).toBe("alias/aivo/bootstrap/terraform-state");

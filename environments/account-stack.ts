@@ -1,6 +1,8 @@
 import { S3Backend } from "cdktf";
 import { Construct } from "constructs";
+import { AwsContext } from "../modules/aws-context";
 import { Naming } from "../modules/naming";
+import { declareOutputs } from "../modules/outputs";
 import { AccountConfig } from "./account";
 import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND, stateBackendConfig, stateKey } from "./state";
@@ -32,5 +34,10 @@ export class AccountStack extends PlatformStack {
     this.config = props.config;
     this.naming = new Naming(STATE_BACKEND.project, ACCOUNT_STACK);
     new S3Backend(this, stateBackendConfig(stateKey(ACCOUNT_STACK)));
+    const context = AwsContext.of(this);
+    declareOutputs(this, {
+      account_id: { value: context.accountId, description: "The AWS account the platform runs in" },
+      partition: { value: context.partition, description: "The AWS partition (aws, aws-us-gov, …) for building ARNs" },
+    });
   }
 }

@@ -1,9 +1,17 @@
 import { LocalBackend } from "cdktf";
 import { Construct } from "constructs";
 import { Naming } from "../modules/naming";
+import { declareOutputs } from "../modules/outputs";
 import { StateBackend } from "../modules/state-backend";
 import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND } from "./state";
+
+/**
+ * Where the bootstrap stack keeps its local state, relative to its synthesized folder
+ * (`cdktf.out/stacks/bootstrap/`): `state/terraform.bootstrap.tfstate` at the repository root,
+ * outside the build output (`rm -rf cdktf.out` must not delete it) and gitignored.
+ */
+export const BOOTSTRAP_STATE_PATH = "../../../state/terraform.bootstrap.tfstate";
 
 /** The stack name: `cdktf deploy bootstrap`. */
 export const BOOTSTRAP_STACK = "bootstrap";
@@ -15,7 +23,7 @@ export interface BootstrapStackProps {
 
 /**
  * Creates the state bucket, lock table and key every environment's S3 backend uses. It keeps its own
- * state locally (`terraform.bootstrap.tfstate`): it is deployed once, before anything else exists.
+ * state locally (`BOOTSTRAP_STATE_PATH`): it is deployed once, before anything else exists.
  */
 export class BootstrapStack extends PlatformStack {
   readonly stateBackend: StateBackend;
@@ -25,11 +33,18 @@ export class BootstrapStack extends PlatformStack {
       region: STATE_BACKEND.region,
       tags: { project: STATE_BACKEND.project, environment: STATE_BACKEND.bootstrapEnvironment, costCenter: props.costCenter },
     });
-    new LocalBackend(this, { path: "terraform.bootstrap.tfstate" });
+    new LocalBackend(this, { path: BOOTSTRAP_STATE_PATH });
     this.stateBackend = new StateBackend(this, "state", {
       naming: new Naming(STATE_BACKEND.project, STATE_BACKEND.bootstrapEnvironment),
       bucketName: STATE_BACKEND.bucket,
       lockTableName: STATE_BACKEND.lockTable,
+    });
+    declareOutputs(this, {
+      state_bucket: { value: this.stateBackend.bucket.bucket, description: "S3 bucket holding every other stack's state" },
+      state_bucket_arn: { value: this.stateBackend.bucket.arn, description: "ARN of the state bucket" },
+      lock_table: { value: this.stateBackend.lockTable.name, description: "DynamoDB table the S3 backend locks state in" },
+      state_kms_key_arn: { value: this.stateBackend.key.keyArn, description: "CMK encrypting the state objects" },
+      state_kms_key_alias: { value: this.stateBackend.kmsKeyAlias, description: "Alias of the state CMK (the backends' kms_key_id)" },
     });
   }
 }

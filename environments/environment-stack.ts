@@ -12,6 +12,7 @@ import { EksCluster } from "../modules/eks";
 import { RedisCluster } from "../modules/elasticache";
 import { Naming } from "../modules/naming";
 import { Network } from "../modules/network";
+import { declareOutputs } from "../modules/outputs";
 import { WebAcl } from "../modules/waf";
 import { PlatformBuckets } from "../modules/buckets";
 import { FileStorage } from "../modules/file-storage";
@@ -174,5 +175,42 @@ export class EnvironmentStack extends PlatformStack {
       staticAssets: { bucketRegionalDomainName: this.buckets.staticAssetsDomainName },
     });
     this.buckets.allowCloudFrontDistribution(this.edge.distributionArn);
+    this.declareOutputs();
+  }
+
+  /** What operators and the Kubernetes stacks read (`terraform output`, remote state); listed in the README. */
+  private declareOutputs(): void {
+    const { network, eks, database, cache, edge, alerts } = this;
+    declareOutputs(this, {
+      region: { value: this.config.region, description: "The environment's primary region" },
+      vpc_id: { value: network.vpcId, description: "The environment's VPC" },
+      vpc_cidr: { value: network.vpcCidr, description: "The VPC's CIDR block" },
+      private_subnet_ids: { value: network.privateSubnetIds, description: "Private subnets (nodes, pods, internal load balancers), one per AZ" },
+      public_subnet_ids: { value: network.publicSubnetIds, description: "Public subnets (NAT, internet-facing load balancers), one per AZ" },
+      database_subnet_ids: { value: network.databaseSubnetIds, description: "Database subnets (no internet route), one per AZ" },
+      cluster_name: { value: eks.cluster.name, description: "EKS cluster name (aws eks update-kubeconfig --name …)" },
+      cluster_endpoint: { value: eks.clusterEndpoint, description: "EKS API server endpoint" },
+      cluster_certificate_authority_data: { value: eks.clusterCertificateAuthorityData, description: "Base64 CA certificate of the EKS API server" },
+      cluster_oidc_issuer_url: { value: eks.oidcIssuerUrl, description: "OIDC issuer of the cluster (IRSA trust policies)" },
+      cluster_oidc_provider_arn: { value: eks.oidcProviderArn, description: "IAM OIDC provider of the cluster (IRSA)" },
+      cluster_security_group_id: { value: eks.clusterSecurityGroupId, description: "Security group of the EKS control plane" },
+      node_security_group_id: { value: eks.nodeSecurityGroupId, description: "Security group of the nodes (and pods); data stores admit it" },
+      node_role_arn: { value: eks.nodeRoleArn, description: "IAM role of the managed node groups" },
+      database_endpoint: { value: database.address, description: "PostgreSQL primary host name", sensitive: true },
+      database_port: { value: database.port, description: "PostgreSQL port" },
+      database_replica_endpoints: { value: database.replicaAddresses, description: "PostgreSQL read replica host names", sensitive: true },
+      database_secret_arn: { value: database.masterUserSecretArn, description: "Secrets Manager secret with the master credentials (RDS-managed)" },
+      cache_endpoint: { value: cache.primaryEndpointAddress, description: "Redis primary endpoint", sensitive: true },
+      cache_reader_endpoint: { value: cache.readerEndpointAddress, description: "Redis reader endpoint", sensitive: true },
+      cache_port: { value: cache.port, description: "Redis port" },
+      cache_secret_arn: { value: cache.authTokenSecretArn, description: "Secrets Manager secret with the Redis AUTH token" },
+      cloudfront_domain_name: { value: edge.distributionDomainName, description: "CloudFront distribution domain (*.cloudfront.net)" },
+      cloudfront_distribution_id: { value: edge.distributionId, description: "CloudFront distribution id (cache invalidations)" },
+      public_zone_id: { value: edge.publicZoneId, description: "Route 53 public zone of the environment's domain" },
+      public_zone_name_servers: { value: edge.publicZoneNameServers, description: "Name servers to delegate the domain to from its parent zone" },
+      private_zone_id: { value: edge.privateZoneId, description: "Route 53 private zone attached to the VPC" },
+      private_zone_name: { value: edge.privateZoneName, description: "Name of the private zone (internal.<domain>)" },
+      alert_topic_arns: { value: alerts.topicArns, description: "SNS topic ARN per alert severity" },
+    });
   }
 }

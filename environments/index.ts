@@ -8,7 +8,7 @@ import { EnvironmentStack } from "./environment-stack";
 import { production } from "./production";
 import { staging } from "./staging";
 import { EnvironmentConfig } from "./types";
-import { validateEnvironments } from "./validate";
+import { ConfigErrors, validateEnvironments } from "./validate";
 
 /** Every environment, in deployment order. Add a new one here (see README, "Adding an environment"). */
 export const ENVIRONMENTS: readonly EnvironmentConfig[] = [development, staging, production];
@@ -35,11 +35,28 @@ export function buildPlatform(
   const bootstrap = new BootstrapStack(app, { costCenter: account.costCenter });
   const accountStack = new AccountStack(app, { config: account });
   accountStack.addDependency(bootstrap);
-  const stacks = environments.map((config) => {
-    const stack = new EnvironmentStack(app, config);
-    stack.addDependency(accountStack);
-    return [config.name, stack] as const;
-  });
-  const drStacks = stacks.filter(([, stack]) => stack.config.dr).map(([name, stack]) => [name, new DrStack(app, stack)] as const);
+  // A module's own rule that fails stops its stack only: the other environments are still built, so
+  // one run reports the mistakes of all of them.
+  const errors: Error[] = [];
+  const attempt = <T>(build: () => T): T[] => {
+    try {
+      return [build()];
+    } catch (error) {
+      errors.push(error instanceof Error ? error : new Error(String(error)));
+      return [];
+    }
+  };
+  const stacks = environments.flatMap((config) =>
+    attempt(() => {
+      const stack = new EnvironmentStack(app, config);
+      stack.addDependency(accountStack);
+      return [config.name, stack] as const;
+    }),
+  );
+  const drStacks = stacks
+    .filter(([, stack]) => stack.config.dr)
+    .flatMap(([name, stack]) => attempt(() => [name, new DrStack(app, stack)] as const));
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new ConfigErrors(errors);
   return { bootstrap, account: accountStack, environments: Object.fromEntries(stacks), dr: Object.fromEntries(drStacks) };
 }

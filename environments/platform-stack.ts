@@ -2,6 +2,7 @@ import { Aspects, IAspect, TerraformProvider, TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { COST_ALLOCATION_TAG_KEYS } from "../modules/cost-monitoring";
+import { renderStackHcl } from "../modules/hcl";
 
 /** The namespace of the providers cdktf's prebuilt bindings name only by type (`aws`, `kubernetes`, `helm`). */
 export const PROVIDER_NAMESPACE = "hashicorp";
@@ -81,15 +82,14 @@ export class PlatformStack extends TerraformStack {
   }
 
   /**
-   * cdktf 0.21 renders the terraform block's plain attributes in HCL by their index (it passes the
-   * attribute *names* to its renderer), so `required_version` comes out as `0 = "required_version"`.
-   * cdktf is archived, so the one line is corrected here; the JSON output is not affected.
+   * The stack in Terraform's native syntax (`npm run synth:hcl`), rendered from the same JSON as
+   * `cdk.tf.json` by modules/hcl: cdktf 0.21's own HCL renderer mangles strings holding JSON or
+   * operators (policies, cron schedules) and the terraform block's plain attributes.
    */
   override toHclTerraform(): { hcl: string; metadata: Record<string, unknown> } {
-    const out = super.toHclTerraform() as { hcl: string; metadata: Record<string, unknown> };
-    return {
-      ...out,
-      hcl: out.hcl.replace(/^(\s*)\d+ = "required_version"$/m, `$1required_version = "${REQUIRED_TERRAFORM_VERSION}"`),
-    };
+    const doc = this.toTerraform() as Record<string, unknown>;
+    const { "//": metadata, ...terraform } = doc;
+    // The metadata file beside cdk.tf carries what the JSON's "//" key carries in JSON mode.
+    return { hcl: renderStackHcl(this, terraform as Parameters<typeof renderStackHcl>[1]), metadata: { "//": metadata } };
   }
 }

@@ -1,40 +1,77 @@
 import { overlaps, parseIpv4Cidr } from "../modules/cidr";
+import { validateEksProps } from "../modules/eks";
+import { Naming } from "../modules/naming";
 import { validateNetworkLayout } from "../modules/network/validate";
 import { assertLogRetentionDays } from "../modules/log-retention";
-import { DATABASE_RPO_SECONDS } from "./dr-stack";
 import { validateFileStorage } from "../modules/file-storage";
 import { validateKafka } from "../modules/kafka";
 import { validateTimeseries } from "../modules/timeseries";
-import { ENVIRONMENT_TIERS, EnvironmentConfig } from "./types";
+import { ACCOUNT_STACK } from "./account-stack";
+import { BOOTSTRAP_STACK } from "./bootstrap-stack";
+import { DATABASE_RPO_SECONDS } from "./dr-stack";
+import { stateKey } from "./state";
+import { ENVIRONMENT_TIERS, EnvironmentConfig, PROJECT } from "./types";
 
 /** A mistake in an environment's configuration; `npm run synth` prints its message, not a stack trace. */
 export class ConfigError extends Error {
-  override readonly name = "ConfigError";
+  override readonly name: string = "ConfigError";
 }
 
-const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{1,20}[a-z0-9]$/;
-/** The least log retention, in days, a production environment may keep (checkov CKV_AWS_338). */
-export const PRODUCTION_MIN_LOG_RETENTION_DAYS = 365;
-
-function fail(message: string): never {
-  throw new ConfigError(message);
-}
-
-/** Runs a module's own rule on the config, reporting what it finds as a `ConfigError`. */
-function check(rule: () => void): void {
-  try {
-    rule();
-  } catch (error) {
-    fail((error as Error).message);
+/** Several mistakes found in one run; `errors` holds each one, the message lists them one per line. */
+export class ConfigErrors extends ConfigError {
+  override readonly name = "ConfigErrors";
+  constructor(readonly errors: readonly Error[]) {
+    super(errors.map((e) => e.message).join("\n"));
   }
 }
 
-/** Checks one environment; throws a `ConfigError` naming `<env>.<field>`, the value and the rule. */
+const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+/** 2-22 characters: short names (`qa`) are fine; 22 keeps `aivo-<env>-<component>` within AWS name limits. */
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,20}[a-z0-9]$/;
+/** The least log retention, in days, a production environment may keep (checkov CKV_AWS_338). */
+export const PRODUCTION_MIN_LOG_RETENTION_DAYS = 365;
+
+/** Where the rules of one validation run report; each message is kept once, in the order found. */
+class Findings {
+  readonly errors: ConfigError[] = [];
+  fail(message: string): void {
+    if (!this.errors.some((e) => e.message === message)) this.errors.push(new ConfigError(message));
+  }
+  /** Runs a module's own rule on the config, recording what it throws. */
+  check(rule: () => void): void {
+    try {
+      rule();
+    } catch (error) {
+      this.fail((error as Error).message);
+    }
+  }
+  throwIfAny(): void {
+    if (this.errors.length === 1) throw this.errors[0];
+    if (this.errors.length > 1) throw new ConfigErrors(this.errors);
+  }
+}
+
+/** Every mistake of one environment: `<env>.<field>: <value> <rule>` messages, none when it is valid. */
+export function environmentErrors(config: EnvironmentConfig): ConfigError[] {
+  const findings = new Findings();
+  checkEnvironment(config, findings);
+  return findings.errors;
+}
+
+/** Checks one environment; throws a `ConfigError` (several: `ConfigErrors`) naming `<env>.<field>`, the value and the rule. */
 export function validateEnvironment(config: EnvironmentConfig): void {
+  const findings = new Findings();
+  checkEnvironment(config, findings);
+  findings.throwIfAny();
+}
+
+function checkEnvironment(config: EnvironmentConfig, findings: Findings): void {
+  const fail = (message: string) => findings.fail(message);
+  const check = (rule: () => void) => findings.check(rule);
   const env = config.name;
   if (!ENVIRONMENT_NAME.test(env)) {
-    fail(`environment name "${env}": use 3-22 lowercase letters, digits and "-", starting with a letter`);
+    fail(`environment name "${env}": use 2-22 lowercase letters, digits and "-", starting with a letter and not ending with "-"`);
+    return; // every other message would carry the bad name
   }
   if (!ENVIRONMENT_TIERS.includes(config.tier)) {
     fail(`${env}.tier: "${config.tier}" is not one of ${ENVIRONMENT_TIERS.join(", ")}`);
@@ -62,31 +99,45 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   if (config.tier === "production" && config.network.natGateways !== "one-per-az") {
     fail(`${env}.network.natGateways: "${config.network.natGateways}" leaves production without egress when one AZ fails; use "one-per-az"`);
   }
+  // The EKS module's own rules, run here too so they are reported with the network's in one run.
+  check(() =>
+    validateEksProps({
+      ...config.eks,
+      naming: new Naming(PROJECT, env),
+      vpcId: "vpc-validation",
+      privateSubnetIds: config.network.privateSubnets.map((_, i) => `subnet-validation-${i}`),
+      logRetentionDays: config.logRetentionDays,
+    }),
+  );
   // Storage and streaming: only development may turn EFS, MSK or InfluxDB off; sizes and topics checked.
   check(() => validateFileStorage(env, config.tier, config.fileStorage));
   check(() => validateKafka(env, config.tier, config.kafka, config.network.privateSubnets.length));
   check(() => validateTimeseries(env, config.tier, config.timeseries));
-  validateDr(config);
+  checkDr(config, findings);
 }
 
 /** The DR section: it needs a DR region, its VPC fits that region, and its replica lag alarm fires before the RPO is lost. */
-function validateDr(config: EnvironmentConfig): void {
+function checkDr(config: EnvironmentConfig, findings: Findings): void {
   const env = config.name;
   const dr = config.dr;
   if (dr === undefined) return;
   if (config.drRegion === undefined) {
-    fail(`${env}.dr: is set but ${env}.drRegion is not; set drRegion (e.g. us-west-2) or remove dr`);
+    findings.fail(`${env}.dr: is set but ${env}.drRegion is not; set drRegion (e.g. us-west-2) or remove dr`);
+    return;
   }
-  check(() => validateNetworkLayout(`${env}.dr`, config.drRegion!, dr.network));
+  const drRegion = config.drRegion;
+  findings.check(() => validateNetworkLayout(`${env}.dr`, drRegion, dr.network));
   const lag = dr.database.replicaLagAlarmThresholdSeconds;
   if (lag !== undefined && (!Number.isInteger(lag) || lag < 1 || lag > DATABASE_RPO_SECONDS)) {
-    fail(
+    findings.fail(
       `${env}.dr.database.replicaLagAlarmThresholdSeconds: ${lag} is outside 1-${DATABASE_RPO_SECONDS}; the alarm must fire before the ${DATABASE_RPO_SECONDS / 60}-minute RPO is lost`,
     );
   }
   for (const field of ["primaryTarget", "secondaryTarget"] as const) {
     if (dr.traffic[field] === config.edge.originDomain) {
-      fail(`${env}.dr.traffic.${field}: "${dr.traffic[field]}" is edge.originDomain, the name that fails over; use the region's own ALB name, e.g. origin-${field === "primaryTarget" ? config.region : config.drRegion}.${config.edge.domain}`);
+      findings.fail(
+        `${env}.dr.traffic.${field}: "${dr.traffic[field]}" is edge.originDomain, the name that fails over; use the region's own ALB name, e.g. origin-${field === "primaryTarget" ? config.region : drRegion}.${config.edge.domain}`,
+      );
     }
   }
 }
@@ -99,16 +150,46 @@ function vpcsOf(configs: readonly EnvironmentConfig[]): { path: string; cidr: st
   ]);
 }
 
+/** Stacks that are not environments; an environment of that name would share their state key. */
+const RESERVED_STACK_NAMES: readonly string[] = [BOOTSTRAP_STACK, ACCOUNT_STACK];
+
+/** The private hosted zone name an environment gets (edge's default: `internal.<domain>`). */
+function privateZoneName(config: EnvironmentConfig): string {
+  return config.edge.privateZoneName ?? `internal.${config.edge.domain}`;
+}
+
 /**
- * Checks every environment, then the rules between them: names are unique and VPCs do not overlap
- * (environments must stay peerable).
+ * Every mistake of every environment and between them, each once: names, state keys, domains and
+ * private zones are unique, and VPCs do not overlap (environments must stay peerable).
  */
-export function validateEnvironments(configs: readonly EnvironmentConfig[]): void {
-  if (configs.length === 0) fail("environments: none configured; add one to environments/index.ts");
-  configs.forEach(validateEnvironment);
-  configs.forEach((config, i) => {
-    const first = configs.findIndex((other) => other.name === config.name);
-    if (first !== i) fail(`environments[${i}].name: "${config.name}" is also the name of environments[${first}]; names must be unique`);
+export function platformErrors(configs: readonly EnvironmentConfig[]): ConfigError[] {
+  const findings = new Findings();
+  if (configs.length === 0) findings.fail("environments: none configured; add one to environments/index.ts");
+  configs.forEach((config) => checkEnvironment(config, findings));
+  const unique = (field: string, value: (c: EnvironmentConfig) => string, why: string, unlessSame?: (c: EnvironmentConfig) => string) => {
+    configs.forEach((config, i) => {
+      const first = configs.findIndex((other) => value(other) === value(config));
+      if (first === i) return;
+      if (unlessSame && unlessSame(configs[first]) === unlessSame(config)) return; // already reported for that field
+      const where = field === "name" ? `environments[${i}].name` : `${config.name}.${field}`;
+      const other = field === "name" ? `environments[${first}]` : configs[first].name;
+      findings.fail(`${where}: "${value(config)}" is also the ${field} of ${other}; ${why}`);
+    });
+  };
+  unique("name", (c) => c.name, "names must be unique");
+  unique("edge.domain", (c) => c.edge.domain, "each environment owns its public zone; give it its own domain (e.g. qa.aivo.edu)");
+  unique(
+    "edge.privateZoneName",
+    privateZoneName,
+    "each environment owns its private zone; change edge.domain or edge.privateZoneName",
+    (c) => c.edge.domain,
+  );
+  configs.forEach((config) => {
+    if (RESERVED_STACK_NAMES.includes(config.name)) {
+      findings.fail(
+        `${config.name}.name: "${config.name}" is the ${config.name} stack's name and state key (${stateKey(config.name)}); choose another name`,
+      );
+    }
   });
   const vpcs = vpcsOf(configs);
   vpcs.forEach((vpc, i) => {
@@ -116,8 +197,16 @@ export function validateEnvironments(configs: readonly EnvironmentConfig[]): voi
     vpcs.slice(0, i).forEach((other) => {
       const otherBlock = parseIpv4Cidr(other.cidr);
       if (typeof block !== "string" && typeof otherBlock !== "string" && overlaps(block, otherBlock)) {
-        fail(`${vpc.path}: ${vpc.cidr} overlaps ${other.path} (${other.cidr}); VPCs must not overlap so environments stay peerable`);
+        findings.fail(`${vpc.path}: ${vpc.cidr} overlaps ${other.path} (${other.cidr}); VPCs must not overlap so environments stay peerable`);
       }
     });
   });
+  return findings.errors;
+}
+
+/** Throws every mistake of `platformErrors` at once: one `ConfigError`, or `ConfigErrors` for several. */
+export function validateEnvironments(configs: readonly EnvironmentConfig[]): void {
+  const errors = platformErrors(configs);
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new ConfigErrors(errors);
 }

@@ -7,6 +7,7 @@
  *   BENCH_RUNS=10 npm run bench
  */
 import { execFileSync } from "child_process";
+import { cpus } from "os";
 import { join } from "path";
 import { ENVIRONMENTS } from "../environments";
 
@@ -44,7 +45,7 @@ const rows = targets.map((target) => {
 });
 
 const floor = rows[0].medianMs;
-console.log(`synth, ${runs} fresh-process runs per target (node ${process.version}, ${require("os").cpus().length} cores)\n`);
+console.log(`synth, ${runs} fresh-process runs per target (node ${process.version}, ${cpus().length} cores)\n`);
 console.log("| target | resources | median wall | min–max | vs floor | peak RSS |");
 console.log("|---|---:|---:|---:|---:|---:|");
 for (const r of rows) {

@@ -7,7 +7,7 @@
  */
 process.setSourceMapsEnabled(false);
 
-/* eslint-disable @typescript-eslint/no-require-imports */
+/* eslint-disable @typescript-eslint/no-require-imports -- every module is loaded after source maps are turned off, which imports would precede */
 const { App, TerraformStack } = require("cdktf") as typeof import("cdktf");
 const { mkdtempSync, readdirSync, readFileSync, rmSync } = require("fs") as typeof import("fs");
 const { tmpdir } = require("os") as typeof import("os");

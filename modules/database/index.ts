@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
@@ -16,17 +15,20 @@ import {
 } from "../datastore-common";
 import { managedPolicyArn, serviceAssumeRolePolicy } from "../iam";
 import { CustomerManagedKey } from "../kms";
+import { EncryptedLogGroups } from "../log-group";
 import { assertLogRetentionDays } from "../log-retention";
 import { ServiceSecurityGroup } from "../service-security-group";
 
 /** The port PostgreSQL listens on; the security group opens exactly this port. */
 export const POSTGRES_PORT = 5432;
 /**
- * The pinned engine version when the settings do not name one: the newest PostgreSQL 15 minor RDS
- * offers as of this writing (15.18, May 2026). Pinned, so `auto_minor_version_upgrade` is off and a
- * minor upgrade is a reviewed change of `engineVersion`.
+ * The engine's major version when the settings do not name one. Only the major is pinned: with
+ * `auto_minor_version_upgrade`, RDS applies minor releases (security fixes) in the maintenance
+ * window, the AWS provider matches `engine_version = "15"` as a prefix of the running version and
+ * reports that version in `engine_version_actual`, so an upgrade causes no diff. A major upgrade is a
+ * reviewed change of this value.
  */
-export const DEFAULT_POSTGRES_VERSION = "15.18";
+export const DEFAULT_POSTGRES_VERSION = "15";
 /** Major versions whose parameter family (`postgres<major>`) and logging parameters the module knows. */
 export const SUPPORTED_POSTGRES_MAJORS: readonly number[] = [15, 16, 17];
 /** Backup retention a `production` tier database keeps at least (days). */
@@ -55,15 +57,18 @@ export const POSTGRES_BASE_PARAMETERS: Readonly<Record<string, string>> = {
   log_statement: "ddl",
 };
 
-/** `<major>.<minor>` → the parameter family `postgres<major>`; `undefined` for another format. */
+/** A major version `<major>` → the parameter family `postgres<major>`; `undefined` for another format. */
 export function postgresParameterFamily(engineVersion: string): string | undefined {
-  const m = /^(\d+)\.(\d+)$/.exec(engineVersion);
+  const m = /^(\d+)$/.exec(engineVersion);
   return m ? `postgres${Number(m[1])}` : undefined;
 }
 
 /** Per-environment tunables of the database (the environment config's `database` section). */
 export interface DatabaseSettings {
-  /** Pinned engine version `<major>.<minor>` (PostgreSQL 15/16/17). @default DEFAULT_POSTGRES_VERSION ("15.18") */
+  /**
+   * The PostgreSQL major version (15, 16 or 17), without a minor: minor versions are applied
+   * automatically in the maintenance window. @default DEFAULT_POSTGRES_VERSION ("15")
+   */
   readonly engineVersion?: string;
   /** Instance class, e.g. `db.t4g.medium`, `db.r6g.large`. */
   readonly instanceClass: string;
@@ -196,7 +201,9 @@ export class PostgresDatabase extends Construct {
     const engineVersion = props.engineVersion ?? DEFAULT_POSTGRES_VERSION;
     const family = postgresParameterFamily(engineVersion);
     if (!family) {
-      throw new Error(`${at("engineVersion")}: "${engineVersion}" is not a pinned version; use <major>.<minor>, e.g. ${DEFAULT_POSTGRES_VERSION}`);
+      throw new Error(
+        `${at("engineVersion")}: "${engineVersion}" is not a major version; pin the major only (e.g. "${DEFAULT_POSTGRES_VERSION}"), minor versions are applied automatically in the maintenance window`,
+      );
     }
     const major = Number(engineVersion.split(".")[0]);
     if (!SUPPORTED_POSTGRES_MAJORS.includes(major)) {
@@ -286,12 +293,6 @@ export class PostgresDatabase extends Construct {
       purpose: "rds-master-secret",
       description: `RDS ${identifier}: the RDS-managed master user secret`,
     });
-    const logsKey = new CustomerManagedKey(this, "logs-key", {
-      naming: props.naming,
-      purpose: "rds-logs",
-      description: `RDS ${identifier}: exported PostgreSQL logs`,
-      serviceGrants: [CustomerManagedKey.cloudWatchLogsGrant(context)],
-    });
     this.kmsKeyArn = dataKey.keyArn;
     this.masterUserSecretKmsKeyArn = secretKey.keyArn;
 
@@ -334,16 +335,22 @@ export class PostgresDatabase extends Construct {
       policyArn: managedPolicyArn(context.partition, ENHANCED_MONITORING_POLICY),
     });
 
-    const logGroupsFor = (scopeId: string, instanceId: string) =>
-      POSTGRES_LOG_EXPORTS.map(
-        (log) =>
-          new CloudwatchLogGroup(this, `${scopeId}-log-${log}`, {
-            // RDS writes to exactly this name; pre-creating it sets retention and the CMK.
-            name: `/aws/rds/instance/${instanceId}/${log}`,
-            retentionInDays: props.logRetentionDays,
-            kmsKeyId: logsKey.keyArn,
-          }),
-      );
+    // RDS writes to exactly these names; pre-creating them sets retention and the CMK.
+    const instances: Record<string, string> = { primary: identifier };
+    for (let i = 1; i <= readReplicaCount; i++) instances[`replica-${i}`] = `${identifier}-replica-${i}`;
+    const logs = new EncryptedLogGroups(this, "logs", {
+      naming: props.naming,
+      keyPurpose: "rds-logs",
+      description: `RDS ${identifier}: exported PostgreSQL logs`,
+      logGroups: Object.fromEntries(
+        Object.entries(instances).flatMap(([scopeId, instanceId]) =>
+          POSTGRES_LOG_EXPORTS.map((log) => [`${scopeId}-log-${log}`, `/aws/rds/instance/${instanceId}/${log}`]),
+        ),
+      ),
+      retentionInDays: props.logRetentionDays,
+      retentionFieldPath: `${env}.logRetentionDays`,
+    });
+    const logGroupsFor = (scopeId: string) => POSTGRES_LOG_EXPORTS.map((log) => logs.group(`${scopeId}-log-${log}`));
 
     // Settings shared by the primary and its replicas.
     const common = {
@@ -363,8 +370,9 @@ export class PostgresDatabase extends Construct {
       monitoringInterval,
       monitoringRoleArn: monitoringRole.arn,
       enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
-      // The minor version is pinned: an automatic upgrade would drift from engine_version.
-      autoMinorVersionUpgrade: false,
+      // Minor releases (security fixes) are applied by RDS in the maintenance window, on the primary
+      // and on each replica; engine_version pins the major only, so this causes no drift.
+      autoMinorVersionUpgrade: true,
       copyTagsToSnapshot: true,
       deletionProtection,
       maintenanceWindow,
@@ -372,7 +380,7 @@ export class PostgresDatabase extends Construct {
     };
 
     // ---- primary --------------------------------------------------------------------------------
-    const primaryLogs = logGroupsFor("primary", identifier);
+    const primaryLogs = logGroupsFor("primary");
     // A cross-region replica takes engine, version, database and master user from its source; it keeps
     // automated backups (PostgreSQL ≥ 14.1 replicas can), so point-in-time recovery works once promoted.
     const replicating = crossRegion !== undefined && !crossRegion.promoted;
@@ -415,7 +423,7 @@ export class PostgresDatabase extends Construct {
     const replicas: DbInstance[] = [];
     for (let i = 1; i <= readReplicaCount; i++) {
       const replicaId = `${identifier}-replica-${i}`;
-      const logs = logGroupsFor(`replica-${i}`, replicaId);
+      const replicaLogs = logGroupsFor(`replica-${i}`);
       replicas.push(
         new DbInstance(this, `replica-${i}`, {
           ...common,
@@ -426,7 +434,7 @@ export class PostgresDatabase extends Construct {
           // A replica keeps no automated backups of its own and takes no final snapshot (the primary does).
           backupRetentionPeriod: 0,
           skipFinalSnapshot: true,
-          dependsOn: [...logs, monitoringPolicy],
+          dependsOn: [...replicaLogs, monitoringPolicy],
         }),
       );
     }

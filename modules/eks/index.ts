@@ -1,6 +1,5 @@
 import { Fn, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
@@ -22,6 +21,7 @@ import { IRSA_AUDIENCE, ServiceAccountRole } from "../irsa-role";
 import { KARPENTER_DISCOVERY_TAG_KEY, KarpenterPrerequisites } from "../karpenter-prerequisites";
 import { assertLogRetentionDays } from "../log-retention";
 import { CustomerManagedKey } from "../kms";
+import { EncryptedLogGroups } from "../log-group";
 import { Naming } from "../naming";
 
 // ---------------------------------------------------------------------------------------------------
@@ -277,12 +277,6 @@ export class EksCluster extends Construct {
       purpose: "eks-secrets",
       description: `Envelope encryption of Kubernetes secrets in ${clusterName}`,
     });
-    const logsKey = new CustomerManagedKey(this, "logs-key", {
-      naming,
-      purpose: "eks-logs",
-      description: `Control-plane logs of ${clusterName}`,
-      serviceGrants: [CustomerManagedKey.cloudWatchLogsGrant(context)],
-    });
     const autoScalingRole = `arn:${context.partition}:iam::${context.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
     const ebsKey = new CustomerManagedKey(this, "ebs-key", {
       naming,
@@ -331,11 +325,14 @@ export class EksCluster extends Construct {
     });
 
     // Created here (not by EKS on first log line) so it has retention and KMS from the start.
-    const logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: `/aws/eks/${clusterName}/cluster`,
+    const logGroup = new EncryptedLogGroups(this, "logs", {
+      naming,
+      keyPurpose: "eks-logs",
+      description: `Control-plane logs of ${clusterName}`,
+      logGroups: { cluster: `/aws/eks/${clusterName}/cluster` },
       retentionInDays: props.logRetentionDays,
-      kmsKeyId: logsKey.keyArn,
-    });
+      retentionFieldPath: `${naming.environment}.logRetentionDays`,
+    }).group("cluster");
 
     const { clusterSg, nodeSg } = this.securityGroups(props, clusterName, settings.karpenter);
 

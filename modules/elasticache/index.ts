@@ -1,6 +1,5 @@
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DataAwsSecretsmanagerRandomPassword } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-random-password";
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
@@ -8,7 +7,6 @@ import { ElasticacheParameterGroup } from "@cdktf/provider-aws/lib/elasticache-p
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { AwsContext } from "../aws-context";
 import {
   DataStoreWiring,
   assertAlarmTopics,
@@ -17,6 +15,7 @@ import {
   metricAlarm,
 } from "../datastore-common";
 import { CustomerManagedKey } from "../kms";
+import { EncryptedLogGroups } from "../log-group";
 import { assertLogRetentionDays } from "../log-retention";
 import { ServiceSecurityGroup } from "../service-security-group";
 
@@ -216,17 +215,10 @@ export class RedisCluster extends Construct {
     }
 
     // ---- keys -----------------------------------------------------------------------------------
-    const context = AwsContext.of(this);
     const dataKey = new CustomerManagedKey(this, "data-key", {
       naming: props.naming,
       purpose: "elasticache",
       description: `ElastiCache ${groupId}: data at rest and snapshots`,
-    });
-    const logsKey = new CustomerManagedKey(this, "logs-key", {
-      naming: props.naming,
-      purpose: "elasticache-logs",
-      description: `ElastiCache ${groupId}: slow-log and engine-log groups`,
-      serviceGrants: [CustomerManagedKey.cloudWatchLogsGrant(context)],
     });
     this.kmsKeyArn = dataKey.keyArn;
 
@@ -296,14 +288,15 @@ export class RedisCluster extends Construct {
       parameter: Object.entries(props.parameters ?? {}).map(([name, value]) => ({ name, value })),
       lifecycle: { createBeforeDestroy: true },
     });
-    const logGroups = CACHE_LOG_TYPES.map(
-      (logType) =>
-        new CloudwatchLogGroup(this, `log-${logType}`, {
-          name: props.naming.path("elasticache", logType),
-          retentionInDays: props.logRetentionDays,
-          kmsKeyId: logsKey.keyArn,
-        }),
-    );
+    const logs = new EncryptedLogGroups(this, "logs", {
+      naming: props.naming,
+      keyPurpose: "elasticache-logs",
+      description: `ElastiCache ${groupId}: slow-log and engine-log groups`,
+      logGroups: Object.fromEntries(CACHE_LOG_TYPES.map((logType) => [`log-${logType}`, props.naming.path("elasticache", logType)])),
+      retentionInDays: props.logRetentionDays,
+      retentionFieldPath: `${env}.logRetentionDays`,
+    });
+    const logGroups = CACHE_LOG_TYPES.map((logType) => logs.group(`log-${logType}`));
 
     // ---- the replication group ------------------------------------------------------------------
     this.replicationGroup = new ElasticacheReplicationGroup(this, "group", {

@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
@@ -18,7 +17,7 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { AwsContext } from "../aws-context";
 import { KARPENTER_DISCOVERY_TAG_KEY } from "../karpenter-prerequisites";
 import { policyDocument } from "../iam";
-import { CustomerManagedKey } from "../kms";
+import { EncryptedLogGroups } from "../log-group";
 import { Naming } from "../naming";
 import { NetworkLayout, validateNetworkLayout } from "./validate";
 
@@ -236,17 +235,14 @@ export class Network extends Construct {
     this.elasticacheSubnetGroupName = cacheSubnetGroup.name;
 
     // Flow logs → CloudWatch Logs, encrypted with a CMK that only CloudWatch Logs of this account may use.
-    const flowLogKey = new CustomerManagedKey(this, "flow-logs-key", {
+    const logGroup = new EncryptedLogGroups(this, "flow-logs", {
       naming,
-      purpose: "flow-logs",
+      keyPurpose: "flow-logs",
       description: `VPC flow logs of ${naming.prefix}`,
-      serviceGrants: [CustomerManagedKey.cloudWatchLogsGrant(context)],
-    });
-    const logGroup = new CloudwatchLogGroup(this, "flow-logs", {
-      name: `/aws/vpc/${naming.name("vpc")}/flow-logs`,
+      logGroups: { group: `/aws/vpc/${naming.name("vpc")}/flow-logs` },
       retentionInDays: props.logRetentionDays,
-      kmsKeyId: flowLogKey.keyArn,
-    });
+      retentionFieldPath: `${naming.environment}.logRetentionDays`,
+    }).group("group");
     this.flowLogGroupName = logGroup.name;
     const role = new IamRole(this, "flow-logs-role", {
       name: naming.name("vpc-flow-logs"),

@@ -3,9 +3,9 @@ import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { AwsContext } from "../aws-context";
-import { assertLogRetentionDays } from "../log-retention";
 import { policyDocument } from "../iam";
 import { CustomerManagedKey } from "../kms";
+import { EncryptedLogGroups } from "../log-group";
 import { Naming } from "../naming";
 
 /** The service principal that delivers AWS "vended" logs (WAF, CloudFront standard logging v2 …). */
@@ -49,22 +49,19 @@ export class VendedLogGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: VendedLogGroupProps) {
     super(scope, id);
-    assertLogRetentionDays(props.retentionFieldPath, props.retentionInDays);
     const context = AwsContext.of(this, props.provider);
 
-    this.key = new CustomerManagedKey(this, "key", {
+    const encrypted = new EncryptedLogGroups(this, "logs", {
       naming: props.naming,
-      purpose: props.keyPurpose,
-      description: `Encrypts ${props.description} (${props.logGroupName})`,
-      serviceGrants: [CustomerManagedKey.cloudWatchLogsGrant(context)],
-      provider: props.provider,
-    });
-    this.logGroup = new CloudwatchLogGroup(this, "group", {
-      provider: props.provider,
-      name: props.logGroupName,
+      keyPurpose: props.keyPurpose,
+      description: `${props.description} (${props.logGroupName})`,
+      logGroups: { group: props.logGroupName },
       retentionInDays: props.retentionInDays,
-      kmsKeyId: this.key.keyArn,
+      retentionFieldPath: props.retentionFieldPath,
+      provider: props.provider,
     });
+    this.key = encrypted.key;
+    this.logGroup = encrypted.group("group");
     this.logGroupArn = this.logGroup.arn;
     this.logGroupName = props.logGroupName;
 
