@@ -65,6 +65,7 @@ describe("environment validation", () => {
     ["a malformed DR region", "production", (c) => ({ ...c, drRegion: "uswest2" }), 'production.drRegion: "uswest2" is not an AWS region'],
     ["production without a DR region", "production", (c) => ({ ...c, drRegion: undefined }), "production.drRegion: a production environment needs a disaster-recovery region"],
     ["a malformed region", "development", (c) => ({ ...c, region: "US-EAST-1" }), 'development.region: "US-EAST-1" is not an AWS region like us-east-1'],
+    ["a region whose topics the us-east-1 outage alarms cannot notify", "staging", (c) => ({ ...c, region: "eu-west-1" }), 'staging.region: "eu-west-1": the origin health-check and CloudFront outage alarms exist only in us-east-1 and page through the environment\'s critical topic'],
     ["an invalid environment name", "development", (c) => ({ ...c, name: "Dev_1" }), 'environment name "Dev_1": use 3-22 lowercase letters'],
     ["an unknown tier", "development", (c) => ({ ...c, tier: "qa" as never }), 'development.tier: "qa" is not one of development, staging, production'],
     ["an invalid cost center", "staging", (c) => ({ ...c, costCenter: "" }), 'staging.costCenter: "" is not a valid tag value'],

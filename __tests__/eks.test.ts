@@ -225,13 +225,13 @@ describe("EksCluster: launch templates", () => {
   const templates = configsOf(prodDoc, "aws_launch_template");
   const ebs = keyPolicy(prodDoc, "eks-ebs");
 
-  it("requires IMDSv2 with hop limit 2 and sets no key pair, AMI or user data", () => {
+  it("requires IMDSv2 with hop limit 1 (no pod reaches the node role) and sets no key pair, AMI or user data", () => {
     expect(templates).toHaveLength(3);
     for (const t of templates) {
       expect(t.metadata_options).toEqual({
         http_endpoint: "enabled",
         http_tokens: "required",
-        http_put_response_hop_limit: 2,
+        http_put_response_hop_limit: 1,
         instance_metadata_tags: "disabled",
       });
       expect(t.key_name).toBeUndefined();
@@ -268,6 +268,9 @@ describe("EksCluster: launch templates", () => {
     expect(use.Action).toEqual(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]);
     expect(grants.Action).toBe("kms:CreateGrant");
     expect(grants.Condition).toEqual({ Bool: { "kms:GrantIsForAWSResource": true } });
+    const spot = statements.find((s) => s.Sid === "AllowSpotServiceLinkedRoleUse")!;
+    expect(spot.Principal.AWS).toMatch(/:role\/aws-service-role\/spot\.amazonaws\.com\/AWSServiceRoleForEC2Spot$/);
+    expect(statements.find((s) => s.Sid === "AllowSpotServiceLinkedRoleGrants")!.Condition).toEqual({ Bool: { "kms:GrantIsForAWSResource": true } });
   });
 });
 
@@ -290,8 +293,26 @@ describe("EksCluster: add-ons", () => {
     for (const g of configsOf(prodDoc, "aws_eks_node_group")) {
       expect(g.depends_on).toEqual(expect.arrayContaining(before));
     }
-    for (const n of ["vpc-cni", "eks-pod-identity-agent", "kube-proxy"]) expect(addons[n].depends_on).toBeUndefined();
-    for (const n of ["coredns", "aws-ebs-csi-driver"]) expect([...addons[n].depends_on].sort()).toEqual(groupIds.sort());
+    for (const n of ["eks-pod-identity-agent", "kube-proxy"]) expect(addons[n].depends_on).toBeUndefined();
+  });
+
+  it("creates vpc-cni only once its role has the CNI policy attached", () => {
+    const attachment = idOf(prodDoc, "aws_iam_role_policy_attachment", "vpc-cni-role_managed-AmazonEKS_CNI_Policy");
+    expect(attachment).not.toMatch(/undefined$/);
+    expect(addons["vpc-cni"].depends_on).toEqual([attachment]);
+  });
+
+  it("lets coredns and ebs-csi wait only for the untainted on-demand group, not for Spot or tainted groups", () => {
+    const general = groupIds.filter((id) => id.includes("node-group-general"));
+    expect(general).toHaveLength(1);
+    expect(addons.coredns.depends_on).toEqual(general);
+    const csiPermissions = Object.keys(resourcesOf(prodDoc, "aws_iam_role_policy_attachment"))
+      .filter((id) => id.includes("ebs-csi-role"))
+      .map((id) => `aws_iam_role_policy_attachment.${id}`);
+    const csiInline = Object.keys(resourcesOf(prodDoc, "aws_iam_role_policy"))
+      .filter((id) => id.includes("ebs-csi-role"))
+      .map((id) => `aws_iam_role_policy.${id}`);
+    expect([...addons["aws-ebs-csi-driver"].depends_on].sort()).toEqual([...general, ...csiInline, ...csiPermissions].sort());
   });
 
   it("gives vpc-cni its IRSA role (CNI policy) and network policy enforcement", () => {

@@ -131,6 +131,8 @@ describe("Network (single NAT)", () => {
     const rolePolicy = policy(onlyResource(doc, "aws_iam_role_policy").policy);
     expect(rolePolicy.Statement[0].Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]);
     expect(rolePolicy.Statement[0].Resource).not.toContain("*");
+    // The provider's aws_flow_log example grants DescribeLogGroups too (a list call, not per group).
+    expect(rolePolicy.Statement[1]).toMatchObject({ Action: "logs:DescribeLogGroups", Resource: "*" });
     const trust = policy(onlyResource(doc, "aws_iam_role").assume_role_policy);
     expect(trust.Statement[0].Condition.StringEquals).toHaveProperty("aws:SourceAccount");
   });

@@ -47,7 +47,8 @@ export const development: EnvironmentConfig = {
     monthlyBudgetUsd: 500,
     anomalyThresholds: { absoluteUsd: 50 },
     // Cost allocation tags are activated account-wide; all environments share one account, and
-    // development is deployed first, so it owns the activation.
-    activateCostAllocationTags: true,
+    // development is deployed first, so it owns the activation. Set this to true only after the first
+    // apply, once AWS has billed a tagged resource (README, "After the first deploy").
+    activateCostAllocationTags: false,
   },
 };

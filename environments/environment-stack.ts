@@ -1,6 +1,7 @@
 import { S3Backend } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { AlertTopics } from "../modules/alerting";
 import { CLOUDFRONT_REGION } from "../modules/aws-context";
 import { BackupPlan } from "../modules/backup";
@@ -74,28 +75,35 @@ export class EnvironmentStack extends PlatformStack {
     this.cost = new CostMonitoring(this, "cost", { ...config.cost, naming, topicArns: this.alerts.topicArns });
 
     // Data stores: database subnets only, reachable only from the EKS nodes (pods use the node
-    // security group); alarms go to the `alert` topic (on-call pages come from `critical`).
+    // security group). Degradation alarms go to `alert`; outages (store unavailable, replica lag
+    // beyond the RPO) to `critical`, the topic that pages on-call.
     const dataStoreAccess: DataStoreWiring = {
       naming,
       vpcId: this.network.vpcId,
       allowedSecurityGroupIds: [this.eks.nodeSecurityGroupId],
       alarmTopicArns: [this.alerts.topicArns.alert],
+      criticalAlarmTopicArns: [this.alerts.topicArns.critical],
       logRetentionDays: config.logRetentionDays,
     };
+    // Outside production, data stores can be destroyed and re-created (no fixed-name final snapshots,
+    // backup vaults emptied on destroy, secrets deleted at once).
+    const dataStoreTier = config.tier === "production" ? "production" : "non-production";
     this.cache = new RedisCluster(this, "cache", {
       ...config.cache,
       ...dataStoreAccess,
+      tier: dataStoreTier,
       cacheSubnetGroupName: this.network.elasticacheSubnetGroupName,
     });
     this.database = new PostgresDatabase(this, "database", {
       ...config.database,
       ...dataStoreAccess,
-      tier: config.tier === "production" ? "production" : "non-production",
+      tier: dataStoreTier,
       dbSubnetGroupName: this.network.dbSubnetGroupName,
     });
     this.backup = new BackupPlan(this, "backup", {
       ...config.backup,
       naming,
+      tier: dataStoreTier,
       resourceArns: [this.database.instanceArn],
       drProvider: this.drProvider,
     });
@@ -108,13 +116,19 @@ export class EnvironmentStack extends PlatformStack {
       providerRegion: CLOUDFRONT_REGION,
       logRetentionDays: config.logRetentionDays,
     });
+    // The public zone is the account stack's (created and delegated from the apex before this stack).
+    const publicZone = new DataAwsRoute53Zone(this, "public-zone", { name: config.edge.domain, privateZone: false });
     this.edge = new EdgeDistribution(this, "edge", {
       ...config.edge,
       naming,
       usEast1Provider: this.usEast1Provider,
       webAclArn: this.waf.webAclArn,
       vpcId: this.network.vpcId,
+      publicZoneId: publicZone.zoneId,
       logRetentionDays: config.logRetentionDays,
+      // Origin unhealthy, CloudFront mostly 5xx: outages, they page. The alarms live in us-east-1,
+      // where the topics of a us-east-1 environment are (validateEnvironment enforces the region).
+      outageAlarmTopicArns: [this.alerts.topicArns.critical],
     });
   }
 }

@@ -27,7 +27,10 @@ export function buildPlatform(
 ): Platform {
   validateEnvironments(environments);
   const bootstrap = new BootstrapStack(app, { costCenter: account.costCenter });
-  const accountStack = new AccountStack(app, { config: account });
+  const accountStack = new AccountStack(app, {
+    config: account,
+    environmentDomains: Object.fromEntries(environments.map((config) => [config.name, config.edge.domain])),
+  });
   accountStack.addDependency(bootstrap);
   const stacks = environments.map((config) => {
     const stack = new EnvironmentStack(app, config);

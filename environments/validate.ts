@@ -1,5 +1,6 @@
 import { overlaps, parseIpv4Cidr } from "../modules/cidr";
 import { validateNetworkLayout } from "../modules/network/validate";
+import { CLOUDFRONT_REGION } from "../modules/aws-context";
 import { assertLogRetentionDays } from "../modules/log-retention";
 import { ENVIRONMENT_TIERS, EnvironmentConfig } from "./types";
 
@@ -36,6 +37,11 @@ export function validateEnvironment(config: EnvironmentConfig): void {
     fail(`${env}.tier: "${config.tier}" is not one of ${ENVIRONMENT_TIERS.join(", ")}`);
   }
   if (!AWS_REGION.test(config.region)) fail(`${env}.region: "${config.region}" is not an AWS region like us-east-1`);
+  if (config.region !== CLOUDFRONT_REGION) {
+    fail(
+      `${env}.region: "${config.region}": the origin health-check and CloudFront outage alarms exist only in ${CLOUDFRONT_REGION} and page through the environment's critical topic, which must be in the same region; use ${CLOUDFRONT_REGION} (or give the edge a ${CLOUDFRONT_REGION} critical topic first)`,
+    );
+  }
   if (config.drRegion !== undefined) {
     if (!AWS_REGION.test(config.drRegion)) {
       fail(`${env}.drRegion: "${config.drRegion}" is not an AWS region like us-west-2`);

@@ -1,4 +1,4 @@
-import { Fn, TerraformLocal, Token } from "cdktf";
+import { Fn, ITerraformDependable, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
@@ -23,6 +23,7 @@ import { KARPENTER_DISCOVERY_TAG_KEY, KarpenterPrerequisites } from "../karpente
 import { assertLogRetentionDays } from "../log-retention";
 import { CustomerManagedKey } from "../kms";
 import { Naming } from "../naming";
+import { serviceLinkedRoleArn } from "../service-linked-roles";
 
 // ---------------------------------------------------------------------------------------------------
 // Constants shared with environments, tests and other modules
@@ -53,8 +54,15 @@ export type UpgradeSupportType = (typeof UPGRADE_SUPPORT_TYPES)[number];
 
 /** Share of a node group's nodes that may be replaced at once during a rolling update. */
 export const NODE_GROUP_MAX_UNAVAILABLE_PERCENTAGE = 25;
-/** IMDS hop limit: 2 lets controllers in pods (not host-network) reach the instance metadata service. */
-export const NODE_METADATA_HOP_LIMIT = 2;
+/**
+ * IMDS hop limit 1: only the node itself (and host-network pods such as aws-node and kube-proxy)
+ * reaches the instance metadata service; a pod's extra network hop drops the reply, so no pod can take
+ * the node role's credentials. Every controller that calls AWS gets its own role instead (IRSA:
+ * vpc-cni, the EBS CSI controller and Karpenter here; the AWS Load Balancer Controller, External
+ * Secrets, external-dns and cert-manager in the add-ons stack), and is given its region (and the
+ * ALB controller its VPC id) by configuration rather than from IMDS.
+ */
+export const NODE_METADATA_HOP_LIMIT = 1;
 /** Root device of the AL2023 EKS AMIs, where the launch template's encrypted gp3 volume goes. */
 export const NODE_ROOT_DEVICE = "/dev/xvda";
 /** The smallest root volume the AL2023 EKS AMI snapshot fits on. */
@@ -283,27 +291,32 @@ export class EksCluster extends Construct {
       description: `Control-plane logs of ${clusterName}`,
       serviceGrants: [CustomerManagedKey.cloudWatchLogsGrant(context)],
     });
-    const autoScalingRole = `arn:${context.partition}:iam::${context.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    // Managed node groups launch through Auto Scaling, Spot capacity through EC2 Spot: their
+    // service-linked roles need the key (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html).
+    // The roles are created once per account by the account stack (modules/service-linked-roles),
+    // deployed before any environment: a key policy naming a missing role fails to apply.
+    const serviceLinkedRoleStatements = (sid: string, role: string): PolicyStatement[] => [
+      {
+        Sid: `Allow${sid}ServiceLinkedRoleUse`,
+        Principal: { AWS: role },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: "*",
+      },
+      {
+        Sid: `Allow${sid}ServiceLinkedRoleGrants`,
+        Principal: { AWS: role },
+        Action: "kms:CreateGrant",
+        Resource: "*",
+        Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
+      },
+    ];
     const ebsKey = new CustomerManagedKey(this, "ebs-key", {
       naming,
       purpose: "eks-ebs",
       description: `EBS volumes of ${clusterName} (node root volumes, persistent volumes)`,
-      // Managed node groups launch through Auto Scaling, whose service-linked role needs the key
-      // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html).
       additionalStatements: [
-        {
-          Sid: "AllowAutoScalingServiceLinkedRoleUse",
-          Principal: { AWS: autoScalingRole },
-          Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-          Resource: "*",
-        },
-        {
-          Sid: "AllowAutoScalingServiceLinkedRoleGrants",
-          Principal: { AWS: autoScalingRole },
-          Action: "kms:CreateGrant",
-          Resource: "*",
-          Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
-        },
+        ...serviceLinkedRoleStatements("AutoScaling", serviceLinkedRoleArn(context, "autoscaling.amazonaws.com")),
+        ...serviceLinkedRoleStatements("Spot", serviceLinkedRoleArn(context, "spot.amazonaws.com")),
       ],
     });
     this.ebsKmsKeyArn = ebsKey.keyArn;
@@ -441,7 +454,7 @@ export class EksCluster extends Construct {
       "aws-ebs-csi-driver": { serviceAccountRoleArn: ebsCsiRole.roleArn },
     };
     const addons = {} as Record<EksAddonName, EksAddon>;
-    const makeAddon = (name: EksAddonName, dependsOn: EksNodeGroup[]) => {
+    const makeAddon = (name: EksAddonName, dependsOn: ITerraformDependable[]) => {
       const version = settings.addonVersions[name];
       addons[name] = new EksAddon(this, `addon-${name}`, {
         clusterName: this.cluster.name,
@@ -454,7 +467,12 @@ export class EksCluster extends Construct {
       });
     };
     const addonNames = Object.keys(EKS_ADDONS) as EksAddonName[];
-    for (const name of addonNames.filter((n) => EKS_ADDONS[n].beforeCompute)) makeAddon(name, []);
+    // vpc-cni waits for its role's policy: otherwise aws-node may start unauthorized and nodes stay NotReady.
+    const addonPermissions: Partial<Record<EksAddonName, ITerraformDependable[]>> = {
+      "vpc-cni": vpcCniRole.permissions,
+      "aws-ebs-csi-driver": ebsCsiRole.permissions,
+    };
+    for (const name of addonNames.filter((n) => EKS_ADDONS[n].beforeCompute)) makeAddon(name, addonPermissions[name] ?? []);
 
     // --- nodes -------------------------------------------------------------------------------------
     const nodeRole = new EksNodeRole(this, "node-role", {
@@ -522,7 +540,14 @@ export class EksCluster extends Construct {
     }
 
     // --- add-ons that need nodes ---------------------------------------------------------------------
-    for (const name of addonNames.filter((n) => !EKS_ADDONS[n].beforeCompute)) makeAddon(name, Object.values(this.nodeGroups));
+    // They wait for the groups their pods can run on: untainted and on-demand (a Spot shortage in
+    // another group must not stall the apply); untainted Spot groups only when there is no such group.
+    const schedulable = Object.entries(settings.nodeGroups).filter(([, g]) => isSchedulable(g));
+    const onDemand = schedulable.filter(([, g]) => g.capacityType === "ON_DEMAND");
+    const systemGroups = (onDemand.length > 0 ? onDemand : schedulable).map(([name]) => this.nodeGroups[name]);
+    for (const name of addonNames.filter((n) => !EKS_ADDONS[n].beforeCompute)) {
+      makeAddon(name, [...systemGroups, ...(addonPermissions[name] ?? [])]);
+    }
     this.addons = addons;
 
     this.clusterSecurityGroupId = clusterSg.id;
@@ -632,6 +657,11 @@ export function ebsKeyUseStatements(keyArn: string, context: AwsContext): Policy
       Condition: { StringEquals: viaEc2, Bool: { "kms:GrantIsForAWSResource": true } },
     },
   ];
+}
+
+/** True when ordinary pods (CoreDNS, the EBS CSI controller) can schedule on the group: no NoSchedule/NoExecute taint. */
+function isSchedulable(group: NodeGroupSettings): boolean {
+  return !(group.taints ?? []).some((t) => t.effect !== "PREFER_NO_SCHEDULE");
 }
 
 /** Graviton families have a `g` right after the generation digit: m7g, c7gn, r8g, t4g, x2gd, im4gn. */
@@ -763,7 +793,7 @@ export function validateEksProps(props: EksClusterProps): ResolvedSettings {
       }
     });
   }
-  const schedulable = groups.filter(([, g]) => !(g.taints ?? []).some((t) => t.effect !== "PREFER_NO_SCHEDULE"));
+  const schedulable = groups.filter(([, g]) => isSchedulable(g));
   if (schedulable.length === 0) {
     fail("nodeGroups", "every group has a NoSchedule/NoExecute taint, so CoreDNS and the EBS CSI controller cannot schedule; leave one group untainted");
   }

@@ -272,6 +272,13 @@ export class Network extends Construct {
           Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
           Resource: [logGroup.arn, `${logGroup.arn}:*`],
         },
+        {
+          // As in the provider's aws_flow_log example and the VPC Flow Logs IAM docs: a read-only
+          // list call that is not scoped to one log group.
+          Sid: "DescribeLogGroups",
+          Action: "logs:DescribeLogGroups",
+          Resource: "*",
+        },
       ]),
     });
     new FlowLog(this, "flow-log", {
