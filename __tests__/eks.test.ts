@@ -339,6 +339,50 @@ describe("EksCluster: add-ons", () => {
   });
 });
 
+describe("EksCluster: pod networking (custom networking)", () => {
+  const podDoc = parse(
+    Testing.synthScope((scope) => {
+      new EksCluster(scope, "eks", {
+        ...wiring("production"),
+        ...production,
+        podSubnetIdsByAz: { "us-east-1a": "subnet-pa", "us-east-1b": "subnet-pb", "us-east-1c": "subnet-pc" },
+      });
+    }),
+  );
+  const cni = configsOf(podDoc, "aws_eks_addon").find((a) => a.addon_name === "vpc-cni")!;
+  const nodeSg = ref(podDoc, "aws_security_group", "node-sg", "id");
+
+  it("configures the vpc-cni add-on for custom networking, creating one ENIConfig per AZ itself, with network policy on", () => {
+    expect(JSON.parse(cni.configuration_values)).toEqual({
+      enableNetworkPolicy: "true",
+      env: { AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: "true", ENI_CONFIG_LABEL_DEF: "topology.kubernetes.io/zone" },
+      eniConfig: {
+        create: true,
+        region: expect.stringMatching(/^\$\{data\.aws_region\.[\w-]+\.region\}$/),
+        subnets: {
+          "us-east-1a": { id: "subnet-pa", securityGroups: [nodeSg] },
+          "us-east-1b": { id: "subnet-pb", securityGroups: [nodeSg] },
+          "us-east-1c": { id: "subnet-pc", securityGroups: [nodeSg] },
+        },
+      },
+    });
+  });
+
+  it("caps kubelet maxPods per group at what the secondary ENIs of its smallest type hold", () => {
+    const maxPods = (group: string) => {
+      const template = configsOf(podDoc, "aws_launch_template").find((t) => t.name_prefix === `aivo-production-eks-${group}-`)!;
+      const mime = Buffer.from(template.user_data, "base64").toString("utf8");
+      expect(mime).toContain("Content-Type: application/node.eks.aws");
+      expect(mime).toContain("kind: NodeConfig");
+      return Number(/maxPods: (\d+)/.exec(mime)![1]);
+    };
+    // m6i.large: (3 − 1) ENIs × (10 − 1) addresses + 2 = 20 (m6i.xlarge would allow 44); r6i.large likewise.
+    expect(maxPods("general")).toBe(20);
+    expect(maxPods("spot")).toBe(20);
+    expect(maxPods("memory")).toBe(20);
+  });
+});
+
 describe("EksCluster: workload identity", () => {
   it("registers the cluster's OIDC issuer with IAM for sts.amazonaws.com, without a thumbprint", () => {
     const provider = byId(prodDoc, "aws_iam_openid_connect_provider", "oidc-provider");
@@ -409,7 +453,7 @@ describe("EksCluster: security groups", () => {
 describe("EksCluster: Karpenter and outputs", () => {
   it("creates the Karpenter prerequisites unless turned off", () => {
     expect(configsOf(prodDoc, "aws_sqs_queue")).toHaveLength(1);
-    expect(configsOf(prodDoc, "aws_cloudwatch_event_rule")).toHaveLength(4);
+    expect(configsOf(prodDoc, "aws_cloudwatch_event_rule")).toHaveLength(5);
     expect(prod.karpenter).toBeDefined();
     expect(configsOf(gravitonDoc, "aws_sqs_queue")).toHaveLength(0);
     const entry = configsOf(prodDoc, "aws_eks_access_entry").find((e) => e.type === "EC2_LINUX")!;

@@ -66,6 +66,7 @@ export class EnvironmentStack extends PlatformStack {
       naming,
       vpcId: this.network.vpcId,
       privateSubnetIds: this.network.privateSubnetIds,
+      podSubnetIdsByAz: this.network.podSubnetIdsByAz,
       logRetentionDays: config.logRetentionDays,
       // default_tags do not reach instances and volumes Auto Scaling launches; the launch templates do.
       instanceTags: this.defaultTags,

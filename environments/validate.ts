@@ -1,5 +1,6 @@
 import { overlaps, parseIpv4Cidr } from "../modules/cidr";
 import { validateNetworkLayout } from "../modules/network/validate";
+import { DEFAULT_NODE_GROUPS, assertPodCapacity } from "../modules/eks";
 import { CLOUDFRONT_REGION } from "../modules/aws-context";
 import { assertLogRetentionDays } from "../modules/log-retention";
 import { ENVIRONMENT_TIERS, EnvironmentConfig } from "./types";
@@ -61,9 +62,32 @@ export function validateEnvironment(config: EnvironmentConfig): void {
     fail(`${env}.logRetentionDays: ${config.logRetentionDays} is below the ${PRODUCTION_MIN_LOG_RETENTION_DAYS} days production keeps logs`);
   }
   check(() => validateNetworkLayout(env, config.region, config.network));
+  check(() => validatePodAddresses(config));
   if (config.tier === "production" && config.network.natGateways !== "one-per-az") {
     fail(`${env}.network.natGateways: "${config.network.natGateways}" leaves production without egress when one AZ fails; use "one-per-az"`);
   }
+}
+
+/**
+ * The pod subnets (or, without a pod network, the private subnets) must hold every address the nodes
+ * can take at their maximums: each node group's `maxSize` and Karpenter's allowance.
+ */
+function validatePodAddresses(config: EnvironmentConfig): void {
+  const env = config.name;
+  const pods = config.network.podNetwork;
+  const groups = Object.entries(config.eks.nodeGroups ?? DEFAULT_NODE_GROUPS).map(([name, g]) => ({
+    label: `nodeGroups.${name}`,
+    instanceTypes: g.instanceTypes,
+    maxNodes: g.maxSize,
+  }));
+  const karpenter = config.eks.karpenterNodeAllowance;
+  assertPodCapacity(
+    pods
+      ? { path: `${env}.network.podNetwork.subnets`, cidrs: pods.subnets, customNetworking: true }
+      : { path: `${env}.network.privateSubnets`, cidrs: config.network.privateSubnets, customNetworking: false },
+    karpenter ? [...groups, { label: "karpenterNodeAllowance", ...karpenter }] : groups,
+    `${env}.eks`,
+  );
 }
 
 /**
@@ -76,6 +100,19 @@ export function validateEnvironments(configs: readonly EnvironmentConfig[]): voi
   configs.forEach((config, i) => {
     const first = configs.findIndex((other) => other.name === config.name);
     if (first !== i) fail(`environments[${i}].name: "${config.name}" is also the name of environments[${first}]; names must be unique`);
+  });
+  // Pod CIDRs come from 100.64.0.0/10, which never reaches the internet; they are kept apart anyway,
+  // like the VPCs, so the environments stay peerable.
+  configs.forEach((config, i) => {
+    const pods = config.network.podNetwork && parseIpv4Cidr(config.network.podNetwork.cidr);
+    configs.slice(0, i).forEach((other) => {
+      const otherPods = other.network.podNetwork && parseIpv4Cidr(other.network.podNetwork.cidr);
+      if (pods && otherPods && typeof pods !== "string" && typeof otherPods !== "string" && overlaps(pods, otherPods)) {
+        fail(
+          `${config.name}.network.podNetwork.cidr: ${pods.cidr} overlaps ${other.name}.network.podNetwork.cidr (${otherPods.cidr}); pod CIDRs must not overlap so environments stay peerable`,
+        );
+      }
+    });
   });
   configs.forEach((config, i) => {
     const vpc = parseIpv4Cidr(config.network.vpcCidr);

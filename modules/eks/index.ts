@@ -24,6 +24,10 @@ import { assertLogRetentionDays } from "../log-retention";
 import { CustomerManagedKey } from "../kms";
 import { Naming } from "../naming";
 import { serviceLinkedRoleArn } from "../service-linked-roles";
+import { customNetworkingMaxPods } from "./pod-capacity";
+
+export { ENI_LIMITS, addressesPerNode, assertPodCapacity, customNetworkingMaxPods } from "./pod-capacity";
+export type { EniLimits, NodeDemand, PodSubnetPlan } from "./pod-capacity";
 
 // ---------------------------------------------------------------------------------------------------
 // Constants shared with environments, tests and other modules
@@ -202,6 +206,12 @@ export interface EksSettings {
   readonly deletionProtection?: boolean;
   /** Create the Karpenter prerequisites (roles, interruption queue, EventBridge rules). @default true */
   readonly karpenter?: boolean;
+  /**
+   * The most nodes Karpenter may launch (its NodePools' limits, set in the add-ons stack) and the
+   * largest instance types it may pick: counted, with the node groups' maximums, by the check that
+   * the pod subnets hold every pod address (environments/validate.ts). @default none
+   */
+  readonly karpenterNodeAllowance?: { readonly instanceTypes: readonly string[]; readonly maxNodes: number };
 }
 
 /** Settings plus the wiring a stack passes in. */
@@ -212,6 +222,13 @@ export interface EksClusterProps extends EksSettings {
   readonly vpcId: string;
   /** Private subnets (≥ 2 AZs) for the control-plane ENIs and every node. */
   readonly privateSubnetIds: string[];
+  /**
+   * Pod subnets by AZ (the network's `podSubnetIdsByAz`): turns on VPC CNI custom networking, with
+   * one ENIConfig per AZ created by the vpc-cni add-on itself (so they exist before any node joins)
+   * and each node group's kubelet `maxPods` lowered to what its secondary ENIs hold.
+   * @default none: pods take addresses from the node subnets
+   */
+  readonly podSubnetIdsByAz?: Readonly<Record<string, string>>;
   /** Retention of the control-plane log group, a value CloudWatch Logs accepts. */
   readonly logRetentionDays: number;
   /**
@@ -445,9 +462,28 @@ export class EksCluster extends Construct {
     });
 
     // --- add-ons that must exist before any node --------------------------------------------------------
-    const addonConfig: Record<EksAddonName, { serviceAccountRoleArn?: string; configurationValues?: string }> = {
+    const podSubnets = Object.entries(props.podSubnetIdsByAz ?? {});
+    const customNetworking = podSubnets.length > 0;
+    const vpcCniConfig = {
       // Network policy enforcement for the document's pod-to-pod network policies.
-      "vpc-cni": { serviceAccountRoleArn: vpcCniRole.roleArn, configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) },
+      enableNetworkPolicy: "true",
+      ...(customNetworking
+        ? {
+            // Custom networking: a node's secondary ENIs (its pods) go to the pod subnet of its AZ,
+            // found through the ENIConfig named like the node's zone label.
+            env: { AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: "true", ENI_CONFIG_LABEL_DEF: "topology.kubernetes.io/zone" },
+            // The add-on creates the ENIConfigs itself, before any node joins (a node that joins
+            // without one keeps pod addresses from its own subnet until it is replaced).
+            eniConfig: {
+              create: true,
+              region: context.region,
+              subnets: Object.fromEntries(podSubnets.map(([zone, id]) => [zone, { id, securityGroups: [nodeSg.id] }])),
+            },
+          }
+        : {}),
+    };
+    const addonConfig: Record<EksAddonName, { serviceAccountRoleArn?: string; configurationValues?: string }> = {
+      "vpc-cni": { serviceAccountRoleArn: vpcCniRole.roleArn, configurationValues: JSON.stringify(vpcCniConfig) },
       "eks-pod-identity-agent": {},
       "kube-proxy": {},
       coredns: {},
@@ -508,6 +544,8 @@ export class EksCluster extends Construct {
             },
           },
         ],
+        // With custom networking only the secondary ENIs carry pods: kubelet must not accept more.
+        ...(customNetworking ? { userData: nodeConfigUserData(customNetworkingMaxPods(group.instanceTypes, `${naming.environment}.eks.nodeGroups.${name}.instanceTypes`)) } : {}),
         tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
           resourceType,
           tags: { ...(props.instanceTags ?? {}), Name: `${clusterName}-${name}` },
@@ -659,6 +697,34 @@ export function ebsKeyUseStatements(keyArn: string, context: AwsContext): Policy
   ];
 }
 
+/**
+ * Launch-template user data for an AL2023 managed node: a MIME part with an nodeadm `NodeConfig` that
+ * sets kubelet's `maxPods`; EKS merges it with the NodeConfig it generates (launch template without
+ * an AMI id), base64-encoded as the launch template expects.
+ */
+export function nodeConfigUserData(maxPods: number): string {
+  const boundary = "AIVO-NODECONFIG";
+  const mime = [
+    "MIME-Version: 1.0",
+    `Content-Type: multipart/mixed; boundary="${boundary}"`,
+    "",
+    `--${boundary}`,
+    "Content-Type: application/node.eks.aws",
+    "",
+    "---",
+    "apiVersion: node.eks.aws/v1alpha1",
+    "kind: NodeConfig",
+    "spec:",
+    "  kubelet:",
+    "    config:",
+    `      maxPods: ${maxPods}`,
+    "",
+    `--${boundary}--`,
+    "",
+  ].join("\n");
+  return Buffer.from(mime, "utf8").toString("base64");
+}
+
 /** True when ordinary pods (CoreDNS, the EBS CSI controller) can schedule on the group: no NoSchedule/NoExecute taint. */
 function isSchedulable(group: NodeGroupSettings): boolean {
   return !(group.taints ?? []).some((t) => t.effect !== "PREFER_NO_SCHEDULE");
@@ -677,7 +743,7 @@ function amiTypeFor(instanceTypes: readonly string[]): string {
 // Validation
 // ---------------------------------------------------------------------------------------------------
 
-type ResolvedSettings = Required<Omit<EksSettings, "addonVersions">> & {
+type ResolvedSettings = Required<Omit<EksSettings, "addonVersions" | "karpenterNodeAllowance">> & {
   readonly addonVersions: Readonly<Partial<Record<EksAddonName, string>>>;
 };
 
@@ -796,6 +862,15 @@ export function validateEksProps(props: EksClusterProps): ResolvedSettings {
   const schedulable = groups.filter(([, g]) => isSchedulable(g));
   if (schedulable.length === 0) {
     fail("nodeGroups", "every group has a NoSchedule/NoExecute taint, so CoreDNS and the EBS CSI controller cannot schedule; leave one group untainted");
+  }
+
+  // Karpenter's node allowance (for the pod address check).
+  if (props.karpenterNodeAllowance) {
+    const { instanceTypes, maxNodes } = props.karpenterNodeAllowance;
+    if (!Number.isInteger(maxNodes) || maxNodes < 0) {
+      fail("karpenterNodeAllowance.maxNodes", `${maxNodes} is not a whole number ≥ 0; give the most nodes Karpenter's NodePools may launch`);
+    }
+    if (instanceTypes.length === 0) fail("karpenterNodeAllowance.instanceTypes", "the list is empty; list the largest instance types Karpenter may pick");
   }
 
   // Add-on versions.
