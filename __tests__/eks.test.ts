@@ -572,6 +572,22 @@ describe("EksCluster: validation", () => {
     );
   });
 
+  it("rejects a Karpenter node allowance without instance types or with a bad node count", () => {
+    expect(build("production", { karpenterNodeAllowance: { instanceTypes: ["m6i.2xlarge"], maxNodes: -1 } })).toThrow(
+      "production.eks.karpenterNodeAllowance.maxNodes: -1 is not a whole number ≥ 0",
+    );
+    expect(build("production", { karpenterNodeAllowance: { instanceTypes: [], maxNodes: 10 } })).toThrow(
+      "production.eks.karpenterNodeAllowance.instanceTypes: the list is empty",
+    );
+  });
+
+  it("rejects pod subnets with a node group type whose ENI limits are unknown", () => {
+    const groups = { general: { ...DEFAULT_NODE_GROUPS.general, instanceTypes: ["c7gn.large"] } };
+    expect(build("production", { nodeGroups: groups, podSubnetIdsByAz: { "us-east-1a": "subnet-pa" } })).toThrow(
+      'production.eks.nodeGroups.general.instanceTypes: "c7gn.large" has no ENI limits in ENI_LIMITS',
+    );
+  });
+
   it("rejects bad versions, log types, admin ARNs, retention and too few subnets", () => {
     expect(build("production", { kubernetesVersion: "v1.35" })).toThrow('production.eks.kubernetesVersion: "v1.35" is not a Kubernetes minor version');
     expect(build("production", { upgradeSupportType: "LTS" as never })).toThrow('production.eks.upgradeSupportType: "LTS" is not a support type');
