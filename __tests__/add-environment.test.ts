@@ -17,6 +17,7 @@ const qa: EnvironmentConfig = {
     privateSubnets: ["10.30.1.0/24", "10.30.2.0/24", "10.30.3.0/24"],
     publicSubnets: ["10.30.101.0/24", "10.30.102.0/24", "10.30.103.0/24"],
     databaseSubnets: ["10.30.201.0/24", "10.30.202.0/24", "10.30.203.0/24"],
+    podNetwork: { cidr: "100.67.0.0/16", subnets: ["100.67.0.0/18", "100.67.64.0/18", "100.67.128.0/18"] },
   },
   edge: { ...staging.edge, domain: "qa.aivo.edu", originDomain: "origin.qa.aivo.edu" },
   cost: { ...staging.cost, monthlyBudgetUsd: 2000 },
@@ -35,7 +36,11 @@ describe("adding a qa environment cloned from staging", () => {
     expect(doc.terraform!.backend!.s3.key).toBe("aivo/qa/terraform.tfstate");
     expect(configsOf(doc, "aws_vpc")[0]).toMatchObject({ cidr_block: "10.30.0.0/16", tags: { Name: "aivo-qa-vpc" } });
     expect(configsOf(doc, "aws_eks_cluster")[0].name).toBe("aivo-qa-eks");
-    expect(configsOf(doc, "aws_route53_zone").map((z) => z.name).sort()).toEqual(["internal.qa.aivo.edu", "qa.aivo.edu"]);
+    expect(configsOf(doc, "aws_route53_zone").map((z) => z.name)).toEqual(["internal.qa.aivo.edu"]);
+    // The public zone is created and delegated by the account stack, which the stack looks up by name.
+    expect(doc.data!.aws_route53_zone["public-zone"]).toMatchObject({ name: "qa.aivo.edu", private_zone: false });
+    const account = parse(Testing.synth(platform.account));
+    expect(configsOf(account, "aws_route53_zone").map((z) => z.name)).toContain("qa.aivo.edu");
     expect(doc.provider!.aws[0].default_tags[0].tags.Environment).toBe("qa");
     expect(doc.output!.cluster_name).toBeDefined();
   });

@@ -47,14 +47,15 @@ describe("AlertTopics", () => {
     });
   });
 
-  it("lets budgets, cost anomaly detection and CloudWatch use the key, only on behalf of this account", () => {
+  it("lets budgets, cost anomaly detection and CloudWatch use the key, unconditioned as AWS documents it", () => {
     const statements = policy(onlyResource(full, "aws_kms_key").policy).Statement;
     const services = statements.filter((s) => s.Principal.Service).map((s) => s.Principal.Service);
     expect(services).toEqual(["budgets.amazonaws.com", "costalerts.amazonaws.com", "cloudwatch.amazonaws.com"]);
     for (const s of statements.filter((st) => st.Principal.Service)) {
       expect(s.Effect).toBe("Allow");
       expect(s.Action).toEqual(["kms:GenerateDataKey*", "kms:Decrypt"]);
-      expect(s.Condition.StringEquals["aws:SourceAccount"]).toMatch(ACCOUNT);
+      // A condition on the key grant is reported to break delivery; the topic policies scope publishing.
+      expect(s.Condition).toBeUndefined();
     }
   });
 

@@ -42,7 +42,7 @@ function vaultNamed(doc: TerraformJson, name: string): [string, Record<string, a
 }
 
 describe("BackupPlan", () => {
-  const dev = parse(synth({ env: "development", settings: development }));
+  const dev = parse(synth({ env: "development", settings: development, extra: { tier: "non-production" } }));
   const prodSynth = synth({ env: "production", settings: production, drRegion: "us-west-2" });
   const prod = parse(prodSynth);
 
@@ -59,6 +59,11 @@ describe("BackupPlan", () => {
     });
     expect(devRule[0].copy_action).toBeUndefined();
     expect(onlyResource(prod, "aws_backup_plan").rule[0].lifecycle).toEqual({ delete_after: 35 });
+  });
+
+  it("empties the vault on destroy outside production, never in production", () => {
+    expect(vaultNamed(dev, "aivo-development-backup")[1].force_destroy).toBe(true);
+    for (const vault of configsOf(prod, "aws_backup_vault")) expect(vault.force_destroy).toBeUndefined();
   });
 
   it("stores recovery points in a vault encrypted with its own rotating CMK", () => {

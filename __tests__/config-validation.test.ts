@@ -88,12 +88,62 @@ describe("environment validation", () => {
       (c) => ({ ...c, edge: { ...c.edge, privateZoneName: `internal.${staging.edge.domain}` } }),
       `production.edge.privateZoneName: "internal.${staging.edge.domain}" is also the edge.privateZoneName of staging`,
     ],
+    ["a region whose topics the us-east-1 outage alarms cannot notify", "staging", (c) => ({ ...c, region: "eu-west-1" }), 'staging.region: "eu-west-1": the origin health-check and CloudFront outage alarms exist only in us-east-1 and page through the environment\'s critical topic'],
     ["an unknown tier", "development", (c) => ({ ...c, tier: "qa" as never }), 'development.tier: "qa" is not one of development, staging, production'],
     ["an invalid cost center", "staging", (c) => ({ ...c, costCenter: "" }), 'staging.costCenter: "" is not a valid tag value'],
     ["a retention CloudWatch does not accept", "staging", (c) => ({ ...c, logRetentionDays: 45 }), "staging.logRetentionDays: 45 is not a retention CloudWatch Logs accepts"],
     ["production logs kept under a year", "production", (c) => ({ ...c, logRetentionDays: 90 }), "production.logRetentionDays: 90 is below the 365 days production keeps logs"],
     ["production with a single NAT gateway", "production", withNetwork({ natGateways: "single" }), 'production.network.natGateways: "single" leaves production without egress when one AZ fails; use "one-per-az"'],
   ];
+
+  const pods = (change: Partial<NonNullable<EnvironmentConfig["network"]["podNetwork"]>>): Change =>
+    (c) => ({ ...c, network: { ...c.network, podNetwork: { ...c.network.podNetwork!, ...change } } });
+  const podCases: [string, string, Change, string][] = [
+    [
+      "production without a pod network: the /24 node subnets cannot hold its pods",
+      "production",
+      withNetwork({ podNetwork: undefined }),
+      "production.network.privateSubnets: each AZ needs up to 1760 pod addresses (nodeGroups.general 20 × 60 + nodeGroups.spot 20 × 30 + nodeGroups.memory 8 × 60 + karpenterNodeAllowance 50 × 60 = 5280 over 3 AZs) but the smallest subnet 10.0.1.0/24 holds 251; add a podNetwork",
+    ],
+    [
+      "pod subnets too small for the node maximums (custom networking: secondary ENIs only)",
+      "production",
+      pods({ subnets: ["100.66.0.0/18", "100.66.64.0/18", "100.66.128.0/22"] }),
+      "production.network.podNetwork.subnets: each AZ needs up to 1304 pod addresses (nodeGroups.general 20 × 45 + nodeGroups.spot 20 × 20 + nodeGroups.memory 8 × 45 + karpenterNodeAllowance 50 × 45 = 3910 over 3 AZs) but the smallest subnet 100.66.128.0/22 holds 1019; use larger pod subnets or lower the node maximums",
+    ],
+    [
+      "an instance type without known ENI limits",
+      "staging",
+      (c) => ({ ...c, eks: { ...c.eks, karpenterNodeAllowance: { instanceTypes: ["x9z.large"], maxNodes: 5 } } }),
+      'staging.eks.karpenterNodeAllowance.instanceTypes: "x9z.large" has no ENI limits in ENI_LIMITS (modules/eks/pod-capacity.ts); add its network interfaces',
+    ],
+    ["a pod CIDR outside 100.64.0.0/10", "staging", pods({ cidr: "10.21.0.0/16" }), "staging.network.podNetwork.cidr: 10.21.0.0/16 is outside 100.64.0.0/10"],
+    [
+      "a pod subnet outside the pod CIDR",
+      "staging",
+      pods({ subnets: ["100.65.0.0/18", "100.65.64.0/18", "100.70.0.0/18"] }),
+      "staging.network.podNetwork.subnets[2]: 100.70.0.0/18 is outside the pod CIDR 100.65.0.0/16",
+    ],
+    [
+      "a pod subnet count that differs from the AZ count",
+      "development",
+      pods({ subnets: ["100.64.0.0/18"] }),
+      "development.network.podNetwork.subnets: has 1 subnets for 3 availability zones",
+    ],
+    [
+      "overlapping pod subnets",
+      "development",
+      pods({ subnets: ["100.64.0.0/18", "100.64.0.0/19", "100.64.128.0/18"] }),
+      "development.network.podNetwork.subnets[1]: 100.64.0.0/19 overlaps podNetwork.subnets[0] (100.64.0.0/18)",
+    ],
+    [
+      "pod CIDRs of two environments overlapping",
+      "staging",
+      pods({ cidr: "100.64.0.0/16", subnets: ["100.64.0.0/18", "100.64.64.0/18", "100.64.128.0/18"] }),
+      "staging.network.podNetwork.cidr: 100.64.0.0/16 overlaps development.network.podNetwork.cidr (100.64.0.0/16)",
+    ],
+  ];
+  cases.push(...podCases);
 
   it.each(cases)("rejects %s", (_what, target, change, message) => {
     const run = () => validateEnvironments(environmentsWith(target, change));

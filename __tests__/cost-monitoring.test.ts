@@ -83,10 +83,15 @@ describe.each(environments)("CostMonitoring in %s", (environment, settings) => {
     expect(monitor.monitor_type).toBe("CUSTOM");
     expect(monitor.monitor_dimension).toBeUndefined();
     expect(monitor.name).toBe(`aivo-${environment}-cost-anomalies`);
-    expect(JSON.parse(monitor.monitor_specification).Tags).toEqual({
-      Key: "Environment",
-      MatchOptions: ["EQUALS"],
-      Values: [environment],
+    // Exactly the form the provider reads back (SDK Expression with nulls); any other form differs
+    // from state and replaces the force-new monitor on every apply.
+    expect(JSON.parse(monitor.monitor_specification)).toEqual({
+      And: null,
+      CostCategories: null,
+      Dimensions: null,
+      Not: null,
+      Or: null,
+      Tags: { Key: "Environment", MatchOptions: null, Values: [environment] },
     });
   });
 
@@ -112,6 +117,14 @@ describe.each(environments)("CostMonitoring in %s", (environment, settings) => {
       expect(subscription.threshold_expression).toEqual({ and: [{ dimension: absolute }, { dimension: percentage }] });
     }
   });
+
+  it("activates no cost allocation tag by default, so the first apply of a fresh account succeeds", () => {
+    expect(resourcesOf(doc, "aws_ce_cost_allocation_tag")).toEqual({});
+  });
+});
+
+describe("CostMonitoring cost allocation tags, once AWS has billed tagged resources", () => {
+  const doc = parse(synthRaw("development", { monthlyBudgetUsd: 500, activateCostAllocationTags: true }));
 
   it("activates the Environment, Project and CostCenter cost allocation tags", () => {
     const tags = configsOf(doc, "aws_ce_cost_allocation_tag");
@@ -154,7 +167,7 @@ describe("CostMonitoring options", () => {
     ]);
   });
 
-  it("leaves cost allocation tags alone when another environment of the account activates them", () => {
+  it("leaves cost allocation tags alone when activateCostAllocationTags is false", () => {
     expect(resourcesOf(tuned, "aws_ce_cost_allocation_tag")).toEqual({});
   });
 });

@@ -11,6 +11,7 @@ import { Naming } from "../modules/naming";
 import { TerraformJson, configsOf, onlyResource, parse, policy, resourcesOf } from "./helpers";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:aivo-alerts";
+const CRITICAL = "arn:aws:sns:us-east-1:123456789012:aivo-critical";
 
 const development: DatabaseSettings = {
   instanceClass: "db.t4g.medium",
@@ -39,6 +40,7 @@ function props(environment: string, settings: DatabaseSettings, extra: Partial<P
     dbSubnetGroupName: `aivo-${environment}-database`,
     allowedSecurityGroupIds: ["sg-nodes"],
     alarmTopicArns: [TOPIC],
+    criticalAlarmTopicArns: [CRITICAL],
     logRetentionDays: 30,
     ...extra,
   };
@@ -145,8 +147,13 @@ describe("PostgresDatabase", () => {
       multi_az: false,
       deletion_protection: false,
       backup_retention_period: 3,
-      skip_final_snapshot: false,
     });
+  });
+
+  it("takes no final snapshot outside production, so a rebuilt development can be destroyed again", () => {
+    const devPrimary = instance(dev, "aivo-development-postgres");
+    expect(devPrimary.skip_final_snapshot).toBe(true);
+    expect(devPrimary.final_snapshot_identifier).toBeUndefined();
   });
 
   it("has enhanced monitoring through a role for monitoring.rds.amazonaws.com with the managed policy", () => {
@@ -216,12 +223,54 @@ describe("PostgresDatabase", () => {
       ["FreeStorageSpace", "aivo-production-postgres", "LessThanThreshold", 10 * 1024 ** 3],
       ["FreeableMemory", "aivo-production-postgres", "LessThanThreshold", 256 * 1024 ** 2],
       ["ReplicaLag", "aivo-production-postgres-replica-1", "GreaterThanThreshold", 60],
+      ["ReplicaLag", "aivo-production-postgres-replica-1", "GreaterThanThreshold", 900],
+      ["CPUUtilization", "aivo-production-postgres", "LessThanThreshold", 1],
     ]);
-    expect(summary(dev).map((a) => a[0])).toEqual(["CPUUtilization", "FreeStorageSpace", "FreeableMemory"]);
+    expect(summary(dev).map((a) => a[0])).toEqual(["CPUUtilization", "FreeStorageSpace", "FreeableMemory", "CPUUtilization"]);
     expect(summary(dev)[1][3]).toBe(2 * 1024 ** 3);
-    for (const a of configsOf(prod, "aws_cloudwatch_metric_alarm")) {
+    const alarms = configsOf(prod, "aws_cloudwatch_metric_alarm");
+    for (const a of alarms.slice(0, 4)) {
       expect([a.namespace, a.alarm_actions, a.ok_actions]).toEqual(["AWS/RDS", [TOPIC], [TOPIC]]);
     }
+  });
+
+  it("pages (critical topic) when the database is unavailable or a replica lags beyond the 15-minute RPO", () => {
+    const byName = Object.fromEntries(configsOf(prod, "aws_cloudwatch_metric_alarm").map((a) => [a.alarm_name, a]));
+    const unavailable = byName["aivo-production-postgres-unavailable"];
+    expect(unavailable).toMatchObject({
+      metric_name: "CPUUtilization",
+      statistic: "SampleCount",
+      comparison_operator: "LessThanThreshold",
+      threshold: 1,
+      period: 60,
+      evaluation_periods: 3,
+      treat_missing_data: "breaching",
+      alarm_actions: [CRITICAL],
+      ok_actions: [CRITICAL],
+    });
+    expect(byName["aivo-production-postgres-replica-1-lag-beyond-rpo"]).toMatchObject({
+      threshold: 900,
+      statistic: "Maximum",
+      alarm_actions: [CRITICAL],
+    });
+    expect(byName["aivo-production-postgres-cpu"].alarm_actions).toEqual([TOPIC]);
+  });
+
+  it("keeps the version out of the parameter group's force-new description; a major upgrade gets a group of its own name", () => {
+    const groupFor = (engineVersion: string) => onlyResource(synth(props("production", { ...production, engineVersion })), "aws_db_parameter_group");
+    const fifteen = groupFor("15");
+    const sixteen = groupFor("16");
+    expect(fifteen.description).not.toMatch(/\b15\b/);
+    expect(fifteen).toMatchObject({ family: "postgres15", name: "aivo-production-postgres-postgres15" });
+    // A new name, so create_before_destroy creates the postgres16 group beside the one still in use.
+    expect(sixteen).toMatchObject({ family: "postgres16", name: "aivo-production-postgres-postgres16" });
+    expect(sixteen.lifecycle).toEqual({ create_before_destroy: true });
+  });
+
+  it("rejects a paging replica-lag threshold at or below the alert threshold", () => {
+    expect(() => synth(props("production", { ...production, replicaLagAlarmThresholdSeconds: 120, replicaLagCriticalThresholdSeconds: 120 }))).toThrow(
+      "production.database.replicaLagCriticalThresholdSeconds: 120 is outside 121..86400; above replicaLagAlarmThresholdSeconds (120); the paging threshold is the RPO",
+    );
   });
 
   it("derives the parameter family from the version", () => {

@@ -19,6 +19,9 @@ import { configsOf, onlyResource, policy, resourcesOf } from "./helpers";
 
 const US_EAST_1_ALIAS = "aws.us_east_1";
 const ACL_ARN = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/aivo-development-waf-cloudfront/0a1b2c3d-4e5f";
+/** The account stack's zone of the environment's domain (looked up by name in the environment stack). */
+const ZONE_ID = "Z0123456789ABCDEFGHIJ";
+const CRITICAL = "arn:aws:sns:us-east-1:123456789012:aivo-critical";
 
 /** The per-environment settings proposed for `<env>.edge` (see the report). */
 const ENVIRONMENTS: Record<string, EdgeSettings> = {
@@ -43,7 +46,9 @@ function synthEdge(environment: string, settings: EdgeSettings): string {
       usEast1Provider: usEast1,
       webAclArn: ACL_ARN,
       vpcId: "vpc-0abc",
+      publicZoneId: ZONE_ID,
       logRetentionDays: 90,
+      outageAlarmTopicArns: [CRITICAL],
     });
   });
 }
@@ -199,18 +204,43 @@ describe.each(Object.entries(ENVIRONMENTS))("EdgeDistribution in %s", (environme
       type: "${each.value.resource_record_type}",
       records: ["${each.value.resource_record_value}"],
       allow_overwrite: true,
-      zone_id: expect.stringMatching(/^\$\{aws_route53_zone\.edge_public-zone_\w+\.zone_id\}$/),
+      zone_id: ZONE_ID,
     });
     const validation = onlyResource(synth, "aws_acm_certificate_validation");
     expect(validation.provider).toBe(US_EAST_1_ALIAS);
     expect(validation.validation_record_fqdns).toMatch(/^\$\{\[ for key, val in aws_route53_record\.edge_certificate-validation-record_\w+: val\.fqdn\]\}$/);
   });
 
-  it("creates the public zone of the domain and a private internal.<domain> zone attached to the VPC", () => {
+  it("uses the account's public zone (creates none) and creates a private internal.<domain> zone attached to the VPC", () => {
     const zones = configsOf(synth, "aws_route53_zone");
-    expect(zones).toHaveLength(2);
-    expect(zones.find((z) => z.vpc === undefined)!.name).toBe(settings.domain);
-    expect(zones.find((z) => z.vpc !== undefined)).toMatchObject({ name: `internal.${settings.domain}`, vpc: [{ vpc_id: "vpc-0abc" }] });
+    expect(zones).toHaveLength(1);
+    expect(zones[0]).toMatchObject({ name: `internal.${settings.domain}`, vpc: [{ vpc_id: "vpc-0abc" }] });
+  });
+
+  it("pages (critical topic, us-east-1) when the origin fails its health check or CloudFront serves mostly 5xx", () => {
+    const alarms = Object.fromEntries(configsOf(synth, "aws_cloudwatch_metric_alarm").map((a) => [a.metric_name, a]));
+    expect(Object.keys(alarms).sort()).toEqual(["5xxErrorRate", "HealthCheckStatus"]);
+    const [healthCheckId] = Object.keys(resourcesOf(synth, "aws_route53_health_check"));
+    expect(alarms.HealthCheckStatus).toMatchObject({
+      provider: US_EAST_1_ALIAS,
+      alarm_name: `aivo-${environment}-edge-origin-unhealthy`,
+      namespace: "AWS/Route53",
+      dimensions: { HealthCheckId: `\${aws_route53_health_check.${healthCheckId}.id}` },
+      comparison_operator: "LessThanThreshold",
+      threshold: 1,
+      statistic: "Minimum",
+      treat_missing_data: "breaching",
+      alarm_actions: [CRITICAL],
+      ok_actions: [CRITICAL],
+    });
+    expect(alarms["5xxErrorRate"]).toMatchObject({
+      provider: US_EAST_1_ALIAS,
+      namespace: "AWS/CloudFront",
+      dimensions: { DistributionId: expect.stringMatching(/^\$\{aws_cloudfront_distribution\.[\w-]+\.id\}$/), Region: "Global" },
+      threshold: 25,
+      treat_missing_data: "notBreaching",
+      alarm_actions: [CRITICAL],
+    });
   });
 
   it("points A and AAAA alias records of every served name at the distribution", () => {
@@ -222,7 +252,7 @@ describe.each(Object.entries(ENVIRONMENTS))("EdgeDistribution in %s", (environme
         zone_id: expect.stringMatching(/^\$\{aws_cloudfront_distribution\.[\w-]+\.hosted_zone_id\}$/),
         evaluate_target_health: false,
       });
-      expect(record.zone_id).toMatch(/edge_public-zone/);
+      expect(record.zone_id).toBe(ZONE_ID);
     }
   });
 
@@ -252,6 +282,7 @@ describe("EdgeDistribution wired to a WebAcl", () => {
       usEast1Provider: usEast1,
       webAclArn: waf.webAclArn,
       vpcId: "vpc-1",
+      publicZoneId: ZONE_ID,
       logRetentionDays: 30,
     });
   });
@@ -272,6 +303,7 @@ describe("EdgeDistribution validation", () => {
     originDomain: "origin.staging.aivo.edu",
     webAclArn: ACL_ARN,
     vpcId: "vpc-1",
+    publicZoneId: ZONE_ID,
     logRetentionDays: 30,
   };
 
@@ -318,6 +350,21 @@ describe("EdgeDistribution validation", () => {
     );
   });
 
+  it("rejects an outage topic outside us-east-1 and a 5xx rate that is not a percentage", () => {
+    expect(() => build({ outageAlarmTopicArns: ["arn:aws:sns:us-west-2:123456789012:aivo-critical"] })).toThrow(
+      'staging.edge.outageAlarmTopicArns[0]: "arn:aws:sns:us-west-2:123456789012:aivo-critical" is not an SNS topic in us-east-1',
+    );
+    expect(() => build({ error5xxRateAlarmPercent: 0 })).toThrow("staging.edge.error5xxRateAlarmPercent: 0 is not a percentage");
+  });
+
+  it("creates no alarm without an outage topic", () => {
+    const synth = Testing.synthScope((scope) => {
+      const usEast1Provider = new AwsProvider(scope, "p", { region: "us-east-1", alias: "us_east_1" });
+      new EdgeDistribution(scope, "edge", { ...base, usEast1Provider });
+    });
+    expect(resourcesOf(synth, "aws_cloudwatch_metric_alarm")).toEqual({});
+  });
+
   it("rejects health-check settings Route 53 does not accept", () => {
     expect(() => build({ healthCheckPath: "healthz" })).toThrow('staging.edge.healthCheckPath: "healthz" is not a health-check path; start with "/"');
     expect(() => build({ healthCheckIntervalSeconds: 20 })).toThrow("staging.edge.healthCheckIntervalSeconds: 20 is not a Route 53 interval; use 10 or 30");
@@ -355,6 +402,7 @@ describe("EdgeDistribution with a static-assets bucket (issue 14)", () => {
         usEast1Provider: usEast1,
         webAclArn: ACL_ARN,
         vpcId: "vpc-0abc",
+        publicZoneId: ZONE_ID,
         logRetentionDays: 90,
         staticAssets,
       });
@@ -405,6 +453,7 @@ describe("EdgeDistribution with a failover origin (production-dr's DR ALB)", () 
           usEast1Provider: usEast1,
           webAclArn: ACL_ARN,
           vpcId: "vpc-0abc",
+          publicZoneId: ZONE_ID,
           logRetentionDays: 365,
         });
       }),

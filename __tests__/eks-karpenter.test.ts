@@ -1,7 +1,9 @@
 import { Testing } from "cdktf";
 import { AwsContext } from "../modules/aws-context";
 import {
+  KARPENTER_IAM_REVIEWED_FOR,
   KARPENTER_INTERRUPTION_EVENTS,
+  KARPENTER_VERSION,
   KarpenterPrerequisites,
 } from "../modules/karpenter-prerequisites";
 import { Naming } from "../modules/naming";
@@ -48,14 +50,14 @@ describe("KarpenterPrerequisites: interruption queue", () => {
     expect(onlyResource(doc, "aws_kms_alias").name).toBe("alias/aivo/production/eks-karpenter-queue");
   });
 
-  it("lets only the four rules (and SQS) send, and denies non-TLS access", () => {
+  it("lets only the five rules (and SQS) send, and denies non-TLS access", () => {
     const queuePolicy = onlyResource(doc, "aws_sqs_queue_policy");
     expect(queuePolicy.queue_url).toBe(ref("aws_sqs_queue", "queue", "url"));
     const [rules, sqs, tls] = policy(queuePolicy.policy).Statement;
     expect(rules.Principal).toEqual({ Service: "events.amazonaws.com" });
     expect(rules.Action).toBe("sqs:SendMessage");
     expect(rules.Resource).toBe(ref("aws_sqs_queue", "queue", "arn"));
-    expect(rules.Condition.ArnEquals["aws:SourceArn"]).toHaveLength(4);
+    expect(rules.Condition.ArnEquals["aws:SourceArn"]).toHaveLength(5);
     expect(sqs.Principal).toEqual({ Service: "sqs.amazonaws.com" });
     expect(tls).toEqual({
       Sid: "DenyNonTlsAccess",
@@ -67,7 +69,7 @@ describe("KarpenterPrerequisites: interruption queue", () => {
     });
   });
 
-  it("routes spot interruption, rebalance, instance state change and scheduled change events to the queue", () => {
+  it("routes spot interruption, rebalance, instance state change, scheduled change and capacity-reservation events to the queue", () => {
     const rules = configsOf(doc, "aws_cloudwatch_event_rule");
     const patterns = rules.map((r) => JSON.parse(r.event_pattern));
     expect(patterns).toEqual(
@@ -76,14 +78,39 @@ describe("KarpenterPrerequisites: interruption queue", () => {
         { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
         { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
         { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
+        { source: ["aws.ec2"], "detail-type": ["EC2 Capacity Reservation Instance Interruption Warning"] },
       ]),
     );
+    expect(patterns).toHaveLength(5);
     expect(rules.map((r) => r.name).sort()).toEqual(
       Object.keys(KARPENTER_INTERRUPTION_EVENTS).map((k) => `aivo-production-eks-karpenter-${k}`).sort(),
     );
     const targets = configsOf(doc, "aws_cloudwatch_event_target");
-    expect(targets).toHaveLength(4);
+    expect(targets).toHaveLength(5);
     for (const t of targets) expect(t.arn).toBe(ref("aws_sqs_queue", "queue", "arn"));
+  });
+});
+
+describe("KarpenterPrerequisites: tied to the Karpenter release", () => {
+  it("was reviewed against the reference IAM of the pinned release's minor (bump both together)", () => {
+    // Failing here means KARPENTER_VERSION moved: compare the controller policy and the rules with
+    // that release's cloudformation.yaml and upgrade guide, then set KARPENTER_IAM_REVIEWED_FOR.
+    expect(KARPENTER_VERSION).toBe("1.14.1");
+    expect(KARPENTER_VERSION.split(".").slice(0, 2).join(".")).toBe(KARPENTER_IAM_REVIEWED_FOR);
+  });
+
+  it("has what 1.10-1.12 added: placement groups, instance status, zonal shift of this cluster only", () => {
+    expect(sid("AllowScopedEC2InstanceAccessActions").Resource).toContainEqual(expect.stringMatching(/:ec2:[^:]+:\*:placement-group\/\*$/));
+    expect(sid("AllowRegionalReadActions").Action).toEqual(
+      expect.arrayContaining(["ec2:DescribePlacementGroups", "ec2:DescribeInstanceStatus", "ec2:DescribeCapacityReservations"]),
+    );
+    expect(sid("AllowZonalShiftStatusReadOnly")).toEqual({
+      Sid: "AllowZonalShiftStatusReadOnly",
+      Effect: "Allow",
+      Action: "arc-zonal-shift:GetManagedResource",
+      Resource: "*",
+      Condition: { StringEquals: { "arc-zonal-shift:ResourceIdentifier": CLUSTER_ARN } },
+    });
   });
 });
 
@@ -124,7 +151,7 @@ describe("KarpenterPrerequisites: roles", () => {
     // No statement allows an EC2 write action on every resource.
     for (const s of statements) {
       const actions = [s.Action].flat() as string[];
-      if (s.Resource === "*") expect(actions.every((a) => /^(ec2:Describe|pricing:Get|iam:List)/.test(a))).toBe(true);
+      if (s.Resource === "*") expect(actions.every((a) => /^(ec2:Describe|pricing:Get|iam:List|arc-zonal-shift:Get)/.test(a))).toBe(true);
     }
   });
 

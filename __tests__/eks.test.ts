@@ -225,13 +225,13 @@ describe("EksCluster: launch templates", () => {
   const templates = configsOf(prodDoc, "aws_launch_template");
   const ebs = keyPolicy(prodDoc, "eks-ebs");
 
-  it("requires IMDSv2 with hop limit 2 and sets no key pair, AMI or user data", () => {
+  it("requires IMDSv2 with hop limit 1 (no pod reaches the node role) and sets no key pair, AMI or user data", () => {
     expect(templates).toHaveLength(3);
     for (const t of templates) {
       expect(t.metadata_options).toEqual({
         http_endpoint: "enabled",
         http_tokens: "required",
-        http_put_response_hop_limit: 2,
+        http_put_response_hop_limit: 1,
         instance_metadata_tags: "disabled",
       });
       expect(t.key_name).toBeUndefined();
@@ -268,6 +268,9 @@ describe("EksCluster: launch templates", () => {
     expect(use.Action).toEqual(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]);
     expect(grants.Action).toBe("kms:CreateGrant");
     expect(grants.Condition).toEqual({ Bool: { "kms:GrantIsForAWSResource": true } });
+    const spot = statements.find((s) => s.Sid === "AllowSpotServiceLinkedRoleUse")!;
+    expect(spot.Principal.AWS).toMatch(/:role\/aws-service-role\/spot\.amazonaws\.com\/AWSServiceRoleForEC2Spot$/);
+    expect(statements.find((s) => s.Sid === "AllowSpotServiceLinkedRoleGrants")!.Condition).toEqual({ Bool: { "kms:GrantIsForAWSResource": true } });
   });
 });
 
@@ -290,8 +293,26 @@ describe("EksCluster: add-ons", () => {
     for (const g of configsOf(prodDoc, "aws_eks_node_group")) {
       expect(g.depends_on).toEqual(expect.arrayContaining(before));
     }
-    for (const n of ["vpc-cni", "eks-pod-identity-agent", "kube-proxy"]) expect(addons[n].depends_on).toBeUndefined();
-    for (const n of ["coredns", "aws-ebs-csi-driver"]) expect([...addons[n].depends_on].sort()).toEqual(groupIds.sort());
+    for (const n of ["eks-pod-identity-agent", "kube-proxy"]) expect(addons[n].depends_on).toBeUndefined();
+  });
+
+  it("creates vpc-cni only once its role has the CNI policy attached", () => {
+    const attachment = idOf(prodDoc, "aws_iam_role_policy_attachment", "vpc-cni-role_managed-AmazonEKS_CNI_Policy");
+    expect(attachment).not.toMatch(/undefined$/);
+    expect(addons["vpc-cni"].depends_on).toEqual([attachment]);
+  });
+
+  it("lets coredns and ebs-csi wait only for the untainted on-demand group, not for Spot or tainted groups", () => {
+    const general = groupIds.filter((id) => id.includes("node-group-general"));
+    expect(general).toHaveLength(1);
+    expect(addons.coredns.depends_on).toEqual(general);
+    const csiPermissions = Object.keys(resourcesOf(prodDoc, "aws_iam_role_policy_attachment"))
+      .filter((id) => id.includes("ebs-csi-role"))
+      .map((id) => `aws_iam_role_policy_attachment.${id}`);
+    const csiInline = Object.keys(resourcesOf(prodDoc, "aws_iam_role_policy"))
+      .filter((id) => id.includes("ebs-csi-role"))
+      .map((id) => `aws_iam_role_policy.${id}`);
+    expect([...addons["aws-ebs-csi-driver"].depends_on].sort()).toEqual([...general, ...csiInline, ...csiPermissions].sort());
   });
 
   it("gives vpc-cni its IRSA role (CNI policy) and network policy enforcement", () => {
@@ -315,6 +336,50 @@ describe("EksCluster: add-ons", () => {
     expect(inline[1].Action).toEqual(["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]);
     expect(inline[1].Condition.Bool).toEqual({ "kms:GrantIsForAWSResource": true });
     expect(Object.keys(inline[0].Condition.StringEquals)).toEqual(["kms:ViaService"]);
+  });
+});
+
+describe("EksCluster: pod networking (custom networking)", () => {
+  const podDoc = parse(
+    Testing.synthScope((scope) => {
+      new EksCluster(scope, "eks", {
+        ...wiring("production"),
+        ...production,
+        podSubnetIdsByAz: { "us-east-1a": "subnet-pa", "us-east-1b": "subnet-pb", "us-east-1c": "subnet-pc" },
+      });
+    }),
+  );
+  const cni = configsOf(podDoc, "aws_eks_addon").find((a) => a.addon_name === "vpc-cni")!;
+  const nodeSg = ref(podDoc, "aws_security_group", "node-sg", "id");
+
+  it("configures the vpc-cni add-on for custom networking, creating one ENIConfig per AZ itself, with network policy on", () => {
+    expect(JSON.parse(cni.configuration_values)).toEqual({
+      enableNetworkPolicy: "true",
+      env: { AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: "true", ENI_CONFIG_LABEL_DEF: "topology.kubernetes.io/zone" },
+      eniConfig: {
+        create: true,
+        region: expect.stringMatching(/^\$\{data\.aws_region\.[\w-]+\.region\}$/),
+        subnets: {
+          "us-east-1a": { id: "subnet-pa", securityGroups: [nodeSg] },
+          "us-east-1b": { id: "subnet-pb", securityGroups: [nodeSg] },
+          "us-east-1c": { id: "subnet-pc", securityGroups: [nodeSg] },
+        },
+      },
+    });
+  });
+
+  it("caps kubelet maxPods per group at what the secondary ENIs of its smallest type hold", () => {
+    const maxPods = (group: string) => {
+      const template = configsOf(podDoc, "aws_launch_template").find((t) => t.name_prefix === `aivo-production-eks-${group}-`)!;
+      const mime = Buffer.from(template.user_data, "base64").toString("utf8");
+      expect(mime).toContain("Content-Type: application/node.eks.aws");
+      expect(mime).toContain("kind: NodeConfig");
+      return Number(/maxPods: (\d+)/.exec(mime)![1]);
+    };
+    // m6i.large: (3 − 1) ENIs × (10 − 1) addresses + 2 = 20 (m6i.xlarge would allow 44); r6i.large likewise.
+    expect(maxPods("general")).toBe(20);
+    expect(maxPods("spot")).toBe(20);
+    expect(maxPods("memory")).toBe(20);
   });
 });
 
@@ -388,7 +453,7 @@ describe("EksCluster: security groups", () => {
 describe("EksCluster: Karpenter and outputs", () => {
   it("creates the Karpenter prerequisites unless turned off", () => {
     expect(configsOf(prodDoc, "aws_sqs_queue")).toHaveLength(1);
-    expect(configsOf(prodDoc, "aws_cloudwatch_event_rule")).toHaveLength(4);
+    expect(configsOf(prodDoc, "aws_cloudwatch_event_rule")).toHaveLength(5);
     expect(prod.karpenter).toBeDefined();
     expect(configsOf(gravitonDoc, "aws_sqs_queue")).toHaveLength(0);
     const entry = configsOf(prodDoc, "aws_eks_access_entry").find((e) => e.type === "EC2_LINUX")!;
@@ -504,6 +569,22 @@ describe("EksCluster: validation", () => {
     expect(build("development", { nodeGroups: {} })).toThrow("development.eks.nodeGroups: is empty; define at least one node group");
     expect(build("development", { nodeGroups: { spot: DEFAULT_NODE_GROUPS.spot } })).toThrow(
       "development.eks.nodeGroups: every group has a NoSchedule/NoExecute taint",
+    );
+  });
+
+  it("rejects a Karpenter node allowance without instance types or with a bad node count", () => {
+    expect(build("production", { karpenterNodeAllowance: { instanceTypes: ["m6i.2xlarge"], maxNodes: -1 } })).toThrow(
+      "production.eks.karpenterNodeAllowance.maxNodes: -1 is not a whole number ≥ 0",
+    );
+    expect(build("production", { karpenterNodeAllowance: { instanceTypes: [], maxNodes: 10 } })).toThrow(
+      "production.eks.karpenterNodeAllowance.instanceTypes: the list is empty",
+    );
+  });
+
+  it("rejects pod subnets with a node group type whose ENI limits are unknown", () => {
+    const groups = { general: { ...DEFAULT_NODE_GROUPS.general, instanceTypes: ["c7gn.large"] } };
+    expect(build("production", { nodeGroups: groups, podSubnetIdsByAz: { "us-east-1a": "subnet-pa" } })).toThrow(
+      'production.eks.nodeGroups.general.instanceTypes: "c7gn.large" has no ENI limits in ENI_LIMITS',
     );
   });
 

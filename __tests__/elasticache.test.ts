@@ -5,6 +5,7 @@ import { Naming } from "../modules/naming";
 import { TerraformJson, configsOf, onlyResource, parse, policy, resourcesOf } from "./helpers";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:aivo-alerts";
+const CRITICAL = "arn:aws:sns:us-east-1:123456789012:aivo-critical";
 
 const development: RedisSettings = { nodeType: "cache.t4g.micro", numCacheClusters: 1, snapshotRetentionDays: 1 };
 const production: RedisSettings = {
@@ -19,10 +20,12 @@ function props(environment: string, settings: RedisSettings, extra: Partial<Redi
   return {
     ...settings,
     naming: new Naming("aivo", environment),
+    tier: environment === "production" ? "production" : "non-production",
     vpcId: "vpc-0123",
     cacheSubnetGroupName: `aivo-${environment}-database`,
     allowedSecurityGroupIds: ["sg-nodes"],
     alarmTopicArns: [TOPIC],
+    criticalAlarmTopicArns: [CRITICAL],
     logRetentionDays: 30,
     ...extra,
   };
@@ -68,6 +71,13 @@ describe("RedisCluster", () => {
     const p = onlyResource(prod, "aws_elasticache_replication_group");
     expect([d.multi_az_enabled, d.automatic_failover_enabled]).toEqual([false, false]);
     expect([p.multi_az_enabled, p.automatic_failover_enabled]).toEqual([true, true]);
+  });
+
+  it("keeps the parameter group unchanged when the engine version moves within the family", () => {
+    const groupFor = (engineVersion: string) => onlyResource(synth(props("production", { ...production, engineVersion })), "aws_elasticache_parameter_group");
+    const before = groupFor("7.0");
+    expect(groupFor("7.1")).toEqual(before);
+    expect(before.description).not.toMatch(/7\.\d/);
   });
 
   it("uses a redis7 parameter group whose name carries the family, created before the old one is destroyed", () => {
@@ -128,9 +138,17 @@ describe("RedisCluster", () => {
       snapshot_retention_limit: 1,
       snapshot_window: "03:00-04:00",
       maintenance_window: "sun:05:00-sun:06:00",
-      final_snapshot_identifier: "aivo-development-cache-final",
     });
-    expect(onlyResource(prod, "aws_elasticache_replication_group").snapshot_retention_limit).toBe(7);
+    expect(onlyResource(prod, "aws_elasticache_replication_group")).toMatchObject({
+      snapshot_retention_limit: 7,
+      final_snapshot_identifier: "aivo-production-cache-final",
+    });
+  });
+
+  it("can be destroyed and re-created outside production: no fixed-name final snapshot, secret deleted at once", () => {
+    expect(onlyResource(dev, "aws_elasticache_replication_group").final_snapshot_identifier).toBeUndefined();
+    expect(onlyResource(dev, "aws_secretsmanager_secret").recovery_window_in_days).toBe(0);
+    expect(onlyResource(prod, "aws_secretsmanager_secret").recovery_window_in_days).toBeUndefined();
   });
 
   it("delivers slow-log and engine-log as JSON to CMK-encrypted log groups with the environment's retention", () => {
@@ -160,9 +178,23 @@ describe("RedisCluster", () => {
     expect(statements.map((s) => s.Sid)).toEqual(["EnableAccountIamPolicies", "AllowLogs"]);
   });
 
+  it("pages (critical topic) when a node stops reporting: down or being replaced", () => {
+    const unavailable = configsOf(prod, "aws_cloudwatch_metric_alarm").filter((a) => a.alarm_name.endsWith("-unavailable"));
+    expect(unavailable.map((a) => a.dimensions.CacheClusterId)).toEqual([1, 2, 3].map((n) => `aivo-production-cache-00${n}`));
+    for (const a of unavailable) {
+      expect(a).toMatchObject({
+        statistic: "SampleCount",
+        comparison_operator: "LessThanThreshold",
+        threshold: 1,
+        treat_missing_data: "breaching",
+        alarm_actions: [CRITICAL],
+      });
+    }
+  });
+
   it("alarms per node on CPU, engine CPU, memory and evictions to the SNS topic", () => {
-    expect(configsOf(dev, "aws_cloudwatch_metric_alarm")).toHaveLength(4);
-    const alarms = configsOf(prod, "aws_cloudwatch_metric_alarm");
+    expect(configsOf(dev, "aws_cloudwatch_metric_alarm")).toHaveLength(5);
+    const alarms = configsOf(prod, "aws_cloudwatch_metric_alarm").filter((a) => !a.alarm_name.endsWith("-unavailable"));
     expect(alarms).toHaveLength(12);
     const thirdNode = alarms.filter((a) => a.dimensions.CacheClusterId === "aivo-production-cache-003");
     expect(Object.fromEntries(thirdNode.map((a) => [a.metric_name, [a.comparison_operator, a.threshold, a.statistic]]))).toEqual({

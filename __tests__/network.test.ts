@@ -131,6 +131,8 @@ describe("Network (single NAT)", () => {
     const rolePolicy = policy(onlyResource(doc, "aws_iam_role_policy").policy);
     expect(rolePolicy.Statement[0].Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]);
     expect(rolePolicy.Statement[0].Resource).not.toContain("*");
+    // The provider's aws_flow_log example grants DescribeLogGroups too (a list call, not per group).
+    expect(rolePolicy.Statement[1]).toMatchObject({ Action: "logs:DescribeLogGroups", Resource: "*" });
     const trust = policy(onlyResource(doc, "aws_iam_role").assume_role_policy);
     expect(trust.Statement[0].Condition.StringEquals).toHaveProperty("aws:SourceAccount");
   });
@@ -164,6 +166,33 @@ describe("Network (one NAT per AZ)", () => {
       const [routeId] = Object.entries(resourcesOf(doc, "aws_route")).find(([id]) => id.includes(`private-default-route-${zone}`))!;
       expect(resourcesOf(doc, "aws_route")[routeId].nat_gateway_id).toContain(`nat-${zone}`);
     }
+  });
+});
+
+describe("Network with a pod network (secondary CIDR, custom networking)", () => {
+  const podNetwork = { cidr: "100.64.0.0/16", subnets: ["100.64.0.0/18", "100.64.64.0/18", "100.64.128.0/18"] };
+  const { doc, network } = synthNetwork({ podNetwork });
+
+  it("attaches the secondary CIDR from 100.64.0.0/10 and creates one pod subnet per AZ inside it, once it is attached", () => {
+    const association = onlyResource(doc, "aws_vpc_ipv4_cidr_block_association");
+    expect(association).toEqual({ vpc_id: expect.stringMatching(/^\$\{aws_vpc\.[\w-]+\.id\}$/), cidr_block: "100.64.0.0/16" });
+    const pods = configsOf(doc, "aws_subnet").filter((s) => s.tags.Tier === "pods");
+    expect(pods.map((s) => [s.availability_zone, s.cidr_block])).toEqual(zones.map((z, i) => [z, podNetwork.subnets[i]]));
+    for (const s of pods) {
+      expect(s.vpc_id).toMatch(/^\$\{aws_vpc_ipv4_cidr_block_association\.[\w-]+\.vpc_id\}$/);
+      expect(s.map_public_ip_on_launch).toBe(false);
+      // Pods are not load balancer or Karpenter node targets.
+      expect(Object.keys(s.tags).sort()).toEqual(["Name", "Tier"]);
+    }
+  });
+
+  it("routes each pod subnet like the private subnet of its AZ (NAT, gateway endpoints)", () => {
+    expect(tablesOfTier(doc, "pods")).toEqual(tablesOfTier(doc, "private"));
+  });
+
+  it("exposes the pod subnet ids by AZ for the VPC CNI's ENIConfigs", () => {
+    expect(Object.keys(network.podSubnetIdsByAz)).toEqual(zones);
+    expect(synthNetwork().network.podSubnetIdsByAz).toEqual({});
   });
 });
 

@@ -2,7 +2,9 @@ import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Naming } from "../modules/naming";
 import {
+  BODY_SIZE_LABEL,
   DEFAULT_MANAGED_RULE_GROUPS,
+  LARGE_BODY_RULE_NAME,
   MANAGED_RULE_PRIORITY_BASE,
   WAF_RULE_PRIORITIES,
   WafSettings,
@@ -71,6 +73,7 @@ describe.each(Object.entries(ENVIRONMENTS))("WebAcl in %s", (environment, settin
       ["AWS-AWSManagedRulesAnonymousIpList", 20],
       ["AWS-AWSManagedRulesKnownBadInputsRuleSet", 30],
       ["AWS-AWSManagedRulesCommonRuleSet", 40],
+      [LARGE_BODY_RULE_NAME, 41],
       ["AWS-AWSManagedRulesSQLiRuleSet", 50],
     ]);
     expect(new Set(rules.map((r) => r.priority)).size).toBe(rules.length);
@@ -79,6 +82,36 @@ describe.each(Object.entries(ENVIRONMENTS))("WebAcl in %s", (environment, settin
       expect(r.statement.managed_rule_group_statement.vendor_name).toBe("AWS");
       expect(r.action).toBeUndefined();
     }
+  });
+
+  it("counts bodies over 8 KB on /api/* (API uploads, large JSON) and blocks them everywhere else", () => {
+    const common = rule(synth, "AWS-AWSManagedRulesCommonRuleSet");
+    expect(common.statement.managed_rule_group_statement.rule_action_override).toEqual([
+      { name: "SizeRestrictions_BODY", action_to_use: { count: {} } },
+    ]);
+    const large = rule(synth, LARGE_BODY_RULE_NAME);
+    expect(large.action).toEqual({ block: {} });
+    expect(large.statement).toEqual({
+      and_statement: {
+        statement: [
+          { label_match_statement: { scope: "LABEL", key: "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body" } },
+          {
+            not_statement: {
+              statement: [
+                {
+                  regex_match_statement: {
+                    regex_string: "^(/api/)",
+                    field_to_match: { uri_path: {} },
+                    text_transformation: { priority: 0, type: "NONE" },
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    expect(BODY_SIZE_LABEL).toBe("awswaf:managed:aws:core-rule-set:SizeRestrictions_Body");
   });
 
   it("blocks an IP above the environment's rate limit", () => {
@@ -187,6 +220,7 @@ describe("WebAcl with IP lists, blocked countries and tuned managed groups", () 
       ["geo-block", WAF_RULE_PRIORITIES.geoBlock],
       ["rate-limit-per-ip", WAF_RULE_PRIORITIES.rateLimit],
       ["AWS-AWSManagedRulesCommonRuleSet", MANAGED_RULE_PRIORITY_BASE],
+      [LARGE_BODY_RULE_NAME, MANAGED_RULE_PRIORITY_BASE + 1],
       ["AWS-AWSManagedRulesBotControlRuleSet", 15],
       ["AWS-AWSManagedRulesAnonymousIpList", 100],
     ]);
@@ -337,6 +371,25 @@ describe("WebAcl validation", () => {
     expect(() => build({ managedRuleGroups: [{ name: "AWSManagedRulesSQLiRuleSet" }, { name: "AWSManagedRulesSQLiRuleSet" }] })).toThrow(
       "production.waf.managedRuleGroups[1]: AWS-AWSManagedRulesSQLiRuleSet is already listed at [0]",
     );
+  });
+
+  it("blocks large bodies everywhere with no allowed path, and escapes the prefixes of several", () => {
+    const everywhere = synthAcl("staging", { rateLimitPerIp: 2000, largeBodyPathPrefixes: [] });
+    expect(acl(everywhere).rule.map((r: Record<string, any>) => r.name)).not.toContain(LARGE_BODY_RULE_NAME);
+    expect(rule(everywhere, "AWS-AWSManagedRulesCommonRuleSet").statement.managed_rule_group_statement.rule_action_override).toBeUndefined();
+    const two = synthAcl("staging", { rateLimitPerIp: 2000, largeBodyPathPrefixes: ["/api/", "/v2.upload/"] });
+    const regex = rule(two, LARGE_BODY_RULE_NAME).statement.and_statement.statement[1].not_statement.statement[0].regex_match_statement;
+    expect(regex.regex_string).toBe("^(/api/|/v2\\.upload/)");
+  });
+
+  it("rejects a large-body prefix that is not a path, a repeated one, and a group on the large-body rule's priority", () => {
+    expect(() => build({ largeBodyPathPrefixes: ["api/"] })).toThrow(
+      'production.waf.largeBodyPathPrefixes[0]: "api/" is not a URI path prefix; start with "/"',
+    );
+    expect(() => build({ largeBodyPathPrefixes: ["/api/", "/api/"] })).toThrow('production.waf.largeBodyPathPrefixes[1]: "/api/" is listed twice');
+    expect(() =>
+      build({ managedRuleGroups: [{ name: "AWSManagedRulesCommonRuleSet", priority: 20 }, { name: "AWSManagedRulesSQLiRuleSet", priority: 21 }] }),
+    ).toThrow("production.waf.managedRuleGroups[1].priority: 21 is the priority of the large-body rule that follows AWSManagedRulesCommonRuleSet; leave it free");
   });
 
   it("rejects an override action WAF does not know", () => {

@@ -1,8 +1,10 @@
 import { S3Backend } from "cdktf";
 import { Construct } from "constructs";
 import { AwsContext } from "../modules/aws-context";
+import { DnsZones } from "../modules/dns-zones";
 import { Naming } from "../modules/naming";
 import { declareOutputs } from "../modules/outputs";
+import { ServiceLinkedRoles } from "../modules/service-linked-roles";
 import { AccountConfig } from "./account";
 import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND, stateBackendConfig, stateKey } from "./state";
@@ -13,6 +15,11 @@ export const ACCOUNT_STACK = "account";
 export interface AccountStackProps {
   /** The account's settings (environments/account.ts). */
   readonly config: AccountConfig;
+  /**
+   * Each environment's public domain by environment name (`<env>.edge.domain`): the account creates
+   * their zones and delegates them from the apex before any environment validates a certificate.
+   */
+  readonly environmentDomains: Readonly<Record<string, string>>;
 }
 
 /**
@@ -25,6 +32,10 @@ export interface AccountStackProps {
 export class AccountStack extends PlatformStack {
   readonly config: AccountConfig;
   readonly naming: Naming;
+  /** The service-linked roles the environments' keys and launches rely on. */
+  readonly serviceLinkedRoles: ServiceLinkedRoles;
+  /** The apex zone and the environments' delegated zones. */
+  readonly dns: DnsZones;
 
   constructor(scope: Construct, props: AccountStackProps) {
     super(scope, ACCOUNT_STACK, {
@@ -34,10 +45,24 @@ export class AccountStack extends PlatformStack {
     this.config = props.config;
     this.naming = new Naming(STATE_BACKEND.project, ACCOUNT_STACK);
     new S3Backend(this, stateBackendConfig(stateKey(ACCOUNT_STACK)));
+
+    this.serviceLinkedRoles = new ServiceLinkedRoles(this, "service-linked-roles", {
+      ...props.config.serviceLinkedRoles,
+      configPath: `${ACCOUNT_STACK}.serviceLinkedRoles`,
+    });
+    this.dns = new DnsZones(this, "dns", {
+      ...props.config.dns,
+      environmentDomains: props.environmentDomains,
+      configPath: `${ACCOUNT_STACK}.dns`,
+    });
     const context = AwsContext.of(this);
     declareOutputs(this, {
       account_id: { value: context.accountId, description: "The AWS account the platform runs in" },
       partition: { value: context.partition, description: "The AWS partition (aws, aws-us-gov, …) for building ARNs" },
+      apex_name_servers: {
+        value: this.dns.apexNameServers,
+        description: `Name servers of ${props.config.dns.apexDomain}: enter them at the domain's registrar (once per account)`,
+      },
     });
   }
 }

@@ -1,3 +1,6 @@
+import type { DnsZonesSettings } from "../modules/dns-zones";
+import type { ServiceLinkedRolesSettings } from "../modules/service-linked-roles";
+
 /**
  * Settings of the AWS account as a whole (the `account` stack), beside the per-environment configs.
  * Each account-level concern adds its own typed section here.
@@ -5,9 +8,17 @@
 export interface AccountConfig {
   /** Value of the `CostCenter` tag of the bootstrap and account stacks' resources. */
   readonly costCenter: string;
+  /** The apex domain whose public zone, and the environments' delegated zones, the account owns. */
+  readonly dns: DnsZonesSettings;
+  /** Service-linked roles that already exist in the account and are imported rather than created. */
+  readonly serviceLinkedRoles?: ServiceLinkedRolesSettings;
 }
 
 /** The platform's AWS account. */
 export const ACCOUNT: AccountConfig = {
   costCenter: "aivo-platform",
+  dns: { apexDomain: "aivo.edu" },
+  // A fresh account has neither role; list a service here if `aws iam list-roles
+  // --path-prefix /aws-service-role/` shows its role already exists (README, "Before the first deploy").
+  serviceLinkedRoles: { alreadyExist: [] },
 };

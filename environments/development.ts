@@ -19,12 +19,17 @@ export const development: EnvironmentConfig = {
     publicSubnets: ["10.10.101.0/24", "10.10.102.0/24", "10.10.103.0/24"],
     databaseSubnets: ["10.10.201.0/24", "10.10.202.0/24", "10.10.203.0/24"],
     natGateways: "single",
+    // Pods get their addresses from 100.64.0.0/16 (VPC CNI custom networking), not from the /24
+    // node subnets: 3 × 16,379 addresses (validation checks the node maximums fit).
+    podNetwork: { cidr: "100.64.0.0/16", subnets: ["100.64.0.0/18", "100.64.64.0/18", "100.64.128.0/18"] },
   },
   eks: {
     kubernetesVersion: "1.35",
     upgradeSupportType: "STANDARD",
     endpointPublicAccess: false,
     controlPlaneLogTypes: ["api", "audit", "authenticator"],
+    // Karpenter's NodePool limits (set with the add-ons) must stay within this for the pod address check.
+    karpenterNodeAllowance: { instanceTypes: ["m6i.2xlarge"], maxNodes: 10 },
     nodeGroups: DEFAULT_NODE_GROUPS, // general 1/2/4, spot 0/1/4, memory 0/0/2
     // Development is rebuilt at will.
     deletionProtection: false,
@@ -49,8 +54,9 @@ export const development: EnvironmentConfig = {
     monthlyBudgetUsd: 500,
     anomalyThresholds: { absoluteUsd: 50 },
     // Cost allocation tags are activated account-wide; all environments share one account, and
-    // development is deployed first, so it owns the activation.
-    activateCostAllocationTags: true,
+    // development is deployed first, so it owns the activation. Set this to true only after the first
+    // apply, once AWS has billed a tagged resource (README, "After the first deploy").
+    activateCostAllocationTags: false,
   },
   // Storage and streaming (issue 14). Development keeps S3 and turns the costly EFS, MSK and InfluxDB off.
   buckets: {

@@ -1,6 +1,7 @@
 import { S3Backend } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { AlertTopics } from "../modules/alerting";
 import { CLOUDFRONT_REGION } from "../modules/aws-context";
 import { BackupPlan } from "../modules/backup";
@@ -77,6 +78,7 @@ export class EnvironmentStack extends PlatformStack {
       naming,
       vpcId: this.network.vpcId,
       privateSubnetIds: this.network.privateSubnetIds,
+      podSubnetIdsByAz: this.network.podSubnetIdsByAz,
       logRetentionDays: config.logRetentionDays,
       // default_tags do not reach instances and volumes Auto Scaling launches; the launch templates do.
       instanceTags: this.defaultTags,
@@ -86,17 +88,23 @@ export class EnvironmentStack extends PlatformStack {
     this.cost = new CostMonitoring(this, "cost", { ...config.cost, naming, topicArns: this.alerts.topicArns });
 
     // Data stores: database subnets only, reachable only from the EKS nodes (pods use the node
-    // security group); alarms go to the `alert` topic (on-call pages come from `critical`).
+    // security group). Degradation alarms go to `alert`; outages (store unavailable, replica lag
+    // beyond the RPO) to `critical`, the topic that pages on-call.
     const dataStoreAccess: DataStoreWiring = {
       naming,
       vpcId: this.network.vpcId,
       allowedSecurityGroupIds: [this.eks.nodeSecurityGroupId],
       alarmTopicArns: [this.alerts.topicArns.alert],
+      criticalAlarmTopicArns: [this.alerts.topicArns.critical],
       logRetentionDays: config.logRetentionDays,
     };
+    // Outside production, data stores can be destroyed and re-created (no fixed-name final snapshots,
+    // backup vaults emptied on destroy, secrets deleted at once).
+    const dataStoreTier = config.tier === "production" ? "production" : "non-production";
     this.cache = new RedisCluster(this, "cache", {
       ...config.cache,
       ...dataStoreAccess,
+      tier: dataStoreTier,
       cacheSubnetGroupName: this.network.elasticacheSubnetGroupName,
       // The DR side's Redis takes the same AUTH token from the replica (environments/dr-stack.ts).
       ...(config.dr && this.drProvider ? { authTokenSecretReplica: { region: config.drRegion!, provider: this.drProvider } } : {}),
@@ -104,12 +112,13 @@ export class EnvironmentStack extends PlatformStack {
     this.database = new PostgresDatabase(this, "database", {
       ...config.database,
       ...dataStoreAccess,
-      tier: config.tier === "production" ? "production" : "non-production",
+      tier: dataStoreTier,
       dbSubnetGroupName: this.network.dbSubnetGroupName,
     });
     this.backup = new BackupPlan(this, "backup", {
       ...config.backup,
       naming,
+      tier: dataStoreTier,
       resourceArns: [this.database.instanceArn],
       drProvider: this.drProvider,
     });
@@ -163,13 +172,19 @@ export class EnvironmentStack extends PlatformStack {
       providerRegion: CLOUDFRONT_REGION,
       logRetentionDays: config.logRetentionDays,
     });
+    // The public zone is the account stack's (created and delegated from the apex before this stack).
+    const publicZone = new DataAwsRoute53Zone(this, "public-zone", { name: config.edge.domain, privateZone: false });
     this.edge = new EdgeDistribution(this, "edge", {
       ...config.edge,
       naming,
       usEast1Provider: this.usEast1Provider,
       webAclArn: this.waf.webAclArn,
       vpcId: this.network.vpcId,
+      publicZoneId: publicZone.zoneId,
       logRetentionDays: config.logRetentionDays,
+      // Origin unhealthy, CloudFront mostly 5xx: outages, they page. The alarms live in us-east-1,
+      // where the topics of a us-east-1 environment are (validateEnvironment enforces the region).
+      outageAlarmTopicArns: [this.alerts.topicArns.critical],
       // The DR region's ALB: CloudFront's origin group fails over to it (environments/dr-stack.ts).
       failoverOriginDomain: config.dr?.traffic.secondaryTarget,
       staticAssets: { bucketRegionalDomainName: this.buckets.staticAssetsDomainName },
@@ -207,7 +222,6 @@ export class EnvironmentStack extends PlatformStack {
       cloudfront_domain_name: { value: edge.distributionDomainName, description: "CloudFront distribution domain (*.cloudfront.net)" },
       cloudfront_distribution_id: { value: edge.distributionId, description: "CloudFront distribution id (cache invalidations)" },
       public_zone_id: { value: edge.publicZoneId, description: "Route 53 public zone of the environment's domain" },
-      public_zone_name_servers: { value: edge.publicZoneNameServers, description: "Name servers to delegate the domain to from its parent zone" },
       private_zone_id: { value: edge.privateZoneId, description: "Route 53 private zone attached to the VPC" },
       private_zone_name: { value: edge.privateZoneName, description: "Name of the private zone (internal.<domain>)" },
       alert_topic_arns: { value: alerts.topicArns, description: "SNS topic ARN per alert severity" },

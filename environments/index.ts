@@ -33,7 +33,10 @@ export function buildPlatform(
 ): Platform {
   validateEnvironments(environments);
   const bootstrap = new BootstrapStack(app, { costCenter: account.costCenter });
-  const accountStack = new AccountStack(app, { config: account });
+  const accountStack = new AccountStack(app, {
+    config: account,
+    environmentDomains: Object.fromEntries(environments.map((config) => [config.name, config.edge.domain])),
+  });
   accountStack.addDependency(bootstrap);
   // A module's own rule that fails stops its stack only: the other environments are still built, so
   // one run reports the mistakes of all of them.

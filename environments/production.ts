@@ -18,6 +18,9 @@ export const production: EnvironmentConfig = {
     publicSubnets: ["10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24"],
     databaseSubnets: ["10.0.201.0/24", "10.0.202.0/24", "10.0.203.0/24"],
     natGateways: "one-per-az",
+    // Pods get their addresses from 100.66.0.0/16 (VPC CNI custom networking), not from the /24
+    // node subnets: 3 × 16,379 addresses (validation checks the node maximums fit).
+    podNetwork: { cidr: "100.66.0.0/16", subnets: ["100.66.0.0/18", "100.66.64.0/18", "100.66.128.0/18"] },
   },
   eks: {
     kubernetesVersion: "1.35",
@@ -25,6 +28,8 @@ export const production: EnvironmentConfig = {
     upgradeSupportType: "EXTENDED",
     endpointPublicAccess: false,
     controlPlaneLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+    // Karpenter's NodePool limits (set with the add-ons) must stay within this for the pod address check.
+    karpenterNodeAllowance: { instanceTypes: ["m6i.2xlarge"], maxNodes: 50 },
     nodeGroups: {
       general: { ...DEFAULT_NODE_GROUPS.general, minSize: 3, desiredSize: 6, maxSize: 20 }, // seed 004
       spot: { ...DEFAULT_NODE_GROUPS.spot, minSize: 0, desiredSize: 3, maxSize: 20 },

@@ -18,12 +18,17 @@ export const staging: EnvironmentConfig = {
     publicSubnets: ["10.20.101.0/24", "10.20.102.0/24", "10.20.103.0/24"],
     databaseSubnets: ["10.20.201.0/24", "10.20.202.0/24", "10.20.203.0/24"],
     natGateways: "one-per-az",
+    // Pods get their addresses from 100.65.0.0/16 (VPC CNI custom networking), not from the /24
+    // node subnets: 3 × 16,379 addresses (validation checks the node maximums fit).
+    podNetwork: { cidr: "100.65.0.0/16", subnets: ["100.65.0.0/18", "100.65.64.0/18", "100.65.128.0/18"] },
   },
   eks: {
     kubernetesVersion: "1.35",
     upgradeSupportType: "STANDARD",
     endpointPublicAccess: false,
     controlPlaneLogTypes: ["api", "audit", "authenticator"],
+    // Karpenter's NodePool limits (set with the add-ons) must stay within this for the pod address check.
+    karpenterNodeAllowance: { instanceTypes: ["m6i.2xlarge"], maxNodes: 20 },
     nodeGroups: {
       general: { ...DEFAULT_NODE_GROUPS.general, minSize: 2, desiredSize: 3, maxSize: 8 },
       spot: { ...DEFAULT_NODE_GROUPS.spot, minSize: 0, desiredSize: 2, maxSize: 8 },

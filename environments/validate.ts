@@ -2,6 +2,8 @@ import { overlaps, parseIpv4Cidr } from "../modules/cidr";
 import { validateEksProps } from "../modules/eks";
 import { Naming } from "../modules/naming";
 import { validateNetworkLayout } from "../modules/network/validate";
+import { DEFAULT_NODE_GROUPS, assertPodCapacity } from "../modules/eks";
+import { CLOUDFRONT_REGION } from "../modules/aws-context";
 import { assertLogRetentionDays } from "../modules/log-retention";
 import { validateFileStorage } from "../modules/file-storage";
 import { validateKafka } from "../modules/kafka";
@@ -77,6 +79,11 @@ function checkEnvironment(config: EnvironmentConfig, findings: Findings): void {
     fail(`${env}.tier: "${config.tier}" is not one of ${ENVIRONMENT_TIERS.join(", ")}`);
   }
   if (!AWS_REGION.test(config.region)) fail(`${env}.region: "${config.region}" is not an AWS region like us-east-1`);
+  if (config.region !== CLOUDFRONT_REGION) {
+    fail(
+      `${env}.region: "${config.region}": the origin health-check and CloudFront outage alarms exist only in ${CLOUDFRONT_REGION} and page through the environment's critical topic, which must be in the same region; use ${CLOUDFRONT_REGION} (or give the edge a ${CLOUDFRONT_REGION} critical topic first)`,
+    );
+  }
   if (config.drRegion !== undefined) {
     if (!AWS_REGION.test(config.drRegion)) {
       fail(`${env}.drRegion: "${config.drRegion}" is not an AWS region like us-west-2`);
@@ -96,6 +103,7 @@ function checkEnvironment(config: EnvironmentConfig, findings: Findings): void {
     fail(`${env}.logRetentionDays: ${config.logRetentionDays} is below the ${PRODUCTION_MIN_LOG_RETENTION_DAYS} days production keeps logs`);
   }
   check(() => validateNetworkLayout(env, config.region, config.network));
+  check(() => validatePodAddresses(config));
   if (config.tier === "production" && config.network.natGateways !== "one-per-az") {
     fail(`${env}.network.natGateways: "${config.network.natGateways}" leaves production without egress when one AZ fails; use "one-per-az"`);
   }
@@ -159,6 +167,28 @@ function privateZoneName(config: EnvironmentConfig): string {
 }
 
 /**
+ * The pod subnets (or, without a pod network, the private subnets) must hold every address the nodes
+ * can take at their maximums: each node group's `maxSize` and Karpenter's allowance.
+ */
+function validatePodAddresses(config: EnvironmentConfig): void {
+  const env = config.name;
+  const pods = config.network.podNetwork;
+  const groups = Object.entries(config.eks.nodeGroups ?? DEFAULT_NODE_GROUPS).map(([name, g]) => ({
+    label: `nodeGroups.${name}`,
+    instanceTypes: g.instanceTypes,
+    maxNodes: g.maxSize,
+  }));
+  const karpenter = config.eks.karpenterNodeAllowance;
+  assertPodCapacity(
+    pods
+      ? { path: `${env}.network.podNetwork.subnets`, cidrs: pods.subnets, customNetworking: true }
+      : { path: `${env}.network.privateSubnets`, cidrs: config.network.privateSubnets, customNetworking: false },
+    karpenter ? [...groups, { label: "karpenterNodeAllowance", ...karpenter }] : groups,
+    `${env}.eks`,
+  );
+}
+
+/**
  * Every mistake of every environment and between them, each once: names, state keys, domains and
  * private zones are unique, and VPCs do not overlap (environments must stay peerable).
  */
@@ -190,6 +220,19 @@ export function platformErrors(configs: readonly EnvironmentConfig[]): ConfigErr
         `${config.name}.name: "${config.name}" is the ${config.name} stack's name and state key (${stateKey(config.name)}); choose another name`,
       );
     }
+  });
+  // Pod CIDRs come from 100.64.0.0/10, which never reaches the internet; they are kept apart anyway,
+  // like the VPCs, so the environments stay peerable.
+  configs.forEach((config, i) => {
+    const pods = config.network.podNetwork && parseIpv4Cidr(config.network.podNetwork.cidr);
+    configs.slice(0, i).forEach((other) => {
+      const otherPods = other.network.podNetwork && parseIpv4Cidr(other.network.podNetwork.cidr);
+      if (pods && otherPods && typeof pods !== "string" && typeof otherPods !== "string" && overlaps(pods, otherPods)) {
+        findings.fail(
+          `${config.name}.network.podNetwork.cidr: ${pods.cidr} overlaps ${other.name}.network.podNetwork.cidr (${otherPods.cidr}); pod CIDRs must not overlap so environments stay peerable`,
+        );
+      }
+    });
   });
   const vpcs = vpcsOf(configs);
   vpcs.forEach((vpc, i) => {

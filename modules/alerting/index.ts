@@ -117,8 +117,8 @@ export interface AlertTopicsProps extends AlertingSettings {
  * Every topic has a resource policy that (a) keeps the account's IAM in control of the topic, (b) lets
  * exactly the services of `ALERT_PUBLISHERS` publish on behalf of this account (`aws:SourceAccount`,
  * plus `aws:SourceArn` where AWS documents it) and (c) denies requests not made over TLS. The key
- * policy grants the same services `kms:GenerateDataKey*`/`kms:Decrypt`, conditioned on
- * `aws:SourceAccount`; without it they could not publish to an encrypted topic at all.
+ * policy grants the same services `kms:GenerateDataKey*`/`kms:Decrypt` without conditions, as AWS
+ * documents it for encrypted alarm topics; without it they could not publish to an encrypted topic.
  */
 export class AlertTopics extends Construct {
   /** The topic ARN of each severity. They resolve through the topic policies, so anything that
@@ -143,7 +143,10 @@ export class AlertTopics extends Construct {
       naming: props.naming,
       purpose: "alerts",
       description: `Encrypts the ${props.naming.prefix} alert topics (${SEVERITIES.join(", ")})`,
-      serviceGrants: ALERT_PUBLISHERS.map((p) => CustomerManagedKey.serviceGrant(context, p.service, SNS_PUBLISHER_KMS_ACTIONS)),
+      // AWS's documented key policy for encrypted alarm/budget topics grants the service principals
+      // without conditions; an aws:SourceAccount condition here is reported to break delivery. The
+      // topic policies (below) are where publishing is scoped to this account and its ARNs.
+      serviceGrants: ALERT_PUBLISHERS.map((p) => ({ service: p.service, actions: SNS_PUBLISHER_KMS_ACTIONS })),
     });
     this.keyArn = this.key.keyArn;
 

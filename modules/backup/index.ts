@@ -8,7 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AwsContext } from "../aws-context";
-import { assertIntegerInRange } from "../datastore-common";
+import { DataStoreTier, assertIntegerInRange } from "../datastore-common";
 import { PolicyStatement, managedPolicyArn, policyDocument, serviceAssumeRolePolicy } from "../iam";
 import { CustomerManagedKey } from "../kms";
 import { Naming } from "../naming";
@@ -61,6 +61,13 @@ export interface BackupPlanProps extends BackupSettings {
   readonly resourceArns: readonly string[];
   /** AWS provider alias for the DR region (us-west-2); required when `drCopy` is set. @default none */
   readonly drProvider?: TerraformProvider;
+  /**
+   * `production`: a vault holding recovery points cannot be destroyed (the deletion-denying vault
+   * policy protects them). `non-production` (rebuilt at will): the vaults are `force_destroy`, so
+   * destroying the environment deletes their recovery points with them (Terraform removes the vault
+   * policy first, then the vault). @default "production"
+   */
+  readonly tier?: DataStoreTier;
 }
 
 /** The literal region an AWS provider is configured with, if it is one (not a token). */
@@ -145,7 +152,8 @@ export class BackupPlan extends Construct {
     });
     this.kmsKeyArn = key.keyArn;
     this.vaultName = props.naming.name("backup");
-    this.vault = this.protectedVault(this, "vault", this.vaultName, key.keyArn);
+    const forceDestroy = (props.tier ?? "production") !== "production";
+    this.vault = this.protectedVault(this, "vault", this.vaultName, key.keyArn, forceDestroy);
     this.vaultArn = this.vault.arn;
 
     // ---- DR vault -------------------------------------------------------------------------------
@@ -159,7 +167,7 @@ export class BackupPlan extends Construct {
         description: `AWS Backup DR vault ${props.naming.name("backup-dr")}`,
         provider: props.drProvider,
       });
-      drVault = this.protectedVault(drScope, "vault", props.naming.name("backup-dr"), drKey.keyArn, props.drProvider, {
+      drVault = this.protectedVault(drScope, "vault", props.naming.name("backup-dr"), drKey.keyArn, forceDestroy, props.drProvider, {
         condition: Op.neq(drContext.region, context.region),
         errorMessage: `${at("drCopy")}: the DR vault's region equals the primary region; give drProvider another region`,
       });
@@ -216,6 +224,7 @@ export class BackupPlan extends Construct {
     id: string,
     name: string,
     kmsKeyArn: string,
+    forceDestroy: boolean,
     provider?: TerraformProvider,
     precondition?: { condition: unknown; errorMessage: string },
   ): BackupVault {
@@ -223,6 +232,7 @@ export class BackupPlan extends Construct {
       provider,
       name,
       kmsKeyArn,
+      ...(forceDestroy ? { forceDestroy: true } : {}),
       lifecycle: precondition ? { precondition: [precondition] } : undefined,
     });
     const deny: PolicyStatement = {

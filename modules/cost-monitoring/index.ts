@@ -72,9 +72,11 @@ export interface CostMonitoringSettings {
   readonly anomalyThresholds?: AnomalyThresholds;
   /**
    * Activate the `COST_ALLOCATION_TAG_KEYS` as cost allocation tags. Activation is account-wide: when
-   * several environments share one AWS account, set it `true` in exactly one of them. A key can only
-   * be activated once AWS has seen it on a billed resource (up to 24 h after the first tagged
-   * resource exists). @default true
+   * several environments share one AWS account, set it `true` in exactly one of them. Off by default
+   * because a key can only be activated once AWS has billed a resource carrying it (up to 24 h after
+   * the first tagged resource exists; terraform-provider-aws #29068): turning it on in the very first
+   * apply fails. Turn it on in a later, separate apply (README, "After the first deploy").
+   * @default false
    */
   readonly activateCostAllocationTags?: boolean;
 }
@@ -116,7 +118,7 @@ export class CostMonitoring extends Construct {
 
     const tagKey = COST_ALLOCATION_TAG_KEYS.environment;
     // Not a dependency of the budget or monitor: both may exist before activation, they match once it lands.
-    if (props.activateCostAllocationTags !== false) {
+    if (props.activateCostAllocationTags === true) {
       for (const key of Object.values(COST_ALLOCATION_TAG_KEYS)) {
         new CeCostAllocationTag(this, `cost-allocation-tag-${key}`, { tagKey: key, status: "Active" });
       }
@@ -152,7 +154,10 @@ export class CostMonitoring extends Construct {
         Dimensions: null,
         Not: null,
         Or: null,
-        Tags: { Key: tagKey, MatchOptions: ["EQUALS"], Values: [environment] },
+        // The form the provider reads back (the SDK's Expression with nulls, MatchOptions null = EQUALS):
+        // anything else differs from state and, monitor_specification being force-new, replaces the
+        // monitor on every apply (the provider's documented CUSTOM example has the same shape).
+        Tags: { Key: tagKey, MatchOptions: null, Values: [environment] },
       }),
     });
     this.anomalyMonitorArn = this.anomalyMonitor.arn;

@@ -11,7 +11,9 @@ import {
   assertAlarmTopics,
   assertIntegerInRange,
   assertWindowsDoNotOverlap,
+  DATABASE_RPO_SECONDS,
   metricAlarm,
+  unavailableAlarm,
 } from "../datastore-common";
 import { managedPolicyArn, serviceAssumeRolePolicy } from "../iam";
 import { CustomerManagedKey } from "../kms";
@@ -110,8 +112,13 @@ export interface DatabaseSettings {
   readonly freeStorageAlarmThresholdGb?: number;
   /** FreeableMemory alarm threshold, MiB. @default 256 */
   readonly freeableMemoryAlarmThresholdMb?: number;
-  /** ReplicaLag alarm threshold per replica, seconds. @default 60 */
+  /** ReplicaLag alarm threshold per replica, seconds (the `alert` alarm). @default 60 */
   readonly replicaLagAlarmThresholdSeconds?: number;
+  /**
+   * ReplicaLag beyond which a replica's lag pages (`critical` topic), seconds: the RPO.
+   * @default DATABASE_RPO_SECONDS (900)
+   */
+  readonly replicaLagCriticalThresholdSeconds?: number;
 }
 
 /**
@@ -277,6 +284,15 @@ export class PostgresDatabase extends Construct {
     assertIntegerInRange(at("freeableMemoryAlarmThresholdMb"), freeMemoryMb, 1, 1048576, "MiB");
     const replicaLagSeconds = props.replicaLagAlarmThresholdSeconds ?? 60;
     assertIntegerInRange(at("replicaLagAlarmThresholdSeconds"), replicaLagSeconds, 1, 86400, "seconds");
+    const replicaLagCriticalSeconds = props.replicaLagCriticalThresholdSeconds ?? DATABASE_RPO_SECONDS;
+    assertIntegerInRange(
+      at("replicaLagCriticalThresholdSeconds"),
+      replicaLagCriticalSeconds,
+      replicaLagSeconds + 1,
+      86400,
+      `above replicaLagAlarmThresholdSeconds (${replicaLagSeconds}); the paging threshold is the RPO`,
+    );
+    const criticalTopics = props.criticalAlarmTopicArns ?? props.alarmTopicArns;
     assertLogRetentionDays(`${env}.logRetentionDays`, props.logRetentionDays);
     assertAlarmTopics(`${env}.database.alarmTopicArns`, props.alarmTopicArns);
 
@@ -315,7 +331,9 @@ export class PostgresDatabase extends Construct {
       // The family is part of the name so a major upgrade creates the new group before destroying the old.
       name: `${identifier}-${family}`,
       family,
-      description: `${identifier} (PostgreSQL ${engineVersion}): TLS only, logging`,
+      // No engine version here: `description` forces replacement, and a minor upgrade must not
+      // replace the group (its create-before-destroy twin would collide with this name).
+      description: `${identifier} (${family}): TLS only, logging`,
       parameter: [
         ...Object.entries(parameters)
           .filter(([name]) => !(props.parameters && name in props.parameters))
@@ -407,9 +425,13 @@ export class PostgresDatabase extends Construct {
       backupRetentionPeriod: props.backupRetentionDays,
       backupWindow,
       deleteAutomatedBackups: false,
-      // RDS takes no final snapshot of a read replica.
-      skipFinalSnapshot: replicating,
-      ...(replicating ? {} : { finalSnapshotIdentifier: `${identifier}-final` }),
+      // Production keeps a final snapshot of its primary. RDS takes none of a read replica, and elsewhere
+      // none is taken: its fixed name would make the second destroy of a rebuilt environment fail (the
+      // snapshot of the first one still exists), and those environments hold no data worth it (AWS
+      // Backup's recovery points cover them).
+      ...(tier === "production" && !replicating
+        ? { skipFinalSnapshot: false, finalSnapshotIdentifier: `${identifier}-final` }
+        : { skipFinalSnapshot: true }),
       dependsOn: [...primaryLogs, monitoringPolicy],
     });
     this.instanceIdentifier = identifier;
@@ -499,6 +521,30 @@ export class PostgresDatabase extends Construct {
           comparison: "GreaterThanThreshold",
           statistic: "Maximum",
           threshold: replicaLagSeconds,
+        }),
+      ),
+      // Outages: they page (critical topic).
+      unavailableAlarm(this, "unavailable", {
+        namespace: "AWS/RDS",
+        topicArns: criticalTopics,
+        alarmName: `${identifier}-unavailable`,
+        description: `${identifier}: no metrics for 3 minutes, the instance is down or unreachable`,
+        metricName: "CPUUtilization",
+        dimensions: { DBInstanceIdentifier: identifier },
+      }),
+      ...replicas.map((_r, i) =>
+        metricAlarm(this, `replica-lag-critical-${i + 1}`, {
+          namespace: "AWS/RDS",
+          topicArns: criticalTopics,
+          alarmName: `${identifier}-replica-${i + 1}-lag-beyond-rpo`,
+          description: `${identifier}-replica-${i + 1}: replica lag above the RPO (${replicaLagCriticalSeconds} s) for 3 minutes`,
+          metricName: "ReplicaLag",
+          dimensions: { DBInstanceIdentifier: `${identifier}-replica-${i + 1}` },
+          comparison: "GreaterThanThreshold",
+          statistic: "Maximum",
+          threshold: replicaLagCriticalSeconds,
+          periodSeconds: 60,
+          evaluationPeriods: 3,
         }),
       ),
     ];

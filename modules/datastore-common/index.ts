@@ -17,6 +17,11 @@ export interface DataStoreWiring {
   readonly allowedSecurityGroupIds: readonly string[];
   /** SNS topics the alarms notify (at least one). */
   readonly alarmTopicArns: readonly string[];
+  /**
+   * SNS topics of the alarms that mean an outage (store unavailable, replica lag beyond the RPO):
+   * the topic that pages on-call. @default alarmTopicArns
+   */
+  readonly criticalAlarmTopicArns?: readonly string[];
   /** Retention of the store's log groups; a value CloudWatch Logs accepts. */
   readonly logRetentionDays: number;
 }
@@ -116,13 +121,45 @@ export interface MetricAlarmSpec {
   readonly comparison: "GreaterThanThreshold" | "LessThanThreshold";
   readonly threshold: number;
   /** @default "Average" */
-  readonly statistic?: "Average" | "Maximum" | "Minimum" | "Sum";
+  readonly statistic?: "Average" | "Maximum" | "Minimum" | "Sum" | "SampleCount";
   /** Seconds per datapoint. @default 300 */
   readonly periodSeconds?: number;
   /** Datapoints evaluated (all must breach). @default 3 */
   readonly evaluationPeriods?: number;
   /** SNS topics notified on ALARM and on OK. */
   readonly topicArns: readonly string[];
+  /**
+   * How periods without data count: `breaching` for "the store stopped reporting" alarms.
+   * @default "missing"
+   */
+  readonly treatMissingData?: "missing" | "breaching";
+}
+
+/**
+ * The RPO of the platform's database (infrastructure document 004, "Recovery Point Objectives":
+ * 15 minutes): replica lag beyond it is data a failover to the replica would lose, so it pages.
+ */
+export const DATABASE_RPO_SECONDS = 900;
+
+/**
+ * An alarm that fires when a store stops publishing a metric it publishes every minute while it runs
+ * (the node or instance is down, being replaced, or unreachable for CloudWatch): the sample count of
+ * `metricName` over three one-minute periods, missing data counting as breaching.
+ */
+export function unavailableAlarm(
+  scope: Construct,
+  id: string,
+  spec: Pick<MetricAlarmSpec, "alarmName" | "description" | "namespace" | "metricName" | "dimensions" | "topicArns">,
+): CloudwatchMetricAlarm {
+  return metricAlarm(scope, id, {
+    ...spec,
+    comparison: "LessThanThreshold",
+    threshold: 1,
+    statistic: "SampleCount",
+    periodSeconds: 60,
+    evaluationPeriods: 3,
+    treatMissingData: "breaching",
+  });
 }
 
 /** Creates a metric alarm that notifies `topicArns` when it fires and when it recovers. */
@@ -138,7 +175,7 @@ export function metricAlarm(scope: Construct, id: string, spec: MetricAlarmSpec)
     statistic: spec.statistic ?? "Average",
     period: spec.periodSeconds ?? 300,
     evaluationPeriods: spec.evaluationPeriods ?? 3,
-    treatMissingData: "missing",
+    treatMissingData: spec.treatMissingData ?? "missing",
     alarmActions: [...spec.topicArns],
     okActions: [...spec.topicArns],
   });

@@ -14,6 +14,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { CLOUDFRONT_REGION } from "../aws-context";
 import { Naming } from "../naming";
 import { assertLogRetentionDays } from "../log-retention";
@@ -54,7 +55,10 @@ const CACHED_METHODS = ["GET", "HEAD"];
 
 /** Per-environment edge tunables (`<env>.edge`). */
 export interface EdgeSettings {
-  /** The environment's public DNS name; its Route 53 zone is created here, e.g. `dev.aivo.edu`, `aivo.edu`. */
+  /**
+   * The environment's public DNS name, e.g. `dev.aivo.edu`, `aivo.edu`. Its public Route 53 zone is
+   * owned by the account stack (modules/dns-zones, delegated from the apex) and passed in as `publicZoneId`.
+   */
   readonly domain: string;
   /** The public ALB's DNS name CloudFront connects to over HTTPS, e.g. `origin.dev.aivo.edu` (its record is managed with the ALB). */
   readonly originDomain: string;
@@ -86,6 +90,11 @@ export interface EdgeDistributionProps extends EdgeSettings {
   readonly webAclArn: string;
   /** The VPC the private hosted zone is attached to. */
   readonly vpcId: string;
+  /**
+   * The public hosted zone of `domain`, created and delegated by the account stack before this stack
+   * (look it up by name with `data.aws_route53_zone`): certificate validation and alias records go there.
+   */
+  readonly publicZoneId: string;
   /** Days CloudWatch keeps the CloudFront access logs (a value CloudWatch accepts). */
   readonly logRetentionDays: number;
   /**
@@ -103,11 +112,20 @@ export interface EdgeDistributionProps extends EdgeSettings {
    * @default none: `/static/*` is served by the ALB
    */
   readonly staticAssets?: { readonly bucketRegionalDomainName: string };
+  /**
+   * SNS topics (in us-east-1) the outage alarms notify: the origin health check failing and CloudFront
+   * serving mostly 5xx. Both metrics exist only in us-east-1, so the alarms live there (through
+   * `usEast1Provider`) and can notify only us-east-1 topics. Pass the paging (`critical`) topic.
+   * @default no alarms
+   */
+  readonly outageAlarmTopicArns?: readonly string[];
+  /** Share of requests answered 5xx, in percent, above which CloudFront counts as down. @default 25 */
+  readonly error5xxRateAlarmPercent?: number;
 }
 
 /**
- * The platform's front door: the environment's public hosted zone, an ACM certificate (us-east-1)
- * validated through DNS records in that zone, and a CloudFront distribution in front of the public
+ * The platform's front door: an ACM certificate (us-east-1) validated through DNS records in the
+ * environment's public zone (owned by the account stack), and a CloudFront distribution in front of the public
  * ALB — HTTPS only with TLS 1.2+ towards viewers and origin, the WAF attached, HTTP/2 and HTTP/3,
  * IPv6, three behaviours (`/api/*` never cached with Authorization forwarded, `/static/*` cached,
  * everything else like the API), security response headers (HSTS preload …) and standard access
@@ -123,11 +141,8 @@ export class EdgeDistribution extends Construct {
   readonly distributionDomainName: string;
   /** Every name the distribution serves: `domain` first, then the additional subdomains. */
   readonly aliases: readonly string[];
-  /** The public hosted zone of `domain`. */
-  readonly publicZone: Route53Zone;
+  /** The public hosted zone of `domain` (the account stack's). */
   readonly publicZoneId: string;
-  /** Name servers to delegate `domain` to from its parent zone (or registrar). */
-  readonly publicZoneNameServers: string[];
   /** The private hosted zone attached to the VPC. */
   readonly privateZone: Route53Zone;
   readonly privateZoneId: string;
@@ -139,6 +154,8 @@ export class EdgeDistribution extends Construct {
   readonly accessLogs: VendedLogGroup;
   /** The Origin Access Control of the static-assets origin; undefined without `staticAssets`. */
   readonly staticAssetsOriginAccessControlId?: string;
+  /** The outage alarms (us-east-1), when `outageAlarmTopicArns` is given. */
+  readonly alarms: readonly CloudwatchMetricAlarm[];
 
   constructor(scope: Construct, id: string, props: EdgeDistributionProps) {
     super(scope, id);
@@ -153,6 +170,7 @@ export class EdgeDistribution extends Construct {
       hstsMaxAge: props.hstsMaxAgeSeconds ?? 63_072_000,
       staticDefaultTtl: props.staticDefaultTtlSeconds ?? 86_400,
       staticMaxTtl: props.staticMaxTtlSeconds ?? 31_536_000,
+      error5xxRate: props.error5xxRateAlarmPercent ?? 25,
     };
     validate(path, props, settings);
 
@@ -160,11 +178,8 @@ export class EdgeDistribution extends Construct {
     const usEast1 = props.usEast1Provider;
     this.aliases = [props.domain, ...settings.subdomains.map((s) => `${s}.${props.domain}`)];
 
-    // DNS: the environment's public zone and the VPC-only private zone.
-    this.publicZone = new Route53Zone(this, "public-zone", {
-      name: props.domain,
-      comment: `Public names of ${naming.prefix}`,
-    });
+    // DNS: the public zone is the account stack's (already delegated); the VPC-only private zone is ours.
+    this.publicZoneId = props.publicZoneId;
     this.privateZone = new Route53Zone(this, "private-zone", {
       name: settings.privateZoneName,
       comment: `Internal names of ${naming.prefix}, resolvable only inside its VPC`,
@@ -184,7 +199,7 @@ export class EdgeDistribution extends Construct {
     const validationOptions = TerraformIterator.fromComplexList(certificate.domainValidationOptions, "domain_name");
     const validationRecords = new Route53Record(this, "certificate-validation-record", {
       forEach: validationOptions,
-      zoneId: this.publicZone.zoneId,
+      zoneId: props.publicZoneId,
       name: validationOptions.getString("resource_record_name"),
       type: validationOptions.getString("resource_record_type"),
       records: [validationOptions.getString("resource_record_value")],
@@ -372,7 +387,7 @@ export class EdgeDistribution extends Construct {
       const key = name === props.domain ? "apex" : name.slice(0, -(props.domain.length + 1)).replace(/\./g, "-");
       for (const type of ["A", "AAAA"]) {
         new Route53Record(this, `alias-${key}-${type.toLowerCase()}`, {
-          zoneId: this.publicZone.zoneId,
+          zoneId: props.publicZoneId,
           name,
           type,
           alias: {
@@ -396,8 +411,58 @@ export class EdgeDistribution extends Construct {
       tags: { Name: naming.name("edge", "origin") },
     });
 
-    this.publicZoneId = this.publicZone.zoneId;
-    this.publicZoneNameServers = this.publicZone.nameServers;
+    // Outages page: the origin failing its health check, or CloudFront answering mostly 5xx. Route 53
+    // health-check and CloudFront metrics are published only in us-east-1.
+    const topics = [...(props.outageAlarmTopicArns ?? [])];
+    const alarm = (id: string, spec: { name: string; description: string; namespace: string; metric: string; dimensions: Record<string, string>; comparison: string; threshold: number; statistic: string; periods: number; missing: string }) =>
+      new CloudwatchMetricAlarm(this, id, {
+        provider: usEast1,
+        alarmName: spec.name,
+        alarmDescription: spec.description,
+        namespace: spec.namespace,
+        metricName: spec.metric,
+        dimensions: spec.dimensions,
+        comparisonOperator: spec.comparison,
+        threshold: spec.threshold,
+        statistic: spec.statistic,
+        period: 60,
+        evaluationPeriods: spec.periods,
+        treatMissingData: spec.missing,
+        alarmActions: topics,
+        okActions: topics,
+      });
+    this.alarms =
+      topics.length === 0
+        ? []
+        : [
+            alarm("origin-unhealthy-alarm", {
+              name: naming.name("edge", "origin-unhealthy"),
+              description: `${props.originDomain}${settings.healthCheckPath} fails the Route 53 health check for 2 minutes`,
+              namespace: "AWS/Route53",
+              metric: "HealthCheckStatus",
+              dimensions: { HealthCheckId: healthCheck.id },
+              comparison: "LessThanThreshold",
+              threshold: 1,
+              statistic: "Minimum",
+              periods: 2,
+              // No data from a health check means it is gone: count it as failing.
+              missing: "breaching",
+            }),
+            alarm("error-rate-alarm", {
+              name: naming.name("edge", "5xx-rate"),
+              description: `CloudFront answers more than ${settings.error5xxRate}% of requests with 5xx for 5 minutes`,
+              namespace: "AWS/CloudFront",
+              metric: "5xxErrorRate",
+              dimensions: { DistributionId: this.distribution.id, Region: "Global" },
+              comparison: "GreaterThanThreshold",
+              threshold: settings.error5xxRate,
+              statistic: "Average",
+              periods: 5,
+              // A distribution without traffic publishes no 5xx rate: that is not an outage.
+              missing: "notBreaching",
+            }),
+          ];
+
     this.privateZoneId = this.privateZone.zoneId;
     this.privateZoneName = settings.privateZoneName;
     this.healthCheckId = healthCheck.id;
@@ -446,6 +511,7 @@ function validate(
     hstsMaxAge: number;
     staticDefaultTtl: number;
     staticMaxTtl: number;
+    error5xxRate: number;
   },
 ): void {
   const domainRule = 'use a lower-case DNS name such as "dev.aivo.edu" (letters, digits, "-" between dots, no trailing dot)';
@@ -510,6 +576,16 @@ function validate(
       `${path}.staticDefaultTtlSeconds: ${s.staticDefaultTtl} must be a whole number between 0 and staticMaxTtlSeconds (${s.staticMaxTtl})`,
     );
   }
+  if (!(s.error5xxRate > 0 && s.error5xxRate <= 100)) {
+    throw new Error(`${path}.error5xxRateAlarmPercent: ${s.error5xxRate} is not a percentage; use a number above 0, at most 100`);
+  }
+  (props.outageAlarmTopicArns ?? []).forEach((arn, i) => {
+    if (!Token.isUnresolved(arn) && !arn.includes("${") && !/^arn:aws[\w-]*:sns:us-east-1:\d{12}:[\w-]+$/.test(arn)) {
+      throw new Error(
+        `${path}.outageAlarmTopicArns[${i}]: "${arn}" is not an SNS topic in us-east-1; the health-check and CloudFront alarms live in us-east-1 and can notify only topics there`,
+      );
+    }
+  });
   const literalArn = !Token.isUnresolved(props.webAclArn) && !props.webAclArn.includes("${");
   if (literalArn && !/^arn:aws[\w-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(props.webAclArn)) {
     throw new Error(

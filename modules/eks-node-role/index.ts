@@ -9,7 +9,11 @@ import { Naming } from "../naming";
  * The AWS managed policies every EKS worker node needs, and why:
  * - `AmazonEKSWorkerNodePolicy`: kubelet describes its instance and joins the cluster.
  * - `AmazonEC2ContainerRegistryPullOnly`: pull images (EKS add-ons, our ECR repositories); the
- *   narrower successor of `…ReadOnly` (no list/describe of repositories).
+ *   narrower successor of `…ReadOnly` (no list/describe of repositories). Managed node groups do not
+ *   need `…ReadOnly` beside it: the EKS node IAM role documentation names PullOnly as the ECR
+ *   permission, and Karpenter's reference template (1.14) and eksctl's managed nodes use it alone
+ *   (the early-2025 report of CreateNodegroup asking for ReadOnly, awsdocs/amazon-eks-user-guide#880,
+ *   predates those).
  * - `AmazonSSMManagedInstanceCore`: Session Manager shell and SSM patching/inventory, the audited
  *   replacement for SSH (the launch templates set no key pair and the node SG opens no port 22).
  * Not `AmazonEKS_CNI_Policy`: the VPC CNI gets its own IRSA role (least privilege: only the aws-node

@@ -1,4 +1,4 @@
-import { Fn, TerraformLocal, Token } from "cdktf";
+import { Fn, ITerraformDependable, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
@@ -23,6 +23,11 @@ import { assertLogRetentionDays } from "../log-retention";
 import { CustomerManagedKey } from "../kms";
 import { EncryptedLogGroups } from "../log-group";
 import { Naming } from "../naming";
+import { serviceLinkedRoleArn } from "../service-linked-roles";
+import { customNetworkingMaxPods } from "./pod-capacity";
+
+export { ENI_LIMITS, addressesPerNode, assertPodCapacity, customNetworkingMaxPods } from "./pod-capacity";
+export type { EniLimits, NodeDemand, PodSubnetPlan } from "./pod-capacity";
 
 // ---------------------------------------------------------------------------------------------------
 // Constants shared with environments, tests and other modules
@@ -53,8 +58,15 @@ export type UpgradeSupportType = (typeof UPGRADE_SUPPORT_TYPES)[number];
 
 /** Share of a node group's nodes that may be replaced at once during a rolling update. */
 export const NODE_GROUP_MAX_UNAVAILABLE_PERCENTAGE = 25;
-/** IMDS hop limit: 2 lets controllers in pods (not host-network) reach the instance metadata service. */
-export const NODE_METADATA_HOP_LIMIT = 2;
+/**
+ * IMDS hop limit 1: only the node itself (and host-network pods such as aws-node and kube-proxy)
+ * reaches the instance metadata service; a pod's extra network hop drops the reply, so no pod can take
+ * the node role's credentials. Every controller that calls AWS gets its own role instead (IRSA:
+ * vpc-cni, the EBS CSI controller and Karpenter here; the AWS Load Balancer Controller, External
+ * Secrets, external-dns and cert-manager in the add-ons stack), and is given its region (and the
+ * ALB controller its VPC id) by configuration rather than from IMDS.
+ */
+export const NODE_METADATA_HOP_LIMIT = 1;
 /** Root device of the AL2023 EKS AMIs, where the launch template's encrypted gp3 volume goes. */
 export const NODE_ROOT_DEVICE = "/dev/xvda";
 /** The smallest root volume the AL2023 EKS AMI snapshot fits on. */
@@ -194,6 +206,12 @@ export interface EksSettings {
   readonly deletionProtection?: boolean;
   /** Create the Karpenter prerequisites (roles, interruption queue, EventBridge rules). @default true */
   readonly karpenter?: boolean;
+  /**
+   * The most nodes Karpenter may launch (its NodePools' limits, set in the add-ons stack) and the
+   * largest instance types it may pick: counted, with the node groups' maximums, by the check that
+   * the pod subnets hold every pod address (environments/validate.ts). @default none
+   */
+  readonly karpenterNodeAllowance?: { readonly instanceTypes: readonly string[]; readonly maxNodes: number };
 }
 
 /** Settings plus the wiring a stack passes in. */
@@ -204,6 +222,13 @@ export interface EksClusterProps extends EksSettings {
   readonly vpcId: string;
   /** Private subnets (≥ 2 AZs) for the control-plane ENIs and every node. */
   readonly privateSubnetIds: string[];
+  /**
+   * Pod subnets by AZ (the network's `podSubnetIdsByAz`): turns on VPC CNI custom networking, with
+   * one ENIConfig per AZ created by the vpc-cni add-on itself (so they exist before any node joins)
+   * and each node group's kubelet `maxPods` lowered to what its secondary ENIs hold.
+   * @default none: pods take addresses from the node subnets
+   */
+  readonly podSubnetIdsByAz?: Readonly<Record<string, string>>;
   /** Retention of the control-plane log group, a value CloudWatch Logs accepts. */
   readonly logRetentionDays: number;
   /**
@@ -277,27 +302,32 @@ export class EksCluster extends Construct {
       purpose: "eks-secrets",
       description: `Envelope encryption of Kubernetes secrets in ${clusterName}`,
     });
-    const autoScalingRole = `arn:${context.partition}:iam::${context.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    // Managed node groups launch through Auto Scaling, Spot capacity through EC2 Spot: their
+    // service-linked roles need the key (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html).
+    // The roles are created once per account by the account stack (modules/service-linked-roles),
+    // deployed before any environment: a key policy naming a missing role fails to apply.
+    const serviceLinkedRoleStatements = (sid: string, role: string): PolicyStatement[] => [
+      {
+        Sid: `Allow${sid}ServiceLinkedRoleUse`,
+        Principal: { AWS: role },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: "*",
+      },
+      {
+        Sid: `Allow${sid}ServiceLinkedRoleGrants`,
+        Principal: { AWS: role },
+        Action: "kms:CreateGrant",
+        Resource: "*",
+        Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
+      },
+    ];
     const ebsKey = new CustomerManagedKey(this, "ebs-key", {
       naming,
       purpose: "eks-ebs",
       description: `EBS volumes of ${clusterName} (node root volumes, persistent volumes)`,
-      // Managed node groups launch through Auto Scaling, whose service-linked role needs the key
-      // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html).
       additionalStatements: [
-        {
-          Sid: "AllowAutoScalingServiceLinkedRoleUse",
-          Principal: { AWS: autoScalingRole },
-          Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-          Resource: "*",
-        },
-        {
-          Sid: "AllowAutoScalingServiceLinkedRoleGrants",
-          Principal: { AWS: autoScalingRole },
-          Action: "kms:CreateGrant",
-          Resource: "*",
-          Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
-        },
+        ...serviceLinkedRoleStatements("AutoScaling", serviceLinkedRoleArn(context, "autoscaling.amazonaws.com")),
+        ...serviceLinkedRoleStatements("Spot", serviceLinkedRoleArn(context, "spot.amazonaws.com")),
       ],
     });
     this.ebsKmsKeyArn = ebsKey.keyArn;
@@ -429,16 +459,35 @@ export class EksCluster extends Construct {
     });
 
     // --- add-ons that must exist before any node --------------------------------------------------------
-    const addonConfig: Record<EksAddonName, { serviceAccountRoleArn?: string; configurationValues?: string }> = {
+    const podSubnets = Object.entries(props.podSubnetIdsByAz ?? {});
+    const customNetworking = podSubnets.length > 0;
+    const vpcCniConfig = {
       // Network policy enforcement for the document's pod-to-pod network policies.
-      "vpc-cni": { serviceAccountRoleArn: vpcCniRole.roleArn, configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) },
+      enableNetworkPolicy: "true",
+      ...(customNetworking
+        ? {
+            // Custom networking: a node's secondary ENIs (its pods) go to the pod subnet of its AZ,
+            // found through the ENIConfig named like the node's zone label.
+            env: { AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: "true", ENI_CONFIG_LABEL_DEF: "topology.kubernetes.io/zone" },
+            // The add-on creates the ENIConfigs itself, before any node joins (a node that joins
+            // without one keeps pod addresses from its own subnet until it is replaced).
+            eniConfig: {
+              create: true,
+              region: context.region,
+              subnets: Object.fromEntries(podSubnets.map(([zone, id]) => [zone, { id, securityGroups: [nodeSg.id] }])),
+            },
+          }
+        : {}),
+    };
+    const addonConfig: Record<EksAddonName, { serviceAccountRoleArn?: string; configurationValues?: string }> = {
+      "vpc-cni": { serviceAccountRoleArn: vpcCniRole.roleArn, configurationValues: JSON.stringify(vpcCniConfig) },
       "eks-pod-identity-agent": {},
       "kube-proxy": {},
       coredns: {},
       "aws-ebs-csi-driver": { serviceAccountRoleArn: ebsCsiRole.roleArn },
     };
     const addons = {} as Record<EksAddonName, EksAddon>;
-    const makeAddon = (name: EksAddonName, dependsOn: EksNodeGroup[]) => {
+    const makeAddon = (name: EksAddonName, dependsOn: ITerraformDependable[]) => {
       const version = settings.addonVersions[name];
       addons[name] = new EksAddon(this, `addon-${name}`, {
         clusterName: this.cluster.name,
@@ -451,7 +500,12 @@ export class EksCluster extends Construct {
       });
     };
     const addonNames = Object.keys(EKS_ADDONS) as EksAddonName[];
-    for (const name of addonNames.filter((n) => EKS_ADDONS[n].beforeCompute)) makeAddon(name, []);
+    // vpc-cni waits for its role's policy: otherwise aws-node may start unauthorized and nodes stay NotReady.
+    const addonPermissions: Partial<Record<EksAddonName, ITerraformDependable[]>> = {
+      "vpc-cni": vpcCniRole.permissions,
+      "aws-ebs-csi-driver": ebsCsiRole.permissions,
+    };
+    for (const name of addonNames.filter((n) => EKS_ADDONS[n].beforeCompute)) makeAddon(name, addonPermissions[name] ?? []);
 
     // --- nodes -------------------------------------------------------------------------------------
     const nodeRole = new EksNodeRole(this, "node-role", {
@@ -487,6 +541,8 @@ export class EksCluster extends Construct {
             },
           },
         ],
+        // With custom networking only the secondary ENIs carry pods: kubelet must not accept more.
+        ...(customNetworking ? { userData: nodeConfigUserData(customNetworkingMaxPods(group.instanceTypes, `${naming.environment}.eks.nodeGroups.${name}.instanceTypes`)) } : {}),
         tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
           resourceType,
           tags: { ...(props.instanceTags ?? {}), Name: `${clusterName}-${name}` },
@@ -519,7 +575,14 @@ export class EksCluster extends Construct {
     }
 
     // --- add-ons that need nodes ---------------------------------------------------------------------
-    for (const name of addonNames.filter((n) => !EKS_ADDONS[n].beforeCompute)) makeAddon(name, Object.values(this.nodeGroups));
+    // They wait for the groups their pods can run on: untainted and on-demand (a Spot shortage in
+    // another group must not stall the apply); untainted Spot groups only when there is no such group.
+    const schedulable = Object.entries(settings.nodeGroups).filter(([, g]) => isSchedulable(g));
+    const onDemand = schedulable.filter(([, g]) => g.capacityType === "ON_DEMAND");
+    const systemGroups = (onDemand.length > 0 ? onDemand : schedulable).map(([name]) => this.nodeGroups[name]);
+    for (const name of addonNames.filter((n) => !EKS_ADDONS[n].beforeCompute)) {
+      makeAddon(name, [...systemGroups, ...(addonPermissions[name] ?? [])]);
+    }
     this.addons = addons;
 
     this.clusterSecurityGroupId = clusterSg.id;
@@ -631,6 +694,39 @@ export function ebsKeyUseStatements(keyArn: string, context: AwsContext): Policy
   ];
 }
 
+/**
+ * Launch-template user data for an AL2023 managed node: a MIME part with an nodeadm `NodeConfig` that
+ * sets kubelet's `maxPods`; EKS merges it with the NodeConfig it generates (launch template without
+ * an AMI id), base64-encoded as the launch template expects.
+ */
+export function nodeConfigUserData(maxPods: number): string {
+  const boundary = "AIVO-NODECONFIG";
+  const mime = [
+    "MIME-Version: 1.0",
+    `Content-Type: multipart/mixed; boundary="${boundary}"`,
+    "",
+    `--${boundary}`,
+    "Content-Type: application/node.eks.aws",
+    "",
+    "---",
+    "apiVersion: node.eks.aws/v1alpha1",
+    "kind: NodeConfig",
+    "spec:",
+    "  kubelet:",
+    "    config:",
+    `      maxPods: ${maxPods}`,
+    "",
+    `--${boundary}--`,
+    "",
+  ].join("\n");
+  return Buffer.from(mime, "utf8").toString("base64");
+}
+
+/** True when ordinary pods (CoreDNS, the EBS CSI controller) can schedule on the group: no NoSchedule/NoExecute taint. */
+function isSchedulable(group: NodeGroupSettings): boolean {
+  return !(group.taints ?? []).some((t) => t.effect !== "PREFER_NO_SCHEDULE");
+}
+
 /** Graviton families have a `g` right after the generation digit: m7g, c7gn, r8g, t4g, x2gd, im4gn. */
 function isArm(instanceType: string): boolean {
   return /^[a-z]+\d+g[a-z-]*\./.test(instanceType);
@@ -644,7 +740,7 @@ function amiTypeFor(instanceTypes: readonly string[]): string {
 // Validation
 // ---------------------------------------------------------------------------------------------------
 
-type ResolvedSettings = Required<Omit<EksSettings, "addonVersions">> & {
+type ResolvedSettings = Required<Omit<EksSettings, "addonVersions" | "karpenterNodeAllowance">> & {
   readonly addonVersions: Readonly<Partial<Record<EksAddonName, string>>>;
 };
 
@@ -760,9 +856,18 @@ export function validateEksProps(props: EksClusterProps): ResolvedSettings {
       }
     });
   }
-  const schedulable = groups.filter(([, g]) => !(g.taints ?? []).some((t) => t.effect !== "PREFER_NO_SCHEDULE"));
+  const schedulable = groups.filter(([, g]) => isSchedulable(g));
   if (schedulable.length === 0) {
     fail("nodeGroups", "every group has a NoSchedule/NoExecute taint, so CoreDNS and the EBS CSI controller cannot schedule; leave one group untainted");
+  }
+
+  // Karpenter's node allowance (for the pod address check).
+  if (props.karpenterNodeAllowance) {
+    const { instanceTypes, maxNodes } = props.karpenterNodeAllowance;
+    if (!Number.isInteger(maxNodes) || maxNodes < 0) {
+      fail("karpenterNodeAllowance.maxNodes", `${maxNodes} is not a whole number ≥ 0; give the most nodes Karpenter's NodePools may launch`);
+    }
+    if (instanceTypes.length === 0) fail("karpenterNodeAllowance.instanceTypes", "the list is empty; list the largest instance types Karpenter may pick");
   }
 
   // Add-on versions.

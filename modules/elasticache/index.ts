@@ -8,11 +8,13 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import {
-  DataStoreWiring,
   assertAlarmTopics,
   assertIntegerInRange,
   assertWindowsDoNotOverlap,
+  DataStoreTier,
+  DataStoreWiring,
   metricAlarm,
+  unavailableAlarm,
 } from "../datastore-common";
 import { CustomerManagedKey } from "../kms";
 import { EncryptedLogGroups } from "../log-group";
@@ -94,6 +96,12 @@ export interface RedisSettings {
 
 /** Settings plus the wiring the environment stack supplies. */
 export interface RedisClusterProps extends RedisSettings, DataStoreWiring {
+  /**
+   * `production` keeps a final snapshot on delete and a 30-day recovery window on the AUTH-token
+   * secret; `non-production` (rebuilt at will) takes no final snapshot and deletes the secret at once,
+   * so destroy-and-recreate works. @default "production"
+   */
+  readonly tier?: DataStoreTier;
   /** Name of the ElastiCache subnet group over the database subnets. */
   readonly cacheSubnetGroupName: string;
   /**
@@ -152,6 +160,7 @@ export class RedisCluster extends Construct {
   constructor(scope: Construct, id: string, props: RedisClusterProps) {
     super(scope, id);
     const env = props.naming.environment;
+    const tier = props.tier ?? "production";
     const at = (field: string) => `${env}.cache.${field}`;
 
     // ---- validation, before any resource --------------------------------------------------------
@@ -257,6 +266,9 @@ export class RedisCluster extends Construct {
         description: `AUTH token of the ElastiCache replication group ${groupId}`,
         kmsKeyId: secretKey.keyArn,
         ...(replicaKey ? { replica: [{ region: props.authTokenSecretReplica!.region, kmsKeyId: replicaKey.keyArn }] } : {}),
+        // Outside production, delete at once: a secret scheduled for deletion keeps its name for the
+        // recovery window, and re-creating the environment would fail on it.
+        ...(tier === "production" ? {} : { recoveryWindowInDays: 0 }),
       });
       const secretVersion = new SecretsmanagerSecretVersion(this, "auth-token-version", {
         secretId: secret.id,
@@ -284,7 +296,9 @@ export class RedisCluster extends Construct {
       // The family is part of the name so a family change creates the new group before destroying the old.
       name: `${groupId}-${derivedFamily.replace(/\./g, "-")}`,
       family: derivedFamily,
-      description: `${groupId} (${engine} ${engineVersion})`,
+      // No engine version here: `description` forces replacement, and a minor upgrade must not
+      // replace the group (its create-before-destroy twin would collide with this name).
+      description: `${groupId} (${derivedFamily})`,
       parameter: Object.entries(props.parameters ?? {}).map(([name, value]) => ({ name, value })),
       lifecycle: { createBeforeDestroy: true },
     });
@@ -324,7 +338,8 @@ export class RedisCluster extends Construct {
       maintenanceWindow,
       autoMinorVersionUpgrade: String(props.autoMinorVersionUpgrade ?? true),
       applyImmediately: props.applyImmediately ?? false,
-      finalSnapshotIdentifier: props.snapshotRetentionDays > 0 ? `${groupId}-final` : undefined,
+      // Fixed-name final snapshots only in production: a second destroy would fail on the first one's.
+      finalSnapshotIdentifier: tier === "production" && props.snapshotRetentionDays > 0 ? `${groupId}-final` : undefined,
       logDeliveryConfiguration: CACHE_LOG_TYPES.map((logType, i) => ({
         destinationType: "cloudwatch-logs",
         destination: logGroups[i].name,
@@ -368,6 +383,15 @@ export class RedisCluster extends Construct {
           description: `${node}: memory use above ${memoryThreshold}% of maxmemory for 15 minutes`,
           metricName: "DatabaseMemoryUsagePercentage",
           threshold: memoryThreshold,
+        }),
+        // An outage: pages (critical topic).
+        unavailableAlarm(this, `unavailable-${suffix}`, {
+          namespace: "AWS/ElastiCache",
+          dimensions: { CacheClusterId: node },
+          topicArns: props.criticalAlarmTopicArns ?? props.alarmTopicArns,
+          alarmName: `${node}-unavailable`,
+          description: `${node}: no metrics for 3 minutes, the node is down or being replaced`,
+          metricName: "EngineCPUUtilization",
         }),
         metricAlarm(this, `evictions-${suffix}`, {
           ...common,

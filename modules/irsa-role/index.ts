@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -59,6 +59,11 @@ export class ServiceAccountRole extends Construct {
   readonly roleArn: string;
   /** The role name. */
   readonly roleName: string;
+  /**
+   * The inline policy and managed-policy attachments: depend on them (not only on the role) so that
+   * nothing using the role starts before it has its permissions.
+   */
+  readonly permissions: ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: ServiceAccountRoleProps) {
     super(scope, id);
@@ -104,15 +109,16 @@ export class ServiceAccountRole extends Construct {
         },
       ]),
     });
+    this.permissions = [];
     if (statements.length > 0) {
-      new IamRolePolicy(this, "policy", {
+      this.permissions.push(new IamRolePolicy(this, "policy", {
         name: roleName,
         role: this.role.name,
         policy: policyDocument(statements),
-      });
+      }));
     }
     for (const [key, arn] of Object.entries(managed)) {
-      new IamRolePolicyAttachment(this, `managed-${key}`, { role: this.role.name, policyArn: arn });
+      this.permissions.push(new IamRolePolicyAttachment(this, `managed-${key}`, { role: this.role.name, policyArn: arn }));
     }
     this.roleArn = this.role.arn;
     this.roleName = this.role.name;

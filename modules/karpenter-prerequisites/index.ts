@@ -22,12 +22,32 @@ export const KARPENTER_NAMESPACE = "karpenter";
 /** Service account of the Karpenter controller (the Helm chart's default). */
 export const KARPENTER_SERVICE_ACCOUNT = "karpenter";
 
+/**
+ * The Karpenter release (Helm chart `oci://public.ecr.aws/karpenter/karpenter`) the platform runs; the
+ * Kubernetes add-ons stack pins the chart to it. The controller policy and the interruption rules
+ * below follow that release's reference CloudFormation template.
+ */
+export const KARPENTER_VERSION = "1.14.1";
+
+/**
+ * The Karpenter minor release whose reference IAM and EventBridge setup
+ * (`website/content/en/v<minor>/getting-started/getting-started-with-karpenter/cloudformation.yaml` in
+ * aws/karpenter-provider-aws) the policy and rules of this module were last compared with. A test
+ * fails when `KARPENTER_VERSION` moves to another minor without this being reviewed and bumped.
+ * What changed after 1.9: 1.10 the capacity-reservation interruption rule; 1.11
+ * `ec2:DescribePlacementGroups` and `placement-group/*` launches; 1.12 `ec2:DescribeInstanceStatus`
+ * and `arc-zonal-shift:GetManagedResource`. 1.13 and 1.14 changed neither.
+ */
+export const KARPENTER_IAM_REVIEWED_FOR = "1.14";
+
 /** The EventBridge events Karpenter handles from its interruption queue, keyed by rule name suffix. */
 export const KARPENTER_INTERRUPTION_EVENTS = {
   "scheduled-change": { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
   "spot-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
   "rebalance-recommendation": { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
   "instance-state-change": { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
+  // Since Karpenter 1.10: ODCR capacity reclaimed (interruptible capacity reservations).
+  "capacity-reservation": { source: ["aws.ec2"], "detail-type": ["EC2 Capacity Reservation Instance Interruption Warning"] },
 } as const;
 
 /** Seconds an interruption message is kept: older notices are stale (a spot warning gives two minutes). */
@@ -59,7 +79,8 @@ export interface KarpenterPrerequisitesProps {
  * - the controller role (IRSA for `karpenter/karpenter`) with a policy scoped by the cluster's tags;
  * - the node role and its `EC2_LINUX` access entry (Karpenter v1 creates and tags the instance profile
  *   itself from `EC2NodeClass.spec.role`, so none is created here);
- * - the interruption queue (SSE with its own CMK, TLS-only) and the four EventBridge rules feeding it.
+ * - the interruption queue (SSE with its own CMK, TLS-only) and the five EventBridge rules feeding it
+ *   (`KARPENTER_INTERRUPTION_EVENTS`), as of `KARPENTER_VERSION`.
  */
 export class KarpenterPrerequisites extends Construct {
   /** The controller's IRSA role (escape hatch). */
@@ -188,7 +209,8 @@ export class KarpenterPrerequisites extends Construct {
 }
 
 /**
- * The Karpenter v1 controller policy (after the project's reference CloudFormation template): EC2
+ * The Karpenter controller policy of `KARPENTER_IAM_REVIEWED_FOR` (after the project's reference
+ * CloudFormation template): EC2
  * launch/terminate only on resources tagged for this cluster and a NodePool, `iam:PassRole` only for the
  * Karpenter node role and only to EC2, instance-profile management only for profiles tagged for this
  * cluster, the interruption queue (and its key, via SQS), read-only EC2/SSM/pricing lookups, and
@@ -214,7 +236,14 @@ function karpenterControllerStatements(p: {
     {
       Sid: "AllowScopedEC2InstanceAccessActions",
       Action: ["ec2:RunInstances", "ec2:CreateFleet"],
-      Resource: [ec2("image/*", ""), ec2("snapshot/*", ""), ec2("security-group/*"), ec2("subnet/*"), ec2("capacity-reservation/*")],
+      Resource: [
+        ec2("image/*", ""),
+        ec2("snapshot/*", ""),
+        ec2("security-group/*"),
+        ec2("subnet/*"),
+        ec2("capacity-reservation/*"),
+        ec2("placement-group/*"),
+      ],
     },
     {
       Sid: "AllowScopedEC2LaunchTemplateAccessActions",
@@ -273,9 +302,11 @@ function karpenterControllerStatements(p: {
         "ec2:DescribeCapacityReservations",
         "ec2:DescribeImages",
         "ec2:DescribeInstances",
+        "ec2:DescribeInstanceStatus",
         "ec2:DescribeInstanceTypeOfferings",
         "ec2:DescribeInstanceTypes",
         "ec2:DescribeLaunchTemplates",
+        "ec2:DescribePlacementGroups",
         "ec2:DescribeSecurityGroups",
         "ec2:DescribeSpotPriceHistory",
         "ec2:DescribeSubnets",
@@ -356,5 +387,12 @@ function karpenterControllerStatements(p: {
     },
     { Sid: "AllowUnscopedInstanceProfileListAction", Action: "iam:ListInstanceProfiles", Resource: "*" },
     { Sid: "AllowAPIServerEndpointDiscovery", Action: "eks:DescribeCluster", Resource: p.clusterArn },
+    {
+      // Karpenter avoids an AZ under an ARC zonal shift of this cluster.
+      Sid: "AllowZonalShiftStatusReadOnly",
+      Action: "arc-zonal-shift:GetManagedResource",
+      Resource: "*",
+      Condition: { StringEquals: { "arc-zonal-shift:ResourceIdentifier": p.clusterArn } },
+    },
   ];
 }

@@ -13,6 +13,7 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcIpv4CidrBlockAssociation } from "@cdktf/provider-aws/lib/vpc-ipv4-cidr-block-association";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { AwsContext } from "../aws-context";
 import { KARPENTER_DISCOVERY_TAG_KEY } from "../karpenter-prerequisites";
@@ -21,8 +22,8 @@ import { EncryptedLogGroups } from "../log-group";
 import { Naming } from "../naming";
 import { NetworkLayout, validateNetworkLayout } from "./validate";
 
-export { NAT_GATEWAY_MODES, SUBNET_TIERS, validateNetworkLayout } from "./validate";
-export type { NatGatewayMode, SubnetTier } from "./validate";
+export { NAT_GATEWAY_MODES, POD_CIDR_SPACE, SUBNET_TIERS, validateNetworkLayout } from "./validate";
+export type { NatGatewayMode, PodNetworkLayout, SubnetTier } from "./validate";
 
 /** Subnet tags the AWS Load Balancer Controller uses to find subnets for internet-facing/internal load balancers. */
 export const ELB_ROLE_TAGS = {
@@ -77,6 +78,10 @@ export class Network extends Construct {
   readonly publicSubnetIds: string[];
   readonly privateSubnetIds: string[];
   readonly databaseSubnetIds: string[];
+  /** Pod subnets (secondary CIDR) keyed by AZ; empty without `podNetwork`. */
+  readonly podSubnets: SubnetsByAz;
+  /** Pod subnet ids by AZ (the VPC CNI's ENIConfig per AZ); empty without `podNetwork`. */
+  readonly podSubnetIdsByAz: Readonly<Record<string, string>>;
   /** Route tables of the private subnets, keyed by AZ. */
   readonly privateRouteTableIds: string[];
   /** The RDS subnet group over the database subnets. */
@@ -198,6 +203,30 @@ export class Network extends Construct {
     });
     this.privateRouteTableIds = privateTables.map((table) => table.id);
 
+    // Pods: a secondary CIDR and one subnet per AZ, routed like the private subnet of the same AZ
+    // (egress through NAT, S3/DynamoDB through the gateway endpoints).
+    const podNetwork = props.podNetwork;
+    const podCidr = podNetwork
+      ? new VpcIpv4CidrBlockAssociation(this, "pod-cidr", { vpcId: this.vpcId, cidrBlock: podNetwork.cidr })
+      : undefined;
+    this.podSubnets = Object.fromEntries(
+      podNetwork && podCidr
+        ? zones.map((zone, i) => {
+            const subnet = new Subnet(this, `pods-${zone}`, {
+              // The association's vpc_id: the subnet is created once the secondary CIDR is attached.
+              vpcId: podCidr.vpcId,
+              availabilityZone: zone,
+              cidrBlock: podNetwork.subnets[i],
+              mapPublicIpOnLaunch: false,
+              tags: { Name: naming.name("pods", zone), Tier: "pods" },
+            });
+            new RouteTableAssociation(this, `pods-${zone}-association`, { subnetId: subnet.id, routeTableId: privateTables[i].id });
+            return [zone, subnet];
+          })
+        : [],
+    );
+    this.podSubnetIdsByAz = Object.fromEntries(Object.entries(this.podSubnets).map(([zone, subnet]) => [zone, subnet.id]));
+
     // Database tier: one table with only the implicit local route — no internet in either direction.
     const databaseTable = new RouteTable(this, "database-route-table", {
       vpcId: this.vpcId,
@@ -267,6 +296,13 @@ export class Network extends Construct {
           Sid: "WriteFlowLogGroup",
           Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
           Resource: [logGroup.arn, `${logGroup.arn}:*`],
+        },
+        {
+          // As in the provider's aws_flow_log example and the VPC Flow Logs IAM docs: a read-only
+          // list call that is not scoped to one log group.
+          Sid: "DescribeLogGroups",
+          Action: "logs:DescribeLogGroups",
+          Resource: "*",
         },
       ]),
     });

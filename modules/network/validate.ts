@@ -11,6 +11,21 @@ export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
 /** The prefix lengths AWS accepts for a VPC's and a subnet's IPv4 block. */
 export const AWS_PREFIX_RANGE = { min: 16, max: 28 } as const;
 
+/** The shared address space (RFC 6598) pod CIDRs come from: not routed on the internet, rarely used on premises. */
+export const POD_CIDR_SPACE = "100.64.0.0/10";
+
+/**
+ * Where pods get their IP addresses: a secondary VPC CIDR from `POD_CIDR_SPACE` with one subnet per AZ
+ * (VPC CNI custom networking: each node's secondary ENIs, and so its pods, live in the pod subnet of
+ * its AZ; the node itself keeps its address in the private subnet).
+ */
+export interface PodNetworkLayout {
+  /** The secondary VPC CIDR, inside 100.64.0.0/10, /16 to /28, e.g. `100.64.0.0/16`. */
+  readonly cidr: string;
+  /** One pod subnet per AZ, in the order of `availabilityZones`, inside `cidr`, e.g. `100.64.0.0/18`. */
+  readonly subnets: readonly string[];
+}
+
 /** The CIDR plan and NAT layout of a VPC: the part of the network settings these rules check. */
 export interface NetworkLayout {
   /**
@@ -31,6 +46,12 @@ export interface NetworkLayout {
    * `one-per-az`: one per AZ, each private subnet routed through the NAT of its own AZ.
    */
   readonly natGateways: NatGatewayMode;
+  /**
+   * Pod addresses outside the node subnets (secondary CIDR + CNI custom networking). Without it pods
+   * take their addresses from `privateSubnets`, which a /24 runs out of quickly.
+   * @default none: pods share the private subnets
+   */
+  readonly podNetwork?: PodNetworkLayout;
 }
 
 function parseWithinAwsRange(path: string, cidr: string): Ipv4Block {
@@ -85,6 +106,29 @@ export function validateNetworkLayout(environment: string, region: string, layou
       const clash = seen.find((other) => overlaps(other.block, block));
       if (clash) throw new Error(`${at}.${path}: ${cidr} overlaps ${clash.path} (${clash.block.cidr})`);
       seen.push({ path, block });
+    });
+  }
+
+  if (layout.podNetwork) {
+    const pods = layout.podNetwork;
+    const space = parseIpv4Cidr(POD_CIDR_SPACE) as Ipv4Block;
+    const podCidr = parseWithinAwsRange(`${at}.podNetwork.cidr`, pods.cidr);
+    if (!contains(space, podCidr)) {
+      throw new Error(`${at}.podNetwork.cidr: ${pods.cidr} is outside ${POD_CIDR_SPACE}; take the pod CIDR from that shared address space, e.g. 100.64.0.0/16`);
+    }
+    if (pods.subnets.length !== zones.length) {
+      throw new Error(
+        `${at}.podNetwork.subnets: has ${pods.subnets.length} subnets for ${zones.length} availability zones (${zones.join(", ")}); give one pod subnet per AZ`,
+      );
+    }
+    const podSeen: { path: string; block: Ipv4Block }[] = [];
+    pods.subnets.forEach((cidr, i) => {
+      const path = `podNetwork.subnets[${i}]`;
+      const block = parseWithinAwsRange(`${at}.${path}`, cidr);
+      if (!contains(podCidr, block)) throw new Error(`${at}.${path}: ${cidr} is outside the pod CIDR ${pods.cidr}`);
+      const clash = podSeen.find((other) => overlaps(other.block, block));
+      if (clash) throw new Error(`${at}.${path}: ${cidr} overlaps ${clash.path} (${clash.block.cidr})`);
+      podSeen.push({ path, block });
     });
   }
 }

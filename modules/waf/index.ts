@@ -74,6 +74,20 @@ export const DEFAULT_MANAGED_RULE_GROUPS: readonly ManagedRuleGroup[] = [
   { name: "AWSManagedRulesSQLiRuleSet" },
 ];
 
+/** The managed group whose `SizeRestrictions_BODY` rule blocks request bodies over 8 KB. */
+export const COMMON_RULE_SET = "AWSManagedRulesCommonRuleSet";
+/** The rule of the Common rule set that blocks bodies over 8 KB (8,192 bytes). */
+export const BODY_SIZE_RULE = "SizeRestrictions_BODY";
+/** The label the Common rule set puts on a request whose body is over 8 KB, even when the rule only counts. */
+export const BODY_SIZE_LABEL = "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body";
+/** The name of the rule that blocks large bodies outside `largeBodyPathPrefixes`. */
+export const LARGE_BODY_RULE_NAME = "body-over-8kb-outside-allowed-paths";
+/**
+ * Where large request bodies are allowed by default: the platform API (uploads, large JSON
+ * documents), behind CloudFront's `/api/*` behaviour.
+ */
+export const DEFAULT_LARGE_BODY_PATH_PREFIXES: readonly string[] = ["/api/"];
+
 /** Per-environment WAF tunables (`<env>.waf`). */
 export interface WafSettings {
   /** Requests one IP may send within the evaluation window before it is blocked (≥ `RATE_LIMIT_MINIMUM`). */
@@ -88,6 +102,14 @@ export interface WafSettings {
   readonly ipAllowList?: readonly string[];
   /** IPv4/IPv6 CIDRs always blocked. @default [] */
   readonly ipDenyList?: readonly string[];
+  /**
+   * URI path prefixes where request bodies over 8 KB are allowed (counted, not blocked). The Common
+   * rule set's `SizeRestrictions_BODY` blocks every body over 8 KB, which would break API uploads and
+   * large JSON; on these paths it only counts (its label shows in metrics and logs), and a rule right
+   * after the group blocks labelled requests on every other path. `[]` blocks large bodies everywhere.
+   * @default DEFAULT_LARGE_BODY_PATH_PREFIXES (`["/api/"]`)
+   */
+  readonly largeBodyPathPrefixes?: readonly string[];
 }
 
 export interface WebAclProps extends WafSettings {
@@ -116,6 +138,16 @@ type Statement =
       };
     }
   | { rate_based_statement: { limit: number; evaluation_window_sec: number; aggregate_key_type: "IP" } }
+  | { label_match_statement: { scope: "LABEL"; key: string } }
+  | { and_statement: { statement: Statement[] } }
+  | { not_statement: { statement: Statement[] } }
+  | {
+      regex_match_statement: {
+        regex_string: string;
+        field_to_match: { uri_path: Record<string, never> };
+        text_transformation: { priority: number; type: "NONE" };
+      };
+    }
   | {
       managed_rule_group_statement: {
         name: string;
@@ -169,7 +201,11 @@ export class WebAcl extends Construct {
     const groups = props.managedRuleGroups ?? DEFAULT_MANAGED_RULE_GROUPS;
     const allow = props.ipAllowList ?? [];
     const deny = props.ipDenyList ?? [];
+    const largeBodyPaths = props.largeBodyPathPrefixes ?? DEFAULT_LARGE_BODY_PATH_PREFIXES;
     validate(path, props, aclScope, window, countries, groups, allow, deny);
+    const commonIndex = groups.findIndex((g) => (g.vendor ?? "AWS") === "AWS" && g.name === COMMON_RULE_SET);
+    const scopeLargeBodies = largeBodyPaths.length > 0 && commonIndex >= 0 && !groups[commonIndex].countOnly;
+    if (scopeLargeBodies) validateLargeBodyPaths(path, largeBodyPaths, groups, commonIndex);
 
     this.webAclName = props.naming.name("waf", aclScope.toLowerCase());
     const provider = props.provider;
@@ -236,7 +272,9 @@ export class WebAcl extends Construct {
     groups.forEach((group, index) => {
       const vendor = group.vendor ?? "AWS";
       const name = `${vendor}-${group.name}`;
-      const overrides = Object.entries(group.ruleActionOverrides ?? {});
+      // The Common rule set's body-size rule only counts (and labels) when large bodies are scoped.
+      const bodyRuleCounts = scopeLargeBodies && index === commonIndex && !(BODY_SIZE_RULE in (group.ruleActionOverrides ?? {}));
+      const overrides = Object.entries({ ...(bodyRuleCounts ? { [BODY_SIZE_RULE]: "count" } : {}), ...(group.ruleActionOverrides ?? {}) });
       const statement: Statement = {
         managed_rule_group_statement: {
           name: group.name,
@@ -255,6 +293,37 @@ export class WebAcl extends Construct {
         visibilityConfig: visibility(name),
       });
     });
+    if (scopeLargeBodies) {
+      // Right after the Common rule set: block what its body-size rule labelled, except on the paths
+      // that take large bodies (one regex: and → not → regex stays within WAF's statement nesting).
+      const pattern = `^(${largeBodyPaths.map(escapeRegex).join("|")})`;
+      rules.push({
+        name: LARGE_BODY_RULE_NAME,
+        priority: managedPriority(groups[commonIndex], commonIndex) + 1,
+        action: { block: {} },
+        statement: {
+          and_statement: {
+            statement: [
+              { label_match_statement: { scope: "LABEL", key: BODY_SIZE_LABEL } },
+              {
+                not_statement: {
+                  statement: [
+                    {
+                      regex_match_statement: {
+                        regex_string: pattern,
+                        field_to_match: { uri_path: {} },
+                        text_transformation: { priority: 0, type: "NONE" },
+                      },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        } satisfies Statement,
+        visibilityConfig: visibility(LARGE_BODY_RULE_NAME),
+      });
+    }
     rules.sort((a, b) => a.priority - b.priority);
     this.ruleNames = rules.map((r) => r.name);
 
@@ -286,6 +355,29 @@ export class WebAcl extends Construct {
       redactedFields: WAF_REDACTED_HEADERS.map((header) => ({ singleHeader: { name: header } })),
       dependsOn: [this.logs.resourcePolicy],
     });
+  }
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Large-body path prefixes: absolute URI paths, listed once, and a free priority after the Common rule set. */
+function validateLargeBodyPaths(path: string, prefixes: readonly string[], groups: readonly ManagedRuleGroup[], commonIndex: number): void {
+  prefixes.forEach((prefix, i) => {
+    if (!/^\/[\x21-\x7e]{0,199}$/.test(prefix)) {
+      throw new Error(`${path}.largeBodyPathPrefixes[${i}]: "${prefix}" is not a URI path prefix; start with "/" and use printable characters without spaces, e.g. "/api/"`);
+    }
+    if (prefixes.indexOf(prefix) !== i) {
+      throw new Error(`${path}.largeBodyPathPrefixes[${i}]: "${prefix}" is listed twice; list each prefix once`);
+    }
+  });
+  const after = managedPriority(groups[commonIndex], commonIndex) + 1;
+  const clash = groups.findIndex((g, i) => managedPriority(g, i) === after);
+  if (clash >= 0) {
+    throw new Error(
+      `${path}.managedRuleGroups[${clash}].priority: ${after} is the priority of the large-body rule that follows ${COMMON_RULE_SET}; leave it free`,
+    );
   }
 }
 
