@@ -1,9 +1,13 @@
-import { S3Backend } from "cdktf";
+import { Fn, S3Backend, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { GitHubOidcRoles } from "../modules/github-oidc-roles";
 import { Naming } from "../modules/naming";
 import { AccountConfig } from "./account";
 import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND, stateBackendConfig, stateKey } from "./state";
+
+/** The repository variable CI reads its role ARNs from: `{"<env>": {"plan": arn, "apply": arn}}` (README, "How CI reviews plans"). */
+export const CI_ROLES_VARIABLE = "AIVO_CI_ROLES";
 
 /** The stack name: `cdktf deploy account`. */
 export const ACCOUNT_STACK = "account";
@@ -11,6 +15,8 @@ export const ACCOUNT_STACK = "account";
 export interface AccountStackProps {
   /** The account's settings (environments/account.ts). */
   readonly config: AccountConfig;
+  /** The environments' names (ENVIRONMENTS): CI gets a plan and an apply role for each. */
+  readonly environments: readonly string[];
 }
 
 /**
@@ -23,6 +29,8 @@ export interface AccountStackProps {
 export class AccountStack extends PlatformStack {
   readonly config: AccountConfig;
   readonly naming: Naming;
+  /** GitHub Actions' OIDC provider and per-environment plan/apply roles. */
+  readonly ci: GitHubOidcRoles;
 
   constructor(scope: Construct, props: AccountStackProps) {
     super(scope, ACCOUNT_STACK, {
@@ -32,5 +40,33 @@ export class AccountStack extends PlatformStack {
     this.config = props.config;
     this.naming = new Naming(STATE_BACKEND.project, ACCOUNT_STACK);
     new S3Backend(this, stateBackendConfig(stateKey(ACCOUNT_STACK)));
+
+    // CI plans this stack too (read-only), but never applies it: its apply role would manage its own trust.
+    this.ci = new GitHubOidcRoles(this, "github-oidc", {
+      naming: this.naming,
+      github: props.config.github,
+      configPath: `${ACCOUNT_STACK}.github`,
+      environments: props.environments,
+      planOnly: [ACCOUNT_STACK],
+      stateBucket: STATE_BACKEND.bucket,
+      lockTable: STATE_BACKEND.lockTable,
+      stateRegion: STATE_BACKEND.region,
+      stateKeyAlias: stateBackendConfig(stateKey(ACCOUNT_STACK)).kmsKeyId as string,
+    });
+    const roles = Object.fromEntries(
+      Object.entries(this.ci.roles).map(([scope, r]) => [scope, r.applyRoleArn ? { plan: r.planRoleArn, apply: r.applyRoleArn } : { plan: r.planRoleArn }]),
+    );
+    new TerraformOutput(this, "github_oidc_provider_arn", {
+      value: this.ci.providerArn,
+      description: "GitHub Actions' OIDC identity provider",
+    });
+    new TerraformOutput(this, "ci_roles", {
+      value: roles,
+      description: "CI's plan and apply role ARNs per environment",
+    });
+    new TerraformOutput(this, "ci_roles_json", {
+      value: Fn.jsonencode(roles),
+      description: `The value of the ${CI_ROLES_VARIABLE} repository variable: terraform output -raw ci_roles_json | gh variable set ${CI_ROLES_VARIABLE}`,
+    });
   }
 }

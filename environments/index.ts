@@ -27,7 +27,7 @@ export function buildPlatform(
 ): Platform {
   validateEnvironments(environments);
   const bootstrap = new BootstrapStack(app, { costCenter: account.costCenter });
-  const accountStack = new AccountStack(app, { config: account });
+  const accountStack = new AccountStack(app, { config: account, environments: environments.map((e) => e.name) });
   accountStack.addDependency(bootstrap);
   const stacks = environments.map((config) => {
     const stack = new EnvironmentStack(app, config);
