@@ -90,7 +90,7 @@ describe("changed stacks, from cdktf.out/manifest.json", () => {
     const head = outputTree({ ...TODAY, account: { deps: ["bootstrap"], body: "v2" }, "production-addons": { deps: ["production"] } });
     const output = join(mkdtempSync(join(tmpdir(), "gh-")), "output");
     writeFileSync(output, "");
-    const out = execute(["changed-stacks", "--base", outputTree(TODAY), "--head", head, "--github-output", output]);
+    const out = execute(["changed-stacks", "--base", outputTree(TODAY), "--head", head, "--github-output", output, "--environments", "development,staging,production"]);
     expect(JSON.parse(out.stdout).matrix).toEqual({
       include: [
         { stack: "account", environment: "account" },

@@ -9,8 +9,10 @@
  *       --allow-list <file>       every `<stack> <address>` line of the file is allowed
  *       --allow-list-diff <file>  only the lines a unified diff adds are allowed (CI: the pull request's diff)
  *       --protect <env,…>         protected environments (default: production)
- *   changed-stacks --base <outdir> --head <outdir> [--github-output <file>]
- *                     the stacks whose synthesized JSON changed, CI-plannable, in dependency order
+ *   changed-stacks --base <outdir> --head <outdir> [--github-output <file>] [--environments <env,…>]
+ *                     the stacks whose synthesized JSON changed, CI-plannable, in dependency order;
+ *                     a stack's environment is the longest name of ENVIRONMENTS (or --environments)
+ *                     it equals or starts with `<name>-`, else the stack itself (`account`)
  *   compare <reviewed.json> <current.json>
  *                     exit 1 unless both plans propose the same changes
  *   drift [stack=]<plan.json> [--body <file>] [--github-output <file>]
@@ -103,13 +105,17 @@ function runReview(args: readonly string[]): Outcome {
   return { stdout: comment, exitCode: failed ? 1 : 0 };
 }
 
-function runChangedStacks(args: readonly string[]): Outcome {
-  const { options } = parseArgs(args, ["base", "head", "github-output"]);
-  if (!options.base || !options.head) throw new UsageError("changed-stacks: pass --base <base cdktf.out> --head <head cdktf.out>");
-  // Loaded here only: it builds nothing, but imports every environment's config.
+/** ENVIRONMENTS' names, in order. Loaded only when needed: it imports every environment's config and module. */
+function environmentNames(): string[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ENVIRONMENTS } = require("../../environments") as typeof import("../../environments");
-  const names = ENVIRONMENTS.map((e) => e.name);
+  return ENVIRONMENTS.map((e) => e.name);
+}
+
+function runChangedStacks(args: readonly string[]): Outcome {
+  const { options } = parseArgs(args, ["base", "head", "github-output", "environments"]);
+  if (!options.base || !options.head) throw new UsageError("changed-stacks: pass --base <base cdktf.out> --head <head cdktf.out>");
+  const names = options.environments !== undefined ? options.environments.split(",").map((s) => s.trim()).filter(Boolean) : environmentNames();
   const environmentOf = (stack: string) =>
     names.filter((n) => stack === n || stack.startsWith(`${n}-`)).sort((a, b) => b.length - a.length)[0] ?? stack;
   // Stacks of no environment (`account`) first, then the environments in ENVIRONMENTS order.
