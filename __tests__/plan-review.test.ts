@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execute, main, stackOf } from "../scripts/plan-review/cli";
 import { comparePlans, stableStringify } from "../scripts/plan-review/compare";
-import { ChangeKind, PlanFormatError, PlanJson, ResourceChange, classify, parsePlan } from "../scripts/plan-review/plan";
+import { ChangeKind, PlanFormatError, PlanJson, ResourceChange, classify, parsePlan, redactPlan } from "../scripts/plan-review/plan";
 import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, code, render } from "../scripts/plan-review/render";
 import { addedLines, isProtected, parseAllowList, review, reviewStack } from "../scripts/plan-review/review";
 
@@ -309,5 +309,46 @@ describe("npm run plan-review", () => {
     expect(readFileSync(output, "utf8")).toBe("drifted=true\n");
     execute(["drift", `staging=${fixture("create")}`, "--github-output", output]);
     expect(readFileSync(output, "utf8")).toBe("drifted=true\ndrifted=false\n");
+  });
+});
+
+describe("redacting plans for artifacts", () => {
+  const secretPlan = (password: string): PlanJson =>
+    ({
+      format_version: "1.2",
+      terraform_version: "1.11.4",
+      prior_state: { values: { root_module: { resources: [{ values: { password } }] } } },
+      variables: { token: { value: password } },
+      resource_changes: [
+        {
+          address: "aws_db_instance.db",
+          type: "aws_db_instance",
+          change: {
+            actions: ["update"],
+            before: { password: "old", tags: { a: "1" }, list: ["x", password] },
+            after: { password, tags: { a: "2" }, list: ["x", password] },
+            before_sensitive: { password: true, list: [false, true] },
+            after_sensitive: { password: true, list: [false, true] },
+          },
+        },
+      ],
+    }) as PlanJson;
+
+  it("keeps only the changes, with every sensitive value replaced", () => {
+    const redacted = redactPlan(secretPlan("hunter2"));
+    expect(JSON.stringify(redacted)).not.toContain("hunter2");
+    expect(Object.keys(redacted).sort()).toEqual(["format_version", "resource_changes", "terraform_version"]);
+    expect(redacted.resource_changes![0].change.after).toEqual({ password: "(sensitive)", tags: { a: "2" }, list: ["x", "(sensitive)"] });
+  });
+
+  it("compares redacted and full plans alike", () => {
+    expect(comparePlans(redactPlan(secretPlan("a")), secretPlan("b"))).toEqual([]);
+  });
+
+  it("the CLI writes the redacted plan", () => {
+    const dir = mkdtempSync(join(tmpdir(), "redact-"));
+    writeFileSync(join(dir, "in.json"), JSON.stringify(secretPlan("hunter2")));
+    expect(execute(["redact", join(dir, "in.json"), join(dir, "out.json")]).exitCode).toBe(0);
+    expect(readFileSync(join(dir, "out.json"), "utf8")).not.toContain("hunter2");
   });
 });

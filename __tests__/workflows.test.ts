@@ -111,6 +111,11 @@ describe("workflow hygiene", () => {
     expect(text("apply.yml")).toMatch(/plan-review -- compare [^\n]+\n\s+- name: terraform apply\n/);
   });
 
+  it("keeps plans in artifacts only redacted", () => {
+    const plan = workflows["plan.yml"].jobs.plan.steps.find((s: any) => s.name === "terraform plan").run as string;
+    expect(plan).toMatch(/terraform show -json plan\.tfplan > "\$RUNNER_TEMP\/full-plan\.json"\n.*\n.*\n\s*npm run -s plan-review -- redact "\$RUNNER_TEMP\/full-plan\.json" "\$RUNNER_TEMP\/plans\/\$STACK\.json"\n\s*rm "\$RUNNER_TEMP\/full-plan\.json"/);
+  });
+
   it("plans and applies in dependency order, one stack at a time", () => {
     expect(workflows["plan.yml"].jobs.plan.strategy).toMatchObject({ "max-parallel": 1, matrix: "${{ fromJSON(needs.test.outputs.matrix) }}" });
     expect(workflows["plan.yml"].jobs.test.steps.map((s: any) => s.run).filter(Boolean)).toEqual(

@@ -15,6 +15,8 @@
  *                     it equals or starts with `<name>-`, else the stack itself (`account`)
  *   compare <reviewed.json> <current.json>
  *                     exit 1 unless both plans propose the same changes
+ *   redact <plan.json> <out.json>
+ *                     the plan without sensitive values and state, as CI keeps it in artifacts
  *   drift [stack=]<plan.json> [--body <file>] [--github-output <file>]
  *                     the objects changed outside Terraform, as an issue body
  *
@@ -24,7 +26,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { comparePlans } from "./compare";
-import { parsePlan } from "./plan";
+import { parsePlan, redactPlan } from "./plan";
 import { JOB_SUMMARY_LIMIT, code, render } from "./render";
 import { DEFAULT_PROTECTED_ENVIRONMENTS, StackPlan, addedLines, parseAllowList, review, reviewStack } from "./review";
 import { changedStacks } from "./stacks";
@@ -143,6 +145,14 @@ function runCompare(args: readonly string[]): Outcome {
   };
 }
 
+function runRedact(args: readonly string[]): Outcome {
+  const { positional } = parseArgs(args, []);
+  if (positional.length !== 2) throw new UsageError("redact: pass <plan.json> <out.json>");
+  const { plan } = readPlan(positional[0]);
+  writeFileSync(positional[1], `${JSON.stringify(redactPlan(plan))}\n`);
+  return { stdout: "", exitCode: 0 };
+}
+
 function runDrift(args: readonly string[]): Outcome {
   const { positional, options } = parseArgs(args, ["body", "github-output"]);
   if (positional.length !== 1) throw new UsageError("drift: pass one [stack=]<plan.json>");
@@ -171,6 +181,8 @@ export function execute(args: readonly string[]): Outcome {
       return runCompare(rest);
     case "drift":
       return runDrift(rest);
+    case "redact":
+      return runRedact(rest);
     case "review":
       return runReview(rest);
     default:

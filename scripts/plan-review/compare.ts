@@ -1,10 +1,11 @@
 /**
  * Compares the plan reviewed on a pull request with the plan made on `main` just before applying.
  * Apply proceeds only when they propose the same changes: same resources, same actions, same
- * before/after values. A saved plan's own staleness check is not enough (hashicorp/terraform#24078:
+ * before/after values (sensitive values compare as `(sensitive)`: the reviewer never saw them either,
+ * and the reviewed plan is kept redacted). A saved plan's own staleness check is not enough (hashicorp/terraform#24078:
  * a plan made with no prior state can be applied twice).
  */
-import { PlanJson, ResourceChange, classify, isVisible } from "./plan";
+import { PlanJson, ResourceChange, classify, isVisible, redactPlan } from "./plan";
 
 /** The parts of a change that must match, in a canonical form. */
 function canonical(rc: ResourceChange): string {
@@ -33,7 +34,7 @@ export function stableStringify(value: unknown): string {
 
 function changesByAddress(plan: PlanJson): Map<string, ResourceChange> {
   const map = new Map<string, ResourceChange>();
-  for (const rc of plan.resource_changes ?? []) if (isVisible(classify(rc))) map.set(rc.address, rc);
+  for (const rc of redactPlan(plan).resource_changes ?? []) if (isVisible(classify(rc))) map.set(rc.address, rc);
   return map;
 }
 

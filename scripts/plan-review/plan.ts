@@ -180,3 +180,46 @@ export function classify(rc: ResourceChange): ClassifiedChange {
 export function isVisible(c: ClassifiedChange): boolean {
   return c.kind !== "no-op" || c.importing || c.movedFrom !== undefined;
 }
+
+/** What a sensitive value becomes in a redacted plan. */
+export const SENSITIVE_MARKER = "(sensitive)";
+
+/** Replaces every part of `value` that `mask` (a `*_sensitive` structure) marks `true`. */
+export function redactValue(value: unknown, mask: unknown): unknown {
+  if (mask === true) return value === null || value === undefined ? value : SENSITIVE_MARKER;
+  if (Array.isArray(value) && Array.isArray(mask)) return value.map((v, i) => redactValue(v, mask[i]));
+  if (value !== null && typeof value === "object" && mask !== null && typeof mask === "object" && !Array.isArray(value)) {
+    const m = mask as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redactValue(v, m[k])]));
+  }
+  return value;
+}
+
+function redactChange(rc: ResourceChange): ResourceChange {
+  const c = rc.change;
+  return {
+    ...rc,
+    change: {
+      ...c,
+      before: redactValue(c.before, c.before_sensitive),
+      after: redactValue(c.after, c.after_sensitive),
+    },
+  };
+}
+
+/**
+ * The plan as CI keeps it in artifacts: only what the review and the comparison read
+ * (`resource_changes`, `resource_drift` and the header), with every value Terraform marks sensitive
+ * replaced by `(sensitive)`. `prior_state`, `planned_values`, `configuration` and `variables`, which
+ * hold sensitive values in clear, are dropped.
+ */
+export function redactPlan(plan: PlanJson): PlanJson {
+  return {
+    format_version: plan.format_version,
+    ...(plan.terraform_version !== undefined ? { terraform_version: plan.terraform_version } : {}),
+    ...(plan.applyable !== undefined ? { applyable: plan.applyable } : {}),
+    ...(plan.errored !== undefined ? { errored: plan.errored } : {}),
+    resource_changes: (plan.resource_changes ?? []).map(redactChange),
+    ...(plan.resource_drift !== undefined ? { resource_drift: plan.resource_drift.map(redactChange) } : {}),
+  };
+}
