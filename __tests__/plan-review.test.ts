@@ -352,3 +352,13 @@ describe("redacting plans for artifacts", () => {
     expect(readFileSync(join(dir, "out.json"), "utf8")).not.toContain("hunter2");
   });
 });
+
+describe("stacks CI does not plan", () => {
+  it("names them, and with --unplanned accepts no plan at all", () => {
+    const out = execute(["--unplanned", "bootstrap"]);
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout).toContain("No stack with remote state changed: nothing to plan.");
+    expect(out.stdout).toContain("Changed but not planned in CI (local state; an administrator plans and applies them): `bootstrap`.");
+    expect(execute(["--unplanned", ""]).stdout).not.toContain("Changed but not planned");
+  });
+});

@@ -9,6 +9,8 @@
  *       --allow-list <file>       every `<stack> <address>` line of the file is allowed
  *       --allow-list-diff <file>  only the lines a unified diff adds are allowed (CI: the pull request's diff)
  *       --protect <env,…>         protected environments (default: production)
+ *       --unplanned <stack,…>     changed stacks CI does not plan (local state), named in the comment;
+ *                                 with it, no plan at all is a valid review
  *   changed-stacks --base <outdir> --head <outdir> [--github-output <file>] [--environments <env,…>]
  *                     the stacks whose synthesized JSON changed, CI-plannable, in dependency order;
  *                     a stack's environment is the longest name of ENVIRONMENTS (or --environments)
@@ -83,8 +85,12 @@ export interface Outcome {
 }
 
 function runReview(args: readonly string[]): Outcome {
-  const { positional, options } = parseArgs(args, ["comment", "summary", "allow-list", "allow-list-diff", "protect"]);
-  if (positional.length === 0) throw new UsageError("review: pass at least one plan JSON (`terraform show -json <planfile> > <stack>.json`)");
+  const { positional, options } = parseArgs(args, ["comment", "summary", "allow-list", "allow-list-diff", "protect", "unplanned"]);
+  const unplanned = (options.unplanned ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  // With --unplanned (CI), no plan at all is a valid review: nothing with remote state changed.
+  if (positional.length === 0 && options.unplanned === undefined) {
+    throw new UsageError("review: pass at least one plan JSON (`terraform show -json <planfile> > <stack>.json`)");
+  }
   const plans = positional.map(readPlan);
   const duplicate = plans.find((p, i) => plans.findIndex((q) => q.stack === p.stack) !== i);
   if (duplicate) throw new UsageError(`review: stack "${duplicate.stack}" is given twice; name them with <stack>=<path>`);
@@ -97,8 +103,10 @@ function runReview(args: readonly string[]): Outcome {
   }
   const protectedEnvironments = options.protect !== undefined ? options.protect.split(",").map((s) => s.trim()).filter(Boolean) : DEFAULT_PROTECTED_ENVIRONMENTS;
   const result = review(plans, { protectedEnvironments, allowed });
-  const comment = render(result);
-  if (options.summary) writeFileSync(options.summary, render(result, { limit: JOB_SUMMARY_LIMIT - 1_000, fullPlansAt: "the workflow run's plan artifacts" }));
+  const comment = render(result, { unplanned });
+  if (options.summary) {
+    writeFileSync(options.summary, render(result, { limit: JOB_SUMMARY_LIMIT - 1_000, fullPlansAt: "the workflow run's plan artifacts", unplanned }));
+  }
   const failed = result.blocking.length > 0 || result.stacks.some((s) => s.errored);
   if (options.comment) {
     writeFileSync(options.comment, comment);

@@ -141,6 +141,8 @@ export interface RenderOptions {
   readonly limit?: number;
   /** Where the full plans are, for the "omitted" note. @default "the workflow run's artifacts and job summary" */
   readonly fullPlansAt?: string;
+  /** Changed stacks CI did not plan (local state: `bootstrap`), named under the summary. @default [] */
+  readonly unplanned?: readonly string[];
 }
 
 /** Renders the review as markdown of at most `limit` characters. */
@@ -158,12 +160,18 @@ export function render(r: Review, options: RenderOptions = {}): string {
           ? `⚠️ **${allDangerous.length} stateful resource(s) would be destroyed or replaced**: read them first.`
           : "✅ No stateful resource is destroyed or replaced.";
   const head = [COMMENT_MARKER, "## Terraform plan review", "", status, "", ...summaryTable(r), "", "### Stateful resources destroyed or replaced", ""];
-  const stacksNote = r.stacks.length === 0 ? ["No stack changed: nothing to plan.", ""] : [];
+  const unplanned = options.unplanned ?? [];
+  const stacksNote = [
+    ...(r.stacks.length === 0 ? ["No stack with remote state changed: nothing to plan.", ""] : []),
+    ...(unplanned.length > 0
+      ? [`Changed but not planned in CI (local state; an administrator plans and applies them): ${unplanned.map(code).join(", ")}.`, ""]
+      : []),
+  ];
   let mandatory = [...head, ...stacksNote, ...dangerousRows(allDangerous, false), ""].join("\n");
   if (mandatory.length > limit) mandatory = [...head, ...stacksNote, ...dangerousRows(allDangerous, true), ""].join("\n");
   if (mandatory.length > limit) {
     // Even one line per dangerous change does not fit: keep as many as fit and say how many are missing.
-    const lines = [...head, ...dangerousRows(allDangerous, true)];
+    const lines = [...head, ...stacksNote, ...dangerousRows(allDangerous, true)];
     const out: string[] = [];
     let length = 0;
     const reserve = 200;
