@@ -22,7 +22,7 @@ const attached = (roleName: string) =>
   Object.values(resourcesOf(doc, "aws_iam_role_policy_attachment"))
     .filter((a) => a.role === `\${aws_iam_role.${roleKey(roleName)}.name}`)
     .map((a) => a.policy_arn.replace(/^arn:\$\{[^}]+\}/, "arn:aws"));
-const bySid = (p: { Statement: Record<string, any>[] }) => Object.fromEntries(p.Statement.map((s) => [s.Sid, s]));
+const bySid = (p: ReturnType<typeof policy>) => Object.fromEntries(p.Statement.map((s) => [s.Sid, s]));
 
 describe("GitHub OIDC roles in the account stack", () => {
   it("registers GitHub's issuer for the sts.amazonaws.com audience, with no pinned thumbprint", () => {

@@ -6,10 +6,38 @@ import { parse } from "yaml";
 const DIR = join(__dirname, "..", ".github", "workflows");
 const FILES = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
 const text = (file: string) => readFileSync(join(DIR, file), "utf8");
-const workflows: Record<string, any> = Object.fromEntries(FILES.map((f) => [f, parse(text(f))]));
-const jobs = () => FILES.flatMap((f) => Object.entries<any>(workflows[f].jobs).map(([id, job]) => ({ file: f, id, job })));
-const steps = (job: any): any[] => job.steps ?? [];
-const usesAction = (job: any, action: string) => steps(job).some((s) => typeof s.uses === "string" && s.uses.startsWith(`${action}@`));
+/** The parts of a workflow file these tests read. */
+interface Step {
+  readonly id?: string;
+  readonly name?: string;
+  readonly uses?: string;
+  readonly run?: string;
+  readonly with?: Record<string, unknown>;
+}
+interface Concurrency {
+  readonly group: string;
+  readonly "cancel-in-progress": boolean;
+}
+interface Job {
+  readonly if?: string;
+  readonly permissions: Record<string, string>;
+  readonly steps?: Step[];
+  readonly concurrency?: Concurrency;
+  readonly strategy?: Record<string, unknown>;
+  readonly environment?: string;
+}
+interface Workflow {
+  readonly on: Record<string, unknown> & { schedule?: unknown[] };
+  readonly permissions?: unknown;
+  readonly concurrency?: Concurrency;
+  readonly env: Record<string, string>;
+  readonly jobs: Record<string, Job>;
+}
+
+const workflows: Record<string, Workflow> = Object.fromEntries(FILES.map((f) => [f, parse(text(f)) as Workflow]));
+const jobs = () => FILES.flatMap((f) => Object.entries(workflows[f].jobs).map(([id, job]) => ({ file: f, id, job })));
+const steps = (job: Job): Step[] => job.steps ?? [];
+const usesAction = (job: Job, action: string) => steps(job).some((s) => typeof s.uses === "string" && s.uses.startsWith(`${action}@`));
 
 /**
  * Action pins, each checked against the action's repository (tag → commit) in stored material on
@@ -103,22 +131,22 @@ describe("workflow hygiene", () => {
     expect(apply.jobs.apply.strategy).toMatchObject({ "max-parallel": 1, "fail-fast": true });
     for (const file of FILES) {
       const applies = /terraform (-chdir="[^"]+" )?apply /.test(text(file));
-      const cancels = [workflows[file].concurrency, ...Object.values<any>(workflows[file].jobs).map((j) => j.concurrency)].some((c) => c?.["cancel-in-progress"] === true);
+      const cancels = [workflows[file].concurrency, ...Object.values(workflows[file].jobs).map((j) => j.concurrency)].some((c) => c?.["cancel-in-progress"] === true);
       if (applies) expect([file, cancels]).toEqual([file, false]);
     }
-    expect(workflows["plan.yml"].concurrency["cancel-in-progress"]).toBe(true);
+    expect(workflows["plan.yml"].concurrency?.["cancel-in-progress"]).toBe(true);
     expect(/terraform (-chdir="[^"]+" )?apply /.test(text("plan.yml") + text("drift.yml"))).toBe(false);
     expect(text("apply.yml")).toMatch(/plan-review -- compare [^\n]+\n\s+- name: terraform apply\n/);
   });
 
   it("keeps plans in artifacts only redacted", () => {
-    const plan = workflows["plan.yml"].jobs.plan.steps.find((s: any) => s.name === "terraform plan").run as string;
+    const plan = steps(workflows["plan.yml"].jobs.plan).find((s) => s.name === "terraform plan")!.run!;
     expect(plan).toMatch(/terraform show -json plan\.tfplan > "\$RUNNER_TEMP\/full-plan\.json"\n.*\n.*\n\s*npm run -s plan-review -- redact "\$RUNNER_TEMP\/full-plan\.json" "\$RUNNER_TEMP\/plans\/\$STACK\.json"\n\s*rm "\$RUNNER_TEMP\/full-plan\.json"/);
   });
 
   it("plans and applies in dependency order, one stack at a time", () => {
     expect(workflows["plan.yml"].jobs.plan.strategy).toMatchObject({ "max-parallel": 1, matrix: "${{ fromJSON(needs.test.outputs.matrix) }}" });
-    expect(workflows["plan.yml"].jobs.test.steps.map((s: any) => s.run).filter(Boolean)).toEqual(
+    expect(steps(workflows["plan.yml"].jobs.test).map((s) => s.run).filter(Boolean)).toEqual(
       expect.arrayContaining(["npm ci --no-audit --no-fund", "npm run lint --if-present", "npm test", "npm run synth"]),
     );
   });
