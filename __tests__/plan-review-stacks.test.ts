@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { execute } from "../scripts/plan-review/cli";
 import { changedStacks, dependencyOrder, hasRemoteState, readManifest } from "../scripts/plan-review/stacks";
 
@@ -100,5 +101,31 @@ describe("changed stacks, from cdktf.out/manifest.json", () => {
     expect(readFileSync(output, "utf8")).toBe(
       'matrix={"include":[{"stack":"account","environment":"account"},{"stack":"production-addons","environment":"production"}]}\nany=true\nlocal-state=[]\nremoved=[]\n',
     );
+  });
+});
+
+describe("changed stacks on cdktf's own output", () => {
+  it("reads the manifest cdktf writes: a local-state stack is not planned, dependencies order the rest", () => {
+    const app = Testing.app();
+    const stack = (name: string, local: boolean) => {
+      const s = new TerraformStack(app, name);
+      if (local) new LocalBackend(s, { path: `terraform.${name}.tfstate` });
+      else new S3Backend(s, { bucket: "b", key: `aivo/${name}/terraform.tfstate`, region: "us-east-1" });
+      new TerraformOutput(s, "name", { value: name });
+      return s;
+    };
+    const bootstrap = stack("bootstrap", true);
+    const account = stack("account", false);
+    const prod = stack("production", false);
+    const addons = stack("production-addons", false);
+    addons.addDependency(prod);
+    prod.addDependency(account);
+    account.addDependency(bootstrap);
+    app.synth();
+    expect(changedStacks(join(tmpdir(), "no-base-output"), app.outdir)).toEqual({
+      changed: ["account", "production", "production-addons"],
+      localState: ["bootstrap"],
+      removed: [],
+    });
   });
 });
