@@ -1,12 +1,22 @@
 /**
  * Jest: TypeScript through ts-jest in transpile-only mode (`isolatedModules`); types are checked
  * once, for the whole project, by `tsc --noEmit` in `npm test`.
+ *
+ * The kubernetes-models packages are ES modules only: `jest.resolver.js` resolves them with the
+ * `import` condition and ts-jest transpiles their `.js` files to CommonJS (cached after the first run).
  */
+const ESM_PACKAGES = "kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex";
+
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+    "^.+\\.js$": ["ts-jest", { isolatedModules: true, diagnostics: false, tsconfig: { allowJs: true } }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES})/)`],
+  resolver: "<rootDir>/jest.resolver.js",
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

@@ -130,6 +130,10 @@ describe("synthPlatform", () => {
     const app = Testing.app();
     expect(synthPlatform(undefined, app, (line) => lines.push(line))).toBe(0);
     expect(lines).toEqual([]);
-    expect(app.node.children.map((c) => c.node.id)).toEqual(["bootstrap", "account", "development", "staging", "production"]);
+    expect(app.node.children.map((c) => c.node.id)).toEqual([
+      "bootstrap",
+      "account",
+      ...["development", "staging", "production"].flatMap((env) => [env, `${env}-addons`, `${env}-workloads`]),
+    ]);
   });
 });

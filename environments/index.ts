@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import { ACCOUNT, AccountConfig } from "./account";
 import { AccountStack } from "./account-stack";
+import { AddonsStack } from "./addons-stack";
 import { BootstrapStack } from "./bootstrap-stack";
 import { development } from "./development";
 import { EnvironmentStack } from "./environment-stack";
@@ -8,18 +9,29 @@ import { production } from "./production";
 import { staging } from "./staging";
 import { EnvironmentConfig } from "./types";
 import { validateEnvironments } from "./validate";
+import { WorkloadsStack } from "./workloads-stack";
 
 /** Every environment, in deployment order. Add a new one here (see README, "Adding an environment"). */
 export const ENVIRONMENTS: readonly EnvironmentConfig[] = [development, staging, production];
 
-/** The stacks of an app: `bootstrap`, `account`, then one per environment. */
+/**
+ * The stacks of an app: `bootstrap`, `account`, then per environment `<env>`, `<env>-addons` and
+ * `<env>-workloads` (records keyed by environment name).
+ */
 export interface Platform {
   readonly bootstrap: BootstrapStack;
   readonly account: AccountStack;
   readonly environments: Readonly<Record<string, EnvironmentStack>>;
+  /** `<env>-addons`: namespaces, controller roles, controllers and CRDs (Helm). */
+  readonly addons: Readonly<Record<string, AddonsStack>>;
+  /** `<env>-workloads`: custom resources and in-cluster objects, after the CRDs exist. */
+  readonly workloads: Readonly<Record<string, WorkloadsStack>>;
 }
 
-/** Validates the configs, then adds the bootstrap and account stacks and one stack per environment to `app`. */
+/**
+ * Validates the configs, then adds the bootstrap and account stacks and, per environment, its stack
+ * and its two Kubernetes stacks to `app`.
+ */
 export function buildPlatform(
   app: App,
   environments: readonly EnvironmentConfig[] = ENVIRONMENTS,
@@ -32,7 +44,16 @@ export function buildPlatform(
   const stacks = environments.map((config) => {
     const stack = new EnvironmentStack(app, config);
     stack.addDependency(accountStack);
-    return [config.name, stack] as const;
+    const addons = new AddonsStack(app, stack);
+    const workloads = new WorkloadsStack(app, stack, addons);
+    return { name: config.name, stack, addons, workloads };
   });
-  return { bootstrap, account: accountStack, environments: Object.fromEntries(stacks) };
+  const byName = <T>(pick: (s: (typeof stacks)[number]) => T) => Object.fromEntries(stacks.map((s) => [s.name, pick(s)]));
+  return {
+    bootstrap,
+    account: accountStack,
+    environments: byName((s) => s.stack),
+    addons: byName((s) => s.addons),
+    workloads: byName((s) => s.workloads),
+  };
 }

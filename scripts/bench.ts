@@ -23,7 +23,7 @@ interface Sample {
 
 function sample(target: string): Sample {
   const start = process.hrtime.bigint();
-  const out = execFileSync(tsx, [script, target], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  const out = execFileSync(tsx, ["--conditions=import", script, target], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   const line = JSON.parse(out.trim().split("\n").pop()!);
   return { wallMs, peakRssMiB: line.peakRssMiB, resources: line.resources };

@@ -21,6 +21,8 @@ export const KARPENTER_DISCOVERY_TAG_KEY = "karpenter.sh/discovery";
 export const KARPENTER_NAMESPACE = "karpenter";
 /** Service account of the Karpenter controller (the Helm chart's default). */
 export const KARPENTER_SERVICE_ACCOUNT = "karpenter";
+/** The Karpenter release (controller chart, CRD chart and the IAM policy it needs) the platform runs. */
+export const KARPENTER_VERSION = "1.14.1";
 
 /** The EventBridge events Karpenter handles from its interruption queue, keyed by rule name suffix. */
 export const KARPENTER_INTERRUPTION_EVENTS = {
