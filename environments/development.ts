@@ -1,4 +1,5 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
+import { DEPLOY_RUNNER_CIDRS } from "./deploy-runners";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Development: minimal scale, one NAT gateway, short log retention. */
@@ -21,7 +22,9 @@ export const development: EnvironmentConfig = {
   eks: {
     kubernetesVersion: "1.35",
     upgradeSupportType: "STANDARD",
-    endpointPublicAccess: false,
+    // The way in for deploys (kubernetes.apiAccess "public-allowlist"): the runners' CIDRs only.
+    endpointPublicAccess: true,
+    publicAccessCidrs: DEPLOY_RUNNER_CIDRS,
     controlPlaneLogTypes: ["api", "audit", "authenticator"],
     nodeGroups: DEFAULT_NODE_GROUPS, // general 1/2/4, spot 0/1/4, memory 0/0/2
     // Development is rebuilt at will.
@@ -49,5 +52,25 @@ export const development: EnvironmentConfig = {
     // Cost allocation tags are activated account-wide; all environments share one account, and
     // development is deployed first, so it owns the activation.
     activateCostAllocationTags: true,
+  },
+  kubernetes: {
+    apiAccess: "public-allowlist",
+    karpenter: {
+      amiAlias: "al2023@latest",
+      general: {
+        instanceTypes: ["m6i.large", "m6i.xlarge", "m6i.2xlarge"],
+        cpuLimit: 16,
+        memoryLimitGiB: 64,
+        budgets: [{ nodes: "20%" }],
+      },
+      spot: {
+        instanceTypes: ["m6i.large", "m5.large", "m6a.large", "m6i.xlarge", "m5.xlarge"],
+        cpuLimit: 16,
+        memoryLimitGiB: 64,
+        budgets: [{ nodes: "50%" }],
+      },
+    },
+    policyAction: "Audit",
+    acmeEmail: PLATFORM_TEAM_EMAIL,
   },
 };

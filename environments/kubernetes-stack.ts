@@ -51,6 +51,7 @@ export function clusterContextOf(environment: EnvironmentStack): ClusterContext 
     oidcIssuerUrl: eks.oidcIssuerUrl,
     nodeSecurityGroupId: eks.nodeSecurityGroupId,
     vpcId: network.vpcId,
+    publicSubnetCidrs: config.network.publicSubnets,
     adminRoleArn: eks.adminRoleArn,
     karpenter: eks.karpenter && {
       controllerRoleArn: eks.karpenter.controllerRoleArn,

@@ -22,6 +22,8 @@ export const production: EnvironmentConfig = {
     // No forced upgrade of production when standard support ends.
     upgradeSupportType: "EXTENDED",
     endpointPublicAccess: false,
+    // The way in for deploys (kubernetes.apiAccess "in-vpc-runner"): a runner in the private subnets.
+    privateAccessCidrs: ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"],
     controlPlaneLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
     nodeGroups: {
       general: { ...DEFAULT_NODE_GROUPS.general, minSize: 3, desiredSize: 6, maxSize: 20 }, // seed 004
@@ -70,5 +72,29 @@ export const production: EnvironmentConfig = {
     monthlyBudgetUsd: 5000,
     anomalyThresholds: { absoluteUsd: 250, percentage: 10 },
     activateCostAllocationTags: false, // activated by development (same account)
+  },
+  kubernetes: {
+    apiAccess: "in-vpc-runner",
+    karpenter: {
+      amiAlias: "al2023@v20260815",
+      general: {
+        instanceTypes: ["m6i.large", "m6i.xlarge", "m6i.2xlarge"],
+        cpuLimit: 200,
+        memoryLimitGiB: 800,
+        budgets: [
+          { nodes: "1" },
+          // No voluntary disruption during school hours (US Eastern, weekdays 12:00-24:00 UTC).
+          { nodes: "0", schedule: "0 12 * * mon-fri", duration: "12h", reasons: ["Underutilized", "Drifted"] },
+        ],
+      },
+      spot: {
+        instanceTypes: ["m6i.large", "m5.large", "m6a.large", "m6i.xlarge", "m5.xlarge"],
+        cpuLimit: 200,
+        memoryLimitGiB: 800,
+        budgets: [{ nodes: "1" }],
+      },
+    },
+    policyAction: "Enforce",
+    acmeEmail: PLATFORM_TEAM_EMAIL,
   },
 };

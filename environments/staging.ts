@@ -1,4 +1,5 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
+import { DEPLOY_RUNNER_CIDRS } from "./deploy-runners";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Staging: production's shape at medium scale, one NAT gateway per AZ. */
@@ -20,7 +21,9 @@ export const staging: EnvironmentConfig = {
   eks: {
     kubernetesVersion: "1.35",
     upgradeSupportType: "STANDARD",
-    endpointPublicAccess: false,
+    // The way in for deploys (kubernetes.apiAccess "public-allowlist"): the runners' CIDRs only.
+    endpointPublicAccess: true,
+    publicAccessCidrs: DEPLOY_RUNNER_CIDRS,
     controlPlaneLogTypes: ["api", "audit", "authenticator"],
     nodeGroups: {
       general: { ...DEFAULT_NODE_GROUPS.general, minSize: 2, desiredSize: 3, maxSize: 8 },
@@ -48,5 +51,25 @@ export const staging: EnvironmentConfig = {
     monthlyBudgetUsd: 1500,
     anomalyThresholds: { absoluteUsd: 100 },
     activateCostAllocationTags: false, // activated by development (same account)
+  },
+  kubernetes: {
+    apiAccess: "public-allowlist",
+    karpenter: {
+      amiAlias: "al2023@v20260815",
+      general: {
+        instanceTypes: ["m6i.large", "m6i.xlarge", "m6i.2xlarge"],
+        cpuLimit: 32,
+        memoryLimitGiB: 128,
+        budgets: [{ nodes: "10%" }],
+      },
+      spot: {
+        instanceTypes: ["m6i.large", "m5.large", "m6a.large", "m6i.xlarge", "m5.xlarge"],
+        cpuLimit: 32,
+        memoryLimitGiB: 128,
+        budgets: [{ nodes: "20%" }],
+      },
+    },
+    policyAction: "Enforce",
+    acmeEmail: PLATFORM_TEAM_EMAIL,
   },
 };

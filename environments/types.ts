@@ -7,6 +7,7 @@ import type { RedisSettings } from "../modules/elasticache";
 import type { WafSettings } from "../modules/waf";
 import type { CostMonitoringSettings } from "../modules/cost-monitoring";
 import type { NetworkSettings } from "../modules/network";
+import type { KubernetesSettings } from "../modules/kubernetes-platform/settings";
 
 /**
  * How strict the rules for an environment are. `production` demands what a live system needs
@@ -60,6 +61,11 @@ export interface EnvironmentConfig {
   readonly alerting: AlertingSettings;
   /** Monthly budget, its 50/80/90 % notifications and cost-anomaly thresholds. */
   readonly cost: CostMonitoringSettings;
+  /**
+   * What runs in the cluster (`<env>-addons`, `<env>-workloads`): the API access choice, chart version
+   * overrides, controller replicas, Karpenter's node class and pools, Kyverno's action, the ACME e-mail.
+   */
+  readonly kubernetes: KubernetesSettings;
 }
 
 /** The project slug every name starts with. */

@@ -1,6 +1,7 @@
 import { overlaps, parseIpv4Cidr } from "../modules/cidr";
 import { validateNetworkLayout } from "../modules/network/validate";
 import { assertLogRetentionDays } from "../modules/log-retention";
+import { validateKubernetesSettings } from "../modules/kubernetes-platform/settings";
 import { ENVIRONMENT_TIERS, EnvironmentConfig } from "./types";
 
 /** A mistake in an environment's configuration; `npm run synth` prints its message, not a stack trace. */
@@ -55,6 +56,15 @@ export function validateEnvironment(config: EnvironmentConfig): void {
     fail(`${env}.logRetentionDays: ${config.logRetentionDays} is below the ${PRODUCTION_MIN_LOG_RETENTION_DAYS} days production keeps logs`);
   }
   check(() => validateNetworkLayout(env, config.region, config.network));
+  check(() =>
+    validateKubernetesSettings(config.kubernetes, {
+      environment: env,
+      tier: config.tier,
+      endpointPublicAccess: config.eks.endpointPublicAccess ?? false,
+      publicAccessCidrs: config.eks.publicAccessCidrs ?? [],
+      privateAccessCidrs: config.eks.privateAccessCidrs ?? [],
+    }),
+  );
   if (config.tier === "production" && config.network.natGateways !== "one-per-az") {
     fail(`${env}.network.natGateways: "${config.network.natGateways}" leaves production without egress when one AZ fails; use "one-per-az"`);
   }

@@ -148,3 +148,19 @@ export class HelmAddOn extends Construct {
     this.chart = chart;
   }
 }
+
+/** What every controller add-on takes besides its own settings. */
+export interface ControllerAddOnProps {
+  /** Config path of the add-on, e.g. `production.kubernetes.certManager`; prefixes validation messages. */
+  readonly where: string;
+  /** The environment's cluster (names, OIDC provider, zones …). */
+  readonly cluster: import("../kubernetes-platform").ClusterContext;
+  /** The chart to install (its `HELM_CHARTS` entry, with the environment's version override). */
+  readonly chart: HelmChart;
+  /** Controller replicas. @default 2 */
+  readonly replicas?: number;
+  /** Values merged over the add-on's defaults. @default {} */
+  readonly values?: HelmValues;
+  /** Releases and resources installed first. @default none */
+  readonly dependsOn?: ITerraformDependable[];
+}

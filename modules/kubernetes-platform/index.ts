@@ -152,6 +152,13 @@ export const HELM_CHARTS = {
     repository: "https://kyverno.github.io/kyverno/",
     version: "3.9.0",
   },
+  kyvernoPolicies: {
+    name: "kyverno-policies",
+    namespace: NAMESPACES.kyverno.name,
+    chart: "kyverno-policies",
+    repository: "https://kyverno.github.io/kyverno/",
+    version: "3.9.0",
+  },
   // Observability and backup (installed by their own modules).
   prometheusOperatorCrds: {
     name: "prometheus-operator-crds",
@@ -252,6 +259,8 @@ export interface ClusterContext {
   readonly nodeSecurityGroupId: string;
   /** The VPC id (the load balancer controller's `vpcId`). */
   readonly vpcId: string;
+  /** The public subnets' CIDRs (plain strings): where the public load balancer's traffic comes from. */
+  readonly publicSubnetCidrs: readonly string[];
   /** The role the Kubernetes providers assume to reach the API server (`eks get-token --role-arn`); none: the caller's own identity. */
   readonly adminRoleArn?: string;
   /** Karpenter's roles and queue; undefined when the environment runs without Karpenter. */
@@ -263,3 +272,9 @@ export interface ClusterContext {
   /** The CMK of EBS volumes (storage classes). */
   readonly ebsKmsKeyArn: string;
 }
+
+/** The service-account annotation that binds a pod to its IRSA role. */
+export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+
+/** The node label of the managed node groups (modules/eks `NODE_TYPE_LABEL`) and the group controllers run on. */
+export const CONTROLLER_NODE_SELECTOR = { "node-type": "general" } as const;
