@@ -63,6 +63,7 @@ export function validateEnvironment(config: EnvironmentConfig): void {
       endpointPublicAccess: config.eks.endpointPublicAccess ?? false,
       publicAccessCidrs: config.eks.publicAccessCidrs ?? [],
       privateAccessCidrs: config.eks.privateAccessCidrs ?? [],
+      vpcCidr: config.network.vpcCidr,
     }),
   );
   if (config.tier === "production" && config.network.natGateways !== "one-per-az") {

@@ -11,7 +11,7 @@ import { join } from "path";
 import { ENVIRONMENTS } from "../environments";
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-const targets = ["floor", "bootstrap", ...ENVIRONMENTS.map((e) => e.name), "all"];
+const targets = ["floor", "bootstrap", ...ENVIRONMENTS.flatMap((e) => [e.name, `${e.name}*`]), "all"];
 const tsx = join(__dirname, "..", "node_modules", ".bin", "tsx");
 const script = join(__dirname, "synth-target.ts");
 

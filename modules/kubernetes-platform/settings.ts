@@ -1,3 +1,4 @@
+import { contains, parseIpv4Cidr } from "../cidr";
 import { assertChartVersion } from "../helm-addon";
 import { HELM_CHARTS, HelmChartKey } from "./index";
 
@@ -102,6 +103,8 @@ export interface KubernetesValidationContext {
   readonly endpointPublicAccess: boolean;
   readonly publicAccessCidrs: readonly string[];
   readonly privateAccessCidrs: readonly string[];
+  /** The VPC's CIDR: in-VPC runners must be inside it. */
+  readonly vpcCidr: string;
 }
 
 const DURATION = /^\d+(s|m|h)$/;
@@ -124,8 +127,17 @@ export function validateKubernetesSettings(s: KubernetesSettings, ctx: Kubernete
     if (ctx.publicAccessCidrs.length === 0) {
       fail("apiAccess", `"public-allowlist" with an empty ${ctx.environment}.eks.publicAccessCidrs opens the endpoint to 0.0.0.0/0; list the deploy runners' CIDRs`);
     }
-  } else if (ctx.privateAccessCidrs.length === 0) {
-    fail("apiAccess", `"in-vpc-runner" with an empty ${ctx.environment}.eks.privateAccessCidrs leaves no way in; list the runner subnets' CIDRs`);
+  } else {
+    if (ctx.privateAccessCidrs.length === 0) {
+      fail("apiAccess", `"in-vpc-runner" with an empty ${ctx.environment}.eks.privateAccessCidrs leaves no way in; list the runner subnets' CIDRs`);
+    }
+    const vpc = parseIpv4Cidr(ctx.vpcCidr);
+    ctx.privateAccessCidrs.forEach((cidr, i) => {
+      const block = parseIpv4Cidr(cidr);
+      if (typeof vpc !== "string" && typeof block !== "string" && !contains(vpc, block)) {
+        fail("apiAccess", `"in-vpc-runner": ${ctx.environment}.eks.privateAccessCidrs[${i}] ${cidr} is outside the VPC ${ctx.vpcCidr}; a runner inside the VPC has an address in it`);
+      }
+    });
   }
 
   for (const [key, version] of Object.entries(s.chartVersions ?? {})) {
