@@ -1,4 +1,6 @@
 import { Testing } from "cdktf";
+import { readFileSync } from "fs";
+import { join } from "path";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { ENVIRONMENTS, buildPlatform } from "../environments";
 import { EXEC_API_VERSION, KUBERNETES_STACKS, kubernetesStackName, kubernetesStateKey } from "../environments/kubernetes-stack";
@@ -117,6 +119,15 @@ describe("shared constants", () => {
     expect(Object.values(NAMESPACES).map((n) => n.name)).toEqual(
       expect.arrayContaining(["aivo", "monitoring", "external-secrets", "cert-manager", "karpenter", "velero"]),
     );
+  });
+
+  it("are what the README's components table shows", () => {
+    const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+    const table = readme.split("### Components")[1].split("\n\n")[1];
+    const rows = table.split("\n").slice(2).map((line) => line.split("|").slice(2, 6).map((cell) => cell.trim()));
+    const installed = Object.values(HELM_CHARTS).filter((c) => rows.some(([chart]) => chart === c.chart));
+    expect(rows).toEqual(installed.map((c) => [c.chart, c.repository, c.version, c.namespace]));
+    expect(rows).toHaveLength(9);
   });
 
   it("install every chart into a platform namespace or kube-system", () => {
