@@ -10,6 +10,7 @@ import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPol
 import { ENVIRONMENTS, buildPlatform } from "../environments";
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from "../modules/alb-origin-security-group";
 import { LBC_CLUSTER_TAG } from "../modules/aws-load-balancer-controller";
+import { CONTROL_PLANE_TO_NODE_PORTS } from "../modules/eks";
 import { KARPENTER_VERSION } from "../modules/karpenter-prerequisites";
 import { CLUSTER_ISSUERS, CLUSTER_SECRET_STORE_NAME, HELM_CHARTS, HelmChartKey, IRSA_ROLE_ANNOTATION } from "../modules/kubernetes-platform";
 import { POLICY_EXCLUDED_NAMESPACES } from "../modules/kyverno";
@@ -180,6 +181,20 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s addons", (name,
     }
   });
 
+  it("lets the control plane reach every controller's webhook port on the nodes, and no other high port", () => {
+    const lbc = releaseValues(doc, "aws-load-balancer-controller").webhookBindPort;
+    const metrics = releaseValues(doc, "metrics-server").containerPort;
+    // Chart defaults: cert-manager webhook securePort 10250, External Secrets webhook port 10250,
+    // Kyverno admission 9443, Karpenter 8443.
+    const webhookPorts = [lbc, metrics, 10250, 9443, 8443];
+    const fromCluster = configsOf(env, "aws_vpc_security_group_ingress_rule").filter(
+      (r) => /eks_node-sg/.test(r.security_group_id) && /eks_cluster-sg/.test(r.referenced_security_group_id ?? ""),
+    );
+    for (const port of webhookPorts) expect(fromCluster).toContainEqual(expect.objectContaining({ from_port: port, to_port: port, ip_protocol: "tcp" }));
+    expect(Object.values(CONTROL_PLANE_TO_NODE_PORTS).map((p) => p.port)).toEqual(expect.arrayContaining(webhookPorts));
+    for (const rule of fromCluster) expect(rule.to_port).toBe(rule.from_port);
+  });
+
   it("admits HTTPS to the public ALB only from CloudFront's origin-facing prefix list, and exports the group", () => {
     expect(doc.data!.aws_ec2_managed_prefix_list).toEqual({ [Object.keys(doc.data!.aws_ec2_managed_prefix_list)[0]]: expect.objectContaining({ name: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST }) });
     const ingress = configsOf(doc, "aws_vpc_security_group_ingress_rule");
@@ -188,6 +203,8 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s addons", (name,
     const egress = configsOf(doc, "aws_vpc_security_group_egress_rule");
     expect(outputValue(env, egress[0].referenced_security_group_id)).toMatch(/eks_node-sg/);
     expect(doc.output!.alb_security_group_id.value).toMatch(/^\$\{aws_security_group\.alb-origin-sg_group_.*\.id\}$/);
+    expect(doc.output!.helm_releases.value).toMatchObject({ karpenter: `karpenter@${KARPENTER_VERSION}`, "cert-manager": "cert-manager@v1.21.1" });
+    expect(doc.output!.external_secrets_role_arn.value).toBe(`\${${roleNamed(doc, `${cluster}-external-secrets`).address}.arn}`);
   });
 });
 

@@ -126,6 +126,19 @@ export class AddonsStack extends KubernetesStack {
       vpcId: cluster.vpcId,
       targetSecurityGroupId: cluster.nodeSecurityGroupId,
     });
+    const roles = {
+      aws_load_balancer_controller_role_arn: this.loadBalancerController.role.roleArn,
+      cert_manager_role_arn: this.certManager.role.roleArn,
+      external_secrets_role_arn: this.externalSecrets.role.roleArn,
+      external_dns_role_arn: this.externalDns.role.roleArn,
+    };
+    for (const [name, value] of Object.entries(roles)) {
+      new TerraformOutput(this, name, { value, description: `IRSA role of ${name.replace(/_role_arn$/, "").replace(/_/g, "-")}` });
+    }
+    new TerraformOutput(this, "helm_releases", {
+      value: Object.fromEntries(this.releases.map((r) => [r.releaseName, `${r.chart.chart}@${r.chart.version}`])),
+      description: "Installed charts and versions, by release name",
+    });
     new TerraformOutput(this, "alb_security_group_id", {
       value: this.albSecurityGroup.securityGroupId,
       description: "Security group of the public ALB (HTTPS from CloudFront only); for the Ingress annotation alb.ingress.kubernetes.io/security-groups",

@@ -1,4 +1,6 @@
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { CLUSTER_ISSUERS } from "../modules/kubernetes-platform";
 import { ClusterIssuers } from "../modules/cluster-issuers";
 import { SecretsManagerStore } from "../modules/cluster-secret-store";
 import { KarpenterNodePools } from "../modules/karpenter-node-pools";
@@ -55,5 +57,7 @@ export class WorkloadsStack extends KubernetesStack {
       where: where("admissionPolicies"),
       action: settings.policyAction,
     });
+    new TerraformOutput(this, "cluster_secret_store", { value: this.secretStore.storeName, description: "ClusterSecretStore for ExternalSecrets (AWS Secrets Manager, aivo/<env>/*)" });
+    new TerraformOutput(this, "cluster_issuers", { value: { ...CLUSTER_ISSUERS }, description: "cert-manager ClusterIssuers: public (ACME DNS01), private (in-cluster CA)" });
   }
 }
