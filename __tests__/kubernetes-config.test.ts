@@ -4,6 +4,7 @@ import { production } from "../environments/production";
 import { staging } from "../environments/staging";
 import { EnvironmentConfig } from "../environments/types";
 import { validateEnvironments } from "../environments/validate";
+import { buildPlatform } from "../environments";
 import { EksCluster } from "../modules/eks";
 import { KubernetesSettings, instanceCapacity } from "../modules/kubernetes-platform/settings";
 import { KarpenterController } from "../modules/karpenter-controller";
@@ -109,6 +110,24 @@ describe("kubernetes settings validation", () => {
     expect(instanceCapacity("r6i.large")).toEqual({ vcpu: 2, memoryGiB: 16 });
     expect(instanceCapacity("c7g.xlarge")).toEqual({ vcpu: 4, memoryGiB: 8 });
     expect(instanceCapacity("m6i.metal")).toBeUndefined();
+  });
+});
+
+describe("an environment without Karpenter", () => {
+  const platform = buildPlatform(Testing.app(), [{ ...development, eks: { ...development.eks, karpenter: false } }, staging, production]);
+  const addons = JSON.parse(Testing.synth(platform.addons.development));
+  const workloads = JSON.parse(Testing.synth(platform.workloads.development));
+
+  it("installs no Karpenter chart and no NodePool, and keeps the release chain intact", () => {
+    const releases = configsOf(addons, "helm_release");
+    expect(releases.map((r) => r.name)).not.toContain("karpenter");
+    expect(releases.map((r) => r.name)).not.toContain("karpenter-crd");
+    const metrics = releases.find((r) => r.name === "metrics-server")!;
+    expect(metrics.depends_on).toEqual([expect.stringMatching(/^helm_release\.external-secrets_chart_release_/)]);
+    const kinds = configsOf(workloads, "kubernetes_manifest").map((m) => m.manifest.kind);
+    expect(kinds).not.toContain("NodePool");
+    expect(kinds).not.toContain("EC2NodeClass");
+    expect(kinds).toContain("ClusterSecretStore");
   });
 });
 

@@ -208,6 +208,12 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s addons", (name,
   });
 });
 
+describe("reviewed snapshots", () => {
+  it.each(ENVIRONMENTS.flatMap((e) => [`${e.name}-addons`, `${e.name}-workloads`]))("%s matches the reviewed snapshot of its Terraform", (stack) => {
+    expect(docs[stack]).toMatchSnapshot();
+  });
+});
+
 const MODELS: Record<string, { new (data: any): { validate(): void } }> = {
   ClusterSecretStore,
   ClusterIssuer,
