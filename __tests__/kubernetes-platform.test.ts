@@ -109,6 +109,9 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s addons", (name,
     expect(values.domainFilters).toEqual([config.edge.domain, `internal.${config.edge.domain}`]);
     const zoneIds = values.extraArgs.filter((a: string) => a.startsWith("--zone-id-filter=")).map((a: string) => outputValue(env, a.split("=")[1]));
     expect(zoneIds).toEqual([expect.stringMatching(/aws_route53_zone\.edge_public-zone_.*\.zone_id/), expect.stringMatching(/aws_route53_zone\.edge_private-zone_.*\.zone_id/)]);
+    // Only flags external-dns has (an unknown flag stops it from starting).
+    expect(values.extraArgs.map((a: string) => a.split("=")[0])).toEqual(["--zone-id-filter", "--zone-id-filter"]);
+    expect(values.env).toEqual([{ name: "AWS_DEFAULT_REGION", value: config.region }]);
     expect(values.txtOwnerId).toBe(cluster);
     expect(values.policy).toBe(config.tier === "production" ? "upsert-only" : "sync");
   });
