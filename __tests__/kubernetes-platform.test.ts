@@ -127,6 +127,9 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s addons", (name,
     expect(values.validationFailureAction).toBe(config.tier === "development" ? "Audit" : "Enforce");
     expect(values.vpolExclude.excludeNamespaces).toEqual([...POLICY_EXCLUDED_NAMESPACES]);
     expect(values.vpolExclude.excludeNamespaces).not.toContain("aivo");
+    const kyverno = releaseValues(doc, "kyverno");
+    expect(kyverno.admissionController.replicas).toBe(config.kubernetes.replicas?.kyverno ?? 2);
+    expect(kyverno.admissionController.podDisruptionBudget).toEqual({ enabled: true, minAvailable: 1 });
   });
 
   it("scopes the LB controller's mutating actions to resources tagged for this cluster", () => {

@@ -75,6 +75,8 @@ export const production: EnvironmentConfig = {
   },
   kubernetes: {
     apiAccess: "in-vpc-runner",
+    // Kyverno's HA recommendation is three admission controllers; the rest keep the default two.
+    replicas: { kyverno: 3 },
     karpenter: {
       amiAlias: "al2023@v20260815",
       general: {
