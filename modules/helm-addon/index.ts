@@ -2,7 +2,7 @@ import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import type { HelmChart } from "../kubernetes-platform";
+import type { ClusterContext, HelmChart } from "../kubernetes-platform";
 
 export type { HelmChart } from "../kubernetes-platform";
 
@@ -154,7 +154,7 @@ export interface ControllerAddOnProps {
   /** Config path of the add-on, e.g. `production.kubernetes.certManager`; prefixes validation messages. */
   readonly where: string;
   /** The environment's cluster (names, OIDC provider, zones …). */
-  readonly cluster: import("../kubernetes-platform").ClusterContext;
+  readonly cluster: ClusterContext;
   /** The chart to install (its `HELM_CHARTS` entry, with the environment's version override). */
   readonly chart: HelmChart;
   /** Controller replicas. @default 2 */
