@@ -6,7 +6,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", "cdktf.out.hcl/", ".gen/", "coverage/", "state/", "jest.config.js"] },
+  { ignores: ["node_modules/", "cdktf.out/", "cdktf.out.hcl/", ".gen/", "coverage/", "state/", "jest.config.js", "jest.resolver.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,7 +7,17 @@
 // maps stay off unless AIVO_DEBUG is set — before anything else is loaded, hence the late require.
 process.setSourceMapsEnabled(Boolean(process.env.AIVO_DEBUG));
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after source maps are set, which an import would precede
-const { synthPlatform } = require("./environments/synth") as typeof import("./environments/synth");
+let synth: typeof import("./environments/synth");
+try {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after source maps are set, which an import would precede
+  synth = require("./environments/synth") as typeof import("./environments/synth");
+} catch (error) {
+  // The kubernetes-models packages are ES modules exported for `import` only (see README).
+  if ((error as { code?: string }).code === "ERR_PACKAGE_PATH_NOT_EXPORTED") {
+    console.error("error: run the app with `tsx --conditions=import main.ts` (as cdktf.json does); the kubernetes-models packages need it");
+    process.exit(1);
+  }
+  throw error;
+}
 
-process.exitCode = synthPlatform();
+process.exitCode = synth.synthPlatform();

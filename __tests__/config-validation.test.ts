@@ -245,7 +245,12 @@ describe("synthPlatform", () => {
     const app = Testing.app();
     expect(synthPlatform(undefined, app, (line) => lines.push(line))).toBe(0);
     expect(lines).toEqual([]);
-    expect(app.node.children.map((c) => c.node.id)).toEqual(["bootstrap", "account", "development", "staging", "production", "production-dr"]);
+    expect(app.node.children.map((c) => c.node.id)).toEqual([
+      "bootstrap",
+      "account",
+      ...["development", "staging", "production"].flatMap((env) => [env, `${env}-addons`, `${env}-workloads`]),
+      "production-dr",
+    ]);
   });
 });
 
@@ -267,7 +272,7 @@ describe("output folders", () => {
     expect(existsSync(join(outdir, "stacks", "development", "cdk.tf"))).toBe(false);
     expect(existsSync(join(outdir, "stacks", "development", "cdk.tf.json"))).toBe(true);
     expect(removeStaleOutput(outdir, true)).toEqual(
-      ["account", "bootstrap", "development"].map((stack) => join(outdir, "stacks", stack, "cdk.tf.json")),
+      ["account", "bootstrap", "development", "development-addons", "development-workloads"].map((stack) => join(outdir, "stacks", stack, "cdk.tf.json")),
     );
     expect(existsSync(join(outdir, "stacks", "development", "cdk.tf.json"))).toBe(false);
   });

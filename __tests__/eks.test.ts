@@ -422,18 +422,13 @@ describe("EksCluster: security groups", () => {
     }
   });
 
-  it("allows node↔node, control plane → nodes on 443/10250/1025-65535 and nodes → control plane on 443", () => {
+  it("allows node↔node, control plane → nodes on 443, the kubelet and the webhook ports only, and nodes → control plane on 443", () => {
     const rule = (sg: string, from: string) =>
       ingress.filter((r) => r.security_group_id === sg && r.referenced_security_group_id === from).map((r) => [r.ip_protocol, r.from_port, r.to_port]);
     expect(rule(nodeSg, nodeSg)).toEqual([["-1", undefined, undefined]]);
-    expect(rule(nodeSg, clusterSg)).toEqual(
-      expect.arrayContaining([
-        ["tcp", 443, 443],
-        ["tcp", 10250, 10250],
-        ["tcp", 1025, 65535],
-      ]),
+    expect(rule(nodeSg, clusterSg).sort()).toEqual(
+      [443, 4443, 6443, 8443, 9443, 10250, 10251].map((p) => ["tcp", p, p]).sort(),
     );
-    expect(rule(nodeSg, clusterSg)).toHaveLength(3);
     expect(rule(clusterSg, nodeSg)).toEqual([["tcp", 443, 443]]);
     const clusterEgress = egress.filter((r) => r.security_group_id === clusterSg);
     expect(clusterEgress.every((r) => r.referenced_security_group_id === nodeSg)).toBe(true);

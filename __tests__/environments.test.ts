@@ -176,11 +176,18 @@ describe.each(EACH_ENVIRONMENT)("EKS of %s", (_name, config) => {
   const logTypes = config.eks.controlPlaneLogTypes;
   const doc = docs[config.name];
 
-  it("runs aivo-<env>-eks on Kubernetes 1.35 with a private endpoint only and encrypted secrets", () => {
+  it("runs aivo-<env>-eks on Kubernetes 1.35 with a private endpoint, a public one only for the deploy runners, and encrypted secrets", () => {
     const [cluster] = configsOf(doc, "aws_eks_cluster");
     expect(cluster.name).toBe(`aivo-${config.name}-eks`);
     expect(cluster.version).toBe("1.35");
-    expect(cluster.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: false });
+    // The way in for deploys (kubernetes.apiAccess): the public endpoint with the runners' CIDRs, or
+    // the private endpoint only (production, in-VPC runner).
+    const publicAccess = config.kubernetes.apiAccess === "public-allowlist";
+    expect(cluster.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: publicAccess });
+    if (publicAccess) {
+      expect(cluster.vpc_config.public_access_cidrs).toEqual(config.eks.publicAccessCidrs);
+      expect(cluster.vpc_config.public_access_cidrs).not.toContain("0.0.0.0/0");
+    }
     expect(cluster.encryption_config.resources).toEqual(["secrets"]);
     expect(cluster.enabled_cluster_log_types).toEqual(logTypes);
   });

@@ -19,9 +19,10 @@ describe("tooling", () => {
   const scripts = JSON.parse(read("package.json")).scripts as Record<string, string>;
 
   it("synthesizes by running main.ts directly (one error report, no cdktf banner), HCL into its own folder", () => {
-    expect(scripts.synth).toBe("CHECKPOINT_DISABLE=1 tsx main.ts");
-    expect(scripts["synth:hcl"]).toBe("CHECKPOINT_DISABLE=1 SYNTH_HCL_OUTPUT=true tsx main.ts");
-    expect(JSON.parse(read("cdktf.json")).app).toBe("npx tsx main.ts"); // cdktf deploy/diff run the same app
+    // --conditions=import: the kubernetes-models packages are ES modules exported for `import` only.
+    expect(scripts.synth).toBe("CHECKPOINT_DISABLE=1 tsx --conditions=import main.ts");
+    expect(scripts["synth:hcl"]).toBe("CHECKPOINT_DISABLE=1 SYNTH_HCL_OUTPUT=true tsx --conditions=import main.ts");
+    expect(JSON.parse(read("cdktf.json")).app).toBe("npx tsx --conditions=import main.ts"); // cdktf deploy/diff run the same app
   });
 
   it("lints with ESLint's flat config and typescript-eslint (npm run lint)", () => {

@@ -1,6 +1,7 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
 import { DOCUMENT_ACCESS_POINTS } from "../modules/file-storage";
 import { DOCUMENT_TOPICS } from "../modules/kafka";
+import { DEPLOY_RUNNER_CIDRS } from "./deploy-runners";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Development: minimal scale, one NAT gateway, short log retention. */
@@ -26,7 +27,9 @@ export const development: EnvironmentConfig = {
   eks: {
     kubernetesVersion: "1.35",
     upgradeSupportType: "STANDARD",
-    endpointPublicAccess: false,
+    // The way in for deploys (kubernetes.apiAccess "public-allowlist"): the runners' CIDRs only.
+    endpointPublicAccess: true,
+    publicAccessCidrs: DEPLOY_RUNNER_CIDRS,
     controlPlaneLogTypes: ["api", "audit", "authenticator"],
     // Karpenter's NodePool limits (set with the add-ons) must stay within this for the pod address check.
     karpenterNodeAllowance: { instanceTypes: ["m6i.2xlarge"], maxNodes: 10 },
@@ -74,4 +77,24 @@ export const development: EnvironmentConfig = {
     topics: DOCUMENT_TOPICS,
   },
   timeseries: { enabled: false, instanceType: "db.influx.medium", allocatedStorageGib: 20, retentionDays: 30 },
+  kubernetes: {
+    apiAccess: "public-allowlist",
+    karpenter: {
+      amiAlias: "al2023@latest",
+      general: {
+        instanceTypes: ["m6i.large", "m6i.xlarge", "m6i.2xlarge"],
+        cpuLimit: 16,
+        memoryLimitGiB: 64,
+        budgets: [{ nodes: "20%" }],
+      },
+      spot: {
+        instanceTypes: ["m6i.large", "m5.large", "m6a.large", "m6i.xlarge", "m5.xlarge"],
+        cpuLimit: 16,
+        memoryLimitGiB: 64,
+        budgets: [{ nodes: "50%" }],
+      },
+    },
+    policyAction: "Audit",
+    acmeEmail: PLATFORM_TEAM_EMAIL,
+  },
 };

@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import { ACCOUNT, AccountConfig } from "./account";
 import { AccountStack } from "./account-stack";
+import { AddonsStack } from "./addons-stack";
 import { BootstrapStack } from "./bootstrap-stack";
 import { development } from "./development";
 import { DrStack } from "./dr-stack";
@@ -9,22 +10,31 @@ import { production } from "./production";
 import { staging } from "./staging";
 import { EnvironmentConfig } from "./types";
 import { ConfigErrors, validateEnvironments } from "./validate";
+import { WorkloadsStack } from "./workloads-stack";
 
 /** Every environment, in deployment order. Add a new one here (see README, "Adding an environment"). */
 export const ENVIRONMENTS: readonly EnvironmentConfig[] = [development, staging, production];
 
-/** The stacks of an app: `bootstrap`, `account`, then one per environment, then the DR stacks. */
+/**
+ * The stacks of an app: `bootstrap`, `account`, then per environment `<env>`, `<env>-addons` and
+ * `<env>-workloads`, and `<env>-dr` where the environment has a `dr` section (records keyed by
+ * environment name).
+ */
 export interface Platform {
   readonly bootstrap: BootstrapStack;
   readonly account: AccountStack;
   readonly environments: Readonly<Record<string, EnvironmentStack>>;
+  /** `<env>-addons`: namespaces, controller roles, controllers and CRDs (Helm). */
+  readonly addons: Readonly<Record<string, AddonsStack>>;
+  /** `<env>-workloads`: custom resources and in-cluster objects, after the CRDs exist. */
+  readonly workloads: Readonly<Record<string, WorkloadsStack>>;
   /** The DR stacks (`<env>-dr`) of the environments with a `dr` section, by environment name. */
   readonly dr: Readonly<Record<string, DrStack>>;
 }
 
 /**
- * Validates the configs, then adds the bootstrap and account stacks, one stack per environment and a
- * DR stack (`<env>-dr`, after its environment) per environment with a `dr` section to `app`.
+ * Validates the configs, then adds the bootstrap and account stacks, per environment its stack and its
+ * two Kubernetes stacks, and a DR stack (`<env>-dr`, after its environment) where it has a `dr` section.
  */
 export function buildPlatform(
   app: App,
@@ -38,8 +48,8 @@ export function buildPlatform(
     environmentDomains: Object.fromEntries(environments.map((config) => [config.name, config.edge.domain])),
   });
   accountStack.addDependency(bootstrap);
-  // A module's own rule that fails stops its stack only: the other environments are still built, so
-  // one run reports the mistakes of all of them.
+  // A module's own rule that fails stops its environment's stacks only: the other environments are
+  // still built, so one run reports the mistakes of all of them.
   const errors: Error[] = [];
   const attempt = <T>(build: () => T): T[] => {
     try {
@@ -53,13 +63,22 @@ export function buildPlatform(
     attempt(() => {
       const stack = new EnvironmentStack(app, config);
       stack.addDependency(accountStack);
-      return [config.name, stack] as const;
+      const addons = new AddonsStack(app, stack);
+      const workloads = new WorkloadsStack(app, stack, addons);
+      return { name: config.name, stack, addons, workloads };
     }),
   );
-  const drStacks = stacks
-    .filter(([, stack]) => stack.config.dr)
-    .flatMap(([name, stack]) => attempt(() => [name, new DrStack(app, stack)] as const));
+  const dr = stacks.filter((s) => s.stack.config.dr).flatMap((s) => attempt(() => ({ name: s.name, stack: new DrStack(app, s.stack) })));
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new ConfigErrors(errors);
-  return { bootstrap, account: accountStack, environments: Object.fromEntries(stacks), dr: Object.fromEntries(drStacks) };
+  const byName = <S extends { name: string }, T>(list: readonly S[], pick: (s: S) => T) =>
+    Object.fromEntries(list.map((s) => [s.name, pick(s)]));
+  return {
+    bootstrap,
+    account: accountStack,
+    environments: byName(stacks, (s) => s.stack),
+    addons: byName(stacks, (s) => s.addons),
+    workloads: byName(stacks, (s) => s.workloads),
+    dr: byName(dr, (s) => s.stack),
+  };
 }

@@ -27,6 +27,8 @@ export const production: EnvironmentConfig = {
     // No forced upgrade of production when standard support ends.
     upgradeSupportType: "EXTENDED",
     endpointPublicAccess: false,
+    // The way in for deploys (kubernetes.apiAccess "in-vpc-runner"): a runner in the private subnets.
+    privateAccessCidrs: ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"],
     controlPlaneLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
     // Karpenter's NodePool limits (set with the add-ons) must stay within this for the pod address check.
     karpenterNodeAllowance: { instanceTypes: ["m6i.2xlarge"], maxNodes: 50 },
@@ -133,4 +135,30 @@ export const production: EnvironmentConfig = {
     topics: DOCUMENT_TOPICS,
   },
   timeseries: { instanceType: "db.influx.large", allocatedStorageGib: 400, multiAz: true, retentionDays: 365 },
+  kubernetes: {
+    apiAccess: "in-vpc-runner",
+    // Kyverno's HA recommendation is three admission controllers; the rest keep the default two.
+    replicas: { kyverno: 3 },
+    karpenter: {
+      amiAlias: "al2023@v20260815",
+      general: {
+        instanceTypes: ["m6i.large", "m6i.xlarge", "m6i.2xlarge"],
+        cpuLimit: 200,
+        memoryLimitGiB: 800,
+        budgets: [
+          { nodes: "1" },
+          // No voluntary disruption during school hours (US Eastern, weekdays 12:00-24:00 UTC).
+          { nodes: "0", schedule: "0 12 * * mon-fri", duration: "12h", reasons: ["Underutilized", "Drifted"] },
+        ],
+      },
+      spot: {
+        instanceTypes: ["m6i.large", "m5.large", "m6a.large", "m6i.xlarge", "m5.xlarge"],
+        cpuLimit: 200,
+        memoryLimitGiB: 800,
+        budgets: [{ nodes: "1" }],
+      },
+    },
+    policyAction: "Enforce",
+    acmeEmail: PLATFORM_TEAM_EMAIL,
+  },
 };

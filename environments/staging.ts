@@ -1,6 +1,7 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
 import { DOCUMENT_ACCESS_POINTS } from "../modules/file-storage";
 import { DOCUMENT_TOPICS } from "../modules/kafka";
+import { DEPLOY_RUNNER_CIDRS } from "./deploy-runners";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Staging: production's shape at medium scale, one NAT gateway per AZ. */
@@ -25,7 +26,9 @@ export const staging: EnvironmentConfig = {
   eks: {
     kubernetesVersion: "1.35",
     upgradeSupportType: "STANDARD",
-    endpointPublicAccess: false,
+    // The way in for deploys (kubernetes.apiAccess "public-allowlist"): the runners' CIDRs only.
+    endpointPublicAccess: true,
+    publicAccessCidrs: DEPLOY_RUNNER_CIDRS,
     controlPlaneLogTypes: ["api", "audit", "authenticator"],
     // Karpenter's NodePool limits (set with the add-ons) must stay within this for the pod address check.
     karpenterNodeAllowance: { instanceTypes: ["m6i.2xlarge"], maxNodes: 20 },
@@ -75,4 +78,24 @@ export const staging: EnvironmentConfig = {
     topics: DOCUMENT_TOPICS,
   },
   timeseries: { instanceType: "db.influx.medium", allocatedStorageGib: 50, retentionDays: 30 },
+  kubernetes: {
+    apiAccess: "public-allowlist",
+    karpenter: {
+      amiAlias: "al2023@v20260815",
+      general: {
+        instanceTypes: ["m6i.large", "m6i.xlarge", "m6i.2xlarge"],
+        cpuLimit: 32,
+        memoryLimitGiB: 128,
+        budgets: [{ nodes: "10%" }],
+      },
+      spot: {
+        instanceTypes: ["m6i.large", "m5.large", "m6a.large", "m6i.xlarge", "m5.xlarge"],
+        cpuLimit: 32,
+        memoryLimitGiB: 128,
+        budgets: [{ nodes: "20%" }],
+      },
+    },
+    policyAction: "Enforce",
+    acmeEmail: PLATFORM_TEAM_EMAIL,
+  },
 };

@@ -12,6 +12,7 @@ import type { BucketsSettings } from "../modules/buckets";
 import type { FileStorageSettings } from "../modules/file-storage";
 import type { KafkaSettings } from "../modules/kafka";
 import type { TimeseriesSettings } from "../modules/timeseries";
+import type { KubernetesSettings } from "../modules/kubernetes-platform/settings";
 
 /**
  * How strict the rules for an environment are. `production` demands what a live system needs
@@ -78,6 +79,11 @@ export interface EnvironmentConfig {
   readonly kafka: KafkaSettings;
   /** Timestream for InfluxDB (Journal service): class, storage, multi-AZ, retention; development may turn it off. */
   readonly timeseries: TimeseriesSettings;
+  /**
+   * What runs in the cluster (`<env>-addons`, `<env>-workloads`): the API access choice, chart version
+   * overrides, controller replicas, Karpenter's node class and pools, Kyverno's action, the ACME e-mail.
+   */
+  readonly kubernetes: KubernetesSettings;
 }
 
 /** The project slug every name starts with. */

@@ -8,6 +8,7 @@ import { assertLogRetentionDays } from "../modules/log-retention";
 import { validateFileStorage } from "../modules/file-storage";
 import { validateKafka } from "../modules/kafka";
 import { validateTimeseries } from "../modules/timeseries";
+import { validateKubernetesSettings } from "../modules/kubernetes-platform/settings";
 import { ACCOUNT_STACK } from "./account-stack";
 import { BOOTSTRAP_STACK } from "./bootstrap-stack";
 import { DATABASE_RPO_SECONDS } from "./dr-stack";
@@ -104,6 +105,16 @@ function checkEnvironment(config: EnvironmentConfig, findings: Findings): void {
   }
   check(() => validateNetworkLayout(env, config.region, config.network));
   check(() => validatePodAddresses(config));
+  check(() =>
+    validateKubernetesSettings(config.kubernetes, {
+      environment: env,
+      tier: config.tier,
+      endpointPublicAccess: config.eks.endpointPublicAccess ?? false,
+      publicAccessCidrs: config.eks.publicAccessCidrs ?? [],
+      privateAccessCidrs: config.eks.privateAccessCidrs ?? [],
+      vpcCidr: config.network.vpcCidr,
+    }),
+  );
   if (config.tier === "production" && config.network.natGateways !== "one-per-az") {
     fail(`${env}.network.natGateways: "${config.network.natGateways}" leaves production without egress when one AZ fails; use "one-per-az"`);
   }

@@ -12,7 +12,7 @@ import { join } from "path";
 import { ENVIRONMENTS } from "../environments";
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-const targets = ["floor", "bootstrap", ...ENVIRONMENTS.map((e) => e.name), "all"];
+const targets = ["floor", "bootstrap", ...ENVIRONMENTS.flatMap((e) => [e.name, `${e.name}*`]), "all"];
 const tsx = join(__dirname, "..", "node_modules", ".bin", "tsx");
 const script = join(__dirname, "synth-target.ts");
 
@@ -24,7 +24,7 @@ interface Sample {
 
 function sample(target: string): Sample {
   const start = process.hrtime.bigint();
-  const out = execFileSync(tsx, [script, target], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  const out = execFileSync(tsx, ["--conditions=import", script, target], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   const line = JSON.parse(out.trim().split("\n").pop()!);
   return { wallMs, peakRssMiB: line.peakRssMiB, resources: line.resources };

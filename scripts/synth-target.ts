@@ -1,6 +1,8 @@
 /**
  * Synthesizes one target in a fresh process, for `npm run bench`: `floor` (a one-VPC cdktf app, the
- * cost of loading cdktf and the AWS provider bindings), `bootstrap`, an environment name, or `all`.
+ * cost of loading cdktf and the AWS provider bindings), `bootstrap`, an environment name (its stack
+ * only), `<env>*` (the environment with its `<env>-addons` and `<env>-workloads` stacks, what
+ * `cdktf deploy '<env>*'` synthesizes), or `all`.
  * Prints one JSON line: { target, resources, peakRssMiB }.
  *
  * Like main.ts, it turns source maps off before loading anything, so both measure the same start-up.
@@ -28,16 +30,21 @@ if (target === "floor") {
   const { ACCOUNT } = require("../environments/account") as typeof import("../environments/account");
   const { BootstrapStack } = require("../environments/bootstrap-stack") as typeof import("../environments/bootstrap-stack");
   const { EnvironmentStack } = require("../environments/environment-stack") as typeof import("../environments/environment-stack");
+  const { AddonsStack } = require("../environments/addons-stack") as typeof import("../environments/addons-stack");
+  const { WorkloadsStack } = require("../environments/workloads-stack") as typeof import("../environments/workloads-stack");
   const { validateEnvironments } = require("../environments/validate") as typeof import("../environments/validate");
   if (target === "all") {
     buildPlatform(app);
   } else if (target === "bootstrap") {
     new BootstrapStack(app, { costCenter: ACCOUNT.costCenter });
   } else {
-    const config = ENVIRONMENTS.find((e) => e.name === target);
+    const withKubernetes = target.endsWith("*");
+    const name = withKubernetes ? target.slice(0, -1) : target;
+    const config = ENVIRONMENTS.find((e) => e.name === name);
     if (!config) throw new Error(`unknown bench target "${target}"`);
     validateEnvironments(ENVIRONMENTS);
-    new EnvironmentStack(app, config);
+    const environment = new EnvironmentStack(app, config);
+    if (withKubernetes) new WorkloadsStack(app, environment, new AddonsStack(app, environment));
   }
 }
 app.synth();

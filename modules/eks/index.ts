@@ -56,6 +56,20 @@ export type TaintEffect = (typeof TAINT_EFFECTS)[number];
 export const UPGRADE_SUPPORT_TYPES = ["STANDARD", "EXTENDED"] as const;
 export type UpgradeSupportType = (typeof UPGRADE_SUPPORT_TYPES)[number];
 
+/**
+ * Ports the control plane may open on nodes: the kubelet, and the webhooks and extension API servers
+ * of the platform's controllers (no 1025-65535 range). Add a port here when a controller needs one.
+ */
+export const CONTROL_PLANE_TO_NODE_PORTS: Readonly<Record<string, { readonly port: number; readonly what: string }>> = {
+  "443": { port: 443, what: "webhooks and extension API servers on 443" },
+  "4443": { port: 4443, what: "metrics-server on host networking, prometheus-adapter" },
+  "6443": { port: 6443, what: "extension API servers on 6443" },
+  "8443": { port: 8443, what: "Karpenter webhook" },
+  "9443": { port: 9443, what: "AWS Load Balancer Controller and Kyverno webhooks" },
+  kubelet: { port: 10250, what: "kubelet API (logs, exec); cert-manager, External Secrets and metrics-server webhooks/APIs" },
+  "10251": { port: 10251, what: "metrics-server on host networking (alternative port)" },
+};
+
 /** Share of a node group's nodes that may be replaced at once during a rolling update. */
 export const NODE_GROUP_MAX_UNAVAILABLE_PERCENTAGE = 25;
 /**
@@ -178,6 +192,11 @@ export interface EksSettings {
    * must be empty when it is off. Never `0.0.0.0/0` or `::/0`. @default []
    */
   readonly publicAccessCidrs?: readonly string[];
+  /**
+   * CIDRs inside the VPC (a deploy runner's subnets) admitted to the private API endpoint on 443, for
+   * deploying with the public endpoint off. Never `0.0.0.0/0`. @default []
+   */
+  readonly privateAccessCidrs?: readonly string[];
   /** Control-plane log types sent to `/aws/eks/<cluster>/cluster`; must include `audit`. @default ["api", "audit", "authenticator"] */
   readonly controlPlaneLogTypes?: readonly ControlPlaneLogType[];
   /**
@@ -603,8 +622,9 @@ export class EksCluster extends Construct {
 
   /**
    * The control plane's additional security group and the node security group, with the rules of
-   * terraform-aws-eks: nodes ↔ nodes all traffic; control plane → nodes 443 (extension API servers),
-   * 10250 (kubelet) and 1025-65535 (webhooks); nodes → control plane 443. Nodes may reach anywhere
+   * terraform-aws-eks: nodes ↔ nodes all traffic; control plane → nodes on `CONTROL_PLANE_TO_NODE_PORTS`
+   * only (443, the kubelet and the controllers' webhook ports); nodes → control plane 443; the
+   * `privateAccessCidrs` → control plane 443. Nodes may reach anywhere
    * (images, AWS APIs through NAT); nothing is open to 0.0.0.0/0 inbound.
    */
   private securityGroups(props: EksClusterProps, clusterName: string, karpenter: boolean) {
@@ -625,12 +645,8 @@ export class EksCluster extends Construct {
         ...(karpenter ? { [KARPENTER_DISCOVERY_TAG_KEY]: clusterName } : {}),
       },
     });
-    const controlPlaneToNode: [string, number, number, string][] = [
-      ["443", 443, 443, "extension API servers and webhooks on 443"],
-      ["kubelet", 10250, 10250, "kubelet API (logs, exec, metrics)"],
-      ["ephemeral", 1025, 65535, "webhooks and extension API servers on unprivileged ports"],
-    ];
-    for (const [key, from, to, what] of controlPlaneToNode) {
+    for (const [key, { port, what }] of Object.entries(CONTROL_PLANE_TO_NODE_PORTS)) {
+      const [from, to] = [port, port];
       new VpcSecurityGroupIngressRule(this, `node-from-cluster-${key}`, {
         securityGroupId: nodeSg.id,
         referencedSecurityGroupId: clusterSg.id,
@@ -662,6 +678,16 @@ export class EksCluster extends Construct {
       toPort: 443,
       description: "Nodes and pods to the Kubernetes API",
     });
+    for (const cidr of props.privateAccessCidrs ?? []) {
+      new VpcSecurityGroupIngressRule(this, `cluster-from-runner-${cidr.replace(/[./]/g, "-")}`, {
+        securityGroupId: clusterSg.id,
+        cidrIpv4: cidr,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        description: `Deploy runner ${cidr} to the Kubernetes API (private endpoint)`,
+      });
+    }
     new VpcSecurityGroupEgressRule(this, "node-egress-all", {
       securityGroupId: nodeSg.id,
       cidrIpv4: "0.0.0.0/0",
@@ -755,6 +781,7 @@ export function validateEksProps(props: EksClusterProps): ResolvedSettings {
     upgradeSupportType: props.upgradeSupportType ?? "STANDARD",
     endpointPublicAccess: props.endpointPublicAccess ?? false,
     publicAccessCidrs: props.publicAccessCidrs ?? [],
+    privateAccessCidrs: props.privateAccessCidrs ?? [],
     controlPlaneLogTypes: props.controlPlaneLogTypes ?? DEFAULT_CONTROL_PLANE_LOG_TYPES,
     adminRoleArns: props.adminRoleArns ?? [],
     createAdminRole: props.createAdminRole ?? true,
@@ -780,6 +807,13 @@ export function validateEksProps(props: EksClusterProps): ResolvedSettings {
     if (check.valid && check.prefixLength === 0) {
       fail(path, `${cidr} opens the API endpoint to the whole internet; list only the CIDRs that need access`);
     }
+  });
+  s.privateAccessCidrs.forEach((cidr, i) => {
+    const path = `privateAccessCidrs[${i}]`;
+    const check = checkCidr(cidr);
+    if (!check.valid && check.reason === "host-bits") fail(path, `${cidr} has host bits set; use ${check.network}`);
+    if (!check.valid) fail(path, `"${cidr}" is not a CIDR; write it as a.b.c.d/nn`);
+    if (check.valid && check.prefixLength === 0) fail(path, `${cidr} admits everything; list the runner subnets' CIDRs`);
   });
   if (s.endpointPublicAccess && s.publicAccessCidrs.length === 0) {
     fail("publicAccessCidrs", "is empty while endpointPublicAccess is true, which EKS reads as 0.0.0.0/0; list the CIDRs that need access");

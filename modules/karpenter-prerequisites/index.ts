@@ -21,7 +21,6 @@ export const KARPENTER_DISCOVERY_TAG_KEY = "karpenter.sh/discovery";
 export const KARPENTER_NAMESPACE = "karpenter";
 /** Service account of the Karpenter controller (the Helm chart's default). */
 export const KARPENTER_SERVICE_ACCOUNT = "karpenter";
-
 /**
  * The Karpenter release (Helm chart `oci://public.ecr.aws/karpenter/karpenter`) the platform runs; the
  * Kubernetes add-ons stack pins the chart to it. The controller policy and the interruption rules

@@ -1,0 +1,147 @@
+import { ITerraformDependable, TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { AlbOriginSecurityGroup } from "../modules/alb-origin-security-group";
+import { AwsLoadBalancerController } from "../modules/aws-load-balancer-controller";
+import { CertManager } from "../modules/cert-manager";
+import { ExternalDns } from "../modules/external-dns";
+import { ExternalSecrets } from "../modules/external-secrets";
+import { HelmAddOn } from "../modules/helm-addon";
+import { KarpenterController } from "../modules/karpenter-controller";
+import { PlatformNamespaces } from "../modules/kubernetes-namespaces";
+import { PlatformNamespace } from "../modules/kubernetes-platform";
+import { chartFor, DEFAULT_REPLICAS, ReplicatedController } from "../modules/kubernetes-platform/settings";
+import { Kyverno } from "../modules/kyverno";
+import { MetricsServer } from "../modules/metrics-server";
+import { EnvironmentStack } from "./environment-stack";
+import { KubernetesStack } from "./kubernetes-stack";
+
+/**
+ * `<env>-addons` (state `aivo/<env>/addons.tfstate`), applied after `<env>`: the platform's
+ * namespaces, the controllers' IAM roles, and the controllers with their CRDs as Helm releases, in a
+ * fixed order. Nothing here needs a CRD at plan time; custom resources go in `<env>-workloads`.
+ *
+ * Release order (each waits for the one before): 1 AWS Load Balancer Controller (its webhook mutates
+ * every Service created later), 2 cert-manager, 3 External Secrets, 4 karpenter-crd + Karpenter,
+ * 5 metrics-server, 6 external-dns, 7 Kyverno + its pod-security policies.
+ */
+export class AddonsStack extends KubernetesStack {
+  /** The platform namespaces (pod security labels); releases depend on them. */
+  readonly namespaces: PlatformNamespaces;
+  readonly loadBalancerController: AwsLoadBalancerController;
+  readonly certManager: CertManager;
+  readonly externalSecrets: ExternalSecrets;
+  readonly karpenter?: KarpenterController;
+  readonly metricsServer: MetricsServer;
+  readonly externalDns: ExternalDns;
+  readonly kyverno: Kyverno;
+  /** Every release, in installation order. */
+  readonly releases: readonly HelmAddOn[];
+  /** The public ALB's security group: HTTPS from CloudFront's origin-facing prefix list only. */
+  readonly albSecurityGroup: AlbOriginSecurityGroup;
+
+  constructor(scope: Construct, environment: EnvironmentStack) {
+    super(scope, environment, "addons");
+    const { config, cluster } = this;
+    const settings = config.kubernetes;
+    const where = (key: string) => `${config.name}.kubernetes.${key}`;
+    const replicas = (key: ReplicatedController) => settings.replicas?.[key] ?? DEFAULT_REPLICAS;
+    this.namespaces = new PlatformNamespaces(this, "namespaces", {
+      where: where("namespaces"),
+      labels: { environment: config.name },
+    });
+    const ns = (key: PlatformNamespace): ITerraformDependable[] => [this.namespaces.of(key)];
+
+    this.loadBalancerController = new AwsLoadBalancerController(this, "aws-load-balancer-controller", {
+      where: where("awsLoadBalancerController"),
+      cluster,
+      chart: chartFor(settings, "awsLoadBalancerController"),
+      replicas: replicas("awsLoadBalancerController"),
+    });
+    const after = (previous: HelmAddOn, namespace?: PlatformNamespace): ITerraformDependable[] => [
+      ...(namespace ? ns(namespace) : []),
+      previous.release,
+    ];
+    this.certManager = new CertManager(this, "cert-manager", {
+      where: where("certManager"),
+      cluster,
+      chart: chartFor(settings, "certManager"),
+      replicas: replicas("certManager"),
+      dependsOn: after(this.loadBalancerController.addOn, "certManager"),
+    });
+    this.externalSecrets = new ExternalSecrets(this, "external-secrets", {
+      where: where("externalSecrets"),
+      cluster,
+      chart: chartFor(settings, "externalSecrets"),
+      replicas: replicas("externalSecrets"),
+      dependsOn: after(this.certManager.addOn, "externalSecrets"),
+    });
+    let previous: HelmAddOn = this.externalSecrets.addOn;
+    if (cluster.karpenter) {
+      this.karpenter = new KarpenterController(this, "karpenter", {
+        where: where("karpenter"),
+        cluster,
+        chart: chartFor(settings, "karpenter"),
+        crdChart: chartFor(settings, "karpenterCrd"),
+        replicas: replicas("karpenter"),
+        dependsOn: after(previous, "karpenter"),
+      });
+      previous = this.karpenter.addOn;
+    }
+    this.metricsServer = new MetricsServer(this, "metrics-server", {
+      where: where("metricsServer"),
+      chart: chartFor(settings, "metricsServer"),
+      replicas: replicas("metricsServer"),
+      dependsOn: after(previous),
+    });
+    this.externalDns = new ExternalDns(this, "external-dns", {
+      where: where("externalDns"),
+      cluster,
+      chart: chartFor(settings, "externalDns"),
+      // Production never lets a controller delete a record.
+      policy: config.tier === "production" ? "upsert-only" : "sync",
+      dependsOn: after(this.metricsServer.addOn),
+    });
+    this.kyverno = new Kyverno(this, "kyverno", {
+      where: where("kyverno"),
+      cluster,
+      chart: chartFor(settings, "kyverno"),
+      policiesChart: chartFor(settings, "kyvernoPolicies"),
+      policyAction: settings.policyAction,
+      replicas: replicas("kyverno"),
+      dependsOn: after(this.externalDns.addOn, "kyverno"),
+    });
+    this.releases = [
+      this.loadBalancerController.addOn,
+      this.certManager.addOn,
+      this.externalSecrets.addOn,
+      ...(this.karpenter ? [this.karpenter.crds, this.karpenter.addOn] : []),
+      this.metricsServer.addOn,
+      this.externalDns.addOn,
+      this.kyverno.addOn,
+      this.kyverno.policies,
+    ];
+
+    this.albSecurityGroup = new AlbOriginSecurityGroup(this, "alb-origin-sg", {
+      naming: cluster.naming,
+      vpcId: cluster.vpcId,
+      targetSecurityGroupId: cluster.nodeSecurityGroupId,
+    });
+    const roles = {
+      aws_load_balancer_controller_role_arn: this.loadBalancerController.role.roleArn,
+      cert_manager_role_arn: this.certManager.role.roleArn,
+      external_secrets_role_arn: this.externalSecrets.role.roleArn,
+      external_dns_role_arn: this.externalDns.role.roleArn,
+    };
+    for (const [name, value] of Object.entries(roles)) {
+      new TerraformOutput(this, name, { value, description: `IRSA role of ${name.replace(/_role_arn$/, "").replace(/_/g, "-")}` });
+    }
+    new TerraformOutput(this, "helm_releases", {
+      value: Object.fromEntries(this.releases.map((r) => [r.releaseName, `${r.chart.chart}@${r.chart.version}`])),
+      description: "Installed charts and versions, by release name",
+    });
+    new TerraformOutput(this, "alb_security_group_id", {
+      value: this.albSecurityGroup.securityGroupId,
+      description: "Security group of the public ALB (HTTPS from CloudFront only); for the Ingress annotation alb.ingress.kubernetes.io/security-groups",
+    });
+  }
+}
