@@ -1,6 +1,9 @@
 import { S3Backend } from "cdktf";
 import { Construct } from "constructs";
+import { AccessAnalyzer } from "../modules/access-analyzer";
+import { AuditTrail } from "../modules/audit-trail";
 import { Naming } from "../modules/naming";
+import { ThreatDetection } from "../modules/threat-detection";
 import { AccountConfig } from "./account";
 import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND, stateBackendConfig, stateKey } from "./state";
@@ -23,6 +26,12 @@ export interface AccountStackProps {
 export class AccountStack extends PlatformStack {
   readonly config: AccountConfig;
   readonly naming: Naming;
+  /** CloudTrail: the account's multi-region audit trail. */
+  readonly auditTrail: AuditTrail;
+  /** GuardDuty and its findings routing. */
+  readonly threatDetection: ThreatDetection;
+  /** IAM Access Analyzer. */
+  readonly accessAnalyzer: AccessAnalyzer;
 
   constructor(scope: Construct, props: AccountStackProps) {
     super(scope, ACCOUNT_STACK, {
@@ -32,5 +41,10 @@ export class AccountStack extends PlatformStack {
     this.config = props.config;
     this.naming = new Naming(STATE_BACKEND.project, ACCOUNT_STACK);
     new S3Backend(this, stateBackendConfig(stateKey(ACCOUNT_STACK)));
+
+    const { naming } = this;
+    this.auditTrail = new AuditTrail(this, "audit-trail", { ...props.config.auditTrail, naming });
+    this.threatDetection = new ThreatDetection(this, "threat-detection", { ...props.config.threatDetection, naming });
+    this.accessAnalyzer = new AccessAnalyzer(this, "access-analyzer", { ...props.config.accessAnalyzer, naming });
   }
 }

@@ -1,3 +1,9 @@
+import type { AccessAnalyzerSettings } from "../modules/access-analyzer";
+import type { AuditTrailSettings } from "../modules/audit-trail";
+import type { ThreatDetectionSettings } from "../modules/threat-detection";
+import { STATE_BACKEND } from "./state";
+import { PLATFORM_TEAM_EMAIL } from "./types";
+
 /**
  * Settings of the AWS account as a whole (the `account` stack), beside the per-environment configs.
  * Each account-level concern adds its own typed section here.
@@ -5,9 +11,27 @@
 export interface AccountConfig {
   /** Value of the `CostCenter` tag of the bootstrap and account stacks' resources. */
   readonly costCenter: string;
+  /** CloudTrail: the multi-region trail, its bucket lifecycle and log retention, data-event buckets. */
+  readonly auditTrail: AuditTrailSettings;
+  /** GuardDuty and the routing of its findings to the account's `critical`/`alert` topics. */
+  readonly threatDetection: ThreatDetectionSettings;
+  /** IAM Access Analyzer. */
+  readonly accessAnalyzer: AccessAnalyzerSettings;
 }
 
 /** The platform's AWS account. */
 export const ACCOUNT: AccountConfig = {
   costCenter: "aivo-platform",
+  auditTrail: {
+    logRetentionDays: 365,
+    glacierTransitionDays: 90,
+    objectRetentionDays: 2557,
+    // Every read and write of a Terraform state file is recorded (who applied what, when).
+    dataEventBuckets: [STATE_BACKEND.bucket],
+  },
+  threatDetection: {
+    emailSubscribers: { critical: [PLATFORM_TEAM_EMAIL], alert: [PLATFORM_TEAM_EMAIL] },
+    pagerDutyUrlParameter: "/aivo/production/pagerduty-integration-url",
+  },
+  accessAnalyzer: {},
 };
