@@ -4,6 +4,7 @@ import { AccessAnalyzer } from "../modules/access-analyzer";
 import { AuditTrail } from "../modules/audit-trail";
 import { Naming } from "../modules/naming";
 import { ThreatDetection } from "../modules/threat-detection";
+import { XrayEncryption } from "../modules/tracing";
 import { AccountConfig } from "./account";
 import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND, stateBackendConfig, stateKey } from "./state";
@@ -32,6 +33,8 @@ export class AccountStack extends PlatformStack {
   readonly threatDetection: ThreatDetection;
   /** IAM Access Analyzer. */
   readonly accessAnalyzer: AccessAnalyzer;
+  /** X-Ray's CMK encryption (one setting per account and region, shared by the environments). */
+  readonly xrayEncryption: XrayEncryption;
 
   constructor(scope: Construct, props: AccountStackProps) {
     super(scope, ACCOUNT_STACK, {
@@ -46,5 +49,6 @@ export class AccountStack extends PlatformStack {
     this.auditTrail = new AuditTrail(this, "audit-trail", { ...props.config.auditTrail, naming });
     this.threatDetection = new ThreatDetection(this, "threat-detection", { ...props.config.threatDetection, naming });
     this.accessAnalyzer = new AccessAnalyzer(this, "access-analyzer", { ...props.config.accessAnalyzer, naming });
+    this.xrayEncryption = new XrayEncryption(this, "xray-encryption", { naming });
   }
 }

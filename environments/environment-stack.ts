@@ -13,6 +13,12 @@ import { RedisCluster } from "../modules/elasticache";
 import { Naming } from "../modules/naming";
 import { Network } from "../modules/network";
 import { WebAcl } from "../modules/waf";
+import { ADOT_DEFAULTS, XRAY_WRITE_STATEMENTS } from "../modules/adot-collector";
+import { ServiceAccountRole } from "../modules/irsa-role";
+import { NetworkAcls } from "../modules/network-acls";
+import { SiteToSiteVpn } from "../modules/site-to-site-vpn";
+import { Tracing } from "../modules/tracing";
+import { VpcEndpoints } from "../modules/vpc-endpoints";
 import { PlatformStack } from "./platform-stack";
 import { stateBackendConfig, stateKey } from "./state";
 import { EnvironmentConfig, PROJECT } from "./types";
@@ -38,6 +44,15 @@ export class EnvironmentStack extends PlatformStack {
   readonly backup: BackupPlan;
   readonly waf: WebAcl;
   readonly edge: EdgeDistribution;
+  /** Interface VPC endpoints, when `vpcEndpoints.enabled`. */
+  readonly vpcEndpoints?: VpcEndpoints;
+  /** Transit Gateway + Site-to-Site VPN, when `siteToSiteVpn.enabled`. */
+  readonly siteToSiteVpn?: SiteToSiteVpn;
+  readonly networkAcls: NetworkAcls;
+  /** The X-Ray group and sampling rules of the environment. */
+  readonly tracing: Tracing;
+  /** The ADOT collector's IRSA role (X-Ray write); the collector itself runs in the Kubernetes stacks. */
+  readonly adotRole: ServiceAccountRole;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name, {
@@ -59,6 +74,8 @@ export class EnvironmentStack extends PlatformStack {
       logRetentionDays: config.logRetentionDays,
       eksClusterName: naming.name("eks"),
     });
+
+    ({ vpcEndpoints: this.vpcEndpoints, siteToSiteVpn: this.siteToSiteVpn, networkAcls: this.networkAcls } = this.privateConnectivity());
 
     this.eks = new EksCluster(this, "eks", {
       ...config.eks,
@@ -116,5 +133,56 @@ export class EnvironmentStack extends PlatformStack {
       vpcId: this.network.vpcId,
       logRetentionDays: config.logRetentionDays,
     });
+
+    this.tracing = new Tracing(this, "tracing", { ...config.tracing, naming });
+    this.adotRole = new ServiceAccountRole(this, "adot-role", {
+      naming,
+      name: "adot-collector",
+      description: `Lets the ADOT collector of ${naming.prefix} write traces to X-Ray`,
+      oidcProviderArn: this.eks.oidcProviderArn,
+      oidcIssuerUrl: this.eks.oidcIssuerUrl,
+      namespace: ADOT_DEFAULTS.namespace,
+      serviceAccount: ADOT_DEFAULTS.name,
+      statements: XRAY_WRITE_STATEMENTS,
+    });
+  }
+
+  /** Interface endpoints, the optional Transit Gateway + VPN, and the per-tier network ACLs. */
+  private privateConnectivity(): { vpcEndpoints?: VpcEndpoints; siteToSiteVpn?: SiteToSiteVpn; networkAcls: NetworkAcls } {
+    const { config, naming, network } = this;
+    const vpcEndpoints = config.vpcEndpoints.enabled
+      ? new VpcEndpoints(this, "vpc-endpoints", {
+          naming,
+          region: config.region,
+          vpcId: network.vpcId,
+          vpcCidr: network.vpcCidr,
+          subnetIds: network.privateSubnetIds,
+          services: config.vpcEndpoints.services,
+        })
+      : undefined;
+    const vpn = config.siteToSiteVpn?.enabled
+      ? new SiteToSiteVpn(this, "site-to-site-vpn", {
+          ...config.siteToSiteVpn,
+          naming,
+          vpcId: network.vpcId,
+          vpcCidr: network.vpcCidr,
+          subnetIds: network.privateSubnetIds,
+          routeTableIds: network.privateRouteTableIds,
+          logRetentionDays: config.logRetentionDays,
+        })
+      : undefined;
+    const networkAcls = new NetworkAcls(this, "network-acls", {
+      ...config.networkAcls,
+      naming,
+      vpcId: network.vpcId,
+      vpcCidrs: [network.vpcCidr],
+      publicSubnetIds: network.publicSubnetIds,
+      privateSubnetIds: network.privateSubnetIds,
+      databaseSubnetIds: network.databaseSubnetIds,
+      privateSubnetCidrs: config.network.privateSubnets,
+      databaseSubnetCidrs: config.network.databaseSubnets,
+      remoteCidrs: vpn?.remoteCidrs,
+    });
+    return { vpcEndpoints, siteToSiteVpn: vpn, networkAcls };
   }
 }

@@ -71,4 +71,15 @@ export const production: EnvironmentConfig = {
     anomalyThresholds: { absoluteUsd: 250, percentage: 10 },
     activateCostAllocationTags: false, // activated by development (same account)
   },
+  vpcEndpoints: { enabled: true },
+  networkAcls: {},
+  tracing: { samplingRules: [{ name: "default", priority: 1000, reservoirSize: 5, fixedRate: 0.05 }] },
+  auth0: {
+    domain: "aivo.us.auth0.com",
+    audience: "https://api.aivo.edu",
+    jwksUri: "https://aivo.us.auth0.com/.well-known/jwks.json",
+    issuer: "https://aivo.us.auth0.com/",
+    algorithms: ["RS256"],
+    clockSkewSeconds: 60,
+  },
 };

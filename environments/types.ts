@@ -7,6 +7,13 @@ import type { RedisSettings } from "../modules/elasticache";
 import type { WafSettings } from "../modules/waf";
 import type { CostMonitoringSettings } from "../modules/cost-monitoring";
 import type { NetworkSettings } from "../modules/network";
+import type { Auth0Settings } from "../modules/auth0";
+import type { NetworkAclSettings } from "../modules/network-acls";
+import type { SiteToSiteVpnSettings } from "../modules/site-to-site-vpn";
+import type { TailscaleSettings } from "../modules/tailscale";
+import type { TracingSettings } from "../modules/tracing";
+import type { VaultSettings } from "../modules/vault";
+import type { VpcEndpointsSettings } from "../modules/vpc-endpoints";
 
 /**
  * How strict the rules for an environment are. `production` demands what a live system needs
@@ -60,6 +67,20 @@ export interface EnvironmentConfig {
   readonly alerting: AlertingSettings;
   /** Monthly budget, its 50/80/90 % notifications and cost-anomaly thresholds. */
   readonly cost: CostMonitoringSettings;
+  /** Interface VPC endpoints (PrivateLink) for ECR, STS, Secrets Manager, KMS, Logs, SSM, EC2; production must enable them. */
+  readonly vpcEndpoints: VpcEndpointsSettings;
+  /** Network ACLs per subnet tier: the data-store ports the private tier may open to the database tier. */
+  readonly networkAcls: NetworkAclSettings;
+  /** X-Ray: the environment's sampling rules (its group and the ADOT collector's role always exist). */
+  readonly tracing: TracingSettings;
+  /** Transit Gateway + Site-to-Site VPN to customer sites. @default off */
+  readonly siteToSiteVpn?: SiteToSiteVpnSettings;
+  /** Tailscale subnet router in the cluster. @default off */
+  readonly tailscale?: TailscaleSettings;
+  /** How services validate Auth0 tokens (delivered as the ConfigMap `auth0` in `aivo`). */
+  readonly auth0: Auth0Settings;
+  /** HashiCorp Vault as a second External Secrets source. @default no Vault */
+  readonly vault?: VaultSettings;
 }
 
 /** The project slug every name starts with. */

@@ -1,7 +1,14 @@
 import { overlaps, parseIpv4Cidr } from "../modules/cidr";
 import { validateNetworkLayout } from "../modules/network/validate";
 import { assertLogRetentionDays } from "../modules/log-retention";
-import { ENVIRONMENT_TIERS, EnvironmentConfig } from "./types";
+import { validateAuth0 } from "../modules/auth0";
+import { validateSiteToSiteVpn } from "../modules/site-to-site-vpn";
+import { validateTailscale } from "../modules/tailscale";
+import { validateTracing } from "../modules/tracing";
+import { validateVault } from "../modules/vault";
+import { validateEndpointServices } from "../modules/vpc-endpoints";
+import { Naming } from "../modules/naming";
+import { ENVIRONMENT_TIERS, EnvironmentConfig, PROJECT } from "./types";
 
 /** A mistake in an environment's configuration; `npm run synth` prints its message, not a stack trace. */
 export class ConfigError extends Error {
@@ -58,6 +65,21 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   if (config.tier === "production" && config.network.natGateways !== "one-per-az") {
     fail(`${env}.network.natGateways: "${config.network.natGateways}" leaves production without egress when one AZ fails; use "one-per-az"`);
   }
+  validateConnectivityAndExternalSystems(config);
+}
+
+/** Private connectivity, tracing, Auth0 and Vault (issue 16). */
+function validateConnectivityAndExternalSystems(config: EnvironmentConfig): void {
+  const env = config.name;
+  if (config.tier === "production" && !config.vpcEndpoints.enabled) {
+    fail(`${env}.vpcEndpoints.enabled: false; production keeps AWS API traffic on PrivateLink, set it to true`);
+  }
+  if (config.vpcEndpoints.services) check(() => validateEndpointServices(`${env}.vpcEndpoints.services`, config.vpcEndpoints.services!));
+  check(() => validateTracing(new Naming(PROJECT, env), config.tracing));
+  if (config.siteToSiteVpn?.enabled) check(() => validateSiteToSiteVpn(env, config.network.vpcCidr, config.siteToSiteVpn!));
+  if (config.tailscale?.enabled) check(() => validateTailscale(env, [config.network.vpcCidr], config.tailscale!));
+  check(() => validateAuth0(env, config.auth0));
+  if (config.vault) check(() => validateVault(env, config.vault!));
 }
 
 /**
