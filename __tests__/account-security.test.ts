@@ -6,6 +6,7 @@ import { AccessAnalyzer } from "../modules/access-analyzer";
 import { AuditTrail } from "../modules/audit-trail";
 import { Naming } from "../modules/naming";
 import { ThreatDetection } from "../modules/threat-detection";
+import { VulnerabilityScanning } from "../modules/vulnerability-scanning";
 import { configsOf, onlyResource, parse, policy } from "./helpers";
 
 const doc = parse(Testing.synth(new AccountStack(Testing.app(), { config: ACCOUNT })));
@@ -144,5 +145,36 @@ describe("IAM Access Analyzer (account stack)", () => {
     expect(() => Testing.synthScope((scope) => new AccessAnalyzer(scope, "a", { naming, unusedAccessAgeDays: 400 }))).toThrow(
       "account.accessAnalyzer.unusedAccessAgeDays: 400 is outside 1-365 days",
     );
+  });
+});
+
+describe("vulnerability scanning (account stack)", () => {
+  it("turns Inspector on for ECR images and EC2 nodes of this account, and ECR continuous scanning", () => {
+    const enabler = onlyResource(doc, "aws_inspector2_enabler");
+    expect(enabler.resource_types).toEqual(["ECR", "EC2"]);
+    expect(enabler.account_ids).toEqual([expect.stringMatching(/data\.aws_caller_identity\..*\.account_id/)]);
+    expect(onlyResource(doc, "aws_ecr_registry_scanning_configuration")).toEqual(
+      expect.objectContaining({
+        scan_type: "ENHANCED",
+        rule: [{ scan_frequency: "CONTINUOUS_SCAN", repository_filter: [{ filter: "*", filter_type: "WILDCARD" }] }],
+      }),
+    );
+  });
+
+  it("rejects an unknown resource type", () => {
+    expect(() => Testing.synthScope((scope) => new VulnerabilityScanning(scope, "v", { naming, resourceTypes: ["LAMBDA" as never] }))).toThrow(
+      'account.vulnerabilityScanning.resourceTypes[0]: "LAMBDA" is not one of ECR, EC2',
+    );
+  });
+});
+
+describe("X-Ray encryption (account stack)", () => {
+  it("encrypts the account's traces with its own rotating CMK", () => {
+    const config = onlyResource(doc, "aws_xray_encryption_config");
+    expect(config.type).toBe("KMS");
+    const keys = doc.resource!.aws_kms_key;
+    const keyId = Object.keys(keys).find((k) => k.includes("xray-encryption"))!;
+    expect(config.key_id).toBe(`\${aws_kms_key.${keyId}.arn}`);
+    expect(keys[keyId].enable_key_rotation).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import { AuditTrail } from "../modules/audit-trail";
 import { Naming } from "../modules/naming";
 import { ThreatDetection } from "../modules/threat-detection";
 import { XrayEncryption } from "../modules/tracing";
+import { VulnerabilityScanning } from "../modules/vulnerability-scanning";
 import { AccountConfig } from "./account";
 import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND, stateBackendConfig, stateKey } from "./state";
@@ -35,6 +36,8 @@ export class AccountStack extends PlatformStack {
   readonly accessAnalyzer: AccessAnalyzer;
   /** X-Ray's CMK encryption (one setting per account and region, shared by the environments). */
   readonly xrayEncryption: XrayEncryption;
+  /** Amazon Inspector and ECR continuous scanning. */
+  readonly vulnerabilityScanning: VulnerabilityScanning;
 
   constructor(scope: Construct, props: AccountStackProps) {
     super(scope, ACCOUNT_STACK, {
@@ -50,5 +53,6 @@ export class AccountStack extends PlatformStack {
     this.threatDetection = new ThreatDetection(this, "threat-detection", { ...props.config.threatDetection, naming });
     this.accessAnalyzer = new AccessAnalyzer(this, "access-analyzer", { ...props.config.accessAnalyzer, naming });
     this.xrayEncryption = new XrayEncryption(this, "xray-encryption", { naming });
+    this.vulnerabilityScanning = new VulnerabilityScanning(this, "vulnerability-scanning", { ...props.config.vulnerabilityScanning, naming });
   }
 }

@@ -1,6 +1,7 @@
 import type { AccessAnalyzerSettings } from "../modules/access-analyzer";
 import type { AuditTrailSettings } from "../modules/audit-trail";
 import type { ThreatDetectionSettings } from "../modules/threat-detection";
+import type { VulnerabilityScanningSettings } from "../modules/vulnerability-scanning";
 import { STATE_BACKEND } from "./state";
 import { PLATFORM_TEAM_EMAIL } from "./types";
 
@@ -17,6 +18,8 @@ export interface AccountConfig {
   readonly threatDetection: ThreatDetectionSettings;
   /** IAM Access Analyzer. */
   readonly accessAnalyzer: AccessAnalyzerSettings;
+  /** Amazon Inspector (ECR images, EC2 nodes) and ECR continuous scanning. */
+  readonly vulnerabilityScanning: VulnerabilityScanningSettings;
 }
 
 /** The platform's AWS account. */
@@ -34,4 +37,5 @@ export const ACCOUNT: AccountConfig = {
     pagerDutyUrlParameter: "/aivo/production/pagerduty-integration-url",
   },
   accessAnalyzer: {},
+  vulnerabilityScanning: {},
 };
