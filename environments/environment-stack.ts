@@ -155,7 +155,7 @@ export class EnvironmentStack extends PlatformStack {
           naming,
           region: config.region,
           vpcId: network.vpcId,
-          vpcCidr: network.vpcCidr,
+          vpcCidrs: [network.vpcCidr],
           subnetIds: network.privateSubnetIds,
           services: config.vpcEndpoints.services,
         })

@@ -117,17 +117,6 @@ export class AuditTrail extends Construct {
           Resource: "*",
           Condition: { StringEquals: { "aws:SourceArn": trailArn } },
         },
-        {
-          // Anyone in the account allowed by IAM to read the bucket may decrypt log files to read them.
-          Sid: "AllowAccountToDecryptLogFiles",
-          Principal: { AWS: context.accountRootArn },
-          Action: ["kms:Decrypt", "kms:ReEncryptFrom"],
-          Resource: "*",
-          Condition: {
-            StringEquals: { "kms:CallerAccount": context.accountId },
-            StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": context.arn("cloudtrail", "trail/*", "*") },
-          },
-        },
       ],
     });
 

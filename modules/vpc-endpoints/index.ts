@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { parseIpv4Cidr } from "../cidr";
 import { Naming } from "../naming";
 
 /**
@@ -30,8 +31,11 @@ export interface VpcEndpointsProps {
   /** The region of the VPC: the endpoints' service names are `com.amazonaws.<region>.<service>`. */
   readonly region: string;
   readonly vpcId: string;
-  /** The VPC CIDR: the only source the endpoints' security group admits (TCP 443). */
-  readonly vpcCidr: string;
+  /**
+   * The VPC's CIDRs (primary, and any secondary range pods use): the only sources the endpoints'
+   * security group admits (TCP 443), one rule each.
+   */
+  readonly vpcCidrs: readonly string[];
   /** Subnets the endpoint network interfaces are placed in (one per AZ: the private subnets). */
   readonly subnetIds: readonly string[];
   /** @default all of INTERFACE_ENDPOINT_SERVICES */
@@ -73,13 +77,16 @@ export class VpcEndpoints extends Construct {
       revokeRulesOnDelete: true,
     });
     this.securityGroupId = this.securityGroup.id;
-    new VpcSecurityGroupIngressRule(this, "https-from-vpc", {
-      securityGroupId: this.securityGroup.id,
-      description: "HTTPS from the VPC",
-      ipProtocol: "tcp",
-      fromPort: HTTPS_PORT,
-      toPort: HTTPS_PORT,
-      cidrIpv4: props.vpcCidr,
+    props.vpcCidrs.forEach((cidr, i) => {
+      if (typeof parseIpv4Cidr(cidr) === "string") throw new Error(`${props.naming.environment}.vpcEndpoints: VPC CIDR "${cidr}" is not an IPv4 CIDR block`);
+      new VpcSecurityGroupIngressRule(this, i === 0 ? "https-from-vpc" : `https-from-vpc-${i}`, {
+        securityGroupId: this.securityGroup.id,
+        description: "HTTPS from the VPC",
+        ipProtocol: "tcp",
+        fromPort: HTTPS_PORT,
+        toPort: HTTPS_PORT,
+        cidrIpv4: cidr,
+      });
     });
     this.endpoints = Object.fromEntries(
       services.map((service) => [
