@@ -6,6 +6,11 @@ import { GitHubOidcRoles } from "../modules/github-oidc-roles";
 import { Naming } from "../modules/naming";
 import { declareOutputs } from "../modules/outputs";
 import { ServiceLinkedRoles } from "../modules/service-linked-roles";
+import { AccessAnalyzer } from "../modules/access-analyzer";
+import { AuditTrail } from "../modules/audit-trail";
+import { ThreatDetection } from "../modules/threat-detection";
+import { XrayEncryption } from "../modules/tracing";
+import { VulnerabilityScanning } from "../modules/vulnerability-scanning";
 import { AccountConfig } from "./account";
 import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND, stateBackendConfig, stateKey } from "./state";
@@ -43,6 +48,16 @@ export class AccountStack extends PlatformStack {
   readonly dns: DnsZones;
   /** GitHub Actions' OIDC provider and per-environment plan/apply roles. */
   readonly ci: GitHubOidcRoles;
+  /** CloudTrail: the account's multi-region audit trail. */
+  readonly auditTrail: AuditTrail;
+  /** GuardDuty and its findings routing. */
+  readonly threatDetection: ThreatDetection;
+  /** IAM Access Analyzer. */
+  readonly accessAnalyzer: AccessAnalyzer;
+  /** X-Ray's CMK encryption (one setting per account and region, shared by the environments). */
+  readonly xrayEncryption: XrayEncryption;
+  /** Amazon Inspector and ECR continuous scanning. */
+  readonly vulnerabilityScanning: VulnerabilityScanning;
 
   constructor(scope: Construct, props: AccountStackProps) {
     super(scope, ACCOUNT_STACK, {
@@ -77,6 +92,12 @@ export class AccountStack extends PlatformStack {
     const roles = Object.fromEntries(
       Object.entries(this.ci.roles).map(([scope, r]) => [scope, r.applyRoleArn ? { plan: r.planRoleArn, apply: r.applyRoleArn } : { plan: r.planRoleArn }]),
     );
+    const { naming } = this;
+    this.auditTrail = new AuditTrail(this, "audit-trail", { ...props.config.auditTrail, naming });
+    this.threatDetection = new ThreatDetection(this, "threat-detection", { ...props.config.threatDetection, naming });
+    this.accessAnalyzer = new AccessAnalyzer(this, "access-analyzer", { ...props.config.accessAnalyzer, naming });
+    this.xrayEncryption = new XrayEncryption(this, "xray-encryption", { naming });
+    this.vulnerabilityScanning = new VulnerabilityScanning(this, "vulnerability-scanning", { ...props.config.vulnerabilityScanning, naming });
     const context = AwsContext.of(this);
     declareOutputs(this, {
       account_id: { value: context.accountId, description: "The AWS account the platform runs in" },

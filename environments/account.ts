@@ -1,6 +1,12 @@
 import type { DnsZonesSettings } from "../modules/dns-zones";
 import type { ServiceLinkedRolesSettings } from "../modules/service-linked-roles";
 import type { GitHubSettings } from "../modules/github-oidc-roles";
+import type { AccessAnalyzerSettings } from "../modules/access-analyzer";
+import type { AuditTrailSettings } from "../modules/audit-trail";
+import type { ThreatDetectionSettings } from "../modules/threat-detection";
+import type { VulnerabilityScanningSettings } from "../modules/vulnerability-scanning";
+import { STATE_BACKEND } from "./state";
+import { PLATFORM_TEAM_EMAIL } from "./types";
 
 /**
  * Settings of the AWS account as a whole (the `account` stack), beside the per-environment configs.
@@ -15,6 +21,14 @@ export interface AccountConfig {
   readonly serviceLinkedRoles?: ServiceLinkedRolesSettings;
   /** The GitHub repository whose Actions plan and apply (modules/github-oidc-roles): its OIDC roles trust only it. */
   readonly github: GitHubSettings;
+  /** CloudTrail: the multi-region trail, its bucket lifecycle and log retention, data-event buckets. */
+  readonly auditTrail: AuditTrailSettings;
+  /** GuardDuty and the routing of its findings to the account's `critical`/`alert` topics. */
+  readonly threatDetection: ThreatDetectionSettings;
+  /** IAM Access Analyzer. */
+  readonly accessAnalyzer: AccessAnalyzerSettings;
+  /** Amazon Inspector (ECR images, EC2 nodes) and ECR continuous scanning. */
+  readonly vulnerabilityScanning: VulnerabilityScanningSettings;
 }
 
 /** The platform's AWS account. */
@@ -26,4 +40,17 @@ export const ACCOUNT: AccountConfig = {
   serviceLinkedRoles: { alreadyExist: [] },
   // The repository CI runs in, as `<owner>/<repo>`: the CI roles trust only its OIDC tokens.
   github: { repository: "aivo-platform/aivo-infrastructure", defaultBranch: "main" },
+  auditTrail: {
+    logRetentionDays: 365,
+    glacierTransitionDays: 90,
+    objectRetentionDays: 2557,
+    // Every read and write of a Terraform state file is recorded (who applied what, when).
+    dataEventBuckets: [STATE_BACKEND.bucket],
+  },
+  threatDetection: {
+    emailSubscribers: { critical: [PLATFORM_TEAM_EMAIL], alert: [PLATFORM_TEAM_EMAIL] },
+    pagerDutyUrlParameter: "/aivo/production/pagerduty-integration-url",
+  },
+  accessAnalyzer: {},
+  vulnerabilityScanning: {},
 };

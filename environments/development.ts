@@ -97,4 +97,16 @@ export const development: EnvironmentConfig = {
     policyAction: "Audit",
     acmeEmail: PLATFORM_TEAM_EMAIL,
   },
+  // Development pays NAT traffic instead of ~$170/month of endpoints (8 services × 3 AZs).
+  vpcEndpoints: { enabled: false },
+  networkAcls: {},
+  tracing: { samplingRules: [{ name: "default", priority: 1000, reservoirSize: 1, fixedRate: 1.0 }] },
+  auth0: {
+    domain: "aivo-dev.us.auth0.com",
+    audience: "https://api.dev.aivo.edu",
+    jwksUri: "https://aivo-dev.us.auth0.com/.well-known/jwks.json",
+    issuer: "https://aivo-dev.us.auth0.com/",
+    algorithms: ["RS256"],
+    clockSkewSeconds: 60,
+  },
 };

@@ -19,6 +19,12 @@ import { PlatformBuckets } from "../modules/buckets";
 import { FileStorage } from "../modules/file-storage";
 import { KafkaCluster } from "../modules/kafka";
 import { TimeseriesDatabase } from "../modules/timeseries";
+import { ADOT_DEFAULTS, XRAY_WRITE_STATEMENTS } from "../modules/adot-collector";
+import { ServiceAccountRole } from "../modules/irsa-role";
+import { NetworkAcls } from "../modules/network-acls";
+import { SiteToSiteVpn } from "../modules/site-to-site-vpn";
+import { Tracing } from "../modules/tracing";
+import { VpcEndpoints } from "../modules/vpc-endpoints";
 import { PlatformStack } from "./platform-stack";
 import { stateBackendConfig, stateKey } from "./state";
 import { EnvironmentConfig, PROJECT } from "./types";
@@ -51,6 +57,15 @@ export class EnvironmentStack extends PlatformStack {
   readonly kafka?: KafkaCluster;
   /** Undefined where `timeseries.enabled` is false (development only). */
   readonly timeseries?: TimeseriesDatabase;
+  /** Interface VPC endpoints, when `vpcEndpoints.enabled`. */
+  readonly vpcEndpoints?: VpcEndpoints;
+  /** Transit Gateway + Site-to-Site VPN, when `siteToSiteVpn.enabled`. */
+  readonly siteToSiteVpn?: SiteToSiteVpn;
+  readonly networkAcls: NetworkAcls;
+  /** The X-Ray group and sampling rules of the environment. */
+  readonly tracing: Tracing;
+  /** The ADOT collector's IRSA role (X-Ray write); the collector itself runs in the Kubernetes stacks. */
+  readonly adotRole: ServiceAccountRole;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name, {
@@ -72,6 +87,8 @@ export class EnvironmentStack extends PlatformStack {
       logRetentionDays: config.logRetentionDays,
       eksClusterName: naming.name("eks"),
     });
+
+    ({ vpcEndpoints: this.vpcEndpoints, siteToSiteVpn: this.siteToSiteVpn, networkAcls: this.networkAcls } = this.privateConnectivity());
 
     this.eks = new EksCluster(this, "eks", {
       ...config.eks,
@@ -190,6 +207,17 @@ export class EnvironmentStack extends PlatformStack {
       staticAssets: { bucketRegionalDomainName: this.buckets.staticAssetsDomainName },
     });
     this.buckets.allowCloudFrontDistribution(this.edge.distributionArn);
+    this.tracing = new Tracing(this, "tracing", { ...config.tracing, naming });
+    this.adotRole = new ServiceAccountRole(this, "adot-role", {
+      naming,
+      name: "adot-collector",
+      description: `Lets the ADOT collector of ${naming.prefix} write traces to X-Ray`,
+      oidcProviderArn: this.eks.oidcProviderArn,
+      oidcIssuerUrl: this.eks.oidcIssuerUrl,
+      namespace: ADOT_DEFAULTS.namespace,
+      serviceAccount: ADOT_DEFAULTS.name,
+      statements: XRAY_WRITE_STATEMENTS,
+    });
     this.declareOutputs();
   }
 
@@ -226,5 +254,47 @@ export class EnvironmentStack extends PlatformStack {
       private_zone_name: { value: edge.privateZoneName, description: "Name of the private zone (internal.<domain>)" },
       alert_topic_arns: { value: alerts.topicArns, description: "SNS topic ARN per alert severity" },
     });
+  }
+
+  /** Interface endpoints, the optional Transit Gateway + VPN, and the per-tier network ACLs. */
+  private privateConnectivity(): { vpcEndpoints?: VpcEndpoints; siteToSiteVpn?: SiteToSiteVpn; networkAcls: NetworkAcls } {
+    const { config, naming, network } = this;
+    const vpcCidrs = [network.vpcCidr, ...(config.network.podNetwork ? [config.network.podNetwork.cidr] : [])];
+    const vpcEndpoints = config.vpcEndpoints.enabled
+      ? new VpcEndpoints(this, "vpc-endpoints", {
+          naming,
+          region: config.region,
+          vpcId: network.vpcId,
+          vpcCidrs,
+          subnetIds: network.privateSubnetIds,
+          services: config.vpcEndpoints.services,
+        })
+      : undefined;
+    const vpn = config.siteToSiteVpn?.enabled
+      ? new SiteToSiteVpn(this, "site-to-site-vpn", {
+          ...config.siteToSiteVpn,
+          naming,
+          vpcId: network.vpcId,
+          vpcCidr: network.vpcCidr,
+          subnetIds: network.privateSubnetIds,
+          routeTableIds: network.privateRouteTableIds,
+          logRetentionDays: config.logRetentionDays,
+        })
+      : undefined;
+    // Pods live in the pod subnets (secondary CIDR, VPC CNI custom networking): for the ACLs they are
+    // the private tier, and the endpoints admit their CIDR as well as the VPC's.
+    const networkAcls = new NetworkAcls(this, "network-acls", {
+      ...config.networkAcls,
+      naming,
+      vpcId: network.vpcId,
+      vpcCidrs,
+      publicSubnetIds: network.publicSubnetIds,
+      privateSubnetIds: [...network.privateSubnetIds, ...Object.values(network.podSubnetIdsByAz)],
+      databaseSubnetIds: network.databaseSubnetIds,
+      privateSubnetCidrs: [...config.network.privateSubnets, ...(config.network.podNetwork?.subnets ?? [])],
+      databaseSubnetCidrs: config.network.databaseSubnets,
+      remoteCidrs: vpn?.remoteCidrs,
+    });
+    return { vpcEndpoints, siteToSiteVpn: vpn, networkAcls };
   }
 }

@@ -161,4 +161,15 @@ export const production: EnvironmentConfig = {
     policyAction: "Enforce",
     acmeEmail: PLATFORM_TEAM_EMAIL,
   },
+  vpcEndpoints: { enabled: true },
+  networkAcls: {},
+  tracing: { samplingRules: [{ name: "default", priority: 1000, reservoirSize: 5, fixedRate: 0.05 }] },
+  auth0: {
+    domain: "aivo.us.auth0.com",
+    audience: "https://api.aivo.edu",
+    jwksUri: "https://aivo.us.auth0.com/.well-known/jwks.json",
+    issuer: "https://aivo.us.auth0.com/",
+    algorithms: ["RS256"],
+    clockSkewSeconds: 60,
+  },
 };

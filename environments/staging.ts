@@ -98,4 +98,16 @@ export const staging: EnvironmentConfig = {
     policyAction: "Enforce",
     acmeEmail: PLATFORM_TEAM_EMAIL,
   },
+  // Staging mirrors production's private paths so releases are tested through them.
+  vpcEndpoints: { enabled: true },
+  networkAcls: {},
+  tracing: { samplingRules: [{ name: "default", priority: 1000, reservoirSize: 1, fixedRate: 0.1 }] },
+  auth0: {
+    domain: "aivo-staging.us.auth0.com",
+    audience: "https://api.staging.aivo.edu",
+    jwksUri: "https://aivo-staging.us.auth0.com/.well-known/jwks.json",
+    issuer: "https://aivo-staging.us.auth0.com/",
+    algorithms: ["RS256"],
+    clockSkewSeconds: 60,
+  },
 };

@@ -13,6 +13,13 @@ import type { FileStorageSettings } from "../modules/file-storage";
 import type { KafkaSettings } from "../modules/kafka";
 import type { TimeseriesSettings } from "../modules/timeseries";
 import type { KubernetesSettings } from "../modules/kubernetes-platform/settings";
+import type { Auth0Settings } from "../modules/auth0";
+import type { NetworkAclSettings } from "../modules/network-acls";
+import type { SiteToSiteVpnSettings } from "../modules/site-to-site-vpn";
+import type { TailscaleSettings } from "../modules/tailscale";
+import type { TracingSettings } from "../modules/tracing";
+import type { VaultSettings } from "../modules/vault";
+import type { VpcEndpointsSettings } from "../modules/vpc-endpoints";
 
 /**
  * How strict the rules for an environment are. `production` demands what a live system needs
@@ -84,6 +91,20 @@ export interface EnvironmentConfig {
    * overrides, controller replicas, Karpenter's node class and pools, Kyverno's action, the ACME e-mail.
    */
   readonly kubernetes: KubernetesSettings;
+  /** Interface VPC endpoints (PrivateLink) for ECR, STS, Secrets Manager, KMS, Logs, SSM, EC2; production must enable them. */
+  readonly vpcEndpoints: VpcEndpointsSettings;
+  /** Network ACLs per subnet tier: the data-store ports the private tier may open to the database tier. */
+  readonly networkAcls: NetworkAclSettings;
+  /** X-Ray: the environment's sampling rules (its group and the ADOT collector's role always exist). */
+  readonly tracing: TracingSettings;
+  /** Transit Gateway + Site-to-Site VPN to customer sites. @default off */
+  readonly siteToSiteVpn?: SiteToSiteVpnSettings;
+  /** Tailscale subnet router in the cluster. @default off */
+  readonly tailscale?: TailscaleSettings;
+  /** How services validate Auth0 tokens (delivered as the ConfigMap `auth0` in `aivo`). */
+  readonly auth0: Auth0Settings;
+  /** HashiCorp Vault as a second External Secrets source. @default no Vault */
+  readonly vault?: VaultSettings;
 }
 
 /** The project slug every name starts with. */

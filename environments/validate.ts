@@ -13,6 +13,12 @@ import { ACCOUNT_STACK } from "./account-stack";
 import { BOOTSTRAP_STACK } from "./bootstrap-stack";
 import { DATABASE_RPO_SECONDS } from "./dr-stack";
 import { stateKey } from "./state";
+import { validateAuth0 } from "../modules/auth0";
+import { validateSiteToSiteVpn } from "../modules/site-to-site-vpn";
+import { validateTailscale } from "../modules/tailscale";
+import { validateTracing } from "../modules/tracing";
+import { validateVault } from "../modules/vault";
+import { validateEndpointServices } from "../modules/vpc-endpoints";
 import { ENVIRONMENT_TIERS, EnvironmentConfig, PROJECT } from "./types";
 
 /** A mistake in an environment's configuration; `npm run synth` prints its message, not a stack trace. */
@@ -132,7 +138,24 @@ function checkEnvironment(config: EnvironmentConfig, findings: Findings): void {
   check(() => validateFileStorage(env, config.tier, config.fileStorage));
   check(() => validateKafka(env, config.tier, config.kafka, config.network.privateSubnets.length));
   check(() => validateTimeseries(env, config.tier, config.timeseries));
+  checkConnectivityAndExternalSystems(config, findings);
   checkDr(config, findings);
+}
+
+/** Private connectivity, tracing, Auth0 and Vault (issue 16). */
+function checkConnectivityAndExternalSystems(config: EnvironmentConfig, findings: Findings): void {
+  const fail = (message: string) => findings.fail(message);
+  const check = (rule: () => void) => findings.check(rule);
+  const env = config.name;
+  if (config.tier === "production" && !config.vpcEndpoints.enabled) {
+    fail(`${env}.vpcEndpoints.enabled: false; production keeps AWS API traffic on PrivateLink, set it to true`);
+  }
+  if (config.vpcEndpoints.services) check(() => validateEndpointServices(`${env}.vpcEndpoints.services`, config.vpcEndpoints.services!));
+  check(() => validateTracing(new Naming(PROJECT, env), config.tracing));
+  if (config.siteToSiteVpn?.enabled) check(() => validateSiteToSiteVpn(env, config.network.vpcCidr, config.siteToSiteVpn!));
+  if (config.tailscale?.enabled) check(() => validateTailscale(env, [config.network.vpcCidr], config.tailscale!));
+  check(() => validateAuth0(env, config.auth0));
+  if (config.vault) check(() => validateVault(env, config.vault!));
 }
 
 /** The DR section: it needs a DR region, its VPC fits that region, and its replica lag alarm fires before the RPO is lost. */
