@@ -1,5 +1,6 @@
 import { LocalBackend } from "cdktf";
 import { Construct } from "constructs";
+import { Guardrails } from "../modules/guardrails";
 import { Naming } from "../modules/naming";
 import { StateBackend } from "../modules/state-backend";
 import { PlatformStack } from "./platform-stack";
@@ -31,5 +32,15 @@ export class BootstrapStack extends PlatformStack {
       bucketName: STATE_BACKEND.bucket,
       lockTableName: STATE_BACKEND.lockTable,
     });
+    Guardrails.suppress(
+      this,
+      "AIVO-BACKEND-ENCRYPTED-LOCKED",
+      "bootstrap creates the state bucket and lock table, so its own state can only start local (migrate it into the bucket afterwards)",
+    );
+    Guardrails.suppress(
+      this.stateBackend,
+      "AIVO-S3-ACCESS-LOGGING",
+      "the state bucket's reads and writes are recorded by CloudTrail data events (if enabled); an access-log bucket would be a second bootstrap resource to secure",
+    );
   }
 }

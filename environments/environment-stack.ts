@@ -10,6 +10,7 @@ import { DataStoreWiring } from "../modules/datastore-common";
 import { EdgeDistribution } from "../modules/edge";
 import { EksCluster } from "../modules/eks";
 import { RedisCluster } from "../modules/elasticache";
+import { Guardrails } from "../modules/guardrails";
 import { Naming } from "../modules/naming";
 import { Network } from "../modules/network";
 import { WebAcl } from "../modules/waf";
@@ -116,5 +117,27 @@ export class EnvironmentStack extends PlatformStack {
       vpcId: this.network.vpcId,
       logRetentionDays: config.logRetentionDays,
     });
+
+    this.suppressTierExceptions();
+  }
+
+  /**
+   * The deliberate exceptions to the guardrails (modules/guardrails), each with its reason. They
+   * follow the tier, not the setting: a production-tier environment gets none, and a suppression
+   * that stops matching (someone raised the setting) is reported as unused.
+   */
+  private suppressTierExceptions(): void {
+    const { tier } = this.config;
+    if (tier === "production") return;
+    Guardrails.suppress(
+      this,
+      "AIVO-LOG-RETENTION-1Y",
+      `${tier} carries no customer traffic: logs are kept ${this.config.logRetentionDays} days, CloudWatch storage being its largest log cost; production keeps ≥ 365 days (validated)`,
+    );
+    if (tier !== "development") return;
+    Guardrails.suppress(this.network, "AIVO-NAT-PER-AZ", "development runs one NAT gateway to save two; losing its AZ's egress is acceptable there");
+    Guardrails.suppress(this.eks, "AIVO-EKS-DELETION-PROTECTION", "development's cluster is rebuilt at will (teardown must not need a console step)");
+    Guardrails.suppress(this.database, "AIVO-RDS-DELETION-PROTECTION", "development's database holds disposable data and is rebuilt at will");
+    Guardrails.suppress(this.database, "AIVO-RDS-BACKUP", "development's data is disposable: 3 days of automated backups (AWS Backup keeps 7) are enough");
   }
 }

@@ -2,6 +2,7 @@ import { Aspects, IAspect, TerraformProvider, TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { COST_ALLOCATION_TAG_KEYS } from "../modules/cost-monitoring";
+import { Guardrails } from "../modules/guardrails";
 
 /** The namespace of the providers cdktf's prebuilt bindings name only by type (`aws`, `kubernetes`, `helm`). */
 export const PROVIDER_NAMESPACE = "hashicorp";
@@ -51,7 +52,8 @@ class QualifyProviderSources implements IAspect {
 /**
  * A stack whose JSON plain Terraform tooling reads as-is: fully-qualified provider sources
  * (`hashicorp/aws`, not the bare `aws` cdktf writes), the pinned provider versions of the
- * prebuilt bindings, a `required_version`, and an AWS provider that tags everything.
+ * prebuilt bindings, a `required_version`, and an AWS provider that tags everything; checked at
+ * every synthesis by the guardrails rule pack (`modules/guardrails`).
  */
 export class PlatformStack extends TerraformStack {
   /** The stack's default AWS provider. */
@@ -70,6 +72,8 @@ export class PlatformStack extends TerraformStack {
     this.awsProvider = this.addAwsProvider("aws", props.region);
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     Aspects.of(this).add(new QualifyProviderSources(this));
+    // The policy rule pack (modules/guardrails) checks every stack, including ones added later.
+    Guardrails.applyTo(this);
   }
 
   /**
