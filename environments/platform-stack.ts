@@ -84,6 +84,13 @@ export class PlatformStack extends TerraformStack {
     return new AwsProvider(this, id, { region, alias, defaultTags: [{ tags: { ...this.defaultTags } }] });
   }
 
+  /** The synthesized JSON, checked by the guardrails on the way out (one resolution serves both). */
+  override toTerraform(): any {
+    const doc = super.toTerraform();
+    Guardrails.record(this, doc);
+    return doc;
+  }
+
   /**
    * cdktf 0.21 renders the terraform block's plain attributes in HCL by their index (it passes the
    * attribute *names* to its renderer), so `required_version` comes out as `0 = "required_version"`.

@@ -38,17 +38,23 @@ export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.id));
 
 const suppressions = new WeakMap<IConstruct, Suppression[]>();
 const results = new WeakMap<TerraformStack, StackResult>();
+const guardedStacks = new WeakSet<TerraformStack>();
 const guardedApps = new WeakSet<IConstruct>();
 
 const isCovered = (constructPath: string, suppression: Suppression) =>
   constructPath === suppression.constructPath || constructPath.startsWith(`${suppression.constructPath}/`);
 
-/** Checks a stack once per synthesis, from the stack node (before its children are visited). */
+/**
+ * Marks the start of a synthesis of the stack: the previous result is dropped, and the next
+ * `toTerraform()` of the stack (the synthesizer's own, see `Guardrails.record`) is checked, so the
+ * rules read the final JSON without resolving the stack a second time. When nothing records one
+ * (HCL output, a stack that does not call `record`), `resultOf` checks the stack itself.
+ */
 class GuardrailsAspect implements IAspect {
   constructor(private readonly stack: TerraformStack) {}
 
   visit(node: IConstruct): void {
-    if (node === this.stack) results.set(this.stack, Guardrails.check(this.stack));
+    if (node === this.stack) results.delete(this.stack);
   }
 }
 
@@ -65,6 +71,7 @@ export class Guardrails {
    * `app.synth()` (after every stack is evaluated, so one run lists them all).
    */
   static applyTo(stack: TerraformStack): void {
+    guardedStacks.add(stack);
     Aspects.of(stack).add(new GuardrailsAspect(stack));
     const root = stack.node.root;
     if (guardedApps.has(root)) return;
@@ -94,9 +101,16 @@ export class Guardrails {
     return scope.node.findAll().flatMap((c) => suppressions.get(c) ?? []);
   }
 
-  /** Evaluates the rule pack over `stack`'s resolved Terraform now and applies its suppressions. */
-  static check(stack: TerraformStack, rules: readonly Rule[] = RULES): StackResult {
-    const doc = stack.toTerraform() as TerraformDocument;
+  /**
+   * Records the check of a guarded stack's synthesized JSON: `PlatformStack.toTerraform()` passes
+   * its output here, so synthesis resolves each stack once, for the file and the rules alike.
+   */
+  static record(stack: TerraformStack, doc: TerraformDocument): void {
+    if (guardedStacks.has(stack)) results.set(stack, Guardrails.check(stack, doc));
+  }
+
+  /** Evaluates the rule pack over `stack`'s resolved Terraform (`doc`, or resolved now) and applies its suppressions. */
+  static check(stack: TerraformStack, doc: TerraformDocument = stack.toTerraform(), rules: readonly Rule[] = RULES): StackResult {
     const stackSuppressions = Guardrails.suppressionsIn(stack);
     const used = new Set<Suppression>();
     const violations: Violation[] = [];
@@ -119,17 +133,19 @@ export class Guardrails {
     };
   }
 
-  /** The result of the last synthesis of `stack` (`undefined` before its first synthesis). */
+  /** The result of the last synthesis of a guarded `stack`, checking it now if none was recorded; `undefined` for an unguarded one. */
   static resultOf(stack: TerraformStack): StackResult | undefined {
+    if (!guardedStacks.has(stack)) return undefined;
+    if (!results.has(stack)) results.set(stack, Guardrails.check(stack));
     return results.get(stack);
   }
 
-  /** The results of every synthesized stack under `scope` (an app), in construct order. */
+  /** The results of every guarded stack under `scope` (an app), in construct order. */
   static resultsOf(scope: IConstruct): StackResult[] {
     return scope.node
       .findAll()
       .filter((c): c is TerraformStack => TerraformStack.isStack(c))
-      .flatMap((s) => results.get(s) ?? []);
+      .flatMap((s) => Guardrails.resultOf(s) ?? []);
   }
 }
 

@@ -6,12 +6,17 @@ const MANAGED_BACKENDS: readonly string[] = ["remote", "cloud"];
 /** Names of Helm values that hold credentials. */
 export const SECRET_VALUE_NAME = /(password|passwd|secret|token|api[-_]?key|private[-_]?key|credentials?)$/i;
 
+/** Names that point at a secret rather than hold one (`existingSecret: redis-auth`). */
+const SECRET_REFERENCE_NAME = /^(existing|use|create)/i;
+
+const holdsSecret = (name: string) => SECRET_VALUE_NAME.test(name) && !SECRET_REFERENCE_NAME.test(name.split(".").pop() ?? name);
+
 /** `key: value` lines of a YAML values document whose key names a secret and whose value is a literal. */
 function literalSecretsInYaml(text: string): string[] {
   const found: string[] = [];
   for (const line of text.split("\n")) {
     const m = /^\s*-?\s*["']?([\w.-]+)["']?\s*:\s*(.+?)\s*$/.exec(line);
-    if (!m || !SECRET_VALUE_NAME.test(m[1])) continue;
+    if (!m || !holdsSecret(m[1])) continue;
     const value = m[2].replace(/^["']|["']$/g, "");
     if (value === "" || value === "~" || value === "null" || value === "|" || value === ">" || value.startsWith("${") || value.startsWith("{") || value.startsWith("[")) continue;
     found.push(m[1]);
@@ -51,7 +56,7 @@ export const PLATFORM_RULES: readonly Rule[] = [
         for (const s of [r.config.set ?? []].flat() as Record<string, unknown>[]) {
           const name = String(s.name ?? "");
           const value = String(s.value ?? "");
-          if (SECRET_VALUE_NAME.test(name) && value !== "" && !value.includes("${")) names.push(name);
+          if (holdsSecret(name) && value !== "" && !value.includes("${")) names.push(name);
         }
         return names.length ? [{ address: r.address, constructPath: r.constructPath, detail: `literal secret in ${names.join(", ")}` }] : [];
       }),
