@@ -129,7 +129,10 @@ describe("synthPlatform", () => {
     const lines: string[] = [];
     const app = Testing.app();
     expect(synthPlatform(undefined, app, (line) => lines.push(line))).toBe(0);
-    expect(lines).toEqual([]);
+    // nothing but the guardrails' summary: one line per stack, then the totals
+    expect(lines).toHaveLength(6);
+    expect(lines.every((l) => l.startsWith("guardrails "))).toBe(true);
+    expect(lines[5]).toBe("guardrails: 0 error(s), 0 warning(s), 0 unused suppression(s) in 5 stack(s)");
     expect(app.node.children.map((c) => c.node.id)).toEqual(["bootstrap", "account", "development", "staging", "production"]);
   });
 });
