@@ -128,7 +128,7 @@ describe("synthPlatform", () => {
   it("synthesizes every stack and exits 0 for the real configuration", () => {
     const lines: string[] = [];
     const app = Testing.app();
-    expect(synthPlatform(undefined, app, (line) => lines.push(line))).toBe(0);
+    expect(synthPlatform(undefined, app, (line) => lines.push(line), (line) => lines.push(line))).toBe(0);
     // nothing but the guardrails' summary: one line per stack, then the totals
     expect(lines).toHaveLength(6);
     expect(lines.slice(0, 5).map((l) => l.split(":")[0])).toEqual(["bootstrap", "account", "development", "staging", "production"].map((s) => `guardrails ${s}`));

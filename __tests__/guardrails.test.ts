@@ -40,7 +40,7 @@ describe("npm run synth with a deliberately insecure stack added", () => {
   const app = new App({ outdir });
   new InsecureStack(app);
   const lines: string[] = [];
-  const code = synthPlatform(ENVIRONMENTS, app, (line) => lines.push(line));
+  const code = synthPlatform(ENVIRONMENTS, app, (line) => lines.push(line), (line) => lines.push(line));
   const results = Object.fromEntries(Guardrails.resultsOf(app).map((r) => [r.stack, r]));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
@@ -174,7 +174,7 @@ describe("suppressions", () => {
       { ruleId: "AIVO-CLOUDFRONT-WAF", reason: "no distribution here any more", constructPath: "s" },
     ]);
     const lines: string[] = [];
-    expect(reportGuardrails(app, (l) => lines.push(l))).toBe(0);
+    expect(reportGuardrails(app, (l) => lines.push(l), (l) => lines.push(l))).toBe(0);
     expect(lines).toContain('warning: unused suppression of AIVO-CLOUDFRONT-WAF on s ("no distribution here any more"): remove it');
     expect(lines).toContain(`guardrails s: 0 error(s), 0 warning(s), 0 suppressed, 1 unused suppression(s) (${RULES.length} rules, 0 resources)`);
   });

@@ -176,10 +176,15 @@ export function summaryLine(r: StackResult): string {
 
 /**
  * Prints the guardrails' outcome for every stack of `app` — each error and warning with its rule,
- * construct path, address and fix, each unused suppression, one summary line per stack, then the
- * totals — and returns the exit code: 1 when any error-severity violation remains, else 0.
+ * construct path, address and fix, and each unused suppression, to `report` (stderr); one summary
+ * line per stack and the totals to `info` (stdout, which the cdktf CLI shows without an [ERROR]
+ * prefix) — and returns the exit code: 1 when any error-severity violation remains, else 0.
  */
-export function reportGuardrails(app: IConstruct, report: (line: string) => void = console.error): number {
+export function reportGuardrails(
+  app: IConstruct,
+  report: (line: string) => void = console.error,
+  info: (line: string) => void = console.log,
+): number {
   const all = Guardrails.resultsOf(app);
   const errors = all.flatMap(errorsOf);
   const warnings = all.flatMap(warningsOf);
@@ -188,9 +193,9 @@ export function reportGuardrails(app: IConstruct, report: (line: string) => void
     for (const s of r.unusedSuppressions) report(`warning: unused suppression of ${s.ruleId} on ${s.constructPath} ("${s.reason}"): remove it`);
   }
   for (const v of errors) report(`error: ${formatViolation(v)}`);
-  for (const r of all) report(summaryLine(r));
+  for (const r of all) info(summaryLine(r));
   const unused = all.reduce((n, r) => n + r.unusedSuppressions.length, 0);
-  report(`guardrails: ${errors.length} error(s), ${warnings.length} warning(s), ${unused} unused suppression(s) in ${all.length} stack(s)`);
+  info(`guardrails: ${errors.length} error(s), ${warnings.length} warning(s), ${unused} unused suppression(s) in ${all.length} stack(s)`);
   return errors.length ? 1 : 0;
 }
 
