@@ -72,7 +72,7 @@ export const NETWORK_RULES: readonly Rule[] = [
   {
     id: "AIVO-SG-OPEN-INGRESS",
     severity: "error",
-    checkov: ["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "CKV_AWS_277"],
+    checkov: ["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260"],
     message:
       "No security group admits 0.0.0.0/0 or ::/0, except TCP 443 into the security group of an internet-facing application load balancer (aws_lb, internal = false)",
     fix: "admit a security group (referenced_security_group_id), a prefix list (e.g. CloudFront's origin-facing one) or the CIDRs that need access",
