@@ -1,6 +1,7 @@
 /**
  * Synthesizes one target in a fresh process, for `npm run bench`: `floor` (a one-VPC cdktf app, the
- * cost of loading cdktf and the AWS provider bindings), `bootstrap`, an environment name, or `all`.
+ * cost of loading cdktf and the AWS provider bindings), `bootstrap`, an environment name, `all`, or
+ * `all-unguarded` (the same app with the guardrails switched off here, to measure what they cost).
  * Prints one JSON line: { target, resources, peakRssMiB }.
  *
  * Like main.ts, it turns source maps off before loading anything, so both measure the same start-up.
@@ -29,7 +30,11 @@ if (target === "floor") {
   const { BootstrapStack } = require("../environments/bootstrap-stack") as typeof import("../environments/bootstrap-stack");
   const { EnvironmentStack } = require("../environments/environment-stack") as typeof import("../environments/environment-stack");
   const { validateEnvironments } = require("../environments/validate") as typeof import("../environments/validate");
-  if (target === "all") {
+  if (target === "all-unguarded") {
+    const { Guardrails } = require("../modules/guardrails") as typeof import("../modules/guardrails");
+    Guardrails.applyTo = () => undefined; // bench only: the stacks are built without the guardrails
+    buildPlatform(app);
+  } else if (target === "all") {
     buildPlatform(app);
   } else if (target === "bootstrap") {
     new BootstrapStack(app, { costCenter: ACCOUNT.costCenter });
