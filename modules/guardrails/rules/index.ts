@@ -1,4 +1,5 @@
 import { Rule } from "../engine";
+import { AUDIT_RULES } from "./audit";
 import { COMPUTE_RULES, NO_SSH_RULE } from "./compute";
 import { DATA_STORE_RULES } from "./data-stores";
 import { EDGE_RULES } from "./edge";
@@ -20,5 +21,6 @@ export const RULES: readonly Rule[] = [
   NO_SSH_RULE,
   ...DATA_STORE_RULES,
   ...EDGE_RULES,
+  ...AUDIT_RULES,
   ...PLATFORM_RULES,
 ];
