@@ -3,12 +3,15 @@ import { IConstruct } from "constructs";
 import { Finding, Rule, TerraformDocument, evaluate } from "./engine";
 import { RULES } from "./rules";
 
-export { Finding, Rule, Severity, TerraformDocument, evaluate } from "./engine";
+export type { Finding, Rule, Severity, TerraformDocument } from "./engine";
+export { evaluate } from "./engine";
 export { RULES } from "./rules";
 
 /** A rule switched off for a construct and everything under it, with the reason why that is right. */
 export interface Suppression {
+  /** The rule switched off. */
   readonly ruleId: string;
+  /** Why that is right here: shown in every report. */
   readonly reason: string;
   /** The construct path it is attached to (`development/database`). */
   readonly constructPath: string;
@@ -16,13 +19,17 @@ export interface Suppression {
 
 /** A rule's finding, with the suppression that covers it, if any. */
 export interface Violation {
+  /** The rule that fails. */
   readonly rule: Rule;
+  /** What fails, where. */
   readonly finding: Finding;
+  /** The suppression covering it. @default none: the violation counts */
   readonly suppressedBy?: Suppression;
 }
 
 /** What the guardrails found in one stack. */
 export interface StackResult {
+  /** The stack's id (`development`). */
   readonly stack: string;
   /** Findings no suppression covers: errors fail synthesis, warnings are printed. */
   readonly violations: readonly Violation[];
@@ -30,6 +37,7 @@ export interface StackResult {
   readonly suppressed: readonly Violation[];
   /** Suppressions in the stack that matched nothing: stale, to be removed. */
   readonly unusedSuppressions: readonly Suppression[];
+  /** How many resources the stack has (data sources not counted). */
   readonly resourceCount: number;
 }
 

@@ -1,5 +1,4 @@
-import { Rule, RULES } from "./index";
-import { StackResult, Violation } from "./index";
+import { Rule, RULES, StackResult, Violation } from "./index";
 
 /** The SARIF schema the report declares (GitHub code scanning reads 2.1.0). */
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";

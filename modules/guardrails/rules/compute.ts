@@ -36,15 +36,13 @@ export const COMPUTE_RULES: readonly Rule[] = [
     fix: "set deletion_protection = true (eks.deletionProtection), or suppress where the cluster is rebuilt at will",
     evaluate: perResource(["aws_eks_cluster"], (r) => (isTrue(r.config.deletion_protection) ? undefined : "deletion protection off")),
   },
+  {
+    id: "AIVO-EKS-NO-SSH",
+    severity: "error",
+    message: "EKS node groups and launch templates have no SSH key pair",
+    fix: "remove remote_access / key_name; use SSM Session Manager",
+    evaluate: perResource(["aws_eks_node_group", "aws_launch_template"], (r) =>
+      blocks(r.config.remote_access).length > 0 || r.config.key_name !== undefined ? "SSH key pair configured" : undefined,
+    ),
+  },
 ];
-
-/** Node groups and templates keep no SSH access. (Kept beside IMDSv2: both are about the node's doors.) */
-export const NO_SSH_RULE: Rule = {
-  id: "AIVO-EKS-NO-SSH",
-  severity: "error",
-  message: "EKS node groups and launch templates have no SSH key pair",
-  fix: "remove remote_access / key_name; use SSM Session Manager",
-  evaluate: perResource(["aws_eks_node_group", "aws_launch_template"], (r) =>
-    blocks(r.config.remote_access).length > 0 || r.config.key_name !== undefined ? "SSH key pair configured" : undefined,
-  ),
-};

@@ -1,4 +1,4 @@
-import { Rule, isSet, isTrue, perResource } from "../engine";
+import { Rule, block, isSet, isTrue, perResource } from "../engine";
 
 /** Days of automated RDS backups below which point-in-time recovery is too short for production. */
 export const MIN_BACKUP_RETENTION_DAYS = 7;
@@ -47,8 +47,8 @@ export const DATA_STORE_RULES: readonly Rule[] = [
     fix: "set publicly_accessible = false (RDS, Timestream for InfluxDB) / broker_node_group_info.connectivity_info.public_access.type = DISABLED (MSK)",
     evaluate: perResource(["aws_db_instance", "aws_rds_cluster_instance", "aws_timestreaminfluxdb_db_instance", "aws_msk_cluster"], (r) => {
       if (r.type === "aws_msk_cluster") {
-        const text = JSON.stringify(r.config.broker_node_group_info ?? {});
-        return /"type":"SERVICE_PROVIDED_EIPS"/.test(text) ? "public access SERVICE_PROVIDED_EIPS" : undefined;
+        const access = block(block(block(r.config.broker_node_group_info).connectivity_info).public_access);
+        return access.type && access.type !== "DISABLED" ? `public access ${access.type}` : undefined;
       }
       return isTrue(r.config.publicly_accessible) ? "publicly_accessible = true" : undefined;
     }),

@@ -1,6 +1,6 @@
 import { Rule } from "../engine";
 import { AUDIT_RULES } from "./audit";
-import { COMPUTE_RULES, NO_SSH_RULE } from "./compute";
+import { COMPUTE_RULES } from "./compute";
 import { DATA_STORE_RULES } from "./data-stores";
 import { EDGE_RULES } from "./edge";
 import { ENCRYPTION_RULES } from "./encryption";
@@ -18,7 +18,6 @@ export const RULES: readonly Rule[] = [
   ...NETWORK_RULES,
   ...IAM_RULES,
   ...COMPUTE_RULES,
-  NO_SSH_RULE,
   ...DATA_STORE_RULES,
   ...EDGE_RULES,
   ...AUDIT_RULES,
