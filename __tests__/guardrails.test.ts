@@ -206,3 +206,15 @@ describe("where the guardrails run", () => {
     expect(Guardrails.resultOf(stack)!.violations.map((v) => v.rule.id)).toContain("AIVO-ENC-SNS");
   });
 });
+
+describe("synthPlatform and a mistake thrown while building", () => {
+  it("reports the mistake, not the guardrails, when a stack fails to build", () => {
+    const app = Testing.app();
+    const stack = new PlatformStack(app, "half-built", { region: "us-east-1", tags });
+    new SnsTopic(stack, "topic", { name: "plain" }); // would violate AIVO-ENC-SNS, were it synthesized
+    const lines: string[] = [];
+    const bad = ENVIRONMENTS.map((c) => (c.name === "production" ? { ...c, drRegion: c.region } : c));
+    expect(synthPlatform(bad, app, (l) => lines.push(l), (l) => lines.push(l))).toBe(1);
+    expect(lines).toEqual([expect.stringMatching(/^error: production\.drRegion: us-east-1 equals the primary region/)]);
+  });
+});

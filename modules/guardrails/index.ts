@@ -207,7 +207,17 @@ export function reportGuardrails(
   return errors.length ? 1 : 0;
 }
 
-/** True when `app`'s last synthesis left error-severity violations. */
+/**
+ * True when `app`'s synthesis left error-severity violations. Only results already recorded count
+ * (none are computed here), so a mistake thrown while the stacks were being built is never mistaken
+ * for, or hidden behind, a guardrails failure.
+ */
 export function guardrailsFailed(app: IConstruct): boolean {
-  return Guardrails.resultsOf(app).some((r) => errorsOf(r).length > 0);
+  return app.node
+    .findAll()
+    .filter((c): c is TerraformStack => TerraformStack.isStack(c))
+    .some((s) => {
+      const r = results.get(s);
+      return r !== undefined && errorsOf(r).length > 0;
+    });
 }
