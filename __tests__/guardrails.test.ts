@@ -104,11 +104,14 @@ describe("npm run synth with a deliberately insecure stack added", () => {
   });
 
   it("writes a SARIF 2.1.0 log with the rules and every finding, suppressed ones with their justification", () => {
-    const sarif = toSarif(Object.values(results)) as any;
+    type SarifResult = { ruleId: string; suppressions?: unknown };
+    const sarif = toSarif(Object.values(results)) as {
+      runs: { tool: { driver: { rules: { id: string }[] } }; results: SarifResult[] }[];
+    };
     expect(sarif).toMatchObject({ $schema: SARIF_SCHEMA, version: "2.1.0" });
     const run = sarif.runs[0];
-    expect(run.tool.driver.rules.map((r: any) => r.id)).toEqual(RULES.map((r) => r.id));
-    const open = run.results.find((r: any) => r.ruleId === "AIVO-SG-OPEN-INGRESS");
+    expect(run.tool.driver.rules.map((r) => r.id)).toEqual(RULES.map((r) => r.id));
+    const open = run.results.find((r) => r.ruleId === "AIVO-SG-OPEN-INGRESS");
     expect(open).toMatchObject({
       level: "error",
       locations: [
@@ -121,9 +124,9 @@ describe("npm run synth with a deliberately insecure stack added", () => {
         },
       ],
     });
-    expect(open.suppressions).toBeUndefined();
-    const nat = run.results.find((r: any) => r.ruleId === "AIVO-NAT-PER-AZ");
-    expect(nat.suppressions).toEqual([{ kind: "inSource", status: "accepted", justification: expect.stringContaining("one NAT gateway") }]);
+    expect(open!.suppressions).toBeUndefined();
+    const nat = run.results.find((r) => r.ruleId === "AIVO-NAT-PER-AZ");
+    expect(nat!.suppressions).toEqual([{ kind: "inSource", status: "accepted", justification: expect.stringContaining("one NAT gateway") }]);
   });
 
   it("writes a markdown table of results, suppressions with their reasons, and the rules", () => {

@@ -3,15 +3,25 @@
  * cdktf in sight, so every rule can be tested on a small fixture and the aspect stays thin.
  */
 
+/**
+ * A value of the synthesized JSON. Rules read it by Terraform's schema (`config.vpc_config`,
+ * `block.ebs.kms_key_id` …), which no TypeScript type describes for every resource type.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- synthesized JSON, read by Terraform's schema
+export type TfValue = any;
+
+/** An argument map: a resource body or a nested block. */
+export type TfBlock = Record<string, TfValue>;
+
 /** `error` fails synthesis; `warning` is printed and counted. */
 export type Severity = "error" | "warning";
 
 /** A synthesized Terraform JSON document (what `stack.toTerraform()` returns, resolved). */
 export interface TerraformDocument {
-  readonly terraform?: Record<string, any>;
-  readonly resource?: Record<string, Record<string, Record<string, any>>>;
-  readonly data?: Record<string, Record<string, Record<string, any>>>;
-  readonly provider?: Record<string, any>;
+  readonly terraform?: TfBlock;
+  readonly resource?: Record<string, Record<string, TfBlock>>;
+  readonly data?: Record<string, Record<string, TfBlock>>;
+  readonly provider?: TfBlock;
 }
 
 /** One resource (or data source) of the document. */
@@ -23,7 +33,7 @@ export interface ResourceView {
   /** The Terraform address: `aws_s3_bucket.state_bucket_1A2B3C4D` (`data.` prefixed for data sources). */
   readonly address: string;
   /** The resource's arguments, without cdktf's `//` metadata. */
-  readonly config: Record<string, any>;
+  readonly config: TfBlock;
   /** The construct path cdktf recorded (`development/network/vpc`), when there is one. */
   readonly constructPath?: string;
 }
@@ -59,7 +69,7 @@ export class StackDocument {
   private readonly byAddress = new Map<string, ResourceView>();
 
   constructor(readonly raw: TerraformDocument) {
-    const add = (prefix: string, blocks?: Record<string, Record<string, Record<string, any>>>) => {
+    const add = (prefix: string, blocks?: Record<string, Record<string, TfBlock>>) => {
       for (const [type, byName] of Object.entries(blocks ?? {})) {
         const list: ResourceView[] = [];
         for (const [name, body] of Object.entries(byName)) {
@@ -111,13 +121,13 @@ export function refersTo(value: unknown, address: string): boolean {
 }
 
 /** A nested block as a list, whether cdktf wrote it as an object or an array (or not at all). */
-export function blocks(value: unknown): Record<string, any>[] {
+export function blocks(value: unknown): TfBlock[] {
   if (value === undefined || value === null) return [];
-  return (Array.isArray(value) ? value : [value]) as Record<string, any>[];
+  return (Array.isArray(value) ? value : [value]) as TfBlock[];
 }
 
 /** The first nested block, or `{}`. */
-export function block(value: unknown): Record<string, any> {
+export function block(value: unknown): TfBlock {
   return blocks(value)[0] ?? {};
 }
 

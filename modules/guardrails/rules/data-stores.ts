@@ -1,9 +1,9 @@
-import { Rule, block, isSet, isTrue, perResource } from "../engine";
+import { Rule, TfBlock, block, isSet, isTrue, perResource } from "../engine";
 
 /** Days of automated RDS backups below which point-in-time recovery is too short for production. */
 export const MIN_BACKUP_RETENTION_DAYS = 7;
 
-const isReplica = (config: Record<string, any>) => isSet(config.replicate_source_db);
+const isReplica = (config: TfBlock) => isSet(config.replicate_source_db);
 
 /** RDS, ElastiCache and the data stores other modules add (MSK, Timestream for InfluxDB). */
 export const DATA_STORE_RULES: readonly Rule[] = [

@@ -1,4 +1,5 @@
 /** Reading IAM / resource policy documents out of synthesized arguments. */
+import { TfBlock, TfValue } from "../engine";
 
 /** One statement, normalised: lists everywhere, `Allow` by default. */
 export interface Statement {
@@ -17,14 +18,14 @@ const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) 
  */
 export function parsePolicy(value: unknown): Statement[] | undefined {
   if (typeof value !== "string" || !value.trim().startsWith("{")) return undefined;
-  let doc: any;
+  let doc: TfValue;
   try {
     doc = JSON.parse(value);
   } catch {
     return undefined;
   }
   const statements = Array.isArray(doc?.Statement) ? doc.Statement : doc?.Statement ? [doc.Statement] : [];
-  return statements.map((s: any) => ({
+  return statements.map((s: TfBlock) => ({
     effect: s.Effect === "Deny" ? "Deny" : "Allow",
     actions: list(s.Action ?? s.NotAction),
     notActions: s.Action === undefined && s.NotAction !== undefined,
@@ -34,15 +35,15 @@ export function parsePolicy(value: unknown): Statement[] | undefined {
 }
 
 /** The statements of a `data.aws_iam_policy_document` (its `statement` blocks). */
-export function policyDocumentStatements(config: Record<string, any>): Statement[] {
+export function policyDocumentStatements(config: TfBlock): Statement[] {
   const statements = config.statement === undefined ? [] : Array.isArray(config.statement) ? config.statement : [config.statement];
-  return statements.map((s: any) => ({
+  return statements.map((s: TfBlock) => ({
     effect: s.effect === "Deny" ? "Deny" : "Allow",
     actions: list(s.actions ?? s.not_actions),
     notActions: s.actions === undefined && s.not_actions !== undefined,
     resources: list(s.resources ?? (s.not_resources !== undefined ? "*" : undefined)),
     condition: Object.fromEntries(
-      (Array.isArray(s.condition) ? s.condition : s.condition ? [s.condition] : []).map((c: any) => [c.test, { [c.variable]: c.values }]),
+      (Array.isArray(s.condition) ? s.condition : s.condition ? [s.condition] : []).map((c: TfBlock) => [c.test, { [c.variable]: c.values }]),
     ),
   }));
 }
