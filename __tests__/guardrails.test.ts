@@ -1,5 +1,5 @@
 import { App, S3Backend, Testing, TerraformStack } from "cdktf";
-import { mkdtempSync, rmSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
@@ -13,7 +13,7 @@ import { PlatformStack } from "../environments/platform-stack";
 import { stateBackendConfig, stateKey } from "../environments/state";
 import { synthPlatform } from "../environments/synth";
 import { Guardrails, RULES, StackResult, reportGuardrails } from "../modules/guardrails";
-import { SARIF_SCHEMA, toMarkdown, toSarif } from "../modules/guardrails/report";
+import { SARIF_SCHEMA, jsonLocator, toMarkdown, toSarif } from "../modules/guardrails/report";
 
 const tags = { project: "aivo", environment: "test", costCenter: "test" };
 
@@ -127,6 +127,22 @@ describe("npm run synth with a deliberately insecure stack added", () => {
     expect(open!.suppressions).toBeUndefined();
     const nat = run.results.find((r) => r.ruleId === "AIVO-NAT-PER-AZ");
     expect(nat!.suppressions).toEqual([{ kind: "inSource", status: "accepted", justification: expect.stringContaining("one NAT gateway") }]);
+  });
+
+  it("points SARIF results at the resource's line in the stack's cdk.tf.json", () => {
+    const read = (stack: string) => {
+      const file = join(outdir, "stacks", stack, "cdk.tf.json");
+      return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+    };
+    const locate = jsonLocator(read);
+    const line = locate("insecure", "aws_vpc_security_group_ingress_rule.ssh-from-anywhere")!;
+    const lines = read("insecure")!.split("\n");
+    expect(lines[line - 1].trim()).toBe('"ssh-from-anywhere": {');
+    expect(lines.slice(0, line).reverse().find((l) => /^ {4}"aws_/.test(l))!.trim()).toBe('"aws_vpc_security_group_ingress_rule": {');
+    expect(locate("insecure", "aws_vpc_security_group_ingress_rule.nothing")).toBeUndefined();
+    const sarif = toSarif(Object.values(results), RULES, locate) as { runs: { results: { ruleId: string; locations: unknown[] }[] }[] };
+    const open = sarif.runs[0].results.find((r) => r.ruleId === "AIVO-SG-OPEN-INGRESS")!;
+    expect(open.locations[0]).toMatchObject({ physicalLocation: { region: { startLine: line } } });
   });
 
   it("writes a markdown table of results, suppressions with their reasons, and the rules", () => {

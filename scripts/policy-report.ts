@@ -8,11 +8,11 @@ process.setSourceMapsEnabled(Boolean(process.env.AIVO_DEBUG));
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { App } = require("cdktf") as typeof import("cdktf");
-const { mkdirSync, writeFileSync } = require("fs") as typeof import("fs");
+const { existsSync, mkdirSync, readFileSync, writeFileSync } = require("fs") as typeof import("fs");
 const { join } = require("path") as typeof import("path");
 const { synthPlatform } = require("../environments/synth") as typeof import("../environments/synth");
 const { Guardrails } = require("../modules/guardrails") as typeof import("../modules/guardrails");
-const { toMarkdown, toSarif } = require("../modules/guardrails/report") as typeof import("../modules/guardrails/report");
+const { jsonLocator, stackArtifact, toMarkdown, toSarif } = require("../modules/guardrails/report") as typeof import("../modules/guardrails/report");
 
 const root = join(__dirname, "..");
 const outDir = join(root, process.env.POLICY_REPORT_DIR ?? "reports");
@@ -20,7 +20,11 @@ const app = new App({ outdir: join(root, "cdktf.out") });
 const code = synthPlatform(undefined, app);
 const results = Guardrails.resultsOf(app);
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, "guardrails.sarif"), `${JSON.stringify(toSarif(results), null, 2)}\n`);
+const locate = jsonLocator((stack) => {
+  const file = join(root, stackArtifact(stack));
+  return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+});
+writeFileSync(join(outDir, "guardrails.sarif"), `${JSON.stringify(toSarif(results, undefined, locate), null, 2)}\n`);
 writeFileSync(join(outDir, "guardrails.md"), toMarkdown(results));
 console.error(`policy report: ${join(outDir, "guardrails.sarif")}, ${join(outDir, "guardrails.md")}`);
 process.exitCode = results.length ? code : 1;

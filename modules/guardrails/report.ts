@@ -10,14 +10,41 @@ export function stackArtifact(stack: string): string {
 
 const sarifLevel = (r: Rule) => (r.severity === "error" ? "error" : "warning");
 
-function sarifResult(stack: string, v: Violation) {
+/** Finds the 1-based line of a Terraform address in a stack's synthesized JSON, if it can. */
+export type AddressLocator = (stack: string, address: string) => number | undefined;
+
+/**
+ * A locator over the synthesized JSON text of each stack (`cdk.tf.json`, pretty-printed as cdktf
+ * writes it): the line of `"<name>": {` after the line of `"<type>": {`, or of `"backend": {`.
+ */
+export function jsonLocator(readStack: (stack: string) => string | undefined): AddressLocator {
+  const cache = new Map<string, string[]>();
+  return (stack, address) => {
+    if (!cache.has(stack)) cache.set(stack, (readStack(stack) ?? "").split("\n").map((l) => l.trim()));
+    const lines = cache.get(stack)!;
+    const parts = address.replace(/^data\./, "").split(".");
+    const keys = address.startsWith("terraform.backend") ? ["backend"] : [parts[0], parts.slice(1).join(".")];
+    let at = -1;
+    for (const key of keys) {
+      at = lines.indexOf(`${JSON.stringify(key)}: {`, at + 1);
+      if (at < 0) return undefined;
+    }
+    return at + 1;
+  };
+}
+
+function sarifResult(stack: string, v: Violation, locate?: AddressLocator) {
+  const line = locate?.(stack, v.finding.address);
   return {
     ruleId: v.rule.id,
     level: sarifLevel(v.rule),
     message: { text: `${v.finding.detail}: ${v.rule.message}. Fix: ${v.rule.fix}` },
     locations: [
       {
-        physicalLocation: { artifactLocation: { uri: stackArtifact(stack) } },
+        physicalLocation: {
+          artifactLocation: { uri: stackArtifact(stack), uriBaseId: "%SRCROOT%" },
+          ...(line ? { region: { startLine: line } } : {}),
+        },
         logicalLocations: [
           { fullyQualifiedName: v.finding.address, kind: "resource" },
           ...(v.finding.constructPath ? [{ fullyQualifiedName: v.finding.constructPath, kind: "module" }] : []),
@@ -30,8 +57,11 @@ function sarifResult(stack: string, v: Violation) {
   };
 }
 
-/** A SARIF 2.1.0 log: one run, the rule pack as the driver's rules, every finding (suppressed ones marked). */
-export function toSarif(results: readonly StackResult[], rules: readonly Rule[] = RULES): Record<string, unknown> {
+/**
+ * A SARIF 2.1.0 log: one run, the rule pack as the driver's rules, every finding (suppressed ones
+ * marked), located in the stack's `cdk.tf.json` (at the resource's line when `locate` finds it).
+ */
+export function toSarif(results: readonly StackResult[], rules: readonly Rule[] = RULES, locate?: AddressLocator): Record<string, unknown> {
   return {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
@@ -50,7 +80,7 @@ export function toSarif(results: readonly StackResult[], rules: readonly Rule[] 
             })),
           },
         },
-        results: results.flatMap((s) => [...s.violations, ...s.suppressed].map((v) => sarifResult(s.stack, v))),
+        results: results.flatMap((s) => [...s.violations, ...s.suppressed].map((v) => sarifResult(s.stack, v, locate))),
       },
     ],
   };
