@@ -118,15 +118,20 @@ export class EnvironmentStack extends PlatformStack {
       logRetentionDays: config.logRetentionDays,
     });
 
-    this.suppressTierExceptions();
+    this.suppressGuardrailExceptions();
   }
 
   /**
-   * The deliberate exceptions to the guardrails (modules/guardrails), each with its reason. They
-   * follow the tier, not the setting: a production-tier environment gets none, and a suppression
-   * that stops matching (someone raised the setting) is reported as unused.
+   * The deliberate exceptions to the guardrails (modules/guardrails), each with its reason. Beyond
+   * the node egress, they follow the tier, not the setting: a production-tier environment gets none,
+   * and a suppression that stops matching (someone raised the setting) is reported as unused.
    */
-  private suppressTierExceptions(): void {
+  private suppressGuardrailExceptions(): void {
+    Guardrails.suppress(
+      this.eks,
+      "AIVO-SG-OPEN-EGRESS",
+      "nodes reach image registries, AWS APIs and the internet through the NAT gateways (modules/eks, node-egress-all); narrowing it needs interface VPC endpoints and per-workload network policies first",
+    );
     const { tier } = this.config;
     if (tier === "production") return;
     Guardrails.suppress(

@@ -86,6 +86,30 @@ export const NETWORK_RULES: readonly Rule[] = [
         })),
   },
   {
+    id: "AIVO-SG-OPEN-EGRESS",
+    severity: "warning",
+    checkov: ["CKV_AWS_382"],
+    message: "No security group lets traffic out to 0.0.0.0/0 or ::/0 on every port",
+    fix: "allow egress to the security groups, prefix lists (S3, DynamoDB) or ports the workload needs, or suppress with the reason",
+    evaluate: (doc) => {
+      const open = (cidrs: unknown) => (Array.isArray(cidrs) ? cidrs : [cidrs]).some((c) => OPEN_CIDRS.includes(c as string));
+      const allPorts = (protocol: unknown, from: unknown, to: unknown) =>
+        String(protocol) === "-1" || (Number(from) <= 0 && Number(to) >= 65535);
+      const found = [
+        ...doc.resources("aws_security_group").filter((sg) =>
+          blocks(sg.config.egress).some((e) => (open(e.cidr_blocks ?? []) || open(e.ipv6_cidr_blocks ?? [])) && allPorts(e.protocol, e.from_port, e.to_port)),
+        ),
+        ...doc.resources("aws_security_group_rule").filter(
+          (r) => r.config.type === "egress" && (open(r.config.cidr_blocks ?? []) || open(r.config.ipv6_cidr_blocks ?? [])) && allPorts(r.config.protocol, r.config.from_port, r.config.to_port),
+        ),
+        ...doc.resources("aws_vpc_security_group_egress_rule").filter(
+          (r) => (open(r.config.cidr_ipv4) || open(r.config.cidr_ipv6)) && allPorts(r.config.ip_protocol, r.config.from_port, r.config.to_port),
+        ),
+      ];
+      return found.map((r) => ({ address: r.address, constructPath: r.constructPath, detail: "egress to the internet on every port" }));
+    },
+  },
+  {
     id: "AIVO-NAT-PER-AZ",
     severity: "warning",
     message: "A VPC has one NAT gateway per availability zone of its private subnets, so one AZ's outage does not cut the others' egress",
