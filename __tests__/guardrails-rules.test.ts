@@ -1,4 +1,4 @@
-import { RULES, evaluate } from "../modules/guardrails";
+import { RULES, evaluate, formatViolation } from "../modules/guardrails";
 import { RULE_FIXTURES, doc } from "./fixtures/guardrails";
 
 const findingsOf = (ruleId: string, fixture: Parameters<typeof evaluate>[0]) =>
@@ -47,7 +47,8 @@ describe.each(RULES.map((r) => [r.id, r] as const))("%s", (id, rule) => {
     expect(findings.length).toBeGreaterThan(0);
     expect(findings.map((f) => f.detail).join(" | ")).toContain(fixture.detail);
     for (const f of findings) expect(f.address).toMatch(/^(data\.)?[a-z0-9_]+\.[\w-]+$|^terraform\.backend\.\w+$/);
-    expect(rule.message).not.toEqual("");
+    // the line synthesis prints: rule id, address, what fails, the rule and its fix
+    expect(formatViolation({ rule, finding: findings[0] })).toBe(`[${id}] ${findings[0].address}: ${findings[0].detail}: ${rule.message}. Fix: ${rule.fix}`);
   });
 });
 
