@@ -61,4 +61,17 @@ export const PLATFORM_RULES: readonly Rule[] = [
         return names.length ? [{ address: r.address, constructPath: r.constructPath, detail: `literal secret in ${names.join(", ")}` }] : [];
       }),
   },
+  {
+    id: "AIVO-K8S-SECRET-LITERAL",
+    severity: "warning",
+    message: "Kubernetes Secrets get their values from a reference (Secrets Manager, a generated password), not from literals in the configuration",
+    fix: "use an ExternalSecret (External Secrets Operator) or a value from a data source / random_password instead of a literal",
+    evaluate: (doc) =>
+      doc.resourcesOf(["kubernetes_secret", "kubernetes_secret_v1"]).flatMap((r) => {
+        const literal = Object.entries({ ...(r.config.data ?? {}), ...(r.config.binary_data ?? {}) })
+          .filter(([, value]) => typeof value === "string" && value !== "" && !value.includes("${"))
+          .map(([key]) => key);
+        return literal.length ? [{ address: r.address, constructPath: r.constructPath, detail: `literal value for ${literal.join(", ")}` }] : [];
+      }),
+  },
 ];
