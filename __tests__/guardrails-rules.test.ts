@@ -92,3 +92,17 @@ describe("rule details", () => {
     expect(findingsOf("AIVO-S3-PUBLIC-ACCESS", literal).map((f) => f.detail)).toEqual(["no public access block"]);
   });
 });
+
+describe("AIVO-HELM-NO-SECRETS on JSON values", () => {
+  const release = (values: unknown) => doc(["helm_release", "h", { values: [JSON.stringify(values)] }]);
+
+  it("finds a literal secret at any depth", () => {
+    const findings = findingsOf("AIVO-HELM-NO-SECRETS", release({ grafana: { admin: { password: "s3cr3t" } }, replicas: 2 }));
+    expect(findings.map((f) => f.detail)).toEqual(["literal secret in password"]);
+  });
+
+  it("accepts references and names of existing secrets", () => {
+    const values = { auth: { existingSecret: "redis-auth", password: "${data.aws_secretsmanager_secret_version.p.secret_string}" } };
+    expect(findingsOf("AIVO-HELM-NO-SECRETS", release(values))).toEqual([]);
+  });
+});

@@ -11,8 +11,30 @@ const SECRET_REFERENCE_NAME = /^(existing|use|create)/i;
 
 const holdsSecret = (name: string) => SECRET_VALUE_NAME.test(name) && !SECRET_REFERENCE_NAME.test(name.split(".").pop() ?? name);
 
-/** `key: value` lines of a YAML values document whose key names a secret and whose value is a literal. */
+/** Keys of a parsed values object, at any depth, that name a secret and hold a literal string. */
+function literalSecretsInObject(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((v) => literalSecretsInObject(v, found));
+  else if (value && typeof value === "object") {
+    for (const [key, v] of Object.entries(value)) {
+      if (typeof v === "string" && holdsSecret(key) && v !== "" && !v.includes("${")) found.push(key);
+      else literalSecretsInObject(v, found);
+    }
+  }
+  return found;
+}
+
+/**
+ * Keys of a values document (YAML, or JSON as `JSON.stringify` writes it) that name a secret and
+ * hold a literal.
+ */
 function literalSecretsInYaml(text: string): string[] {
+  if (text.trim().startsWith("{")) {
+    try {
+      return literalSecretsInObject(JSON.parse(text));
+    } catch {
+      // not JSON after all: read it line by line as YAML
+    }
+  }
   const found: string[] = [];
   for (const line of text.split("\n")) {
     const m = /^\s*-?\s*["']?([\w.-]+)["']?\s*:\s*(.+?)\s*$/.exec(line);
