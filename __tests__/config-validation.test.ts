@@ -243,9 +243,12 @@ describe("synthPlatform", () => {
   it("synthesizes every stack and exits 0 for the real configuration", () => {
     const lines: string[] = [];
     const app = Testing.app();
-    expect(synthPlatform(undefined, app, (line) => lines.push(line))).toBe(0);
-    expect(lines).toEqual([]);
-    expect(app.node.children.map((c) => c.node.id)).toEqual([
+    expect(synthPlatform(undefined, app, (line) => lines.push(line), (line) => lines.push(line))).toBe(0);
+    const stacks = app.node.children.map((c) => c.node.id);
+    // nothing but the guardrails' summary: one line per stack, then the totals
+    expect(lines.slice(0, -1).map((l) => l.split(":")[0])).toEqual(stacks.map((s) => `guardrails ${s}`));
+    expect(lines[lines.length - 1]).toMatch(new RegExp(`^guardrails: 0 error\\(s\\), \\d+ warning\\(s\\), 0 unused suppression\\(s\\) in ${stacks.length} stack\\(s\\)$`));
+    expect(stacks).toEqual([
       "bootstrap",
       "account",
       ...["development", "staging", "production"].flatMap((env) => [env, `${env}-addons`, `${env}-workloads`]),

@@ -8,7 +8,7 @@ import { RedisCluster, RedisSettings } from "../modules/elasticache";
 import { FailoverDnsSettings, FailoverRecords } from "../modules/failover-dns";
 import { Naming } from "../modules/naming";
 import { Network, NetworkSettings } from "../modules/network";
-import type { EnvironmentStack } from "./environment-stack";
+import { EnvironmentStack, suppressNodeEgress } from "./environment-stack";
 import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND, stateBackendConfig } from "./state";
 import { EnvironmentConfig, PROJECT } from "./types";
@@ -155,6 +155,7 @@ export class DrStack extends PlatformStack {
         instanceTags: this.defaultTags,
       }),
     );
+    suppressNodeEgress(this.eks);
     // CloudWatch alarms can only notify topics of their own region.
     this.alerts = inDrSection(env, () =>
       new AlertTopics(this, "alerts", { ...(settings.alerting ?? { emailSubscribers: config.alerting.emailSubscribers }), naming }),

@@ -11,6 +11,7 @@ import { DataStoreWiring } from "../modules/datastore-common";
 import { EdgeDistribution } from "../modules/edge";
 import { EksCluster } from "../modules/eks";
 import { RedisCluster } from "../modules/elasticache";
+import { Guardrails } from "../modules/guardrails";
 import { Naming } from "../modules/naming";
 import { Network } from "../modules/network";
 import { declareOutputs } from "../modules/outputs";
@@ -254,6 +255,29 @@ export class EnvironmentStack extends PlatformStack {
       private_zone_name: { value: edge.privateZoneName, description: "Name of the private zone (internal.<domain>)" },
       alert_topic_arns: { value: alerts.topicArns, description: "SNS topic ARN per alert severity" },
     });
+
+    this.suppressGuardrailExceptions();
+  }
+
+  /**
+   * The deliberate exceptions to the guardrails (modules/guardrails), each with its reason. Beyond
+   * the node egress, they follow the tier, not the setting: a production-tier environment gets none,
+   * and a suppression that stops matching (someone raised the setting) is reported as unused.
+   */
+  private suppressGuardrailExceptions(): void {
+    suppressNodeEgress(this.eks);
+    const { tier } = this.config;
+    if (tier === "production") return;
+    Guardrails.suppress(
+      this,
+      "AIVO-LOG-RETENTION-1Y",
+      `${tier} carries no customer traffic: logs are kept ${this.config.logRetentionDays} days, CloudWatch storage being its largest log cost; production keeps ≥ 365 days (validated)`,
+    );
+    if (tier !== "development") return;
+    Guardrails.suppress(this.network, "AIVO-NAT-PER-AZ", "development runs one NAT gateway to save two; losing its AZ's egress is acceptable there");
+    Guardrails.suppress(this.eks, "AIVO-EKS-DELETION-PROTECTION", "development's cluster is rebuilt at will (teardown must not need a console step)");
+    Guardrails.suppress(this.database, "AIVO-RDS-DELETION-PROTECTION", "development's database holds disposable data and is rebuilt at will");
+    Guardrails.suppress(this.database, "AIVO-RDS-BACKUP", "development's data is disposable: 3 days of automated backups (AWS Backup keeps 7) are enough");
   }
 
   /** Interface endpoints, the optional Transit Gateway + VPN, and the per-tier network ACLs. */
@@ -297,4 +321,12 @@ export class EnvironmentStack extends PlatformStack {
     });
     return { vpcEndpoints, siteToSiteVpn: vpn, networkAcls };
   }
+}
+/** The one exception every cluster shares (the environments' and the DR stacks'), with its reason. */
+export function suppressNodeEgress(eks: EksCluster): void {
+  Guardrails.suppress(
+    eks,
+    "AIVO-SG-OPEN-EGRESS",
+    "nodes reach image registries, AWS APIs and the internet through the NAT gateways (modules/eks, node-egress-all); narrowing it needs interface VPC endpoints and per-workload network policies first",
+  );
 }

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { COST_ALLOCATION_TAG_KEYS } from "../modules/cost-monitoring";
 import { renderStackHcl } from "../modules/hcl";
+import { Guardrails } from "../modules/guardrails";
 
 /** The namespace of the providers cdktf's prebuilt bindings name only by type (`aws`, `kubernetes`, `helm`). */
 export const PROVIDER_NAMESPACE = "hashicorp";
@@ -52,7 +53,8 @@ class QualifyProviderSources implements IAspect {
 /**
  * A stack whose JSON plain Terraform tooling reads as-is: fully-qualified provider sources
  * (`hashicorp/aws`, not the bare `aws` cdktf writes), the pinned provider versions of the
- * prebuilt bindings, a `required_version`, and an AWS provider that tags everything.
+ * prebuilt bindings, a `required_version`, and an AWS provider that tags everything; checked at
+ * every synthesis by the guardrails rule pack (`modules/guardrails`).
  */
 export class PlatformStack extends TerraformStack {
   /** The stack's default AWS provider. */
@@ -71,6 +73,8 @@ export class PlatformStack extends TerraformStack {
     this.awsProvider = this.addAwsProvider("aws", props.region);
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     Aspects.of(this).add(new QualifyProviderSources(this));
+    // The policy rule pack (modules/guardrails) checks every stack, including ones added later.
+    Guardrails.applyTo(this);
   }
 
   /**
@@ -79,6 +83,14 @@ export class PlatformStack extends TerraformStack {
    */
   addAwsProvider(id: string, region: string, alias?: string): AwsProvider {
     return new AwsProvider(this, id, { region, alias, defaultTags: [{ tags: { ...this.defaultTags } }] });
+  }
+
+  /** The synthesized JSON, checked by the guardrails on the way out (one resolution serves both). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdktf's own signature
+  override toTerraform(): any {
+    const doc = super.toTerraform();
+    Guardrails.record(this, doc);
+    return doc;
   }
 
   /**

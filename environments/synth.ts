@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, rmSync } from "fs";
 import { join } from "path";
 import { App } from "cdktf";
+import { guardrailsFailed, reportGuardrails } from "../modules/guardrails";
 import { ENVIRONMENTS, buildPlatform } from "./index";
 import { EnvironmentConfig } from "./types";
 import { ConfigErrors } from "./validate";
@@ -43,19 +44,23 @@ export function defaultApp(env: NodeJS.ProcessEnv = process.env): App {
 /**
  * Builds and synthesizes the platform. Mistakes (configuration or module validation) of every
  * environment are reported together, each once, as `error: <environment>.<field>: <value> <rule>`,
- * and the exit code is 1; set `AIVO_DEBUG=1` to print the stack trace as well. Returns the exit code.
+ * and the exit code is 1; set `AIVO_DEBUG=1` to print the stack trace as well. Then the guardrails
+ * report (`reportGuardrails`): every error and warning of the rule pack to `report`, one summary line
+ * per stack to `info`. Returns the process exit code.
  */
 export function synthPlatform(
   environments: readonly EnvironmentConfig[] = ENVIRONMENTS,
   app: App = defaultApp(),
   report: (line: string) => void = console.error,
+  info: (line: string) => void = console.log,
 ): number {
   try {
     buildPlatform(app, environments);
     removeStaleOutput(app.outdir, app.hclOutput);
     app.synth();
-    return 0;
   } catch (error) {
+    // Guardrail errors fail app.synth() after every stack is checked; their report follows.
+    if (guardrailsFailed(app)) return reportGuardrails(app, report, info);
     const errors = error instanceof ConfigErrors ? error.errors : [error instanceof Error ? error : new Error(String(error))];
     for (const err of errors) {
       report(`error: ${err.message}`);
@@ -63,4 +68,5 @@ export function synthPlatform(
     }
     return 1;
   }
+  return reportGuardrails(app, report, info);
 }

@@ -5,6 +5,7 @@
  *
  *   npm run bench            # 5 runs per target
  *   BENCH_RUNS=10 npm run bench
+ *   BENCH_TARGETS=floor,all-unguarded,all npm run bench   # what the guardrails cost
  */
 import { execFileSync } from "child_process";
 import { cpus } from "os";
@@ -12,7 +13,7 @@ import { join } from "path";
 import { ENVIRONMENTS } from "../environments";
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-const targets = ["floor", "bootstrap", ...ENVIRONMENTS.flatMap((e) => [e.name, `${e.name}*`]), "all"];
+const targets = process.env.BENCH_TARGETS?.split(",") ?? ["floor", "bootstrap", ...ENVIRONMENTS.flatMap((e) => [e.name, `${e.name}*`]), "all-unguarded", "all"];
 const tsx = join(__dirname, "..", "node_modules", ".bin", "tsx");
 const script = join(__dirname, "synth-target.ts");
 

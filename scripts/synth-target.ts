@@ -2,7 +2,8 @@
  * Synthesizes one target in a fresh process, for `npm run bench`: `floor` (a one-VPC cdktf app, the
  * cost of loading cdktf and the AWS provider bindings), `bootstrap`, an environment name (its stack
  * only), `<env>*` (the environment with its `<env>-addons` and `<env>-workloads` stacks, what
- * `cdktf deploy '<env>*'` synthesizes), or `all`.
+ * `cdktf deploy '<env>*'` synthesizes), `all`, or `all-unguarded` (the same app with the guardrails
+ * switched off here, to measure what they cost).
  * Prints one JSON line: { target, resources, peakRssMiB }.
  *
  * Like main.ts, it turns source maps off before loading anything, so both measure the same start-up.
@@ -33,7 +34,11 @@ if (target === "floor") {
   const { AddonsStack } = require("../environments/addons-stack") as typeof import("../environments/addons-stack");
   const { WorkloadsStack } = require("../environments/workloads-stack") as typeof import("../environments/workloads-stack");
   const { validateEnvironments } = require("../environments/validate") as typeof import("../environments/validate");
-  if (target === "all") {
+  if (target === "all-unguarded") {
+    const { Guardrails } = require("../modules/guardrails") as typeof import("../modules/guardrails");
+    Guardrails.applyTo = () => undefined; // bench only: the stacks are built without the guardrails
+    buildPlatform(app);
+  } else if (target === "all") {
     buildPlatform(app);
   } else if (target === "bootstrap") {
     new BootstrapStack(app, { costCenter: ACCOUNT.costCenter });

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Guardrails } from "../guardrails";
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -122,6 +123,11 @@ export class AuditTrail extends Construct {
 
     this.bucketName = props.bucketName ?? naming.name("cloudtrail-logs");
     this.bucket = new S3Bucket(this, "bucket", { bucket: this.bucketName });
+    Guardrails.suppress(
+      this.bucket,
+      "AIVO-S3-ACCESS-LOGGING",
+      "the audit trail's own bucket: only CloudTrail writes to it (bucket policy), and access logs of it would need a further, unlogged bucket",
+    );
     new S3BucketOwnershipControls(this, "ownership", {
       bucket: this.bucket.id,
       rule: { objectOwnership: "BucketOwnerEnforced" },

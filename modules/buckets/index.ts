@@ -4,6 +4,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { AwsContext } from "../aws-context";
+import { Guardrails } from "../guardrails";
 import { PolicyStatement, policyDocument, serviceAssumeRolePolicy } from "../iam";
 import { CustomerManagedKey } from "../kms";
 import { Naming } from "../naming";
@@ -120,6 +121,7 @@ export class PlatformBuckets extends Construct {
       lifecycle: { expirationDays: props.accessLogExpirationDays, noncurrentVersionExpirationDays: 1 },
       policyStatements: () => [s3LoggingStatement(context, this.accessLogBucket.bucketArn)],
     });
+    exemptAccessLogBucket(this.accessLogBucket);
 
     const lifecycles: Record<PlatformBucketName, BucketLifecycle> = {
       artifacts: props.artifacts,
@@ -186,6 +188,7 @@ export class PlatformBuckets extends Construct {
         lifecycle: { expirationDays: props.accessLogExpirationDays, noncurrentVersionExpirationDays: 1 },
         policyStatements: () => [s3LoggingStatement(drContext, drLogs.bucketArn)],
       });
+      exemptAccessLogBucket(drLogs);
       this.replicationRole = new IamRole(this, "replication-role", {
         name: props.naming.name("s3-replication"),
         description: `S3 replication of ${REPLICATED_BUCKETS.join(" and ")} to the DR region`,
@@ -280,4 +283,10 @@ function s3LoggingStatement(context: AwsContext, logBucketArn: string): PolicySt
     Resource: `${logBucketArn}/*`,
     Condition: { StringEquals: { "aws:SourceAccount": context.accountId } },
   };
+}
+
+/** The two guardrails an S3 access-log bucket is, by design, an exception to (with the reasons). */
+function exemptAccessLogBucket(bucket: Construct): void {
+  Guardrails.suppress(bucket, "AIVO-S3-ENCRYPTION", "S3 server access logging delivers only into buckets encrypted with SSE-S3, not SSE-KMS");
+  Guardrails.suppress(bucket, "AIVO-S3-ACCESS-LOGGING", "the access-log bucket itself: logging it would need yet another bucket");
 }

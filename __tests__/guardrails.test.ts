@@ -1,0 +1,248 @@
+import { App, S3Backend, Testing, TerraformStack } from "cdktf";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { Construct } from "constructs";
+import { ENVIRONMENTS } from "../environments";
+import { PlatformStack } from "../environments/platform-stack";
+import { stateBackendConfig, stateKey } from "../environments/state";
+import { synthPlatform } from "../environments/synth";
+import { Guardrails, RULES, StackResult, reportGuardrails } from "../modules/guardrails";
+import { SARIF_SCHEMA, jsonLocator, toMarkdown, toSarif } from "../modules/guardrails/report";
+
+const tags = { project: "aivo", environment: "test", costCenter: "test" };
+
+/** A user's stack added at run time: a public bucket and a security group open to the internet on SSH. */
+class InsecureStack extends PlatformStack {
+  constructor(scope: Construct) {
+    super(scope, "insecure", { region: "us-east-1", tags });
+    new S3Backend(this, stateBackendConfig(stateKey("insecure")));
+    const bucket = new S3Bucket(this, "public-bucket", { bucket: "aivo-insecure-public" });
+    new S3BucketPublicAccessBlock(this, "public-bucket-pab", {
+      bucket: bucket.id,
+      blockPublicAcls: false,
+      blockPublicPolicy: false,
+      ignorePublicAcls: false,
+      restrictPublicBuckets: false,
+    });
+    const sg = new SecurityGroup(this, "open-sg", { name: "open", vpcId: "vpc-123" });
+    new VpcSecurityGroupIngressRule(this, "ssh-from-anywhere", { securityGroupId: sg.id, cidrIpv4: "0.0.0.0/0", fromPort: 22, toPort: 22, ipProtocol: "tcp" });
+  }
+}
+
+describe("npm run synth with a deliberately insecure stack added", () => {
+  const outdir = mkdtempSync(join(tmpdir(), "aivo-guardrails-"));
+  const app = new App({ outdir });
+  new InsecureStack(app);
+  const lines: string[] = [];
+  const code = synthPlatform(ENVIRONMENTS, app, (line) => lines.push(line), (line) => lines.push(line));
+  const results = Object.fromEntries(Guardrails.resultsOf(app).map((r) => [r.stack, r]));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it("fails, naming the public bucket and the open security group with rule, construct path, address and fix", () => {
+    expect(code).toBe(1);
+    const errors = lines.filter((l) => l.startsWith("error: "));
+    expect(errors).toContainEqual(
+      expect.stringMatching(
+        /^error: \[AIVO-S3-PUBLIC-ACCESS\] insecure\/public-bucket \(aws_s3_bucket\.public-bucket\): public access block without block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets: S3 buckets block all public access\. Fix: add an aws_s3_bucket_public_access_block/,
+      ),
+    );
+    expect(errors).toContainEqual(
+      expect.stringMatching(
+        /^error: \[AIVO-SG-OPEN-INGRESS\] insecure\/ssh-from-anywhere \(aws_vpc_security_group_ingress_rule\.ssh-from-anywhere\): ingress from 0\.0\.0\.0\/0 on 22\/tcp: .* Fix: admit a security group/,
+      ),
+    );
+  });
+
+  it("lists every error of the run, and only the insecure stack's", () => {
+    const errors = lines.filter((l) => l.startsWith("error: "));
+    expect(errors.map((l) => /\[([A-Z0-9-]+)\]/.exec(l)![1]).sort()).toEqual(
+      ["AIVO-S3-ENCRYPTION", "AIVO-S3-PUBLIC-ACCESS", "AIVO-S3-VERSIONING", "AIVO-SG-OPEN-INGRESS", "AIVO-TLS-ONLY-POLICY"].sort(),
+    );
+    expect(errors.every((l) => l.includes(" insecure/"))).toBe(true);
+  });
+
+  it("prints warnings with their count and one summary line per stack", () => {
+    expect(lines.filter((l) => l.startsWith("warning: "))).toEqual([expect.stringContaining("[AIVO-S3-ACCESS-LOGGING] insecure/public-bucket")]);
+    const summaries = lines.filter((l) => l.startsWith("guardrails "));
+    expect(summaries.map((l) => l.split(":")[0])).toEqual(
+      ["insecure", ...app.node.children.map((c) => c.node.id).filter((id) => id !== "insecure")].map((s) => `guardrails ${s}`),
+    );
+    expect(summaries).toContain(`guardrails insecure: 5 error(s), 1 warning(s), 0 suppressed, 0 unused suppression(s) (${RULES.length} rules, 4 resources)`);
+    expect(lines[lines.length - 1]).toBe(`guardrails: 5 error(s), 1 warning(s), 0 unused suppression(s) in ${app.node.children.length} stack(s)`);
+  });
+
+  it("leaves every shipped stack without an error, a warning or an unused suppression", () => {
+    for (const name of ["bootstrap", "account", ...ENVIRONMENTS.map((e) => e.name)]) {
+      const r: StackResult = results[name];
+      expect([name, r.violations.map((v) => v.rule.id), r.unusedSuppressions]).toEqual([name, [], []]);
+    }
+  });
+
+  it("keeps to the documented suppressions (README, Policy guardrails), each with its reason", () => {
+    const used = Object.values(results).flatMap((r) =>
+      [...new Set(r.suppressed.map((v) => v.suppressedBy!))].map((s) => `${s.constructPath} ${s.ruleId}`),
+    );
+    expect(used.sort()).toEqual(
+      [
+        "bootstrap AIVO-BACKEND-ENCRYPTED-LOCKED",
+        "bootstrap/state AIVO-S3-ACCESS-LOGGING",
+        "development AIVO-LOG-RETENTION-1Y",
+        "development/network AIVO-NAT-PER-AZ",
+        "development/eks AIVO-EKS-DELETION-PROTECTION",
+        "development/database AIVO-RDS-DELETION-PROTECTION",
+        "development/database AIVO-RDS-BACKUP",
+        "staging AIVO-LOG-RETENTION-1Y",
+        "account/audit-trail/bucket AIVO-S3-ACCESS-LOGGING",
+        ...ENVIRONMENTS.map((e) => `${e.name}/eks AIVO-SG-OPEN-EGRESS`),
+        "production-dr/eks AIVO-SG-OPEN-EGRESS",
+        ...ENVIRONMENTS.flatMap((e) => [`${e.name}/buckets/access-logs AIVO-S3-ENCRYPTION`, `${e.name}/buckets/access-logs AIVO-S3-ACCESS-LOGGING`]),
+        "production/buckets/dr-access-logs AIVO-S3-ENCRYPTION",
+        "production/buckets/dr-access-logs AIVO-S3-ACCESS-LOGGING",
+      ].sort(),
+    );
+    expect([...new Set(results.production.suppressed.map((v) => v.rule.id))].sort()).toEqual(["AIVO-S3-ACCESS-LOGGING", "AIVO-S3-ENCRYPTION", "AIVO-SG-OPEN-EGRESS"]);
+  });
+
+  it("writes a SARIF 2.1.0 log with the rules and every finding, suppressed ones with their justification", () => {
+    type SarifResult = { ruleId: string; suppressions?: unknown };
+    const sarif = toSarif(Object.values(results)) as {
+      runs: { tool: { driver: { rules: { id: string }[] } }; results: SarifResult[] }[];
+    };
+    expect(sarif).toMatchObject({ $schema: SARIF_SCHEMA, version: "2.1.0" });
+    const run = sarif.runs[0];
+    expect(run.tool.driver.rules.map((r) => r.id)).toEqual(RULES.map((r) => r.id));
+    const open = run.results.find((r) => r.ruleId === "AIVO-SG-OPEN-INGRESS");
+    expect(open).toMatchObject({
+      level: "error",
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { uri: "cdktf.out/stacks/insecure/cdk.tf.json" } },
+          logicalLocations: [
+            { fullyQualifiedName: "aws_vpc_security_group_ingress_rule.ssh-from-anywhere", kind: "resource" },
+            { fullyQualifiedName: "insecure/ssh-from-anywhere", kind: "module" },
+          ],
+        },
+      ],
+    });
+    expect(open!.suppressions).toBeUndefined();
+    const nat = run.results.find((r) => r.ruleId === "AIVO-NAT-PER-AZ");
+    expect(nat!.suppressions).toEqual([{ kind: "inSource", status: "accepted", justification: expect.stringContaining("one NAT gateway") }]);
+  });
+
+  it("points SARIF results at the resource's line in the stack's cdk.tf.json", () => {
+    const read = (stack: string) => {
+      const file = join(outdir, "stacks", stack, "cdk.tf.json");
+      return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+    };
+    const locate = jsonLocator(read);
+    const line = locate("insecure", "aws_vpc_security_group_ingress_rule.ssh-from-anywhere")!;
+    const lines = read("insecure")!.split("\n");
+    expect(lines[line - 1].trim()).toBe('"ssh-from-anywhere": {');
+    expect(lines.slice(0, line).reverse().find((l) => /^ {4}"aws_/.test(l))!.trim()).toBe('"aws_vpc_security_group_ingress_rule": {');
+    expect(locate("insecure", "aws_vpc_security_group_ingress_rule.nothing")).toBeUndefined();
+    const sarif = toSarif(Object.values(results), RULES, locate) as { runs: { results: { ruleId: string; locations: unknown[] }[] }[] };
+    const open = sarif.runs[0].results.find((r) => r.ruleId === "AIVO-SG-OPEN-INGRESS")!;
+    expect(open.locations[0]).toMatchObject({ physicalLocation: { region: { startLine: line } } });
+  });
+
+  it("writes a markdown table of results, suppressions with their reasons, and the rules", () => {
+    const md = toMarkdown(Object.values(results));
+    expect(md).toContain("| insecure | 4 | 5 | 1 | 0 | 0 |");
+    expect(md).toContain("| development | AIVO-NAT-PER-AZ | development/network | 1 | development runs one NAT gateway");
+    expect(md).toMatch(/\| AIVO-KMS-ROTATION \| error \| CKV_AWS_7 \| /);
+  });
+});
+
+describe("suppressions", () => {
+  const newStack = () => new PlatformStack(Testing.app(), "s", { region: "us-east-1", tags });
+
+  it("rejects an unknown rule id, naming the construct and the known ids", () => {
+    const stack = newStack();
+    expect(() => Guardrails.suppress(stack, "AIVO-NO-SUCH-RULE", "because")).toThrow(
+      /^s: suppression of "AIVO-NO-SUCH-RULE": unknown rule id; known ids: AIVO-ENC-EBS, /,
+    );
+  });
+
+  it.each(["", "   "])("rejects the reason %j", (reason) => {
+    const stack = newStack();
+    expect(() => Guardrails.suppress(stack, "AIVO-ENC-SNS", reason)).toThrow(
+      `s: suppression of AIVO-ENC-SNS: ${JSON.stringify(reason)} is not a reason; say why the rule does not apply here`,
+    );
+  });
+
+  it("covers the construct it is attached to and everything under it, not its siblings", () => {
+    const stack = newStack();
+    new S3Backend(stack, stateBackendConfig(stateKey("s")));
+    const legacy = new Construct(stack, "legacy");
+    new SnsTopic(legacy, "topic", { name: "plain" });
+    new SnsTopic(stack, "other", { name: "plain-too" });
+    Guardrails.suppress(legacy, "AIVO-ENC-SNS", "a test");
+    Testing.synth(stack);
+    const result = Guardrails.resultOf(stack)!;
+    expect(result.suppressed.filter((v) => v.rule.id === "AIVO-ENC-SNS").map((v) => v.finding.constructPath)).toEqual(["s/legacy/topic"]);
+    expect(result.violations.filter((v) => v.rule.id === "AIVO-ENC-SNS").map((v) => v.finding.constructPath)).toEqual(["s/other"]);
+  });
+
+  it("reports one that matched nothing as unused", () => {
+    const app = Testing.app();
+    const stack = new PlatformStack(app, "s", { region: "us-east-1", tags });
+    new S3Backend(stack, stateBackendConfig(stateKey("s")));
+    Guardrails.suppress(stack, "AIVO-CLOUDFRONT-WAF", "no distribution here any more");
+    Testing.synth(stack);
+    expect(Guardrails.resultOf(stack)!.unusedSuppressions).toEqual([
+      { ruleId: "AIVO-CLOUDFRONT-WAF", reason: "no distribution here any more", constructPath: "s" },
+    ]);
+    const lines: string[] = [];
+    expect(reportGuardrails(app, (l) => lines.push(l), (l) => lines.push(l))).toBe(0);
+    expect(lines).toContain('warning: unused suppression of AIVO-CLOUDFRONT-WAF on s ("no distribution here any more"): remove it');
+    expect(lines).toContain(`guardrails s: 0 error(s), 0 warning(s), 0 suppressed, 1 unused suppression(s) (${RULES.length} rules, 0 resources)`);
+  });
+});
+
+describe("where the guardrails run", () => {
+  it("fail app.synth() itself, not only synthPlatform, when an error remains", () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), "aivo-guardrails-")) });
+    const stack = new PlatformStack(app, "plain", { region: "us-east-1", tags });
+    new SnsTopic(stack, "topic", { name: "plain" });
+    expect(() => app.synth()).toThrow(/\[AIVO-ENC-SNS\] plain\/topic \(aws_sns_topic\.topic\): topic without a CMK/);
+    rmSync(app.outdir, { recursive: true, force: true });
+  });
+
+  it("check a stack synthesized as HCL, which never calls toTerraform()", () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), "aivo-guardrails-")), hclOutput: true });
+    const stack = new PlatformStack(app, "hcl", { region: "us-east-1", tags });
+    new SnsTopic(stack, "topic", { name: "plain" });
+    expect(() => app.synth()).toThrow(/\[AIVO-ENC-SNS\] hcl\/topic/);
+    rmSync(app.outdir, { recursive: true, force: true });
+  });
+
+  it("leave stacks that are not PlatformStacks alone unless applied", () => {
+    const stack = new TerraformStack(Testing.app(), "raw");
+    new SnsTopic(stack, "topic", { name: "plain" });
+    Testing.synth(stack);
+    expect(Guardrails.resultOf(stack)).toBeUndefined();
+    Guardrails.applyTo(stack);
+    expect(Guardrails.resultOf(stack)!.violations.map((v) => v.rule.id)).toContain("AIVO-ENC-SNS");
+  });
+});
+
+describe("synthPlatform and a mistake thrown while building", () => {
+  it("reports the mistake, not the guardrails, when a stack fails to build", () => {
+    const app = Testing.app();
+    const stack = new PlatformStack(app, "half-built", { region: "us-east-1", tags });
+    new SnsTopic(stack, "topic", { name: "plain" }); // would violate AIVO-ENC-SNS, were it synthesized
+    const lines: string[] = [];
+    const bad = ENVIRONMENTS.map((c) => (c.name === "production" ? { ...c, drRegion: c.region } : c));
+    expect(synthPlatform(bad, app, (l) => lines.push(l), (l) => lines.push(l))).toBe(1);
+    expect(lines).toEqual([
+      expect.stringMatching(/^error: production\.drRegion: us-east-1 equals the primary region/),
+      expect.stringMatching(/^error: production\.dr\.network\.availabilityZones\[0\]: "us-west-2a" is not an availability zone of us-east-1/),
+    ]);
+  });
+});
