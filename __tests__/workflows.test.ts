@@ -51,6 +51,7 @@ const VERIFIED_PINS: Record<string, { sha: string; version: string }> = {
   "actions/upload-artifact": { sha: "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", version: "v7.0.0" },
   "actions/download-artifact": { sha: "3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c", version: "v8.0.1" },
   "marocchino/sticky-pull-request-comment": { sha: "5770ad5eb8f42dd2c4f34da00c94c5381e49af88", version: "v3.0.5" },
+  "github/codeql-action/upload-sarif": { sha: "8aad20d150bbac5944a9f9d289da16a4b0d87c1e", version: "v4.36.2" },
 };
 
 /**
@@ -110,7 +111,16 @@ describe("workflow hygiene", () => {
       const aws = usesAction(job, "aws-actions/configure-aws-credentials");
       expect([file, id, job.permissions["id-token"] === "write"]).toEqual([file, id, aws]);
       const writes = Object.entries(job.permissions).filter(([, v]) => v === "write").map(([k]) => k).sort();
-      const allowed = file === "plan.yml" && id === "review" ? ["pull-requests"] : file === "drift.yml" && id === "drift" ? ["id-token", "issues"] : aws ? ["id-token"] : [];
+      const allowed =
+        file === "plan.yml" && id === "review"
+          ? ["pull-requests"]
+          : file === "plan.yml" && id === "guardrails"
+            ? ["security-events"] // the guardrails' SARIF goes to code scanning
+            : file === "drift.yml" && id === "drift"
+              ? ["id-token", "issues"]
+              : aws
+                ? ["id-token"]
+                : [];
       expect([file, id, writes]).toEqual([file, id, allowed]);
     }
   });
@@ -147,7 +157,7 @@ describe("workflow hygiene", () => {
   it("plans and applies in dependency order, one stack at a time", () => {
     expect(workflows["plan.yml"].jobs.plan.strategy).toMatchObject({ "max-parallel": 1, matrix: "${{ fromJSON(needs.test.outputs.matrix) }}" });
     expect(steps(workflows["plan.yml"].jobs.test).map((s) => s.run).filter(Boolean)).toEqual(
-      expect.arrayContaining(["npm ci --no-audit --no-fund", "npm run lint --if-present", "npm test", "npm run synth"]),
+      expect.arrayContaining(["npm ci --no-audit --no-fund", "npm run lint", "npm test", "npm run synth"]),
     );
   });
 
@@ -181,5 +191,16 @@ describe("workflow hygiene", () => {
     for (const { file, id, job } of jobs()) {
       for (const s of steps(job)) if (typeof s.run === "string") expect([file, id, s.run]).not.toEqual([file, id, expect.stringContaining("${{")]);
     }
+  });
+});
+
+describe("the guardrails report", () => {
+  it("publishes the policy report's SARIF to code scanning, for branches of this repository only", () => {
+    const job = workflows["plan.yml"].jobs.guardrails;
+    expect(job.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+    const runs = steps(job).map((s) => s.run).filter(Boolean);
+    expect(runs).toEqual(["npm ci --no-audit --no-fund", "npm run policy-report"]);
+    const upload = steps(job).find((s) => String(s.uses).startsWith("github/codeql-action/upload-sarif@"))!;
+    expect(upload.with).toEqual({ sarif_file: "reports/guardrails.sarif", category: "guardrails" });
   });
 });
