@@ -7,7 +7,10 @@ import { development } from "./development";
 import { EnvironmentStack } from "./environment-stack";
 import { production } from "./production";
 import { staging } from "./staging";
+import type { ServiceSpec } from "../modules/service";
 import { EnvironmentConfig } from "./types";
+import { ServicesStack } from "./services-stack";
+import { SERVICES } from "./services";
 import { validateEnvironments } from "./validate";
 import { WorkloadsStack } from "./workloads-stack";
 
@@ -16,7 +19,7 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [development, staging,
 
 /**
  * The stacks of an app: `bootstrap`, `account`, then per environment `<env>`, `<env>-addons` and
- * `<env>-workloads` (records keyed by environment name).
+ * `<env>-workloads` and `<env>-services` (records keyed by environment name).
  */
 export interface Platform {
   readonly bootstrap: BootstrapStack;
@@ -26,16 +29,19 @@ export interface Platform {
   readonly addons: Readonly<Record<string, AddonsStack>>;
   /** `<env>-workloads`: custom resources and in-cluster objects, after the CRDs exist. */
   readonly workloads: Readonly<Record<string, WorkloadsStack>>;
+  /** `<env>-services`: the application services (ECR, IAM roles, their Kubernetes objects), after the workloads. */
+  readonly services: Readonly<Record<string, ServicesStack>>;
 }
 
 /**
  * Validates the configs, then adds the bootstrap and account stacks and, per environment, its stack
- * and its two Kubernetes stacks to `app`.
+ * and its three Kubernetes stacks (the last one runs `services`, default `SERVICES`) to `app`.
  */
 export function buildPlatform(
   app: App,
   environments: readonly EnvironmentConfig[] = ENVIRONMENTS,
   account: AccountConfig = ACCOUNT,
+  services: readonly ServiceSpec[] = SERVICES,
 ): Platform {
   validateEnvironments(environments);
   const bootstrap = new BootstrapStack(app, { costCenter: account.costCenter });
@@ -46,7 +52,8 @@ export function buildPlatform(
     stack.addDependency(accountStack);
     const addons = new AddonsStack(app, stack);
     const workloads = new WorkloadsStack(app, stack, addons);
-    return { name: config.name, stack, addons, workloads };
+    const servicesStack = new ServicesStack(app, stack, workloads, services);
+    return { name: config.name, stack, addons, workloads, services: servicesStack };
   });
   const byName = <T>(pick: (s: (typeof stacks)[number]) => T) => Object.fromEntries(stacks.map((s) => [s.name, pick(s)]));
   return {
@@ -55,5 +62,6 @@ export function buildPlatform(
     environments: byName((s) => s.stack),
     addons: byName((s) => s.addons),
     workloads: byName((s) => s.workloads),
+    services: byName((s) => s.services),
   };
 }

@@ -91,8 +91,8 @@ export interface ApplicationServiceProps {
   /** The environment it runs in. */
   readonly environment: ServiceEnvironment;
   /**
-   * The image tag to run: a plain string (validated, never `latest`) or a token such as a Terraform
-   * variable (validated by the variable's own `validation`).
+   * The image tag to run: a plain string (validated, never `latest`) or a token / `${…}` expression
+   * such as a Terraform variable (validated by the variable's own `validation`).
    */
   readonly imageTag: string;
 }
@@ -160,7 +160,8 @@ export class ApplicationService extends Construct {
     const where = `${naming.environment}.services.${spec.name}`;
     validateServiceSpec(where, spec);
     validateServiceInEnvironment(naming.environment, env.tier, spec, Object.keys(env.dataStores) as DataStoreKind[]);
-    if (!Token.isUnresolved(props.imageTag)) assertImageTag(`${where}.imageTag`, props.imageTag);
+    // A literal tag is checked here; a token or `${…}` expression by the Terraform variable's validation.
+    if (!Token.isUnresolved(props.imageTag) && !props.imageTag.includes("${")) assertImageTag(`${where}.imageTag`, props.imageTag);
     this.values = spec.tiers[env.tier];
     const context = AwsContext.of(this);
 

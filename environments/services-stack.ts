@@ -1,0 +1,174 @@
+import { DataTerraformRemoteStateS3, TerraformOutput, TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
+import { EcrReplication } from "../modules/ecr-replication";
+import { POSTGRES_PORT } from "../modules/database";
+import { REDIS_PORT } from "../modules/elasticache";
+import { CustomerManagedKey } from "../modules/kms";
+import { CLUSTER_SECRET_STORE_NAME, HELM_CHARTS, NAMESPACES } from "../modules/kubernetes-platform";
+import {
+  ApplicationService,
+  IMAGE_TAG,
+  ServiceDataStores,
+  ServiceEnvironment,
+  ServiceSpec,
+  validateServiceRegistry,
+} from "../modules/service";
+import { EnvironmentStack } from "./environment-stack";
+import { KubernetesStack, kubernetesStateKey } from "./kubernetes-stack";
+import { stateBackendConfig } from "./state";
+import type { WorkloadsStack } from "./workloads-stack";
+
+/** The output of `<env>-services` mapping each service to the image tag it runs (read back by the next plan). */
+export const IMAGE_TAGS_OUTPUT = "image_tags";
+
+/**
+ * Stand-in for the CloudFront-only ALB security group of the Kubernetes platform issue: the
+ * `Name` tag the AWS Load Balancer Controller resolves (`alb.ingress.kubernetes.io/security-groups`
+ * accepts ids or names), `aivo-<env>-<this>`. Replace with that issue's constant when it lands.
+ */
+export const PUBLIC_ALB_SECURITY_GROUP_COMPONENT = "alb-cloudfront";
+
+/** `image_tag_<service with _ for ->`: the Terraform variable the deploy step sets, e.g. `image_tag_auth_svc`. */
+export function imageTagVariableName(service: string): string {
+  return `image_tag_${service.replace(/-/g, "_")}`;
+}
+
+/** The logical id of the data source reading this stack's own previous state. */
+export const PREVIOUS_STATE_ID = "previous_state";
+
+/**
+ * The HCL expression of the tag a service runs: the variable when the deploy step sets it, otherwise
+ * the tag the last apply recorded in this stack's own `image_tags` output, so deploying one service
+ * (or changing the template) never moves the others. Empty when neither exists (never deployed).
+ *
+ * Written as HCL: cdktf's `Op`/`Fn` helpers render the empty string literal as `undefined`.
+ */
+export function imageTagExpression(service: string): string {
+  const variable = `var.${imageTagVariableName(service)}`;
+  const recorded = `lookup(data.terraform_remote_state.${PREVIOUS_STATE_ID}.outputs.${IMAGE_TAGS_OUTPUT}, "${service}", "")`;
+  return `${variable} != "" ? ${variable} : ${recorded}`;
+}
+
+/**
+ * `<env>-services` (state `aivo/<env>/services.tfstate`), applied after `<env>-workloads`: the
+ * application services (`SERVICES`), each from the `ApplicationService` template: its ECR repository
+ * and IAM role, and its Kubernetes objects in `aivo`. A stack of its own so the application
+ * pipeline's deploy step plans and applies only services, with the image tags as its inputs
+ * (`image_tag_<service>`), never the platform's custom resources.
+ */
+export class ServicesStack extends KubernetesStack {
+  /** The workloads stack this one follows (ClusterSecretStore, ServiceMonitor CRD, network defaults). */
+  readonly workloads: WorkloadsStack;
+  /** The CMK of the environment's ECR repositories. */
+  readonly imageKey: CustomerManagedKey;
+  /** Each service, keyed by name. */
+  readonly services: Readonly<Record<string, ApplicationService>>;
+  /** Each service's image tag variable, keyed by service name. */
+  readonly imageTagVariables: Readonly<Record<string, TerraformVariable>>;
+  /** Image replication to the DR region (environments with a `drRegion`). */
+  readonly replication?: EcrReplication;
+
+  constructor(scope: Construct, environment: EnvironmentStack, workloads: WorkloadsStack, specs: readonly ServiceSpec[]) {
+    super(scope, environment, "services");
+    this.workloads = workloads;
+    this.addDependency(workloads);
+    validateServiceRegistry(specs);
+    const { config, naming } = environment;
+
+    this.imageKey = new CustomerManagedKey(this, "image-key", {
+      naming,
+      purpose: "ecr",
+      description: `ECR repositories of ${naming.prefix}'s services`,
+    });
+    if (config.drRegion) this.replication = new EcrReplication(this, "image-replication", { naming, destinationRegion: config.drRegion });
+
+    const dataStores: ServiceDataStores = {
+      postgres: {
+        host: environment.database.address,
+        port: POSTGRES_PORT,
+        subnetCidrs: config.network.databaseSubnets,
+        secret: environment.database.masterUserSecretArn,
+      },
+      redis: {
+        host: environment.cache.primaryEndpointAddress,
+        port: REDIS_PORT,
+        subnetCidrs: config.network.databaseSubnets,
+        secret: environment.cache.authTokenSecretName,
+      },
+    };
+    const serviceEnvironment: ServiceEnvironment = {
+      naming,
+      tier: config.tier,
+      namespace: NAMESPACES.aivo.name,
+      oidcProviderArn: this.cluster.oidcProviderArn,
+      oidcIssuerUrl: this.cluster.oidcIssuerUrl,
+      imageKeyArn: this.imageKey.keyArn,
+      dataStores,
+      secretStoreName: CLUSTER_SECRET_STORE_NAME,
+      prometheus: {
+        namespace: NAMESPACES.monitoring.name,
+        podLabels: { "app.kubernetes.io/name": "prometheus" },
+        serviceMonitorLabels: { release: HELM_CHARTS.kubePrometheusStack.name },
+      },
+      ingress: {
+        groupName: naming.prefix,
+        host: config.edge.originDomain,
+        certificateArn: environment.edge.originCertificateArn,
+        securityGroup: naming.name(PUBLIC_ALB_SECURITY_GROUP_COMPONENT),
+        sourceCidrs: config.network.publicSubnets,
+        deletionProtection: config.tier === "production",
+      },
+      labels: { environment: config.name },
+    };
+
+    // Image tags: a variable per service, falling back to what this stack recorded last time.
+    const previous = new DataTerraformRemoteStateS3(this, PREVIOUS_STATE_ID, {
+      ...stateBackendConfig(kubernetesStateKey(config.name, "services")),
+      defaults: { [IMAGE_TAGS_OUTPUT]: {} },
+    });
+    previous.overrideLogicalId(PREVIOUS_STATE_ID);
+    const services: Record<string, ApplicationService> = {};
+    const variables: Record<string, TerraformVariable> = {};
+    const tags: Record<string, string> = {};
+    for (const spec of specs) {
+      const variableName = imageTagVariableName(spec.name);
+      const variable = new TerraformVariable(this, variableName, {
+        type: "string",
+        default: "",
+        nullable: false,
+        description: `Image tag of ${spec.name} to deploy (the build's immutable tag, never "latest"); empty keeps the deployed one`,
+        validation: [
+          {
+            condition: `\${var.${variableName} == "" || (can(regex("${IMAGE_TAG.source.replace(/\\/g, "\\\\")}", var.${variableName})) && lower(var.${variableName}) != "latest")}`,
+            errorMessage: `${variableName}: use the build's immutable image tag (letters, digits, _ . -, at most 128), never "latest".`,
+          },
+        ],
+      });
+      variable.overrideLogicalId(variableName);
+      const tag = `\${${imageTagExpression(spec.name)}}`;
+      const service = new ApplicationService(this, spec.name, { spec, environment: serviceEnvironment, imageTag: tag });
+      service.manifests.deployment.resource.lifecycle = {
+        precondition: [
+          {
+            condition: `\${(${imageTagExpression(spec.name)}) != ""}`,
+            errorMessage: `${spec.name} has never been deployed to ${config.name}: set ${variableName} (cdktf deploy ${this.node.id} --var ${variableName}=<tag>).`,
+          },
+        ],
+      };
+      services[spec.name] = service;
+      variables[spec.name] = variable;
+      tags[spec.name] = tag;
+    }
+    this.services = services;
+    this.imageTagVariables = variables;
+
+    new TerraformOutput(this, IMAGE_TAGS_OUTPUT, {
+      value: tags,
+      description: "The image tag each service runs; the next plan keeps it unless image_tag_<service> is set",
+    });
+    new TerraformOutput(this, "repository_urls", {
+      value: Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.repositoryUrl])),
+      description: "The ECR repository of each service (the build pushes here)",
+    });
+  }
+}
