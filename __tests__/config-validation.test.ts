@@ -133,7 +133,7 @@ describe("synthPlatform", () => {
     expect(app.node.children.map((c) => c.node.id)).toEqual([
       "bootstrap",
       "account",
-      ...["development", "staging", "production"].flatMap((env) => [env, `${env}-addons`, `${env}-workloads`]),
+      ...["development", "staging", "production"].flatMap((env) => [env, `${env}-addons`, `${env}-workloads`, `${env}-services`]),
     ]);
   });
 });

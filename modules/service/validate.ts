@@ -165,17 +165,17 @@ export function validateServiceInEnvironment(
 
 /** Checks the registry: each spec, then names and public paths unique across services. */
 export function validateServiceRegistry(specs: readonly ServiceSpec[]): void {
-  specs.forEach((spec, i) => validateServiceSpec(`services[${i}] (${spec.name})`, spec));
+  specs.forEach((spec) => validateServiceSpec(`services.${spec.name}`, spec));
   specs.forEach((spec, i) => {
     const first = specs.findIndex((s) => s.name === spec.name);
     if (first !== i) fail(`services[${i}].name`, `"${spec.name}" is also the name of services[${first}]; names must be unique`);
   });
   const owners = new Map<string, string>();
-  specs.forEach((spec, i) => {
+  specs.forEach((spec) => {
     (spec.publicPaths ?? []).forEach((path, j) => {
       const owner = owners.get(path);
       if (owner !== undefined) {
-        fail(`services[${i}] (${spec.name}).publicPaths[${j}]`, `"${path}" is already a public path of ${owner}; public paths must be unique across services`);
+        fail(`services.${spec.name}.publicPaths[${j}]`, `"${path}" is already a public path of ${owner}; public paths must be unique across services`);
       }
       owners.set(path, spec.name);
     });
