@@ -4,7 +4,7 @@ import { ACCOUNT } from "../environments/account";
 import { development } from "../environments/development";
 import { SERVICES } from "../environments/services";
 import { authSvc } from "../environments/services/auth-svc";
-import { IMAGE_TAGS_OUTPUT, PREVIOUS_STATE_ID, imageTagExpression, imageTagVariableName } from "../environments/services-stack";
+import { IMAGE_TAGS_OUTPUT, deployedDeploymentId, imageTagExpression, imageTagVariableName } from "../environments/services-stack";
 import { ServiceSpec, parseCpu, parseMemory } from "../modules/service";
 import { TerraformJson, configsOf, policy } from "./helpers";
 import { manifestOf, manifestsOf, synthApp } from "./kubernetes-helpers";
@@ -117,13 +117,21 @@ describe.each(names)("%s-services", (name) => {
     expect(docs[name].output![output].value).toMatch(/^\$\{aws_acm_certificate_validation\.edge_origin-certificate-validation_\w+\.certificate_arn\}$/);
   });
 
-  it("takes the image tag from image_tag_auth_svc, else from the tag its last apply recorded; refuses latest; stops a never-deployed service", () => {
+  it("takes the image tag from image_tag_auth_svc, else from the Deployment running in the cluster; refuses latest; stops a never-deployed service", () => {
     const variable = (doc as any).variable[imageTagVariableName("auth-svc")];
     expect(variable).toMatchObject({ type: "string", default: "", nullable: false });
     expect(variable.validation[0].condition).toContain('lower(var.image_tag_auth_svc) != "latest"');
-    const previous = doc.data!.terraform_remote_state[PREVIOUS_STATE_ID];
-    expect(previous.config.key).toBe(`aivo/${name}/services.tfstate`);
-    expect(previous.defaults).toEqual({ [IMAGE_TAGS_OUTPUT]: {} });
+    expect(doc.data!.kubernetes_resources[deployedDeploymentId("auth-svc")]).toMatchObject({
+      api_version: "apps/v1",
+      kind: "Deployment",
+      namespace: "aivo",
+      field_selector: "metadata.name=auth-svc",
+    });
+    const pattern = /regex\("([^"]+)"/.exec(imageTagExpression("auth-svc"))![1];
+    expect(new RegExp(pattern).exec("123456789012.dkr.ecr.us-east-1.amazonaws.com/aivo-dev-auth-svc:1.4.2")![1]).toBe("1.4.2");
+    expect(imageTagExpression("auth-svc")).toBe(
+      'var.image_tag_auth_svc != "" ? var.image_tag_auth_svc : try(regex(":([^:/@]+)$", data.kubernetes_resources.deployed_auth_svc.objects[0].spec.template.spec.containers[0].image)[0], "")',
+    );
     const deployment = manifestOf(doc, "Deployment", "auth-svc");
     expect(deployment.manifest.spec.template.spec.containers[0].image).toMatch(
       new RegExp(`^\\$\\{aws_ecr_repository\\.auth-svc_repository_\\w+\\.repository_url\\}:\\$\\{${escape(imageTagExpression("auth-svc"))}\\}$`),

@@ -1,5 +1,6 @@
-import { DataTerraformRemoteStateS3, TerraformOutput, TerraformVariable } from "cdktf";
+import { TerraformOutput, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
+import { DataKubernetesResources } from "@cdktf/provider-kubernetes/lib/data-kubernetes-resources";
 import { EcrReplication } from "../modules/ecr-replication";
 import { POSTGRES_PORT } from "../modules/database";
 import { REDIS_PORT } from "../modules/elasticache";
@@ -14,11 +15,10 @@ import {
   validateServiceRegistry,
 } from "../modules/service";
 import { EnvironmentStack } from "./environment-stack";
-import { KubernetesStack, kubernetesStateKey } from "./kubernetes-stack";
-import { stateBackendConfig } from "./state";
+import { KubernetesStack } from "./kubernetes-stack";
 import type { WorkloadsStack } from "./workloads-stack";
 
-/** The output of `<env>-services` mapping each service to the image tag it runs (read back by the next plan). */
+/** The output of `<env>-services` mapping each service to the image tag it runs. */
 export const IMAGE_TAGS_OUTPUT = "image_tags";
 
 /**
@@ -33,20 +33,23 @@ export function imageTagVariableName(service: string): string {
   return `image_tag_${service.replace(/-/g, "_")}`;
 }
 
-/** The logical id of the data source reading this stack's own previous state. */
-export const PREVIOUS_STATE_ID = "previous_state";
+/** `deployed_<service with _>`: the logical id of the data source reading a service's live Deployment. */
+export function deployedDeploymentId(service: string): string {
+  return `deployed_${service.replace(/-/g, "_")}`;
+}
 
 /**
  * The HCL expression of the tag a service runs: the variable when the deploy step sets it, otherwise
- * the tag the last apply recorded in this stack's own `image_tags` output, so deploying one service
- * (or changing the template) never moves the others. Empty when neither exists (never deployed).
+ * the tag of the Deployment running in the cluster (read at plan time), so deploying one service, or
+ * changing the template, never moves another service's image. Empty when neither exists (a service
+ * never deployed): the Deployment's precondition then stops the plan.
  *
  * Written as HCL: cdktf's `Op`/`Fn` helpers render the empty string literal as `undefined`.
  */
 export function imageTagExpression(service: string): string {
   const variable = `var.${imageTagVariableName(service)}`;
-  const recorded = `lookup(data.terraform_remote_state.${PREVIOUS_STATE_ID}.outputs.${IMAGE_TAGS_OUTPUT}, "${service}", "")`;
-  return `${variable} != "" ? ${variable} : ${recorded}`;
+  const image = `data.kubernetes_resources.${deployedDeploymentId(service)}.objects[0].spec.template.spec.containers[0].image`;
+  return `${variable} != "" ? ${variable} : try(regex(":([^:/@]+)$", ${image})[0], "")`;
 }
 
 /**
@@ -121,12 +124,7 @@ export class ServicesStack extends KubernetesStack {
       labels: { environment: config.name },
     };
 
-    // Image tags: a variable per service, falling back to what this stack recorded last time.
-    const previous = new DataTerraformRemoteStateS3(this, PREVIOUS_STATE_ID, {
-      ...stateBackendConfig(kubernetesStateKey(config.name, "services")),
-      defaults: { [IMAGE_TAGS_OUTPUT]: {} },
-    });
-    previous.overrideLogicalId(PREVIOUS_STATE_ID);
+    // Image tags: a variable per service, falling back to the tag its Deployment runs.
     const services: Record<string, ApplicationService> = {};
     const variables: Record<string, TerraformVariable> = {};
     const tags: Record<string, string> = {};
@@ -145,6 +143,13 @@ export class ServicesStack extends KubernetesStack {
         ],
       });
       variable.overrideLogicalId(variableName);
+      const deployed = new DataKubernetesResources(this, deployedDeploymentId(spec.name), {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        namespace: serviceEnvironment.namespace,
+        fieldSelector: `metadata.name=${spec.name}`,
+      });
+      deployed.overrideLogicalId(deployedDeploymentId(spec.name));
       const tag = `\${${imageTagExpression(spec.name)}}`;
       const service = new ApplicationService(this, spec.name, { spec, environment: serviceEnvironment, imageTag: tag });
       service.manifests.deployment.resource.lifecycle = {
@@ -164,7 +169,7 @@ export class ServicesStack extends KubernetesStack {
 
     new TerraformOutput(this, IMAGE_TAGS_OUTPUT, {
       value: tags,
-      description: "The image tag each service runs; the next plan keeps it unless image_tag_<service> is set",
+      description: "The image tag each service runs (the next plan keeps it unless image_tag_<service> is set)",
     });
     new TerraformOutput(this, "repository_urls", {
       value: Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.repositoryUrl])),
