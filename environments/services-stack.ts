@@ -156,7 +156,7 @@ export class ServicesStack extends KubernetesStack {
         precondition: [
           {
             condition: `\${(${imageTagExpression(spec.name)}) != ""}`,
-            errorMessage: `${spec.name} has never been deployed to ${config.name}: set ${variableName} (cdktf deploy ${this.node.id} --var ${variableName}=<tag>).`,
+            errorMessage: `${spec.name} has never been deployed to ${config.name}: set ${variableName} (TF_VAR_${variableName}=<tag> cdktf deploy ${this.node.id}).`,
           },
         ],
       };
