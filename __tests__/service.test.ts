@@ -36,7 +36,7 @@ const environment: ServiceEnvironment = {
     groupName: "aivo-staging",
     host: "origin.staging.aivo.edu",
     certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/origin",
-    securityGroup: "aivo-staging-alb-cloudfront",
+    securityGroup: "aivo-staging-alb-origin",
     sourceCidrs: ["10.20.101.0/24", "10.20.102.0/24"],
     deletionProtection: false,
   },
@@ -208,7 +208,7 @@ describe("ApplicationService, a full spec", () => {
       "alb.ingress.kubernetes.io/listen-ports": '[{"HTTPS":443}]',
       "alb.ingress.kubernetes.io/certificate-arn": environment.ingress.certificateArn,
       "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
-      "alb.ingress.kubernetes.io/security-groups": "aivo-staging-alb-cloudfront",
+      "alb.ingress.kubernetes.io/security-groups": "aivo-staging-alb-origin",
       "alb.ingress.kubernetes.io/healthcheck-path": "/ready",
       "external-dns.alpha.kubernetes.io/hostname": "origin.staging.aivo.edu",
     });

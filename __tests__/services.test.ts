@@ -110,6 +110,7 @@ describe.each(names)("%s-services", (name) => {
     expect(ingress.spec.rules[0].http.paths[0]).toMatchObject({ path: "/api/auth", pathType: "Prefix" });
     expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/group.name"]).toBe(`aivo-${name}`);
     expect(ingress.metadata.annotations["external-dns.alpha.kubernetes.io/hostname"]).toBe(config.edge.originDomain);
+    expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/security-groups"]).toBe(`aivo-${name}-alb-origin`);
     expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/load-balancer-attributes"]).toContain(
       `deletion_protection.enabled=${config.tier === "production"}`,
     );

@@ -22,11 +22,12 @@ import type { WorkloadsStack } from "./workloads-stack";
 export const IMAGE_TAGS_OUTPUT = "image_tags";
 
 /**
- * Stand-in for the CloudFront-only ALB security group of the Kubernetes platform issue: the
- * `Name` tag the AWS Load Balancer Controller resolves (`alb.ingress.kubernetes.io/security-groups`
- * accepts ids or names), `aivo-<env>-<this>`. Replace with that issue's constant when it lands.
+ * The CloudFront-only security group of the public ALB, created by the Kubernetes platform's addons
+ * stack as `aivo-<env>-alb-origin` (with that `Name` tag): the Ingress names it, and the AWS Load
+ * Balancer Controller resolves names as well as ids (`alb.ingress.kubernetes.io/security-groups`).
+ * Stand-in until this stack reads the group's id from the addons stack.
  */
-export const PUBLIC_ALB_SECURITY_GROUP_COMPONENT = "alb-cloudfront";
+export const PUBLIC_ALB_SECURITY_GROUP_NAME_PARTS = ["alb", "origin"] as const;
 
 /** `image_tag_<service with _ for ->`: the Terraform variable the deploy step sets, e.g. `image_tag_auth_svc`. */
 export function imageTagVariableName(service: string): string {
@@ -117,7 +118,7 @@ export class ServicesStack extends KubernetesStack {
         groupName: naming.prefix,
         host: config.edge.originDomain,
         certificateArn: environment.edge.originCertificateArn,
-        securityGroup: naming.name(PUBLIC_ALB_SECURITY_GROUP_COMPONENT),
+        securityGroup: naming.name(...PUBLIC_ALB_SECURITY_GROUP_NAME_PARTS),
         sourceCidrs: config.network.publicSubnets,
         deletionProtection: config.tier === "production",
       },

@@ -149,6 +149,7 @@ export class EdgeDistribution extends Construct {
       comment: `Internal names of ${naming.prefix}, resolvable only inside its VPC`,
       vpc: [{ vpcId: props.vpcId }],
     });
+    this.publicZoneId = this.publicZone.zoneId;
 
     // Certificate in us-east-1, validated by one CNAME per name, keyed by domain name.
     const certificate = new AcmCertificate(this, "certificate", {
@@ -188,7 +189,7 @@ export class EdgeDistribution extends Construct {
     const originValidationOptions = TerraformIterator.fromComplexList(originCertificate.domainValidationOptions, "domain_name");
     const originValidationRecords = new Route53Record(this, "origin-certificate-validation-record", {
       forEach: originValidationOptions,
-      zoneId: this.publicZone.zoneId,
+      zoneId: this.publicZoneId,
       name: originValidationOptions.getString("resource_record_name"),
       type: originValidationOptions.getString("resource_record_type"),
       records: [originValidationOptions.getString("resource_record_value")],
@@ -372,7 +373,6 @@ export class EdgeDistribution extends Construct {
       tags: { Name: naming.name("edge", "origin") },
     });
 
-    this.publicZoneId = this.publicZone.zoneId;
     this.publicZoneNameServers = this.publicZone.nameServers;
     this.privateZoneId = this.privateZone.zoneId;
     this.privateZoneName = settings.privateZoneName;
