@@ -379,6 +379,13 @@ describe("ApplicationService validation", () => {
       'staging.services.demo-svc.dataStores[1]: "redis" is not a data store of staging (it has postgres); remove it or add the data store to the environment',
       { ...environment, dataStores: withoutRedis },
     );
+    const noMasterSecret = { ...environment, dataStores: { ...environment.dataStores, postgres: { ...environment.dataStores.postgres!, secret: undefined } } };
+    expectError(
+      { ...base, dataStores: [{ kind: "postgres", credentials: "master" }] },
+      `staging.services.demo-svc.dataStores[0]: staging's postgres has no RDS-managed master user secret to read; use credentials: "service-user"`,
+      noMasterSecret,
+    );
+    expect(() => synth({ ...base, dataStores: [{ kind: "postgres" }] }, noMasterSecret)).not.toThrow();
     expectError({ ...base, dataStores: [{ kind: "kafka" as never }] }, 'staging.services.demo-svc.dataStores[0].kind: "kafka" is not a data store the template knows');
   });
 

@@ -159,7 +159,14 @@ export class ApplicationService extends Construct {
     const naming = env.naming;
     const where = `${naming.environment}.services.${spec.name}`;
     validateServiceSpec(where, spec);
-    validateServiceInEnvironment(naming.environment, env.tier, spec, Object.keys(env.dataStores) as DataStoreKind[]);
+    const stores = Object.entries(env.dataStores) as [DataStoreKind, DataStoreEndpoint | undefined][];
+    validateServiceInEnvironment(
+      naming.environment,
+      env.tier,
+      spec,
+      stores.filter(([, store]) => store !== undefined).map(([kind]) => kind),
+      stores.filter(([, store]) => store?.secret !== undefined).map(([kind]) => kind),
+    );
     // A literal tag is checked here; a token or `${…}` expression by the Terraform variable's validation.
     if (!Token.isUnresolved(props.imageTag) && !props.imageTag.includes("${")) assertImageTag(`${where}.imageTag`, props.imageTag);
     this.values = spec.tiers[env.tier];

@@ -53,8 +53,11 @@ export interface DataStoreEndpoint {
   readonly port: number;
   /** CIDRs of the subnets it lives in (NetworkPolicy egress). */
   readonly subnetCidrs: readonly string[];
-  /** Secrets Manager secret (name or ARN) holding the store's shared credentials (RDS master user, Redis AUTH token). */
-  readonly secret: string;
+  /**
+   * Secrets Manager secret (name or ARN) holding the store's shared credentials (RDS master user, Redis
+   * AUTH token). @default none: services can't use the shared credentials
+   */
+  readonly secret?: string;
 }
 
 /** The data stores an environment offers; a missing key means the environment has none of that kind. */
@@ -151,6 +154,7 @@ export function buildServiceObjects(spec: ServiceSpec, ctx: ServiceObjectsContex
     const store = ctx.dataStores[use.kind];
     if (!store) continue; // validated before: the environment has every store the spec uses
     const secretKey = use.kind === "postgres" && (use.credentials ?? "service-user") === "service-user" ? ctx.serviceDatabaseSecret : store.secret;
+    if (secretKey === undefined) continue; // validated before: a store without a shared secret is refused
     objects[`external-secret-${use.kind}`] = new ExternalSecret({
       metadata: { name: credentialsSecretName(name, use.kind), namespace, labels },
       spec: {

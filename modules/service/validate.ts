@@ -151,6 +151,7 @@ export function validateServiceInEnvironment(
   tier: string,
   spec: ServiceSpec,
   available: readonly DataStoreKind[],
+  withSharedSecret: readonly DataStoreKind[] = available,
 ): void {
   const where = `${environment}.services.${spec.name}`;
   if (!spec.tiers[tier]) {
@@ -159,6 +160,11 @@ export function validateServiceInEnvironment(
   (spec.dataStores ?? []).forEach((use, i) => {
     if (!available.includes(use.kind)) {
       fail(`${where}.dataStores[${i}]`, `"${use.kind}" is not a data store of ${environment} (it has ${available.join(", ") || "none"}); remove it or add the data store to the environment`);
+    }
+    const shared = use.kind === "redis" || use.credentials === "master";
+    if (shared && !withSharedSecret.includes(use.kind)) {
+      const what = use.kind === "redis" ? "AUTH token secret" : "RDS-managed master user secret";
+      fail(`${where}.dataStores[${i}]`, `${environment}'s ${use.kind} has no ${what} to read; ${use.kind === "postgres" ? 'use credentials: "service-user"' : "give the cache an AUTH token"}`);
     }
   });
 }
