@@ -139,6 +139,8 @@ describe.each(names)("%s-services", (name) => {
     );
     expect(deployment.resource.lifecycle.precondition[0].condition).toBe(`\${(${imageTagExpression("auth-svc")}) != ""}`);
     expect(doc.output![IMAGE_TAGS_OUTPUT].value).toEqual({ "auth-svc": `\${${imageTagExpression("auth-svc")}}` });
+    expect(doc.output!.repository_urls.value["auth-svc"]).toMatch(/^\$\{aws_ecr_repository\.auth-svc_repository_\w+\.repository_url\}$/);
+    expect(doc.output!.role_arns.value["auth-svc"]).toMatch(/^\$\{aws_iam_role\.auth-svc_role_\w+\.arn\}$/);
   });
 });
 

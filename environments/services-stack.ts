@@ -172,6 +172,10 @@ export class ServicesStack extends KubernetesStack {
       value: tags,
       description: "The image tag each service runs (the next plan keeps it unless image_tag_<service> is set)",
     });
+    new TerraformOutput(this, "role_arns", {
+      value: Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.role.roleArn])),
+      description: "The IAM role of each service (IRSA, its service account's annotation)",
+    });
     new TerraformOutput(this, "repository_urls", {
       value: Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.repositoryUrl])),
       description: "The ECR repository of each service (the build pushes here)",
