@@ -6,6 +6,7 @@ import { Naming } from "../modules/naming";
 import {
   ApplicationService,
   ServiceEnvironment,
+  ServicePeers,
   ServiceSpec,
   imageLifecyclePolicy,
   ingressPath,
@@ -51,12 +52,12 @@ const base: ServiceSpec = {
   tiers: { staging: tier },
 };
 
-function synth(spec: ServiceSpec, env: ServiceEnvironment = environment, imageTag = "1.2.3") {
+function synth(spec: ServiceSpec, env: ServiceEnvironment = environment, imageTag = "1.2.3", peers?: ServicePeers) {
   return parse(
     Testing.synthScope((scope) => {
       new AwsProvider(scope, "aws", { region: "us-east-1" });
       new KubernetesProvider(scope, "kubernetes", {});
-      new ApplicationService(scope, spec.name, { spec, environment: env, imageTag });
+      new ApplicationService(scope, spec.name, { spec, environment: env, imageTag, peers });
     }),
   );
 }
@@ -295,6 +296,27 @@ describe("ApplicationService, a minimal internal spec on spot", () => {
     const d = synth({ ...base, dataStores: [{ kind: "postgres" }] });
     const data = manifestOf(d, "ExternalSecret", "demo-svc-postgres").manifest.spec.data;
     expect(data.map((x: any) => x.remoteRef.key)).toEqual(["aivo/staging/demo-svc/database", "aivo/staging/demo-svc/database"]);
+  });
+});
+
+describe("ApplicationService between services", () => {
+  const doc = synth({ ...base, calls: ["users-svc"] }, environment, "1.2.3", { calls: [{ name: "users-svc", port: 9000 }], callers: ["web-svc", "jobs-svc"] });
+  const np = manifestOf(doc, "NetworkPolicy", "demo-svc").manifest.spec;
+
+  it("lets its callers in on its port and itself out to the pods of the services it calls, on theirs", () => {
+    expect(np.ingress).toEqual([
+      {
+        from: [{ podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["web-svc", "jobs-svc"] }] } }],
+        ports: [{ protocol: "TCP", port: 8080 }],
+      },
+    ]);
+    expect(np.egress).toContainEqual({ to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "users-svc" } } }], ports: [{ protocol: "TCP", port: 9000 }] });
+  });
+
+  it("refuses a call it was given no peer for, a call to itself and a call to no registered service", () => {
+    expect(() => synth({ ...base, calls: ["users-svc"] })).toThrow('staging.services.demo-svc.calls[0]: "users-svc" is not among the peers given to the template');
+    expect(() => synth({ ...base, calls: ["demo-svc"] })).toThrow('staging.services.demo-svc.calls[0]: "demo-svc" is the service itself');
+    expect(() => validateServiceRegistry([{ ...base, calls: ["users-svc"] }])).toThrow('services.demo-svc.calls[0]: "users-svc" is not a service; use one of demo-svc');
   });
 });
 

@@ -158,6 +158,7 @@ describe("a second service, added by config alone", () => {
     dataStores: [{ kind: "postgres" }],
     publicPaths: ["/api/reports/*"],
     metrics: { port: 9090 },
+    calls: ["auth-svc"],
     tiers: Object.fromEntries(
       ["development", "staging", "production"].map((t) => [t, { minReplicas: 1, maxReplicas: 2, requests: { cpu: "100m", memory: "128Mi" } }]),
     ),
@@ -180,6 +181,16 @@ describe("a second service, added by config alone", () => {
     expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/group.name"]).toBe("aivo-development");
     expect(ingress.spec.rules[0].http.paths[0].path).toBe("/api/reports");
     expect(manifestOf(doc, "Deployment", "reports-svc").manifest.spec.template.spec.tolerations[0].value).toBe("spot");
+  });
+
+  it("calls auth-svc: its egress reaches auth-svc's pods on 8080, and auth-svc lets it in", () => {
+    const reports = manifestOf(doc, "NetworkPolicy", "reports-svc").manifest.spec;
+    expect(reports.egress).toContainEqual({ to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "auth-svc" } } }], ports: [{ protocol: "TCP", port: 8080 }] });
+    const auth = manifestOf(doc, "NetworkPolicy", "auth-svc").manifest.spec;
+    expect(auth.ingress).toContainEqual({
+      from: [{ podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["reports-svc"] }] } }],
+      ports: [{ protocol: "TCP", port: 8080 }],
+    });
   });
 
   it("is refused when it claims another service's public path", () => {

@@ -152,7 +152,11 @@ export class ServicesStack extends KubernetesStack {
       });
       deployed.overrideLogicalId(deployedDeploymentId(spec.name));
       const tag = `\${${imageTagExpression(spec.name)}}`;
-      const service = new ApplicationService(this, spec.name, { spec, environment: serviceEnvironment, imageTag: tag });
+      const peers = {
+        calls: (spec.calls ?? []).map((callee) => ({ name: callee, port: specs.find((s) => s.name === callee)!.port })),
+        callers: specs.filter((s) => (s.calls ?? []).includes(spec.name)).map((s) => s.name),
+      };
+      const service = new ApplicationService(this, spec.name, { spec, environment: serviceEnvironment, imageTag: tag, peers });
       service.manifests.deployment.resource.lifecycle = {
         precondition: [
           {

@@ -13,6 +13,7 @@ import {
   PrometheusTarget,
   PublicIngress,
   ServiceDataStores,
+  ServicePeers,
   ServiceObjects,
   buildServiceObjects,
 } from "./objects";
@@ -95,6 +96,8 @@ export interface ApplicationServiceProps {
    * such as a Terraform variable (validated by the variable's own `validation`).
    */
   readonly imageTag: string;
+  /** The services it calls and is called by (from the registry's `calls`). @default none */
+  readonly peers?: ServicePeers;
 }
 
 /** The IAM statements of `awsAccess`, each scoped to one named resource of the environment. */
@@ -168,6 +171,11 @@ export class ApplicationService extends Construct {
       stores.filter(([, store]) => store?.secret !== undefined).map(([kind]) => kind),
     );
     // A literal tag is checked here; a token or `${…}` expression by the Terraform variable's validation.
+    (spec.calls ?? []).forEach((callee, i) => {
+      if (!props.peers?.calls.some((c) => c.name === callee)) {
+        throw new Error(`${where}.calls[${i}]: "${callee}" is not among the peers given to the template; pass it in peers.calls`);
+      }
+    });
     if (!Token.isUnresolved(props.imageTag) && !props.imageTag.includes("${")) assertImageTag(`${where}.imageTag`, props.imageTag);
     this.values = spec.tiers[env.tier];
     const context = AwsContext.of(this);
@@ -223,6 +231,7 @@ export class ApplicationService extends Construct {
         prometheus: env.prometheus,
         ingress: env.ingress,
         labels: env.labels ?? {},
+        peers: props.peers ?? { calls: [], callers: [] },
       },
       { nodeLabel: NODE_TYPE_LABEL, taintKey: WORKLOAD_TYPE_TAINT_KEY },
     );

@@ -89,6 +89,14 @@ export interface PublicIngress {
   readonly deletionProtection: boolean;
 }
 
+/** The services a service talks to inside the cluster, and those that talk to it. */
+export interface ServicePeers {
+  /** The services it calls: their names and container ports (NetworkPolicy egress to their pods). */
+  readonly calls: readonly { readonly name: string; readonly port: number }[];
+  /** The services that call it (NetworkPolicy ingress on its port). */
+  readonly callers: readonly string[];
+}
+
 /** Everything besides the spec that the objects depend on. */
 export interface ServiceObjectsContext {
   readonly namespace: string;
@@ -107,6 +115,8 @@ export interface ServiceObjectsContext {
   readonly ingress: PublicIngress;
   /** Labels every object carries besides `app.kubernetes.io/name`. */
   readonly labels: Readonly<Record<string, string>>;
+  /** Its in-cluster callers and callees. */
+  readonly peers: ServicePeers;
 }
 
 /** The typed objects of a service, keyed by a short stable name (becomes the Terraform resource id). */
@@ -295,6 +305,12 @@ export function buildServiceObjects(spec: ServiceSpec, ctx: ServiceObjectsContex
       ports: [{ protocol: "TCP" as const, port: spec.port }],
     });
   }
+  if (ctx.peers.callers.length > 0) {
+    ingressRules.push({
+      from: [{ podSelector: { matchExpressions: [{ key: APP_NAME_LABEL, operator: "In" as const, values: [...ctx.peers.callers] }] } }],
+      ports: [{ protocol: "TCP" as const, port: spec.port }],
+    });
+  }
   if (spec.metrics) {
     ingressRules.push({
       from: [
@@ -321,6 +337,10 @@ export function buildServiceObjects(spec: ServiceSpec, ctx: ServiceObjectsContex
         to: store.subnetCidrs.map((cidr) => ({ ipBlock: { cidr } })),
         ports: [{ protocol: "TCP" as const, port: store.port }],
       })),
+    ...ctx.peers.calls.map((callee) => ({
+      to: [{ podSelector: { matchLabels: { [APP_NAME_LABEL]: callee.name } } }],
+      ports: [{ protocol: "TCP" as const, port: callee.port }],
+    })),
     { to: [{ ipBlock: { cidr: ANY_IPV4 } }], ports: [{ protocol: "TCP" as const, port: HTTPS_PORT }] },
   ];
   objects["network-policy"] = new NetworkPolicy({

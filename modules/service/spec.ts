@@ -104,6 +104,11 @@ export interface ServiceSpec {
    * `/api/auth/*` (prefix) or `/api/auth/login` (exact). Unique across services. @default [] (internal only)
    */
   readonly publicPaths?: readonly string[];
+  /**
+   * Other services (their names) this one calls inside the cluster, through their Service: its
+   * NetworkPolicy lets it out to their pods, theirs lets it in. @default []
+   */
+  readonly calls?: readonly string[];
   /** Prometheus scraping (a ServiceMonitor). @default none */
   readonly metrics?: ServiceMetrics;
   /** Plain (non-secret) environment variables. @default {} */

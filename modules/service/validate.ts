@@ -121,6 +121,11 @@ export function validateServiceSpec(where: string, spec: ServiceSpec): void {
       fail(`${where}.awsAccess[${i}]`, `"${name}" is not a resource name of the environment; give the component name (e.g. "uploads" for aivo-<env>-uploads), no wildcards or ARNs`);
     }
   });
+  (spec.calls ?? []).forEach((callee, i) => {
+    if (!DNS_1123_LABEL.test(callee)) fail(`${where}.calls[${i}]`, `"${callee}" is not a service name`);
+    if (callee === spec.name) fail(`${where}.calls[${i}]`, `"${callee}" is the service itself; a pod reaches itself without a policy`);
+    if ((spec.calls ?? []).indexOf(callee) !== i) fail(`${where}.calls[${i}]`, `"${callee}" is listed twice`);
+  });
   const paths = spec.publicPaths ?? [];
   paths.forEach((path, i) => {
     if (!PUBLIC_PATH.test(path)) {
@@ -175,6 +180,12 @@ export function validateServiceRegistry(specs: readonly ServiceSpec[]): void {
   specs.forEach((spec, i) => {
     const first = specs.findIndex((s) => s.name === spec.name);
     if (first !== i) fail(`services[${i}].name`, `"${spec.name}" is also the name of services[${first}]; names must be unique`);
+  });
+  const names = specs.map((s) => s.name);
+  specs.forEach((spec) => {
+    (spec.calls ?? []).forEach((callee, i) => {
+      if (!names.includes(callee)) fail(`services.${spec.name}.calls[${i}]`, `"${callee}" is not a service; use one of ${names.join(", ")}`);
+    });
   });
   const owners = new Map<string, string>();
   specs.forEach((spec) => {
