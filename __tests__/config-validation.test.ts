@@ -251,7 +251,7 @@ describe("synthPlatform", () => {
     expect(stacks).toEqual([
       "bootstrap",
       "account",
-      ...["development", "staging", "production"].flatMap((env) => [env, `${env}-addons`, `${env}-workloads`]),
+      ...["development", "staging", "production"].flatMap((env) => [env, `${env}-addons`, `${env}-workloads`, `${env}-services`]),
       "production-dr",
     ]);
   });
@@ -275,7 +275,7 @@ describe("output folders", () => {
     expect(existsSync(join(outdir, "stacks", "development", "cdk.tf"))).toBe(false);
     expect(existsSync(join(outdir, "stacks", "development", "cdk.tf.json"))).toBe(true);
     expect(removeStaleOutput(outdir, true)).toEqual(
-      ["account", "bootstrap", "development", "development-addons", "development-workloads"].map((stack) => join(outdir, "stacks", stack, "cdk.tf.json")),
+      ["account", "bootstrap", "development", "development-addons", "development-services", "development-workloads"].map((stack) => join(outdir, "stacks", stack, "cdk.tf.json")),
     );
     expect(existsSync(join(outdir, "stacks", "development", "cdk.tf.json"))).toBe(false);
   });

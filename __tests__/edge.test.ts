@@ -187,7 +187,8 @@ describe.each(Object.entries(ENVIRONMENTS))("EdgeDistribution in %s", (environme
   });
 
   it("issues the certificate in us-east-1 for every served name, validated by DNS records keyed by domain name", () => {
-    expect(onlyResource(synth, "aws_acm_certificate")).toMatchObject({
+    const [cloudFrontId, cloudFront] = Object.entries(resourcesOf(synth, "aws_acm_certificate")).find(([, c]) => c.domain_name === settings.domain)!;
+    expect(cloudFront).toMatchObject({
       provider: US_EAST_1_ALIAS,
       domain_name: settings.domain,
       subject_alternative_names: served.slice(1),
@@ -195,10 +196,8 @@ describe.each(Object.entries(ENVIRONMENTS))("EdgeDistribution in %s", (environme
       lifecycle: { create_before_destroy: true },
     });
     const records = Object.values(resourcesOf(synth, "aws_route53_record"));
-    const validationRecord = records.find((r) => r.for_each !== undefined)!;
-    expect(validationRecord.for_each).toMatch(
-      /^\$\{\{ for key, val in tolist\(aws_acm_certificate\.[\w-]+\.domain_validation_options\): val\.domain_name => val \}\}$/,
-    );
+    const validationRecord = records.find((r) => r.for_each?.includes(`aws_acm_certificate.${cloudFrontId}.`))!;
+    expect(validationRecord.for_each).toBe(`\${{ for key, val in tolist(aws_acm_certificate.${cloudFrontId}.domain_validation_options): val.domain_name => val }}`);
     expect(validationRecord).toMatchObject({
       name: "${each.value.resource_record_name}",
       type: "${each.value.resource_record_type}",
@@ -206,9 +205,20 @@ describe.each(Object.entries(ENVIRONMENTS))("EdgeDistribution in %s", (environme
       allow_overwrite: true,
       zone_id: ZONE_ID,
     });
-    const validation = onlyResource(synth, "aws_acm_certificate_validation");
-    expect(validation.provider).toBe(US_EAST_1_ALIAS);
+    const validation = configsOf(synth, "aws_acm_certificate_validation").find((v) => v.provider === US_EAST_1_ALIAS)!;
     expect(validation.validation_record_fqdns).toMatch(/^\$\{\[ for key, val in aws_route53_record\.edge_certificate-validation-record_\w+: val\.fqdn\]\}$/);
+  });
+
+  it("issues the ALB's certificate for the origin name in the environment's region, DNS-validated in the public zone", () => {
+    const [originId, origin] = Object.entries(resourcesOf(synth, "aws_acm_certificate")).find(([, c]) => c.domain_name === settings.originDomain)!;
+    expect(origin.provider).toBeUndefined();
+    expect(origin).toMatchObject({ validation_method: "DNS", lifecycle: { create_before_destroy: true } });
+    expect(origin.subject_alternative_names).toBeUndefined();
+    const record = configsOf(synth, "aws_route53_record").find((r) => r.for_each?.includes(`aws_acm_certificate.${originId}.`))!;
+    expect(record.zone_id).toBe(ZONE_ID); // the account stack's zone
+    const validation = configsOf(synth, "aws_acm_certificate_validation").find((v) => v.provider === undefined)!;
+    expect(validation.certificate_arn).toBe(`\${aws_acm_certificate.${originId}.arn}`);
+    expect(validation.validation_record_fqdns).toMatch(/aws_route53_record\.edge_origin-certificate-validation-record_\w+: val\.fqdn/);
   });
 
   it("uses the account's public zone (creates none) and creates a private internal.<domain> zone attached to the VPC", () => {
@@ -327,6 +337,12 @@ describe("EdgeDistribution validation", () => {
     expect(() => build({ domain: "staging..aivo.edu" })).toThrow('staging.edge.domain: "staging..aivo.edu" is not a valid domain name');
     expect(() => build({ originDomain: "https://origin.staging.aivo.edu" })).toThrow(
       'staging.edge.originDomain: "https://origin.staging.aivo.edu" is not a valid domain name',
+    );
+  });
+
+  it("rejects an origin outside the domain (its certificate is validated in the domain's zone)", () => {
+    expect(() => build({ originDomain: "origin.example.com" })).toThrow(
+      'staging.edge.originDomain: "origin.example.com" is not under staging.aivo.edu; the ALB\'s certificate is validated in the staging.aivo.edu zone, use e.g. "origin.staging.aivo.edu"',
     );
   });
 

@@ -44,17 +44,17 @@ describe("the Kubernetes stacks", () => {
   });
 
   it("are all selected by '<env>*' and by no other environment's pattern", () => {
-    const all = [...Object.values(platform.environments), ...Object.values(platform.addons), ...Object.values(platform.workloads)].map((s) => s.node.id);
+    const all = [platform.environments, platform.addons, platform.workloads, platform.services].flatMap((r) => Object.values(r)).map((s) => s.node.id);
     for (const name of names) {
       const selected = all.filter((id) => id.startsWith(name));
-      expect(selected.sort()).toEqual([name, `${name}-addons`, `${name}-workloads`].sort());
+      expect(selected.sort()).toEqual([name, `${name}-addons`, `${name}-workloads`, `${name}-services`].sort());
     }
   });
 });
 
 describe.each(names)("%s Kubernetes stacks", (name) => {
   const config = ENVIRONMENTS.find((e) => e.name === name)!;
-  const stacks = { addons: addons[name], workloads: workloads[name] };
+  const stacks = { addons: addons[name], workloads: workloads[name], services: docs[`${name}-services`] };
 
   it.each(KUBERNETES_STACKS)("%s keeps its state at aivo/<env>/<stack>.tfstate in the shared, encrypted backend", (kind) => {
     expect(kubernetesStateKey(name, kind)).toBe(`aivo/${name}/${kind}.tfstate`);

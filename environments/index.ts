@@ -8,7 +8,10 @@ import { DrStack } from "./dr-stack";
 import { EnvironmentStack } from "./environment-stack";
 import { production } from "./production";
 import { staging } from "./staging";
+import type { ServiceSpec } from "../modules/service";
 import { EnvironmentConfig } from "./types";
+import { ServicesStack } from "./services-stack";
+import { SERVICES } from "./services";
 import { ConfigErrors, validateEnvironments } from "./validate";
 import { WorkloadsStack } from "./workloads-stack";
 
@@ -17,8 +20,8 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [development, staging,
 
 /**
  * The stacks of an app: `bootstrap`, `account`, then per environment `<env>`, `<env>-addons` and
- * `<env>-workloads`, and `<env>-dr` where the environment has a `dr` section (records keyed by
- * environment name).
+ * `<env>-workloads` and `<env>-services`, and `<env>-dr` where the environment has a `dr` section
+ * (records keyed by environment name).
  */
 export interface Platform {
   readonly bootstrap: BootstrapStack;
@@ -28,18 +31,22 @@ export interface Platform {
   readonly addons: Readonly<Record<string, AddonsStack>>;
   /** `<env>-workloads`: custom resources and in-cluster objects, after the CRDs exist. */
   readonly workloads: Readonly<Record<string, WorkloadsStack>>;
+  /** `<env>-services`: the application services (ECR, IAM roles, their Kubernetes objects), after the workloads. */
+  readonly services: Readonly<Record<string, ServicesStack>>;
   /** The DR stacks (`<env>-dr`) of the environments with a `dr` section, by environment name. */
   readonly dr: Readonly<Record<string, DrStack>>;
 }
 
 /**
  * Validates the configs, then adds the bootstrap and account stacks, per environment its stack and its
- * two Kubernetes stacks, and a DR stack (`<env>-dr`, after its environment) where it has a `dr` section.
+ * three Kubernetes stacks (the last one runs `services`, default `SERVICES`), and a DR stack
+ * (`<env>-dr`, after its environment) where it has a `dr` section.
  */
 export function buildPlatform(
   app: App,
   environments: readonly EnvironmentConfig[] = ENVIRONMENTS,
   account: AccountConfig = ACCOUNT,
+  services: readonly ServiceSpec[] = SERVICES,
 ): Platform {
   validateEnvironments(environments);
   const bootstrap = new BootstrapStack(app, { costCenter: account.costCenter });
@@ -65,7 +72,7 @@ export function buildPlatform(
       stack.addDependency(accountStack);
       const addons = new AddonsStack(app, stack);
       const workloads = new WorkloadsStack(app, stack, addons);
-      return { name: config.name, stack, addons, workloads };
+      return { name: config.name, stack, addons, workloads, services: new ServicesStack(app, stack, workloads, services) };
     }),
   );
   const dr = stacks.filter((s) => s.stack.config.dr).flatMap((s) => attempt(() => ({ name: s.name, stack: new DrStack(app, s.stack) })));
@@ -79,6 +86,7 @@ export function buildPlatform(
     environments: byName(stacks, (s) => s.stack),
     addons: byName(stacks, (s) => s.addons),
     workloads: byName(stacks, (s) => s.workloads),
+    services: byName(stacks, (s) => s.services),
     dr: byName(dr, (s) => s.stack),
   };
 }

@@ -11,7 +11,7 @@ import { stateBackendConfig } from "./state";
 import { EnvironmentConfig, PROJECT } from "./types";
 
 /** The Kubernetes stacks of an environment, in deployment order after the environment stack. */
-export const KUBERNETES_STACKS = ["addons", "workloads"] as const;
+export const KUBERNETES_STACKS = ["addons", "workloads", "services"] as const;
 export type KubernetesStackKind = (typeof KUBERNETES_STACKS)[number];
 
 /**

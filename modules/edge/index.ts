@@ -149,6 +149,11 @@ export class EdgeDistribution extends Construct {
   readonly privateZoneName: string;
   /** The validated certificate's ARN (resolves once validation completes). */
   readonly certificateArn: string;
+  /**
+   * The regional (the stack's default provider) certificate of `originDomain`, validated: the public
+   * ALB's HTTPS listener presents it to CloudFront (CloudFront's own certificate is in us-east-1).
+   */
+  readonly originCertificateArn: string;
   readonly healthCheckId: string;
   /** The log group receiving the CloudFront access logs. */
   readonly accessLogs: VendedLogGroup;
@@ -212,6 +217,30 @@ export class EdgeDistribution extends Construct {
       validationRecordFqdns: Token.asList(TerraformIterator.fromResources(validationRecords).pluckProperty("fqdn")),
     });
     this.certificateArn = validation.certificateArn;
+
+    // The origin's certificate, in the environment's region for the ALB; one validation CNAME.
+    const originCertificate = new AcmCertificate(this, "origin-certificate", {
+      domainName: props.originDomain,
+      validationMethod: "DNS",
+      keyAlgorithm: "RSA_2048",
+      options: { certificateTransparencyLoggingPreference: "ENABLED" },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const originValidationOptions = TerraformIterator.fromComplexList(originCertificate.domainValidationOptions, "domain_name");
+    const originValidationRecords = new Route53Record(this, "origin-certificate-validation-record", {
+      forEach: originValidationOptions,
+      zoneId: this.publicZoneId,
+      name: originValidationOptions.getString("resource_record_name"),
+      type: originValidationOptions.getString("resource_record_type"),
+      records: [originValidationOptions.getString("resource_record_value")],
+      ttl: 60,
+      allowOverwrite: true,
+    });
+    const originValidation = new AcmCertificateValidation(this, "origin-certificate-validation", {
+      certificateArn: originCertificate.arn,
+      validationRecordFqdns: Token.asList(TerraformIterator.fromResources(originValidationRecords).pluckProperty("fqdn")),
+    });
+    this.originCertificateArn = originValidation.certificateArn;
 
     // Policies: the API is never cached but keyed (and so forwarded) by Authorization.
     const noCache = new CloudfrontCachePolicy(this, "no-cache-policy", {
@@ -546,6 +575,11 @@ function validate(
         `${path}.failoverOriginDomain: "${props.failoverOriginDomain}" must differ from originDomain and from the names the distribution serves; use the DR ALB's own name such as "origin-us-west-2.${props.domain}"`,
       );
     }
+  }
+  if (!props.originDomain.endsWith(`.${props.domain}`)) {
+    throw new Error(
+      `${path}.originDomain: "${props.originDomain}" is not under ${props.domain}; the ALB's certificate is validated in the ${props.domain} zone, use e.g. "origin.${props.domain}"`,
+    );
   }
   if (!isDomainName(s.privateZoneName) || served.includes(s.privateZoneName)) {
     throw new Error(

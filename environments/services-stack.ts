@@ -1,0 +1,188 @@
+import { TerraformOutput, TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
+import { DataKubernetesResources } from "@cdktf/provider-kubernetes/lib/data-kubernetes-resources";
+import { EcrReplication } from "../modules/ecr-replication";
+import { POSTGRES_PORT } from "../modules/database";
+import { REDIS_PORT } from "../modules/elasticache";
+import { CustomerManagedKey } from "../modules/kms";
+import { CLUSTER_SECRET_STORE_NAME, HELM_CHARTS, NAMESPACES } from "../modules/kubernetes-platform";
+import {
+  ApplicationService,
+  IMAGE_TAG,
+  ServiceDataStores,
+  ServiceEnvironment,
+  ServiceSpec,
+  validateServiceRegistry,
+} from "../modules/service";
+import { EnvironmentStack } from "./environment-stack";
+import { KubernetesStack } from "./kubernetes-stack";
+import type { WorkloadsStack } from "./workloads-stack";
+
+/** The output of `<env>-services` mapping each service to the image tag it runs. */
+export const IMAGE_TAGS_OUTPUT = "image_tags";
+
+/**
+ * The CloudFront-only security group of the public ALB, created by the Kubernetes platform's addons
+ * stack as `aivo-<env>-alb-origin` (with that `Name` tag): the Ingress names it, and the AWS Load
+ * Balancer Controller resolves names as well as ids (`alb.ingress.kubernetes.io/security-groups`).
+ * Stand-in until this stack reads the group's id from the addons stack.
+ */
+export const PUBLIC_ALB_SECURITY_GROUP_NAME_PARTS = ["alb", "origin"] as const;
+
+/** `image_tag_<service with _ for ->`: the Terraform variable the deploy step sets, e.g. `image_tag_auth_svc`. */
+export function imageTagVariableName(service: string): string {
+  return `image_tag_${service.replace(/-/g, "_")}`;
+}
+
+/** `deployed_<service with _>`: the logical id of the data source reading a service's live Deployment. */
+export function deployedDeploymentId(service: string): string {
+  return `deployed_${service.replace(/-/g, "_")}`;
+}
+
+/**
+ * The HCL expression of the tag a service runs: the variable when the deploy step sets it, otherwise
+ * the tag of the Deployment running in the cluster (read at plan time), so deploying one service, or
+ * changing the template, never moves another service's image. Empty when neither exists (a service
+ * never deployed): the Deployment's precondition then stops the plan.
+ *
+ * Written as HCL: cdktf's `Op`/`Fn` helpers render the empty string literal as `undefined`.
+ */
+export function imageTagExpression(service: string): string {
+  const variable = `var.${imageTagVariableName(service)}`;
+  const image = `data.kubernetes_resources.${deployedDeploymentId(service)}.objects[0].spec.template.spec.containers[0].image`;
+  return `${variable} != "" ? ${variable} : try(regex(":([^:/@]+)$", ${image})[0], "")`;
+}
+
+/**
+ * `<env>-services` (state `aivo/<env>/services.tfstate`), applied after `<env>-workloads`: the
+ * application services (`SERVICES`), each from the `ApplicationService` template: its ECR repository
+ * and IAM role, and its Kubernetes objects in `aivo`. A stack of its own so the application
+ * pipeline's deploy step plans and applies only services, with the image tags as its inputs
+ * (`image_tag_<service>`), never the platform's custom resources.
+ */
+export class ServicesStack extends KubernetesStack {
+  /** The workloads stack this one follows (ClusterSecretStore, ServiceMonitor CRD, network defaults). */
+  readonly workloads: WorkloadsStack;
+  /** The CMK of the environment's ECR repositories. */
+  readonly imageKey: CustomerManagedKey;
+  /** Each service, keyed by name. */
+  readonly services: Readonly<Record<string, ApplicationService>>;
+  /** Each service's image tag variable, keyed by service name. */
+  readonly imageTagVariables: Readonly<Record<string, TerraformVariable>>;
+  /** Image replication to the DR region (environments with a `drRegion`). */
+  readonly replication?: EcrReplication;
+
+  constructor(scope: Construct, environment: EnvironmentStack, workloads: WorkloadsStack, specs: readonly ServiceSpec[]) {
+    super(scope, environment, "services");
+    this.workloads = workloads;
+    this.addDependency(workloads);
+    validateServiceRegistry(specs);
+    const { config, naming } = environment;
+
+    this.imageKey = new CustomerManagedKey(this, "image-key", {
+      naming,
+      purpose: "ecr",
+      description: `ECR repositories of ${naming.prefix}'s services`,
+    });
+    if (config.drRegion) this.replication = new EcrReplication(this, "image-replication", { naming, destinationRegion: config.drRegion });
+
+    const dataStores: ServiceDataStores = {
+      postgres: {
+        host: environment.database.address,
+        port: POSTGRES_PORT,
+        subnetCidrs: config.network.databaseSubnets,
+        secret: environment.database.masterUserSecretArn,
+      },
+      redis: {
+        host: environment.cache.primaryEndpointAddress,
+        port: REDIS_PORT,
+        subnetCidrs: config.network.databaseSubnets,
+        secret: environment.cache.authTokenSecretName,
+      },
+    };
+    const serviceEnvironment: ServiceEnvironment = {
+      naming,
+      tier: config.tier,
+      namespace: NAMESPACES.aivo.name,
+      oidcProviderArn: this.cluster.oidcProviderArn,
+      oidcIssuerUrl: this.cluster.oidcIssuerUrl,
+      imageKeyArn: this.imageKey.keyArn,
+      dataStores,
+      secretStoreName: CLUSTER_SECRET_STORE_NAME,
+      prometheus: {
+        namespace: NAMESPACES.monitoring.name,
+        podLabels: { "app.kubernetes.io/name": "prometheus" },
+        serviceMonitorLabels: { release: HELM_CHARTS.kubePrometheusStack.name },
+      },
+      ingress: {
+        groupName: naming.prefix,
+        host: config.edge.originDomain,
+        certificateArn: environment.edge.originCertificateArn,
+        securityGroup: naming.name(...PUBLIC_ALB_SECURITY_GROUP_NAME_PARTS),
+        sourceCidrs: config.network.publicSubnets,
+        deletionProtection: config.tier === "production",
+      },
+      labels: { environment: config.name },
+    };
+
+    // Image tags: a variable per service, falling back to the tag its Deployment runs.
+    const services: Record<string, ApplicationService> = {};
+    const variables: Record<string, TerraformVariable> = {};
+    const tags: Record<string, string> = {};
+    for (const spec of specs) {
+      const variableName = imageTagVariableName(spec.name);
+      const variable = new TerraformVariable(this, variableName, {
+        type: "string",
+        default: "",
+        nullable: false,
+        description: `Image tag of ${spec.name} to deploy (the build's immutable tag, never "latest"); empty keeps the deployed one`,
+        validation: [
+          {
+            condition: `\${var.${variableName} == "" || (can(regex("${IMAGE_TAG.source.replace(/\\/g, "\\\\")}", var.${variableName})) && lower(var.${variableName}) != "latest")}`,
+            errorMessage: `${variableName}: use the build's immutable image tag (letters, digits, _ . -, at most 128), never "latest".`,
+          },
+        ],
+      });
+      variable.overrideLogicalId(variableName);
+      const deployed = new DataKubernetesResources(this, deployedDeploymentId(spec.name), {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        namespace: serviceEnvironment.namespace,
+        fieldSelector: `metadata.name=${spec.name}`,
+      });
+      deployed.overrideLogicalId(deployedDeploymentId(spec.name));
+      const tag = `\${${imageTagExpression(spec.name)}}`;
+      const peers = {
+        calls: (spec.calls ?? []).map((callee) => ({ name: callee, port: specs.find((s) => s.name === callee)!.port })),
+        callers: specs.filter((s) => (s.calls ?? []).includes(spec.name)).map((s) => s.name),
+      };
+      const service = new ApplicationService(this, spec.name, { spec, environment: serviceEnvironment, imageTag: tag, peers });
+      service.manifests.deployment.resource.lifecycle = {
+        precondition: [
+          {
+            condition: `\${(${imageTagExpression(spec.name)}) != ""}`,
+            errorMessage: `${spec.name} has never been deployed to ${config.name}: set ${variableName} (TF_VAR_${variableName}=<tag> cdktf deploy ${this.node.id}).`,
+          },
+        ],
+      };
+      services[spec.name] = service;
+      variables[spec.name] = variable;
+      tags[spec.name] = tag;
+    }
+    this.services = services;
+    this.imageTagVariables = variables;
+
+    new TerraformOutput(this, IMAGE_TAGS_OUTPUT, {
+      value: tags,
+      description: "The image tag each service runs (the next plan keeps it unless image_tag_<service> is set)",
+    });
+    new TerraformOutput(this, "role_arns", {
+      value: Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.role.roleArn])),
+      description: "The IAM role of each service (IRSA, its service account's annotation)",
+    });
+    new TerraformOutput(this, "repository_urls", {
+      value: Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.repositoryUrl])),
+      description: "The ECR repository of each service (the build pushes here)",
+    });
+  }
+}
