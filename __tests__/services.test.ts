@@ -110,7 +110,10 @@ describe.each(names)("%s-services", (name) => {
     expect(ingress.spec.rules[0].http.paths[0]).toMatchObject({ path: "/api/auth", pathType: "Prefix" });
     expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/group.name"]).toBe(`aivo-${name}`);
     expect(ingress.metadata.annotations["external-dns.alpha.kubernetes.io/hostname"]).toBe(config.edge.originDomain);
-    expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/security-groups"]).toBe(`aivo-${name}-alb-origin`);
+    // The addons stack's CloudFront-only group, by id through a cross-stack reference.
+    expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/security-groups"]).toMatch(
+      new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${name}-addons\\.outputs\\.cross-stack-output-aws_security_groupalb-origin-sg_group_\\w+id\\}$`),
+    );
     expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/load-balancer-attributes"]).toContain(
       `deletion_protection.enabled=${config.tier === "production"}`,
     );

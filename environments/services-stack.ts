@@ -21,14 +21,6 @@ import type { WorkloadsStack } from "./workloads-stack";
 /** The output of `<env>-services` mapping each service to the image tag it runs. */
 export const IMAGE_TAGS_OUTPUT = "image_tags";
 
-/**
- * The CloudFront-only security group of the public ALB, created by the Kubernetes platform's addons
- * stack as `aivo-<env>-alb-origin` (with that `Name` tag): the Ingress names it, and the AWS Load
- * Balancer Controller resolves names as well as ids (`alb.ingress.kubernetes.io/security-groups`).
- * Stand-in until this stack reads the group's id from the addons stack.
- */
-export const PUBLIC_ALB_SECURITY_GROUP_NAME_PARTS = ["alb", "origin"] as const;
-
 /** `image_tag_<service with _ for ->`: the Terraform variable the deploy step sets, e.g. `image_tag_auth_svc`. */
 export function imageTagVariableName(service: string): string {
   return `image_tag_${service.replace(/-/g, "_")}`;
@@ -118,7 +110,8 @@ export class ServicesStack extends KubernetesStack {
         groupName: naming.prefix,
         host: config.edge.originDomain,
         certificateArn: environment.edge.originCertificateArn,
-        securityGroup: naming.name(...PUBLIC_ALB_SECURITY_GROUP_NAME_PARTS),
+        // The addons stack's CloudFront-only group, by id (a cross-stack reference).
+        securityGroup: workloads.addons.albSecurityGroup.securityGroupId,
         sourceCidrs: config.network.publicSubnets,
         deletionProtection: config.tier === "production",
       },

@@ -14,6 +14,8 @@ import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { TypedKubernetesObject } from "../kubernetes-manifest";
 import { DataStoreKind, ServiceSpec, ServiceTierValues } from "./spec";
+import { IRSA_ROLE_ANNOTATION } from "../kubernetes-platform";
+import { KUBE_DNS_LABEL, NAMESPACE_NAME_LABEL } from "../namespace-network-policies";
 
 /** The label every object of a service carries and selectors match on. */
 export const APP_NAME_LABEL = "app.kubernetes.io/name";
@@ -25,8 +27,6 @@ export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 export const ALB_ANNOTATION_PREFIX = "alb.ingress.kubernetes.io";
 /** external-dns: the name it points at the Ingress's load balancer. */
 export const EXTERNAL_DNS_HOSTNAME_ANNOTATION = "external-dns.alpha.kubernetes.io/hostname";
-/** The IRSA annotation of a ServiceAccount. */
-export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
 /** The name of the container port serving HTTP (and of the Service port). */
 export const HTTP_PORT_NAME = "http";
 /** The name of the metrics port when it is not the HTTP port. */
@@ -37,10 +37,6 @@ export const SERVICE_PORT = 80;
 export const SERVICE_RUN_AS_USER = 10001;
 /** Seconds the pre-stop hook pauses, so the ALB and kube-proxy stop sending before SIGTERM. */
 export const PRE_STOP_SLEEP_SECONDS = 5;
-/** CoreDNS pods (their label in `kube-system`). */
-export const KUBE_DNS_POD_LABELS = { "k8s-app": "kube-dns" } as const;
-/** The `kubernetes.io/metadata.name` label every namespace carries. */
-export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 /** What every pod may reach on the internet side: HTTPS (AWS APIs through NAT, identity providers). */
 export const HTTPS_PORT = 443;
 /** Every IPv4 address, as a NetworkPolicy `ipBlock`. */
@@ -324,7 +320,7 @@ export function buildServiceObjects(spec: ServiceSpec, ctx: ServiceObjectsContex
   }
   const egressRules = [
     {
-      to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" } }, podSelector: { matchLabels: { ...KUBE_DNS_POD_LABELS } } }],
+      to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" } }, podSelector: { matchLabels: { ...KUBE_DNS_LABEL } } }],
       ports: [
         { protocol: "UDP" as const, port: 53 },
         { protocol: "TCP" as const, port: 53 },
