@@ -72,7 +72,8 @@ describe("KafkaCluster", () => {
     expect(cluster.logging_info.broker_logs.cloudwatch_logs).toMatchObject({ enabled: true });
     const logGroup = onlyResource(doc, "aws_cloudwatch_log_group");
     expect(logGroup).toMatchObject({ name: "/aivo/production/msk/broker", retention_in_days: 365 });
-    expect(logGroup.kms_key_id).toMatch(/kafka_logs-key/);
+    // One CMK of its own for the broker logs (modules/log-group), not the data key.
+    expect(logGroup.kms_key_id).toMatch(/^\$\{aws_kms_key\.kafka_logs_key_\w+\.arn\}$/);
   });
 
   it("sets the document's broker configuration", () => {

@@ -1,11 +1,11 @@
 import { Construct } from "constructs";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { MskCluster } from "@cdktf/provider-aws/lib/msk-cluster";
 import { MskConfiguration } from "@cdktf/provider-aws/lib/msk-configuration";
 import { AwsContext } from "../aws-context";
+import { EncryptedLogGroups } from "../log-group";
 import { DataStoreWiring, assertAlarmTopics, assertIntegerInRange, metricAlarm } from "../datastore-common";
 import { ServiceAccountRole } from "../irsa-role";
 import { CustomerManagedKey } from "../kms";
@@ -148,18 +148,15 @@ export class KafkaCluster extends Construct {
       purpose: "msk",
       description: `MSK ${name}: broker storage at rest`,
     });
-    const logsKey = new CustomerManagedKey(this, "logs-key", {
-      naming: props.naming,
-      purpose: "msk-logs",
-      description: `MSK ${name}: broker log group`,
-      serviceGrants: [CustomerManagedKey.cloudWatchLogsGrant(context)],
-    });
     this.kmsKeyArn = dataKey.keyArn;
-    const logGroup = new CloudwatchLogGroup(this, "broker-logs", {
-      name: props.naming.path("msk", "broker"),
+    const logGroup = new EncryptedLogGroups(this, "logs", {
+      naming: props.naming,
+      keyPurpose: "msk-logs",
+      description: `MSK ${name}: broker log group`,
+      logGroups: { "broker-logs": props.naming.path("msk", "broker") },
       retentionInDays: props.logRetentionDays,
-      kmsKeyId: logsKey.keyArn,
-    });
+      retentionFieldPath: `${props.naming.environment}.logRetentionDays`,
+    }).group("broker-logs");
     const sg = new ServiceSecurityGroup(this, "security-group", {
       name,
       description: `MSK ${name} brokers (IAM over TLS)`,
