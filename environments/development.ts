@@ -1,4 +1,5 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
+import { platformReceivers } from "./observability";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Development: minimal scale, one NAT gateway, short log retention. */
@@ -50,4 +51,12 @@ export const development: EnvironmentConfig = {
     // development is deployed first, so it owns the activation.
     activateCostAllocationTags: true,
   },
+  // Observability: small and short-lived; no paging (alerts reach Slack and e-mail only).
+  observability: {
+    prometheus: { retentionDays: 7, volumeSizeGi: 20, replicas: 1 },
+    alertmanagerReplicas: 1,
+    loki: { mode: "SingleBinary" },
+    receivers: platformReceivers(false),
+  },
+  clusterBackups: { ttlDays: 3 },
 };

@@ -1,4 +1,5 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
+import { platformReceivers } from "./observability";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Staging: production's shape at medium scale, one NAT gateway per AZ. */
@@ -49,4 +50,12 @@ export const staging: EnvironmentConfig = {
     anomalyThresholds: { absoluteUsd: 100 },
     activateCostAllocationTags: false, // activated by development (same account)
   },
+  // Observability: production's shape at lower scale; no paging.
+  observability: {
+    prometheus: { retentionDays: 15, volumeSizeGi: 50, replicas: 1 },
+    alertmanagerReplicas: 1,
+    loki: { mode: "SingleBinary" },
+    receivers: platformReceivers(false),
+  },
+  clusterBackups: { ttlDays: 7 },
 };

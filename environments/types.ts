@@ -7,6 +7,8 @@ import type { RedisSettings } from "../modules/elasticache";
 import type { WafSettings } from "../modules/waf";
 import type { CostMonitoringSettings } from "../modules/cost-monitoring";
 import type { NetworkSettings } from "../modules/network";
+import type { ObservabilitySettings } from "../modules/monitoring";
+import type { VeleroSettings } from "../modules/velero";
 
 /**
  * How strict the rules for an environment are. `production` demands what a live system needs
@@ -60,6 +62,13 @@ export interface EnvironmentConfig {
   readonly alerting: AlertingSettings;
   /** Monthly budget, its 50/80/90 % notifications and cost-anomaly thresholds. */
   readonly cost: CostMonitoringSettings;
+  /**
+   * Prometheus (retention, volume, replicas), Alertmanager replicas and receivers, Grafana, Loki's mode
+   * (its retention is `logRetentionDays`), in the `monitoring` namespace of `<env>-addons`.
+   */
+  readonly observability: ObservabilitySettings;
+  /** Velero: the 6-hourly cluster backup's TTL and, with `drRegion`, replication of its bucket to the DR region. */
+  readonly clusterBackups: VeleroSettings;
 }
 
 /** The project slug every name starts with. */

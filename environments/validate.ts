@@ -1,6 +1,8 @@
 import { overlaps, parseIpv4Cidr } from "../modules/cidr";
 import { validateNetworkLayout } from "../modules/network/validate";
 import { assertLogRetentionDays } from "../modules/log-retention";
+import { validateObservability } from "../modules/monitoring";
+import { validateVeleroSettings } from "../modules/velero";
 import { ENVIRONMENT_TIERS, EnvironmentConfig } from "./types";
 
 /** A mistake in an environment's configuration; `npm run synth` prints its message, not a stack trace. */
@@ -55,6 +57,11 @@ export function validateEnvironment(config: EnvironmentConfig): void {
     fail(`${env}.logRetentionDays: ${config.logRetentionDays} is below the ${PRODUCTION_MIN_LOG_RETENTION_DAYS} days production keeps logs`);
   }
   check(() => validateNetworkLayout(env, config.region, config.network));
+  check(() => validateObservability(`${env}.observability`, config.observability));
+  if (config.tier === "production" && !config.observability.receivers.pagerDuty) {
+    fail(`${env}.observability.receivers.pagerDuty: missing; production pages PagerDuty "Platform On-Call" for critical alerts`);
+  }
+  check(() => validateVeleroSettings(`${env}.clusterBackups`, config.clusterBackups, config.drRegion !== undefined));
   if (config.tier === "production" && config.network.natGateways !== "one-per-az") {
     fail(`${env}.network.natGateways: "${config.network.natGateways}" leaves production without egress when one AZ fails; use "one-per-az"`);
   }

@@ -1,4 +1,6 @@
 import { Construct } from "constructs";
+import { requiredCredentials } from "../modules/monitoring";
+import { MonitoringExternalSecrets } from "../modules/monitoring-secrets";
 import { AddonsStack } from "./addons-stack";
 import { EnvironmentStack } from "./environment-stack";
 import { KubernetesStack } from "./kubernetes-stack";
@@ -11,10 +13,18 @@ import { KubernetesStack } from "./kubernetes-stack";
 export class WorkloadsStack extends KubernetesStack {
   /** The addons stack this one follows. */
   readonly addons: AddonsStack;
+  /** The ExternalSecrets of Alertmanager's and Grafana's credentials. */
+  readonly monitoringSecrets: MonitoringExternalSecrets;
 
   constructor(scope: Construct, environment: EnvironmentStack, addons: AddonsStack) {
     super(scope, environment, "workloads");
     this.addons = addons;
     this.addDependency(addons);
+
+    this.monitoringSecrets = new MonitoringExternalSecrets(this, "monitoring-secrets", {
+      where: `${this.config.name}.observability`,
+      naming: this.cluster.naming,
+      credentials: requiredCredentials(this.config.observability.receivers),
+    });
   }
 }
