@@ -30,7 +30,7 @@ import {
   dashboardFiles,
 } from "../modules/monitoring";
 import { CLUSTER_SECRET_STORE_NAME } from "../modules/kubernetes-platform";
-import { VELERO_AWS_PLUGIN_IMAGE, VELERO_SCHEDULE_EVERY_6_HOURS, VELERO_SCHEDULE_NAME, VELERO_SERVICE_ACCOUNT, assertCron } from "../modules/velero";
+import { VELERO_AWS_PLUGIN_IMAGE, VELERO_SCHEDULE_EVERY_6_HOURS, VELERO_SCHEDULE_FULL_NAME, VELERO_SCHEDULE_NAME, VELERO_SERVICE_ACCOUNT, assertCron } from "../modules/velero";
 import { TerraformJson, configsOf, policy, resourcesOf } from "./helpers";
 import { manifestOf, manifestsOf, releaseAddress, releaseOf, releaseValues } from "./kubernetes-helpers";
 
@@ -230,7 +230,8 @@ describe.each(names)("%s observability and backups", (name) => {
         ]),
       );
       const missing = spec.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === "VeleroBackupMissing");
-      expect(missing.expr).toContain(`schedule="${VELERO_SCHEDULE_NAME}"`);
+      expect(missing.expr).toContain('schedule="velero-every-6-hours"');
+      expect(VELERO_SCHEDULE_FULL_NAME).toBe("velero-every-6-hours");
       expect(missing.expr).toContain("> 7 * 3600");
       for (const rule of spec.groups.flatMap((g: any) => g.rules)) expect(["warning", "alert", "critical"]).toContain(rule.labels.severity);
     });

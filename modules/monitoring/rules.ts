@@ -5,7 +5,7 @@
  */
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { validateObject } from "../kubernetes-manifest";
-import { VELERO_SCHEDULE_NAME } from "../velero";
+import { VELERO_SCHEDULE_FULL_NAME } from "../velero";
 
 /** The key of the rules in `additionalPrometheusRulesMap` (names the rendered PrometheusRule). */
 export const PLATFORM_RULES_NAME = "aivo-platform";
@@ -111,13 +111,13 @@ export function platformRules(namespace: string): PrometheusRule {
           rules: [
             {
               alert: "VeleroBackupFailed",
-              expr: `increase(velero_backup_failure_total{schedule="${VELERO_SCHEDULE_NAME}"}[6h]) > 0`,
+              expr: `increase(velero_backup_failure_total{schedule="${VELERO_SCHEDULE_FULL_NAME}"}[6h]) > 0`,
               labels: { severity: "alert" },
               annotations: { summary: "A Velero backup of schedule {{ $labels.schedule }} failed", description: "Run `velero backup describe` on the latest backup." },
             },
             {
               alert: "VeleroBackupMissing",
-              expr: `time() - velero_backup_last_successful_timestamp{schedule="${VELERO_SCHEDULE_NAME}"} > ${VELERO_BACKUP_MAX_AGE_HOURS} * 3600`,
+              expr: `time() - velero_backup_last_successful_timestamp{schedule="${VELERO_SCHEDULE_FULL_NAME}"} > ${VELERO_BACKUP_MAX_AGE_HOURS} * 3600`,
               for: "10m",
               labels: { severity: "alert" },
               annotations: {

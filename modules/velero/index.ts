@@ -13,8 +13,14 @@ import { SecureBucket } from "../secure-bucket";
 
 /** "Kubernetes: Velero backups every 6 hours" (the platform document), at minute 0 UTC. */
 export const VELERO_SCHEDULE_EVERY_6_HOURS = "0 */6 * * *";
-/** The name of the chart-rendered Schedule, BackupStorageLocation and VolumeSnapshotLocation. */
+/** The key of the schedule in the chart's `schedules` values. */
 export const VELERO_SCHEDULE_NAME = "every-6-hours";
+/**
+ * The Schedule object the chart renders, `<release fullname>-<key>`: the `schedule` label of Velero's
+ * metrics and the prefix of its backups' names (`velero-every-6-hours-<yyyyMMddHHmmss>`).
+ */
+export const VELERO_SCHEDULE_FULL_NAME = `${HELM_CHARTS.velero.name}-${VELERO_SCHEDULE_NAME}`;
+/** The name of the chart-rendered BackupStorageLocation and VolumeSnapshotLocation. */
 export const VELERO_LOCATION_NAME = "default";
 /** The service account of the Velero server, the only one its role trusts. */
 export const VELERO_SERVICE_ACCOUNT = "velero";
