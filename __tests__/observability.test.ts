@@ -276,6 +276,7 @@ describe.each(names)("%s observability and backups", (name) => {
         expect([values.read.replicas, values.write.replicas, values.backend.replicas, values.singleBinary.replicas]).toEqual([0, 0, 0, 1]);
       }
       expect(values.minio.enabled).toBe(false);
+      for (const target of ["singleBinary", "write", "backend"]) expect(values[target].persistence.storageClass).toBe("gp3");
     });
 
     it("expires both buckets' objects at the environment's log retention, encrypted with Loki's CMK", () => {

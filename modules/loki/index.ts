@@ -2,7 +2,7 @@ import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { HelmAddOn, HelmValues } from "../helm-addon";
 import { CustomerManagedKey, KMS_DATA_KEY_ACTIONS } from "../kms";
-import { HELM_CHARTS } from "../kubernetes-platform";
+import { GP3_STORAGE_CLASS, HELM_CHARTS } from "../kubernetes-platform";
 import { Naming } from "../naming";
 import { ServiceAccountRole } from "../irsa-role";
 import { SecureBucket } from "../secure-bucket";
@@ -62,6 +62,8 @@ export interface LokiProps extends LokiSettings {
   readonly oidcIssuerUrl: string;
   /** Delete the buckets with their objects on destroy (environments torn down at will). @default false */
   readonly forceDestroy?: boolean;
+  /** The StorageClass of the write-ahead log and index cache volumes. @default GP3_STORAGE_CLASS */
+  readonly storageClassName?: string;
   /** What must exist first (the monitoring namespace). @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -120,6 +122,7 @@ export class Loki extends Construct {
     });
 
     const scalable = props.mode === "SimpleScalable";
+    const storageClass = props.storageClassName ?? GP3_STORAGE_CLASS;
     const values: HelmValues = {
       deploymentMode: props.mode,
       serviceAccount: { create: true, name: LOKI_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": this.role.roleArn } },
@@ -139,10 +142,10 @@ export class Loki extends Construct {
         limits_config: { retention_period: `${props.retentionDays * 24}h` },
         compactor: { retention_enabled: true, delete_request_store: "s3" },
       },
-      singleBinary: { replicas: scalable ? 0 : 1 },
+      singleBinary: { replicas: scalable ? 0 : 1, persistence: { storageClass } },
       read: { replicas: scalable ? replicas : 0 },
-      write: { replicas: scalable ? replicas : 0 },
-      backend: { replicas: scalable ? replicas : 0 },
+      write: { replicas: scalable ? replicas : 0, persistence: { storageClass } },
+      backend: { replicas: scalable ? replicas : 0, persistence: { storageClass } },
       // memcached caches pay off at production volume only.
       chunksCache: { enabled: scalable },
       resultsCache: { enabled: scalable },

@@ -9,7 +9,7 @@ import { HelmAddOn, HelmValues } from "../helm-addon";
 import { ServiceAccountRole } from "../irsa-role";
 import { CustomerManagedKey } from "../kms";
 import { KubernetesManifest } from "../kubernetes-manifest";
-import { HELM_CHARTS } from "../kubernetes-platform";
+import { GP3_STORAGE_CLASS, HELM_CHARTS } from "../kubernetes-platform";
 import { LOKI_QUERY_URL, LokiSettings, validateLokiSettings } from "../loki";
 import { Naming } from "../naming";
 import { ALERTMANAGER_SECRET_NAME, AlertReceiverSettings, alertmanagerConfig, validateReceivers } from "./alertmanager";
@@ -28,8 +28,6 @@ export const GRAFANA_DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } 
 export const DATASOURCE_UIDS = { prometheus: "prometheus", loki: "loki", cloudwatch: "cloudwatch" } as const;
 /** The directory of the dashboards (one JSON file each, provisioned as-is). */
 export const DASHBOARDS_DIR = join(__dirname, "dashboards");
-/** The StorageClass of Prometheus and Alertmanager volumes (encrypted gp3, created by the Kubernetes platform). */
-export const DEFAULT_STORAGE_CLASS = "gp3";
 
 /**
  * The Secrets Manager secrets the monitoring stack reads (values put by an operator, see README),
@@ -121,7 +119,7 @@ export interface MonitoringProps extends ObservabilitySettings {
   readonly oidcProviderArn: string;
   /** The OIDC issuer without `https://`. */
   readonly oidcIssuerUrl: string;
-  /** The StorageClass of the Prometheus and Alertmanager volumes. @default DEFAULT_STORAGE_CLASS */
+  /** The StorageClass of the Prometheus and Alertmanager volumes. @default GP3_STORAGE_CLASS */
   readonly storageClassName?: string;
   /** Days a deleted secret can be restored (0 deletes at once, else 7-30). @default 7 */
   readonly secretRecoveryWindowDays?: number;
@@ -211,7 +209,7 @@ export class Monitoring extends Construct {
     const volume = (sizeGi: number) => ({
       volumeClaimTemplate: {
         spec: {
-          storageClassName: props.storageClassName ?? DEFAULT_STORAGE_CLASS,
+          storageClassName: props.storageClassName ?? GP3_STORAGE_CLASS,
           accessModes: ["ReadWriteOnce"],
           resources: { requests: { storage: `${sizeGi}Gi` } },
         },
