@@ -379,6 +379,9 @@ describe.each(names)("%s observability and backups", (name) => {
         expect(configsOf(addons, "aws_s3_bucket_server_side_encryption_configuration").find((p) => p.bucket === ref)!.rule[0].bucket_key_enabled).toBe(true);
       }
       for (const key of configsOf(addons, "aws_kms_key")) expect(key.enable_key_rotation).toBe(true);
+      const aliases = configsOf(addons, "aws_kms_alias").map((a) => a.name).sort();
+      const purposes = ["loki", "monitoring-secrets", "velero", ...(name === "production" ? ["velero-replica"] : [])];
+      expect(aliases).toEqual(purposes.map((p) => `alias/aivo/${name}/${p}`).sort());
     });
 
     it("scopes every IAM policy: named resources, or a region condition where AWS takes no resource", () => {

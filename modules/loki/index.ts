@@ -146,8 +146,9 @@ export class Loki extends Construct {
       read: { replicas: scalable ? replicas : 0 },
       write: { replicas: scalable ? replicas : 0, persistence: { storageClass } },
       backend: { replicas: scalable ? replicas : 0, persistence: { storageClass } },
-      // memcached caches pay off at production volume only.
-      chunksCache: { enabled: scalable },
+      // memcached caches pay off at production volume only; the chunks cache's 8 GiB default would not
+      // fit the general node group's m6i.large/xlarge nodes.
+      chunksCache: { enabled: scalable, allocatedMemory: 2048 },
       resultsCache: { enabled: scalable },
       minio: { enabled: false },
       lokiCanary: { enabled: false },
