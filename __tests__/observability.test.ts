@@ -1,4 +1,4 @@
-import { readFileSync } from "fs";
+import { readFileSync, readdirSync } from "fs";
 import { join } from "path";
 import { Testing } from "cdktf";
 import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
@@ -454,6 +454,22 @@ describe("no synthesized stack holds a secret value", () => {
   it.each(Object.keys(docs))("%s has none, in values or resources", (stack) => {
     expect(findSecrets(flatten(docs[stack]))).toEqual([]);
   });
+
+  it("nor does the source the stacks are built from (environments, modules, scripts, README)", () => {
+    const root = join(__dirname, "..");
+    const files: string[] = ["README.md", "main.ts"];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/\.(ts|json|md)$/.test(entry.name)) files.push(path);
+      }
+    };
+    ["environments", "modules", "scripts"].forEach(walk);
+    expect(files.length).toBeGreaterThan(40);
+    const found = files.flatMap((f) => findSecrets(readFileSync(join(root, f), "utf8")).map((label) => `${f}: ${label}`));
+    expect(found).toEqual([]);
+  });
 });
 
 describe("dashboard files", () => {
@@ -461,7 +477,10 @@ describe("dashboard files", () => {
     expect(dashboardFiles()).toEqual(["cluster.json", "data-stores.json", "ingress.json", "nodes-karpenter.json"]);
     const uids = new Set<string>();
     for (const file of dashboardFiles()) {
-      const dashboard = JSON.parse(readFileSync(join(DASHBOARDS_DIR, file), "utf8"));
+      const text = readFileSync(join(DASHBOARDS_DIR, file), "utf8");
+      // Terraform would interpolate these in the manifest: Grafana variables must be written $var.
+      expect(text).not.toMatch(/\$\{|%\{/);
+      const dashboard = JSON.parse(text);
       expect(dashboard.uid).toMatch(/^aivo-/);
       expect(uids.has(dashboard.uid)).toBe(false);
       uids.add(dashboard.uid);
