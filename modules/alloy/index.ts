@@ -87,6 +87,7 @@ export interface AlloyLogShipperProps {
  * on 2026-03-02). It reads `/var/log/pods` from the host, hence the privileged `monitoring` namespace.
  */
 export class AlloyLogShipper extends Construct {
+  /** The Helm release. */
   readonly addOn: HelmAddOn;
   /** The pipeline the release runs. */
   readonly pipeline: string;

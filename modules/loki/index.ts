@@ -75,10 +75,15 @@ export interface LokiProps extends LokiSettings {
  * same age (a backstop if the compactor stops).
  */
 export class Loki extends Construct {
+  /** The CMK of both buckets. */
   readonly key: CustomerManagedKey;
+  /** `aivo-<env>-loki-chunks`: log chunks and the tsdb index. */
   readonly chunksBucket: SecureBucket;
+  /** `aivo-<env>-loki-ruler`: the ruler's rule groups. */
   readonly rulerBucket: SecureBucket;
+  /** Loki's IRSA role (`monitoring/loki`). */
   readonly role: ServiceAccountRole;
+  /** The Helm release. */
   readonly addOn: HelmAddOn;
 
   constructor(scope: Construct, id: string, props: LokiProps) {

@@ -36,7 +36,9 @@ export interface MonitoringExternalSecretsProps {
  * the platform's ClusterSecretStore. Terraform never sees a value.
  */
 export class MonitoringExternalSecrets extends Construct {
+  /** ExternalSecret `monitoring/alertmanager-credentials`. */
   readonly alertmanager: KubernetesManifest;
+  /** ExternalSecret `monitoring/grafana-admin`. */
   readonly grafana: KubernetesManifest;
 
   constructor(scope: Construct, id: string, props: MonitoringExternalSecretsProps) {

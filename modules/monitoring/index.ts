@@ -59,6 +59,7 @@ export const GRAFANA_CLOUDWATCH_ACTIONS: readonly string[] = [
   "ec2:DescribeRegions",
   "tag:GetResources",
 ];
+/** The CloudWatch Logs Insights actions of the same data source (scoped to the account's log groups in the region). */
 export const GRAFANA_LOGS_ACTIONS: readonly string[] = [
   "logs:DescribeLogGroups",
   "logs:GetLogGroupFields",
@@ -143,8 +144,11 @@ export class Monitoring extends Construct {
   readonly secretsKey: CustomerManagedKey;
   /** The Secrets Manager secret of each credential, by key. */
   readonly secrets: Partial<Record<MonitoringSecret, SecretsmanagerSecret>>;
+  /** Grafana's CloudWatch read-only IRSA role (`monitoring/grafana`). */
   readonly grafanaRole: ServiceAccountRole;
+  /** The prometheus-operator-crds release (installed first; other charts' ServiceMonitors depend on it). */
   readonly crds: HelmAddOn;
+  /** The kube-prometheus-stack release. */
   readonly stack: HelmAddOn;
   /** The dashboard ConfigMaps, by file name. */
   readonly dashboards: Record<string, KubernetesManifest>;

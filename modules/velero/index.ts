@@ -114,13 +114,19 @@ export interface VeleroProps extends VeleroSettings {
  * own CMK in the DR region.
  */
 export class Velero extends Construct {
+  /** The CMK of the backup bucket. */
   readonly key: CustomerManagedKey;
+  /** `aivo-<env>-velero`: the backup storage location. */
   readonly bucket: SecureBucket;
+  /** Velero's IRSA role (`velero/velero`). */
   readonly role: ServiceAccountRole;
+  /** The Helm release (schedule and locations in its values). */
   readonly addOn: HelmAddOn;
-  /** The DR replica bucket, with `replicateToDr`. */
+  /** `aivo-<env>-velero-replica` in the DR region, with `replicateToDr`. */
   readonly replicaBucket?: SecureBucket;
+  /** The replica bucket's own CMK in the DR region, with `replicateToDr`. */
   readonly replicaKey?: CustomerManagedKey;
+  /** The role S3 replication assumes, with `replicateToDr`. */
   readonly replicationRole?: IamRole;
 
   constructor(scope: Construct, id: string, props: VeleroProps) {
