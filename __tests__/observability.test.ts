@@ -227,6 +227,7 @@ describe.each(names)("%s observability and backups", (name) => {
           "CertificateExpiring",
           "VeleroBackupFailed",
           "VeleroBackupMissing",
+          "VeleroBackupNeverSucceeded",
         ]),
       );
       const missing = spec.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === "VeleroBackupMissing");

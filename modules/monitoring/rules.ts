@@ -125,6 +125,17 @@ export function platformRules(namespace: string): PrometheusRule {
                 description: "The 6-hourly schedule has not completed a backup: check the velero pod and `velero schedule get`.",
               },
             },
+            {
+              // The rule above needs one success to compare with; this one covers a schedule that never succeeded.
+              alert: "VeleroBackupNeverSucceeded",
+              expr: `absent(velero_backup_last_successful_timestamp{schedule="${VELERO_SCHEDULE_FULL_NAME}"})`,
+              for: `${VELERO_BACKUP_MAX_AGE_HOURS}h`,
+              labels: { severity: "alert" },
+              annotations: {
+                summary: `No successful Velero backup of ${VELERO_SCHEDULE_FULL_NAME} in ${VELERO_BACKUP_MAX_AGE_HOURS} hours`,
+                description: "Velero has reported no successful backup of the schedule since Prometheus started watching it.",
+              },
+            },
           ],
         },
       ],
