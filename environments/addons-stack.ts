@@ -12,6 +12,10 @@ import { PlatformNamespace } from "../modules/kubernetes-platform";
 import { chartFor, DEFAULT_REPLICAS, ReplicatedController } from "../modules/kubernetes-platform/settings";
 import { Kyverno } from "../modules/kyverno";
 import { MetricsServer } from "../modules/metrics-server";
+import { AlloyLogShipper } from "../modules/alloy";
+import { LOKI_PUSH_URL, Loki } from "../modules/loki";
+import { Monitoring } from "../modules/monitoring";
+import { Velero } from "../modules/velero";
 import { EnvironmentStack } from "./environment-stack";
 import { KubernetesStack } from "./kubernetes-stack";
 
@@ -38,6 +42,14 @@ export class AddonsStack extends KubernetesStack {
   readonly releases: readonly HelmAddOn[];
   /** The public ALB's security group: HTTPS from CloudFront's origin-facing prefix list only. */
   readonly albSecurityGroup: AlbOriginSecurityGroup;
+  /** Prometheus, Alertmanager, Grafana, rules, dashboards, monitoring secrets' containers. */
+  readonly monitoring: Monitoring;
+  /** Loki and its buckets. */
+  readonly loki: Loki;
+  /** Alloy shipping pod logs to Loki. */
+  readonly logShipping: AlloyLogShipper;
+  /** Velero, its bucket and (production) the DR replica. */
+  readonly velero: Velero;
 
   constructor(scope: Construct, environment: EnvironmentStack) {
     super(scope, environment, "addons");
@@ -135,13 +147,58 @@ export class AddonsStack extends KubernetesStack {
     for (const [name, value] of Object.entries(roles)) {
       new TerraformOutput(this, name, { value, description: `IRSA role of ${name.replace(/_role_arn$/, "").replace(/_/g, "-")}` });
     }
-    new TerraformOutput(this, "helm_releases", {
-      value: Object.fromEntries(this.releases.map((r) => [r.releaseName, `${r.chart.chart}@${r.chart.version}`])),
-      description: "Installed charts and versions, by release name",
-    });
     new TerraformOutput(this, "alb_security_group_id", {
       value: this.albSecurityGroup.securityGroupId,
       description: "Security group of the public ALB (HTTPS from CloudFront only); for the Ingress annotation alb.ingress.kubernetes.io/security-groups",
+    });
+
+    // --- observability and cluster backups, after the platform's controllers (webhooks up) ---
+    const platformReady = this.kyverno.policies.release;
+    const irsa = { oidcProviderArn: cluster.oidcProviderArn, oidcIssuerUrl: cluster.oidcIssuerUrl };
+    // Development is torn down at will: its buckets go with their objects.
+    const forceDestroy = config.tier === "development";
+    const monitoringNamespace = this.namespaces.of("monitoring");
+    this.monitoring = new Monitoring(this, "monitoring", {
+      ...config.observability,
+      ...irsa,
+      where: `${config.name}.observability`,
+      naming: cluster.naming,
+      region: config.region,
+      dependsOn: [monitoringNamespace, platformReady],
+    });
+    this.loki = new Loki(this, "loki", {
+      ...config.observability.loki,
+      ...irsa,
+      where: `${config.name}.observability.loki`,
+      naming: cluster.naming,
+      region: config.region,
+      retentionDays: config.logRetentionDays,
+      forceDestroy,
+      dependsOn: [monitoringNamespace, platformReady],
+    });
+    this.logShipping = new AlloyLogShipper(this, "log-shipping", {
+      where: `${config.name}.observability.logShipping`,
+      lokiPushUrl: LOKI_PUSH_URL,
+      clusterName: cluster.clusterName,
+      dependsOn: [this.loki.addOn.release],
+    });
+    const replicate = config.clusterBackups.replicateToDr === true && config.drRegion !== undefined;
+    this.velero = new Velero(this, "velero", {
+      ...config.clusterBackups,
+      ...irsa,
+      where: `${config.name}.clusterBackups`,
+      naming: cluster.naming,
+      region: config.region,
+      ebsKmsKeyArn: cluster.ebsKmsKeyArn,
+      drProvider: replicate ? this.addAwsProvider("aws-dr", config.drRegion!, "dr") : undefined,
+      forceDestroy,
+      // Its ServiceMonitor needs the prometheus-operator CRDs.
+      dependsOn: [this.namespaces.of("velero"), this.monitoring.crds.release],
+    });
+    this.releases = [...this.releases, this.monitoring.crds, this.monitoring.stack, this.loki.addOn, this.logShipping.addOn, this.velero.addOn];
+    new TerraformOutput(this, "helm_releases", {
+      value: Object.fromEntries(this.releases.map((r) => [r.releaseName, `${r.chart.chart}@${r.chart.version}`])),
+      description: "Installed charts and versions, by release name",
     });
   }
 }

@@ -2,6 +2,7 @@ import { DEFAULT_NODE_GROUPS } from "../modules/eks";
 import { DOCUMENT_ACCESS_POINTS } from "../modules/file-storage";
 import { DOCUMENT_TOPICS } from "../modules/kafka";
 import { DEPLOY_RUNNER_CIDRS } from "./deploy-runners";
+import { platformReceivers } from "./observability";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Development: minimal scale, one NAT gateway, short log retention. */
@@ -109,4 +110,12 @@ export const development: EnvironmentConfig = {
     algorithms: ["RS256"],
     clockSkewSeconds: 60,
   },
+  // Observability: small and short-lived; no paging (alerts reach Slack and e-mail only).
+  observability: {
+    prometheus: { retentionDays: 7, volumeSizeGi: 20, replicas: 1 },
+    alertmanagerReplicas: 1,
+    loki: { mode: "SingleBinary" },
+    receivers: platformReceivers(false),
+  },
+  clusterBackups: { ttlDays: 3 },
 };

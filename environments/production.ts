@@ -1,6 +1,7 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
 import { DOCUMENT_ACCESS_POINTS } from "../modules/file-storage";
 import { DOCUMENT_TOPICS } from "../modules/kafka";
+import { platformReceivers } from "./observability";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Production: full scale in us-east-1, disaster recovery in us-west-2. */
@@ -172,4 +173,14 @@ export const production: EnvironmentConfig = {
     algorithms: ["RS256"],
     clockSkewSeconds: 60,
   },
+  // Observability: two Prometheus replicas, an HA Alertmanager (3), scalable Loki, paging on.
+  // One Grafana: its state is SQLite on the pod; dashboards and data sources are provisioned.
+  observability: {
+    prometheus: { retentionDays: 30, volumeSizeGi: 200, replicas: 2 },
+    alertmanagerReplicas: 3,
+    loki: { mode: "SimpleScalable", replicas: 3 },
+    receivers: platformReceivers(true),
+  },
+  // Velero backups kept 30 days, the bucket replicated to us-west-2.
+  clusterBackups: { ttlDays: 30, replicateToDr: true },
 };

@@ -2,6 +2,7 @@ import { DEFAULT_NODE_GROUPS } from "../modules/eks";
 import { DOCUMENT_ACCESS_POINTS } from "../modules/file-storage";
 import { DOCUMENT_TOPICS } from "../modules/kafka";
 import { DEPLOY_RUNNER_CIDRS } from "./deploy-runners";
+import { platformReceivers } from "./observability";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Staging: production's shape at medium scale, one NAT gateway per AZ. */
@@ -110,4 +111,12 @@ export const staging: EnvironmentConfig = {
     algorithms: ["RS256"],
     clockSkewSeconds: 60,
   },
+  // Observability: production's shape at lower scale; no paging.
+  observability: {
+    prometheus: { retentionDays: 15, volumeSizeGi: 50, replicas: 1 },
+    alertmanagerReplicas: 1,
+    loki: { mode: "SingleBinary" },
+    receivers: platformReceivers(false),
+  },
+  clusterBackups: { ttlDays: 7 },
 };

@@ -20,6 +20,8 @@ import type { TailscaleSettings } from "../modules/tailscale";
 import type { TracingSettings } from "../modules/tracing";
 import type { VaultSettings } from "../modules/vault";
 import type { VpcEndpointsSettings } from "../modules/vpc-endpoints";
+import type { ObservabilitySettings } from "../modules/monitoring";
+import type { VeleroSettings } from "../modules/velero";
 
 /**
  * How strict the rules for an environment are. `production` demands what a live system needs
@@ -105,6 +107,13 @@ export interface EnvironmentConfig {
   readonly auth0: Auth0Settings;
   /** HashiCorp Vault as a second External Secrets source. @default no Vault */
   readonly vault?: VaultSettings;
+  /**
+   * Prometheus (retention, volume, replicas), Alertmanager replicas and receivers, Grafana, Loki's mode
+   * (its retention is `logRetentionDays`), in the `monitoring` namespace of `<env>-addons`.
+   */
+  readonly observability: ObservabilitySettings;
+  /** Velero: the 6-hourly cluster backup's TTL and, with `drRegion`, replication of its bucket to the DR region. */
+  readonly clusterBackups: VeleroSettings;
 }
 
 /** The project slug every name starts with. */

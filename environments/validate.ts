@@ -20,6 +20,8 @@ import { validateTracing } from "../modules/tracing";
 import { validateVault } from "../modules/vault";
 import { validateEndpointServices } from "../modules/vpc-endpoints";
 import { ENVIRONMENT_TIERS, EnvironmentConfig, PROJECT } from "./types";
+import { validateObservability } from "../modules/monitoring";
+import { validateVeleroSettings } from "../modules/velero";
 
 /** A mistake in an environment's configuration; `npm run synth` prints its message, not a stack trace. */
 export class ConfigError extends Error {
@@ -121,6 +123,11 @@ function checkEnvironment(config: EnvironmentConfig, findings: Findings): void {
       vpcCidr: config.network.vpcCidr,
     }),
   );
+  check(() => validateObservability(`${env}.observability`, config.observability));
+  if (config.tier === "production" && !config.observability.receivers.pagerDuty) {
+    fail(`${env}.observability.receivers.pagerDuty: missing; production pages PagerDuty "Platform On-Call" for critical alerts`);
+  }
+  check(() => validateVeleroSettings(`${env}.clusterBackups`, config.clusterBackups, config.drRegion !== undefined));
   if (config.tier === "production" && config.network.natGateways !== "one-per-az") {
     fail(`${env}.network.natGateways: "${config.network.natGateways}" leaves production without egress when one AZ fails; use "one-per-az"`);
   }

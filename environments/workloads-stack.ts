@@ -6,6 +6,8 @@ import { SecretsManagerStore } from "../modules/cluster-secret-store";
 import { KarpenterNodePools } from "../modules/karpenter-node-pools";
 import { NamespaceNetworkPolicies } from "../modules/namespace-network-policies";
 import { WorkloadAdmissionPolicies } from "../modules/workload-admission-policies";
+import { requiredCredentials } from "../modules/monitoring";
+import { MonitoringExternalSecrets } from "../modules/monitoring-secrets";
 import { AddonsStack } from "./addons-stack";
 import { EnvironmentStack } from "./environment-stack";
 import { KubernetesStack } from "./kubernetes-stack";
@@ -23,6 +25,8 @@ export class WorkloadsStack extends KubernetesStack {
   readonly nodePools?: KarpenterNodePools;
   readonly networkPolicies: NamespaceNetworkPolicies;
   readonly admissionPolicies: WorkloadAdmissionPolicies;
+  /** The ExternalSecrets of Alertmanager's and Grafana's credentials. */
+  readonly monitoringSecrets: MonitoringExternalSecrets;
 
   constructor(scope: Construct, environment: EnvironmentStack, addons: AddonsStack) {
     super(scope, environment, "workloads");
@@ -59,5 +63,11 @@ export class WorkloadsStack extends KubernetesStack {
     });
     new TerraformOutput(this, "cluster_secret_store", { value: this.secretStore.storeName, description: "ClusterSecretStore for ExternalSecrets (AWS Secrets Manager, aivo/<env>/*)" });
     new TerraformOutput(this, "cluster_issuers", { value: { ...CLUSTER_ISSUERS }, description: "cert-manager ClusterIssuers: public (ACME DNS01), private (in-cluster CA)" });
+
+    this.monitoringSecrets = new MonitoringExternalSecrets(this, "monitoring-secrets", {
+      where: `${this.config.name}.observability`,
+      naming: this.cluster.naming,
+      credentials: requiredCredentials(this.config.observability.receivers),
+    });
   }
 }

@@ -86,6 +86,12 @@ export interface HelmAddOnProps {
    * previous working release, not a half-installed one. @default true
    */
   readonly atomic?: boolean;
+  /**
+   * Wait for the release's Deployments, StatefulSets and DaemonSets to be ready. Turn it off only for a
+   * release whose pods wait on something a later stack creates (a Secret written by an ExternalSecret
+   * of `<env>-workloads`); `atomic` is then off too (Helm's atomic implies wait). @default true
+   */
+  readonly wait?: boolean;
   /** Skip the chart's `crds/` directory (when a separate chart owns the CRDs, e.g. karpenter-crd). @default false */
   readonly skipCrds?: boolean;
   /** The Helm provider. @default the stack's default helm provider */
@@ -123,7 +129,8 @@ export class HelmAddOn extends Construct {
     }
     this.values = mergeValues(props.defaultValues ?? {}, props.values ?? {});
     assertNoSecrets(where, this.values);
-    const atomic = props.atomic ?? true;
+    const wait = props.wait ?? true;
+    const atomic = wait && (props.atomic ?? true);
 
     this.release = new Release(this, "release", {
       provider: props.provider,
@@ -134,8 +141,8 @@ export class HelmAddOn extends Construct {
       repository: chart.repository,
       version: chart.version,
       values: [JSON.stringify(this.values)],
-      wait: true,
-      waitForJobs: true,
+      wait,
+      waitForJobs: wait,
       atomic,
       cleanupOnFail: atomic,
       timeout,

@@ -198,6 +198,15 @@ export const HELM_CHARTS = {
 } as const satisfies Record<string, HelmChart>;
 export type HelmChartKey = keyof typeof HELM_CHARTS;
 
+// --- storage -------------------------------------------------------------------------------------
+
+/**
+ * The StorageClass of the platform's persistent volumes (Prometheus, Alertmanager, Loki): EBS gp3,
+ * encrypted with the environment's EBS CMK (`ClusterContext.ebsKmsKeyArn`), created with the cluster's
+ * platform components.
+ */
+export const GP3_STORAGE_CLASS = "gp3";
+
 // --- custom resource names ----------------------------------------------------------------------
 
 /** The ClusterSecretStore (External Secrets) reading AWS Secrets Manager `aivo/<env>/*` in the environment's region. */
