@@ -1,3 +1,4 @@
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
@@ -82,6 +83,8 @@ export interface KafkaTopicsJobProps {
   readonly image: string;
   /** Where validation messages point, e.g. `production.kafka.topics`. @default "kafka.topics" */
   readonly fieldPath?: string;
+  /** Resources that must exist first (its namespace when created in the same stack). @default none */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -118,6 +121,7 @@ export class KafkaTopicsJob extends Construct {
         annotations: { "eks.amazonaws.com/role-arn": props.serviceAccountRoleArn },
       },
       automountServiceAccountToken: false,
+      dependsOn: props.dependsOn,
     });
     this.configMap = new ConfigMapV1(this, "config", {
       metadata: { name: this.jobName, namespace: props.namespace, labels },
@@ -126,6 +130,7 @@ export class KafkaTopicsJob extends Construct {
         "topics.txt": this.topicTable,
         "client.properties": IAM_CLIENT_PROPERTIES,
       },
+      dependsOn: props.dependsOn,
     });
     this.job = new JobV1(this, "job", {
       metadata: { name: this.jobName, namespace: props.namespace, labels: { ...labels, "aivo.edu/topic-spec": this.specHash } },
