@@ -6,7 +6,7 @@ import { DEFAULT_NODE_GROUPS, assertPodCapacity } from "../modules/eks";
 import { CLOUDFRONT_REGION } from "../modules/aws-context";
 import { assertLogRetentionDays } from "../modules/log-retention";
 import { validateFileStorage } from "../modules/file-storage";
-import { validateKafka } from "../modules/kafka";
+import { validateKafka, validateTopicsJobImage } from "../modules/kafka";
 import { validateTimeseries } from "../modules/timeseries";
 import { validateKubernetesSettings } from "../modules/kubernetes-platform/settings";
 import { NAMESPACES } from "../modules/kubernetes-platform";
@@ -138,6 +138,8 @@ function checkEnvironment(config: EnvironmentConfig, findings: Findings): void {
   // Storage and streaming: only development may turn EFS, MSK or InfluxDB off; sizes and topics checked.
   check(() => validateFileStorage(env, config.tier, config.fileStorage));
   check(() => validateKafka(env, config.tier, config.kafka, config.network.privateSubnets.length));
+  // The topics Job runs wherever Kafka is on (<env>-workloads); its image has no default.
+  if (config.kafka.enabled ?? true) check(() => validateTopicsJobImage(`${env}.kafka.topicsJobImage`, config.kafka.topicsJobImage));
   const platformNamespaces: string[] = Object.values(NAMESPACES).map((n) => n.name);
   const jobNamespace = config.kafka.topicsJobNamespace;
   if (jobNamespace !== undefined && !platformNamespaces.includes(jobNamespace)) {

@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { ClusterSecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { OTLP_PORTS } from "../modules/adot-collector";
-import { KafkaTopicsJob } from "../modules/kafka";
+import { KafkaTopicsJob, validateTopicsJobImage } from "../modules/kafka";
 import { KubernetesManifest } from "../modules/kubernetes-manifest";
 import { CLUSTER_ISSUERS, NAMESPACES } from "../modules/kubernetes-platform";
 import { NAMESPACE_NAME_LABEL } from "../modules/namespace-network-policies";
@@ -97,6 +97,8 @@ export class WorkloadsStack extends KubernetesStack {
     // Kafka topics (issue 14): create or alter, never delete; a changed table re-runs the Job.
     const kafka = environment.kafka;
     if (kafka) {
+      const image = config.kafka.topicsJobImage;
+      validateTopicsJobImage(`${config.name}.kafka.topicsJobImage`, image);
       this.kafkaTopics = new KafkaTopicsJob(this, "kafka-topics", {
         namespace: kafka.topicsJobNamespace,
         bootstrapBrokers: kafka.bootstrapBrokersIam,
@@ -104,8 +106,7 @@ export class WorkloadsStack extends KubernetesStack {
         brokers: kafka.brokers,
         minInsyncReplicas: kafka.minInsyncReplicas,
         serviceAccountRoleArn: kafka.topicsJobRoleArn,
-        // validateKafka requires it wherever Kafka is on.
-        image: config.kafka.topicsJobImage!,
+        image: image!,
         fieldPath: `${config.name}.kafka.topics`,
       });
     }

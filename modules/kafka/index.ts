@@ -114,7 +114,6 @@ export function validateKafka(env: string, tier: string, s: KafkaSettings, subne
     throw new Error(`${at("minInsyncReplicas")}: ${isr} must be ≥ 1 and below the replication factor (${rf}), or one broker down stops every write`);
   }
   validateTopics(at("topics"), s.topics, brokers, isr);
-  if (s.enabled ?? true) validateTopicsJobImage(at("topicsJobImage"), s.topicsJobImage);
 }
 
 /** `host[:port]/repository[:tag][@sha256:digest]`, the host having a dot (a registry, not a Docker Hub user). */
