@@ -4,6 +4,7 @@
  * stack (role ARNs, brokers, file system and access points) traced back to the resources there.
  */
 import { Testing } from "cdktf";
+import { Job } from "kubernetes-models/batch/v1/Job";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { PersistentVolume } from "kubernetes-models/v1/PersistentVolume";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
@@ -29,6 +30,19 @@ import { validateWithModels } from "./kubernetes-validate";
 /** `validate()` of a kubernetes-models object (its inherited method is invisible to tsc's node10 resolution). */
 function validate(model: object): void {
   (model as { validate(): void }).validate();
+}
+
+/** A synthesized kubernetes_*_v1 block read back into the Kubernetes API's camelCase shape. */
+function toKubernetes(value: any): any {
+  const rename: Record<string, string> = { container: "containers", volume: "volumes", volume_mount: "volumeMounts" };
+  if (Array.isArray(value)) return value.map(toKubernetes);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => {
+      const key = rename[k] ?? k.replace(/_(\w)/g, (_m, c: string) => c.toUpperCase());
+      return [key, ["labels", "annotations", "data", "requests", "limits"].includes(k) ? v : toKubernetes(v)];
+    }),
+  );
 }
 
 /** Replaces every remote-state reference in `text` by the value the environment stack's output holds. */
@@ -174,6 +188,13 @@ describe.each(names)("%s: in-cluster integrations", (name) => {
         expect(configsOf(addons, "kubernetes_job_v1")).toHaveLength(0);
         expect(job().metadata.namespace).toBe(NAMESPACES.platformKafka.name);
         expect(job().wait_for_completion).toBe(true);
+        const spec = toKubernetes(job().spec);
+        // The provider writes ids as strings and the ConfigMap mode as octal text; the API takes numbers.
+        const pod = spec.template.spec;
+        for (const id of ["runAsUser", "runAsGroup", "fsGroup"]) pod.securityContext[id] = Number(pod.securityContext[id]);
+        pod.volumes[0].configMap.defaultMode = parseInt(pod.volumes[0].configMap.defaultMode, 8);
+        expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+        expect(() => validate(new Job({ metadata: toKubernetes(job().metadata), spec }))).not.toThrow();
       });
 
       it("connects to the environment's MSK cluster through its IAM bootstrap brokers", () => {
