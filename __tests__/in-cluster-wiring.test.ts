@@ -166,6 +166,7 @@ describe.each(names)("%s: in-cluster integrations", (name) => {
     expect(config.tailscale?.enabled ?? false).toBe(false);
     expect(configsOf(addons, "kubernetes_service_account_v1").some((s) => s.metadata.name === VAULT_DEFAULTS.serviceAccount)).toBe(false);
     expect(manifestsOf(workloads, "ClusterSecretStore").map((m) => m.manifest.metadata.name)).toEqual([CLUSTER_SECRET_STORE_NAME]);
+    expect(workloads.output!.vault_secret_store).toBeUndefined();
     expect(manifestsOf(workloads).filter((m) => m.manifest.metadata.namespace === TAILSCALE_DEFAULTS.namespace)).toHaveLength(0);
   });
 
@@ -174,6 +175,7 @@ describe.each(names)("%s: in-cluster integrations", (name) => {
 
   if (!kafkaOn) {
     it("runs no Kafka topics Job (Kafka is off)", () => {
+      expect(workloads.output!.kafka_topics_job).toBeUndefined();
       for (const doc of [addons, workloads]) {
         expect(configsOf(doc, "kubernetes_job_v1")).toHaveLength(0);
         expect(configsOf(doc, "kubernetes_service_account_v1").some((s) => s.metadata.name === TOPICS_JOB_SERVICE_ACCOUNT)).toBe(false);
@@ -221,6 +223,7 @@ describe.each(names)("%s: in-cluster integrations", (name) => {
         expect(map.data["topics.txt"]).toBe(topicSpecLines(config.kafka.topics));
         expect(config.kafka.topics).toEqual(DOCUMENT_TOPICS);
         expect(job().spec.template.spec.container[0].image).toBe(KAFKA_TOPICS_JOB_IMAGE);
+        expect(workloads.output!.kafka_topics_job.value).toBe(job().metadata.name);
       });
     });
   }
@@ -305,6 +308,7 @@ describe("development with Vault and Tailscale turned on", () => {
       version: "v2",
       auth: { kubernetes: { role: VAULT.kubernetesAuthRole, serviceAccountRef: { name: VAULT_DEFAULTS.serviceAccount, namespace: NAMESPACES.externalSecrets.name } } },
     });
+    expect(workloads.output!.vault_secret_store.value).toBe(VAULT_DEFAULTS.storeName);
   });
 
   it("runs the Tailscale router in tailscale (workloads), its ExternalSecret after the Secrets Manager store", () => {

@@ -130,6 +130,12 @@ export class WorkloadsStack extends KubernetesStack {
         dependsOn: [this.secretStore.manifest.resource],
       });
     }
+    if (this.kafkaTopics) {
+      new TerraformOutput(this, "kafka_topics_job", { value: this.kafkaTopics.jobName, description: `The Job that applied the Kafka topics (kubectl -n ${this.kafkaTopics.namespace} logs job/<name>)` });
+    }
+    if (this.vaultStore) {
+      new TerraformOutput(this, "vault_secret_store", { value: VAULT_DEFAULTS.storeName, description: "ClusterSecretStore for ExternalSecrets reading Vault kv-v2" });
+    }
     new TerraformOutput(this, "cluster_secret_store", { value: this.secretStore.storeName, description: "ClusterSecretStore for ExternalSecrets (AWS Secrets Manager, aivo/<env>/*)" });
     new TerraformOutput(this, "cluster_issuers", { value: { ...CLUSTER_ISSUERS }, description: "cert-manager ClusterIssuers: public (ACME DNS01), private (in-cluster CA)" });
   }

@@ -101,6 +101,8 @@ export class KafkaTopicsJob extends Construct {
   readonly specHash: string;
   /** The topic table the Job applies. */
   readonly topicTable: string;
+  /** The namespace of the Job, its ConfigMap and service account. */
+  readonly namespace: string;
   readonly job: JobV1;
   readonly configMap: ConfigMapV1;
   readonly serviceAccount: ServiceAccountV1;
@@ -111,6 +113,7 @@ export class KafkaTopicsJob extends Construct {
     this.topicTable = topicSpecLines(props.topics);
     this.specHash = specHash(this.topicTable, APPLY_TOPICS_SCRIPT, IAM_CLIENT_PROPERTIES, props.image, String(props.minInsyncReplicas));
     this.jobName = `${TOPICS_JOB_NAME}-${this.specHash}`;
+    this.namespace = props.namespace;
     const labels = { "app.kubernetes.io/name": TOPICS_JOB_NAME, "app.kubernetes.io/managed-by": "cdktf" };
 
     this.serviceAccount = new ServiceAccountV1(this, "service-account", {
