@@ -17,7 +17,7 @@ import { EnvironmentConfig } from "../environments/types";
 import { validateEnvironments } from "../environments/validate";
 import { ADOT_DEFAULTS, OTLP_PORTS } from "../modules/adot-collector";
 import { AUTH0_CONFIG_MAP, auth0ConfigData } from "../modules/auth0";
-import { EFS_CSI_PROVISIONER, EFS_NOMINAL_CAPACITY } from "../modules/file-storage";
+import { EFS_CSI_PROVISIONER, EFS_NOMINAL_CAPACITY, EfsStorageClasses } from "../modules/file-storage";
 import { DOCUMENT_TOPICS, TOPICS_JOB_SERVICE_ACCOUNT, topicSpecLines, validateTopicsJobImage } from "../modules/kafka";
 import { CLUSTER_SECRET_STORE_NAME, HELM_CHARTS, IRSA_ROLE_ANNOTATION, NAMESPACES } from "../modules/kubernetes-platform";
 import { POD_SECURITY_REASON_ANNOTATION } from "../modules/kubernetes-namespaces";
@@ -371,6 +371,13 @@ describe("validation of the wiring's settings", () => {
   ];
   it.each(cases)("rejects %s", (_label, config, message) => {
     expect(() => validateEnvironments([config])).toThrow(message);
+  });
+
+  it("refuses an access point id for a consumer without access point settings", () => {
+    const accessPoints = { "jarvis-checkpoints": { uid: 1000, gid: 1000, path: "/jarvis/checkpoints" } };
+    expect(() =>
+      Testing.synthScope((scope) => new EfsStorageClasses(scope, "efs", { fileSystemId: "fs-1", accessPoints, accessPointIds: { jarvis: "fsap-1" } })),
+    ).toThrow('accessPointIds.jarvis: no access point settings for "jarvis"; use one of jarvis-checkpoints');
   });
 
   it("accepts a digest-pinned image and a development without Kafka and without an image", () => {
