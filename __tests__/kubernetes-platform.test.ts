@@ -33,6 +33,7 @@ const ORDER: HelmChartKey[] = [
   "externalDns",
   "kyverno",
   "kyvernoPolicies",
+  "adotCollector",
 ];
 
 /** The value an environment-stack output holds, from the remote-state reference that reads it. */
@@ -69,7 +70,7 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s addons", (name,
     expect(HELM_CHARTS.karpenter.version).toBe(KARPENTER_VERSION);
   });
 
-  it("installs in order: LB controller, cert-manager, External Secrets, Karpenter, metrics-server, external-dns, Kyverno", () => {
+  it("installs in order: LB controller, cert-manager, External Secrets, Karpenter, metrics-server, external-dns, Kyverno, the ADOT collector", () => {
     expect(releaseOf(doc, HELM_CHARTS.awsLoadBalancerController.name).depends_on).toBeUndefined();
     ORDER.slice(1).forEach((key, i) => {
       expect(releaseOf(doc, HELM_CHARTS[key].name).depends_on).toContain(releaseAddress(doc, HELM_CHARTS[ORDER[i]].name));

@@ -127,7 +127,7 @@ describe("shared constants", () => {
     const rows = table.split("\n").slice(2).map((line) => line.split("|").slice(2, 6).map((cell) => cell.trim()));
     const installed = Object.values(HELM_CHARTS).filter((c) => rows.some(([chart]) => chart === c.chart));
     expect(rows).toEqual(installed.map((c) => [c.chart, c.repository, c.version, c.namespace]));
-    expect(rows).toHaveLength(9);
+    expect(rows).toHaveLength(10);
   });
 
   it("install every chart into a platform namespace or kube-system", () => {

@@ -1,14 +1,17 @@
 import { ITerraformDependable, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { AdotCollector } from "../modules/adot-collector";
 import { AlbOriginSecurityGroup } from "../modules/alb-origin-security-group";
+import { Auth0Config } from "../modules/auth0";
 import { AwsLoadBalancerController } from "../modules/aws-load-balancer-controller";
 import { CertManager } from "../modules/cert-manager";
 import { ExternalDns } from "../modules/external-dns";
 import { ExternalSecrets } from "../modules/external-secrets";
+import { EfsStorageClasses } from "../modules/file-storage";
 import { HelmAddOn } from "../modules/helm-addon";
 import { KarpenterController } from "../modules/karpenter-controller";
 import { PlatformNamespaces } from "../modules/kubernetes-namespaces";
-import { PlatformNamespace } from "../modules/kubernetes-platform";
+import { NAMESPACES, PlatformNamespace } from "../modules/kubernetes-platform";
 import { chartFor, DEFAULT_REPLICAS, ReplicatedController } from "../modules/kubernetes-platform/settings";
 import { Kyverno } from "../modules/kyverno";
 import { MetricsServer } from "../modules/metrics-server";
@@ -16,6 +19,7 @@ import { AlloyLogShipper } from "../modules/alloy";
 import { LOKI_PUSH_URL, Loki } from "../modules/loki";
 import { Monitoring } from "../modules/monitoring";
 import { Velero } from "../modules/velero";
+import { VaultIntegration } from "../modules/vault";
 import { EnvironmentStack } from "./environment-stack";
 import { KubernetesStack } from "./kubernetes-stack";
 
@@ -26,7 +30,10 @@ import { KubernetesStack } from "./kubernetes-stack";
  *
  * Release order (each waits for the one before): 1 AWS Load Balancer Controller (its webhook mutates
  * every Service created later), 2 cert-manager, 3 External Secrets, 4 karpenter-crd + Karpenter,
- * 5 metrics-server, 6 external-dns, 7 Kyverno + its pod-security policies.
+ * 5 metrics-server, 6 external-dns, 7 Kyverno + its pod-security policies, 8 the ADOT collector.
+ *
+ * Core objects of the integrations (no CRD): the Auth0 ConfigMap in `aivo`, Vault's `vault-auth`
+ * service account, and an EFS StorageClass (with a static volume on its access point) per consumer.
  */
 export class AddonsStack extends KubernetesStack {
   /** The platform namespaces (pod security labels); releases depend on them. */
@@ -50,6 +57,14 @@ export class AddonsStack extends KubernetesStack {
   readonly logShipping: AlloyLogShipper;
   /** Velero, its bucket and (production) the DR replica. */
   readonly velero: Velero;
+  /** The ADOT collector (OTLP in, X-Ray out) in `observability`. */
+  readonly adotCollector: AdotCollector;
+  /** The ConfigMap `auth0` in `aivo`. */
+  readonly auth0: Auth0Config;
+  /** Vault's Kubernetes-auth service account; undefined without a `vault` section (the store is in `<env>-workloads`). */
+  readonly vault?: VaultIntegration;
+  /** EFS StorageClasses and static volumes; undefined where EFS is off. */
+  readonly efsStorageClasses?: EfsStorageClasses;
 
   constructor(scope: Construct, environment: EnvironmentStack) {
     super(scope, environment, "addons");
@@ -122,6 +137,35 @@ export class AddonsStack extends KubernetesStack {
       replicas: replicas("kyverno"),
       dependsOn: after(this.externalDns.addOn, "kyverno"),
     });
+    // Tracing (issue 16): last, so its Service is created with the load balancer controller's webhook up
+    // and its pods admitted by Kyverno's policies; restricted pod security (uid 10001, RuntimeDefault seccomp).
+    this.adotCollector = new AdotCollector(this, "adot-collector", {
+      environment: config.name,
+      region: config.region,
+      roleArn: environment.adotRole.roleArn,
+      chart: chartFor(settings, "adotCollector"),
+      dependsOn: after(this.kyverno.policies, "observability"),
+    });
+    this.auth0 = new Auth0Config(this, "auth0", { ...config.auth0, environment: config.name, dependsOn: ns("aivo") });
+    if (config.vault) {
+      // The service account only; its ClusterSecretStore is a custom resource, in <env>-workloads.
+      this.vault = new VaultIntegration(this, "vault", {
+        ...config.vault,
+        environment: config.name,
+        clusterSecretStore: false,
+        namespace: NAMESPACES.externalSecrets.name,
+        dependsOn: ns("externalSecrets"),
+      });
+    }
+    const efs = environment.fileStorage;
+    if (efs) {
+      this.efsStorageClasses = new EfsStorageClasses(this, "efs-storage-classes", {
+        fileSystemId: efs.fileSystemId,
+        accessPoints: config.fileStorage.accessPoints,
+        accessPointIds: efs.accessPointIds,
+      });
+    }
+
     this.releases = [
       this.loadBalancerController.addOn,
       this.certManager.addOn,
@@ -131,6 +175,7 @@ export class AddonsStack extends KubernetesStack {
       this.externalDns.addOn,
       this.kyverno.addOn,
       this.kyverno.policies,
+      this.adotCollector.addOn,
     ];
 
     this.albSecurityGroup = new AlbOriginSecurityGroup(this, "alb-origin-sg", {
@@ -143,9 +188,17 @@ export class AddonsStack extends KubernetesStack {
       cert_manager_role_arn: this.certManager.role.roleArn,
       external_secrets_role_arn: this.externalSecrets.role.roleArn,
       external_dns_role_arn: this.externalDns.role.roleArn,
+      adot_collector_role_arn: environment.adotRole.roleArn,
     };
     for (const [name, value] of Object.entries(roles)) {
       new TerraformOutput(this, name, { value, description: `IRSA role of ${name.replace(/_role_arn$/, "").replace(/_/g, "-")}` });
+    }
+    new TerraformOutput(this, "otlp_endpoints", {
+      value: { grpc: this.adotCollector.otlpGrpcEndpoint, http: this.adotCollector.otlpHttpEndpoint },
+      description: "Where services send traces (OTEL_EXPORTER_OTLP_ENDPOINT): the ADOT collector, exporting to X-Ray",
+    });
+    if (this.efsStorageClasses) {
+      new TerraformOutput(this, "efs_storage_classes", { value: this.efsStorageClasses.storageClassNames, description: "EFS StorageClass per consumer (a claim binds the consumer's access point first)" });
     }
     new TerraformOutput(this, "alb_security_group_id", {
       value: this.albSecurityGroup.securityGroupId,

@@ -2,6 +2,7 @@ import { DEFAULT_NODE_GROUPS } from "../modules/eks";
 import { DOCUMENT_ACCESS_POINTS } from "../modules/file-storage";
 import { DOCUMENT_TOPICS } from "../modules/kafka";
 import { platformReceivers } from "./observability";
+import { KAFKA_TOPICS_JOB_IMAGE } from "./images";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
 
 /** Production: full scale in us-east-1, disaster recovery in us-west-2. */
@@ -134,6 +135,7 @@ export const production: EnvironmentConfig = {
     volumeSizeGib: 500,
     maxVolumeSizeGib: 4000,
     topics: DOCUMENT_TOPICS,
+    topicsJobImage: KAFKA_TOPICS_JOB_IMAGE,
   },
   timeseries: { instanceType: "db.influx.large", allocatedStorageGib: 400, multiAz: true, retentionDays: 365 },
   kubernetes: {

@@ -1,6 +1,7 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
 import { DOCUMENT_ACCESS_POINTS } from "../modules/file-storage";
 import { DOCUMENT_TOPICS } from "../modules/kafka";
+import { KAFKA_TOPICS_JOB_IMAGE } from "./images";
 import { DEPLOY_RUNNER_CIDRS } from "./deploy-runners";
 import { platformReceivers } from "./observability";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
@@ -77,6 +78,7 @@ export const staging: EnvironmentConfig = {
     volumeSizeGib: 100,
     maxVolumeSizeGib: 500,
     topics: DOCUMENT_TOPICS,
+    topicsJobImage: KAFKA_TOPICS_JOB_IMAGE,
   },
   timeseries: { instanceType: "db.influx.medium", allocatedStorageGib: 50, retentionDays: 30 },
   kubernetes: {

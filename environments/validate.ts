@@ -6,9 +6,10 @@ import { DEFAULT_NODE_GROUPS, assertPodCapacity } from "../modules/eks";
 import { CLOUDFRONT_REGION } from "../modules/aws-context";
 import { assertLogRetentionDays } from "../modules/log-retention";
 import { validateFileStorage } from "../modules/file-storage";
-import { validateKafka } from "../modules/kafka";
+import { validateKafka, validateTopicsJobImage } from "../modules/kafka";
 import { validateTimeseries } from "../modules/timeseries";
 import { validateKubernetesSettings } from "../modules/kubernetes-platform/settings";
+import { NAMESPACES } from "../modules/kubernetes-platform";
 import { ACCOUNT_STACK } from "./account-stack";
 import { BOOTSTRAP_STACK } from "./bootstrap-stack";
 import { DATABASE_RPO_SECONDS } from "./dr-stack";
@@ -144,6 +145,13 @@ function checkEnvironment(config: EnvironmentConfig, findings: Findings): void {
   // Storage and streaming: only development may turn EFS, MSK or InfluxDB off; sizes and topics checked.
   check(() => validateFileStorage(env, config.tier, config.fileStorage));
   check(() => validateKafka(env, config.tier, config.kafka, config.network.privateSubnets.length));
+  // The topics Job runs wherever Kafka is on (<env>-workloads); its image has no default.
+  if (config.kafka.enabled ?? true) check(() => validateTopicsJobImage(`${env}.kafka.topicsJobImage`, config.kafka.topicsJobImage));
+  const platformNamespaces: string[] = Object.values(NAMESPACES).map((n) => n.name);
+  const jobNamespace = config.kafka.topicsJobNamespace;
+  if (jobNamespace !== undefined && !platformNamespaces.includes(jobNamespace)) {
+    findings.fail(`${env}.kafka.topicsJobNamespace: "${jobNamespace}" is not a namespace the addons stack creates; use one of ${platformNamespaces.join(", ")} (default ${NAMESPACES.platformKafka.name})`);
+  }
   check(() => validateTimeseries(env, config.tier, config.timeseries));
   checkConnectivityAndExternalSystems(config, findings);
   checkDr(config, findings);
@@ -160,7 +168,15 @@ function checkConnectivityAndExternalSystems(config: EnvironmentConfig, findings
   if (config.vpcEndpoints.services) check(() => validateEndpointServices(`${env}.vpcEndpoints.services`, config.vpcEndpoints.services!));
   check(() => validateTracing(new Naming(PROJECT, env), config.tracing));
   if (config.siteToSiteVpn?.enabled) check(() => validateSiteToSiteVpn(env, config.network.vpcCidr, config.siteToSiteVpn!));
-  if (config.tailscale?.enabled) check(() => validateTailscale(env, [config.network.vpcCidr], config.tailscale!));
+  if (config.tailscale?.enabled) {
+    check(() => validateTailscale(env, [config.network.vpcCidr], config.tailscale!));
+    // External Secrets' role reads aivo/<env>/* only (modules/external-secrets).
+    const prefix = `${new Naming(PROJECT, env).path().slice(1)}/`;
+    const secret = config.tailscale.authKeySecretName;
+    if (!secret.startsWith(prefix)) {
+      fail(`${env}.tailscale.authKeySecretName: "${secret}" is outside ${prefix}, the only secrets External Secrets may read in ${env}; name it ${prefix}tailscale/auth-key`);
+    }
+  }
   check(() => validateAuth0(env, config.auth0));
   if (config.vault) check(() => validateVault(env, config.vault!));
 }

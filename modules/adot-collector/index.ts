@@ -1,14 +1,13 @@
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
+import { HelmAddOn } from "../helm-addon";
 import { PolicyStatement } from "../iam";
+import { HELM_CHARTS, HelmChart, IRSA_ROLE_ANNOTATION } from "../kubernetes-platform";
 import { ENVIRONMENT_ATTRIBUTE } from "../tracing";
 
-/** The OpenTelemetry collector chart (deployed with the AWS Distro for OpenTelemetry image). */
-export const ADOT_CHART = {
-  repository: "https://open-telemetry.github.io/opentelemetry-helm-charts",
-  chart: "opentelemetry-collector",
-  version: "0.127.2",
-} as const;
+/** The OpenTelemetry collector chart (deployed with the AWS Distro for OpenTelemetry image), pinned in `HELM_CHARTS`. */
+export const ADOT_CHART: HelmChart = HELM_CHARTS.adotCollector;
 /** The AWS Distro for OpenTelemetry collector image and its binary. */
 export const ADOT_IMAGE = {
   repository: "public.ecr.aws/aws-observability/aws-otel-collector",
@@ -17,8 +16,10 @@ export const ADOT_IMAGE = {
 } as const;
 /** Where services send traces: the collector's OTLP ports (gRPC and HTTP). */
 export const OTLP_PORTS = { grpc: 4317, http: 4318 } as const;
-/** The collector's default namespace, release and service-account name. */
-export const ADOT_DEFAULTS = { namespace: "observability", name: "adot-collector" } as const;
+/** The collector's default namespace, release and service-account name (its IRSA role trusts exactly this pair). */
+export const ADOT_DEFAULTS = { namespace: HELM_CHARTS.adotCollector.namespace, name: HELM_CHARTS.adotCollector.name } as const;
+/** The uid/gid the collector runs as (numeric, so the kubelet can check `runAsNonRoot`). */
+export const ADOT_UID = 10001;
 
 /** What the collector's IAM role may do: write traces to X-Ray and read sampling rules (AWSXrayWriteOnlyAccess). */
 export const XRAY_WRITE_STATEMENTS: readonly PolicyStatement[] = [
@@ -49,6 +50,10 @@ export interface AdotCollectorProps {
   readonly name?: string;
   /** Collector replicas. @default 2 */
   readonly replicas?: number;
+  /** The chart (a version override stages an upgrade). @default ADOT_CHART */
+  readonly chart?: HelmChart;
+  /** Resources that must exist first (its namespace, earlier releases). @default none */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -58,6 +63,9 @@ export interface AdotCollectorProps {
  * read-only root file system.
  */
 export class AdotCollector extends Construct {
+  /** The Helm release of the collector (wait, atomic, pinned chart, no credentials in values). */
+  readonly addOn: HelmAddOn;
+  /** The `helm_release` (escape hatch). */
   readonly release: Release;
   /** `http://<name>.<namespace>.svc.cluster.local:4318` — the OTLP/HTTP endpoint for `OTEL_EXPORTER_OTLP_ENDPOINT`. */
   readonly otlpHttpEndpoint: string;
@@ -82,7 +90,14 @@ export class AdotCollector extends Construct {
       fullnameOverride: name,
       image: { repository: ADOT_IMAGE.repository, tag: ADOT_IMAGE.tag },
       command: { name: ADOT_IMAGE.command },
-      serviceAccount: { create: true, name, annotations: { "eks.amazonaws.com/role-arn": props.roleArn } },
+      serviceAccount: { create: true, name, annotations: { [IRSA_ROLE_ANNOTATION]: props.roleArn } },
+      // Pod Security "restricted": non-root by numeric uid, RuntimeDefault seccomp, no privilege escalation, no capabilities.
+      podSecurityContext: {
+        runAsNonRoot: true,
+        runAsUser: ADOT_UID,
+        runAsGroup: ADOT_UID,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
       securityContext: {
         runAsNonRoot: true,
         readOnlyRootFilesystem: true,
@@ -130,15 +145,12 @@ export class AdotCollector extends Construct {
       },
     };
 
-    this.release = new Release(this, "release", {
-      name,
-      namespace,
-      repository: ADOT_CHART.repository,
-      chart: ADOT_CHART.chart,
-      version: ADOT_CHART.version,
-      values: [JSON.stringify(this.values)],
-      atomic: true,
-      cleanupOnFail: true,
+    this.addOn = new HelmAddOn(this, "addon", {
+      where: `${props.environment}.tracing.collector`,
+      chart: { ...(props.chart ?? ADOT_CHART), name, namespace },
+      defaultValues: this.values as HelmAddOn["values"],
+      dependsOn: props.dependsOn,
     });
+    this.release = this.addOn.release;
   }
 }

@@ -1,3 +1,4 @@
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 
@@ -79,6 +80,8 @@ export interface Auth0ConfigProps extends Auth0Settings {
   readonly environment: string;
   /** @default AUTH0_CONFIG_MAP.namespace ("aivo"); must exist */
   readonly namespace?: string;
+  /** Resources that must exist first (its namespace). @default none */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -100,6 +103,7 @@ export class Auth0Config extends Construct {
         labels: { "app.kubernetes.io/part-of": "aivo", "app.kubernetes.io/managed-by": "cdktf" },
       },
       data: { ...this.data },
+      dependsOn: props.dependsOn,
     });
   }
 }

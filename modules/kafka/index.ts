@@ -52,6 +52,14 @@ export interface KafkaSettings {
   readonly topics: Readonly<Record<string, KafkaTopic>>;
   /** Namespace of the topics Job. @default "platform-kafka" */
   readonly topicsJobNamespace?: string;
+  /**
+   * The topics Job's image (no default: no public image carries both the Kafka CLI and the
+   * aws-msk-iam-auth jar): a registry host, a repository, and a pinned version tag (not `latest`) or
+   * `@sha256:` digest, e.g. `ghcr.io/aivo-platform/kafka-admin:3.8.1-msk-iam-2.3.2`. The image has
+   * the Kafka CLI under `/opt/kafka/bin`, the aws-msk-iam-auth jar in `/opt/kafka/libs` and runs as uid
+   * 1000 (see README, "Kafka topics"). Required wherever Kafka is on.
+   */
+  readonly topicsJobImage?: string;
   /** Disk use (%) per broker above which the alarm fires. @default 85 */
   readonly diskAlarmThresholdPercent?: number;
 }
@@ -106,6 +114,22 @@ export function validateKafka(env: string, tier: string, s: KafkaSettings, subne
     throw new Error(`${at("minInsyncReplicas")}: ${isr} must be ≥ 1 and below the replication factor (${rf}), or one broker down stops every write`);
   }
   validateTopics(at("topics"), s.topics, brokers, isr);
+}
+
+/** `host[:port]/repository[:tag][@sha256:digest]`, the host having a dot (a registry, not a Docker Hub user). */
+const IMAGE_REFERENCE = /^(?<host>[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?)\/(?<repository>[a-z0-9]+([._/-][a-z0-9]+)*)(:(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?<digest>@sha256:[a-f0-9]{64})?$/;
+
+/** Throws `<path>: …` unless `image` is a registry image pinned by a version tag or a digest. */
+export function validateTopicsJobImage(path: string, image: string | undefined): void {
+  if (image === undefined || image === "") {
+    throw new Error(`${path}: missing; give the image of the topics Job (Kafka CLI + aws-msk-iam-auth), pinned, e.g. ghcr.io/aivo-platform/kafka-admin:3.8.1-msk-iam-2.3.2`);
+  }
+  const m = IMAGE_REFERENCE.exec(image);
+  if (!m) throw new Error(`${path}: "${image}" is not an image reference with a registry host, like ghcr.io/aivo-platform/kafka-admin:3.8.1-msk-iam-2.3.2`);
+  const { tag, digest } = m.groups!;
+  if (!digest && (!tag || tag === "latest")) {
+    throw new Error(`${path}: "${image}" is not pinned; give a version tag (not latest) or an @sha256: digest, so the Job runs what was reviewed`);
+  }
 }
 
 /**

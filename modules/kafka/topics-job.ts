@@ -1,3 +1,4 @@
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
@@ -82,6 +83,8 @@ export interface KafkaTopicsJobProps {
   readonly image: string;
   /** Where validation messages point, e.g. `production.kafka.topics`. @default "kafka.topics" */
   readonly fieldPath?: string;
+  /** Resources that must exist first (its namespace when created in the same stack). @default none */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -98,6 +101,8 @@ export class KafkaTopicsJob extends Construct {
   readonly specHash: string;
   /** The topic table the Job applies. */
   readonly topicTable: string;
+  /** The namespace of the Job, its ConfigMap and service account. */
+  readonly namespace: string;
   readonly job: JobV1;
   readonly configMap: ConfigMapV1;
   readonly serviceAccount: ServiceAccountV1;
@@ -108,6 +113,7 @@ export class KafkaTopicsJob extends Construct {
     this.topicTable = topicSpecLines(props.topics);
     this.specHash = specHash(this.topicTable, APPLY_TOPICS_SCRIPT, IAM_CLIENT_PROPERTIES, props.image, String(props.minInsyncReplicas));
     this.jobName = `${TOPICS_JOB_NAME}-${this.specHash}`;
+    this.namespace = props.namespace;
     const labels = { "app.kubernetes.io/name": TOPICS_JOB_NAME, "app.kubernetes.io/managed-by": "cdktf" };
 
     this.serviceAccount = new ServiceAccountV1(this, "service-account", {
@@ -118,6 +124,7 @@ export class KafkaTopicsJob extends Construct {
         annotations: { "eks.amazonaws.com/role-arn": props.serviceAccountRoleArn },
       },
       automountServiceAccountToken: false,
+      dependsOn: props.dependsOn,
     });
     this.configMap = new ConfigMapV1(this, "config", {
       metadata: { name: this.jobName, namespace: props.namespace, labels },
@@ -126,6 +133,7 @@ export class KafkaTopicsJob extends Construct {
         "topics.txt": this.topicTable,
         "client.properties": IAM_CLIENT_PROPERTIES,
       },
+      dependsOn: props.dependsOn,
     });
     this.job = new JobV1(this, "job", {
       metadata: { name: this.jobName, namespace: props.namespace, labels: { ...labels, "aivo.edu/topic-spec": this.specHash } },

@@ -69,6 +69,21 @@ export const NAMESPACES = {
     podSecurity: "restricted",
     reason: "Kyverno's own namespace, excluded from its policies; its chart runs non-root, all capabilities dropped, RuntimeDefault seccomp",
   },
+  observability: {
+    name: "observability",
+    podSecurity: "restricted",
+    reason: "the ADOT collector runs as uid 10001, read-only root file system, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp",
+  },
+  platformKafka: {
+    name: "platform-kafka",
+    podSecurity: "restricted",
+    reason: "the Kafka topics Job runs as uid 1000, read-only root file system, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp",
+  },
+  tailscale: {
+    name: "tailscale",
+    podSecurity: "restricted",
+    reason: "the subnet router uses userspace networking: non-root, read-only root file system, no NET_ADMIN, all capabilities dropped, RuntimeDefault seccomp",
+  },
 } as const satisfies Record<string, NamespaceSpec>;
 export type PlatformNamespace = keyof typeof NAMESPACES;
 
@@ -158,6 +173,13 @@ export const HELM_CHARTS = {
     chart: "kyverno-policies",
     repository: "https://kyverno.github.io/kyverno/",
     version: "3.9.0",
+  },
+  adotCollector: {
+    name: "adot-collector",
+    namespace: NAMESPACES.observability.name,
+    chart: "opentelemetry-collector",
+    repository: "https://open-telemetry.github.io/opentelemetry-helm-charts",
+    version: "0.127.2",
   },
   // Observability and backup (installed by their own modules).
   prometheusOperatorCrds: {

@@ -1,3 +1,4 @@
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import type { IExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
@@ -68,6 +69,8 @@ export interface TailscaleSubnetRouterProps extends Omit<TailscaleSettings, "ena
   readonly secretStoreKind?: "ClusterSecretStore" | "SecretStore";
   /** @default TAILSCALE_DEFAULTS.namespace ("tailscale"); must exist */
   readonly namespace?: string;
+  /** Resources the first object (the ExternalSecret) waits for, e.g. the secret store. @default none */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** The objects of the subnet router, in apply order. */
@@ -172,7 +175,7 @@ export class TailscaleSubnetRouter extends Construct {
     for (const [key, object] of Object.entries(this.objects) as [keyof ReturnType<typeof tailscaleObjects>, object][]) {
       previous = manifests[key] = new Manifest(this, key, {
         manifest: object as Record<string, unknown>,
-        dependsOn: previous ? [previous] : undefined,
+        dependsOn: previous ? [previous] : props.dependsOn,
       });
     }
     this.manifests = manifests;

@@ -1,3 +1,4 @@
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
@@ -97,6 +98,8 @@ export interface VaultIntegrationProps extends VaultSettings {
   readonly namespace?: string;
   /** @default VAULT_DEFAULTS.serviceAccount ("vault-auth") */
   readonly serviceAccountName?: string;
+  /** Resources that must exist first (the service account's namespace, the External Secrets release). @default none */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -126,6 +129,7 @@ export class VaultIntegration extends Construct {
       },
       // Only its (audience-bound, short-lived) requested tokens are used; no legacy secret is mounted.
       automountServiceAccountToken: false,
+      dependsOn: props.dependsOn,
     });
     if (props.clusterSecretStore ?? true) {
       this.storeObject = vaultClusterSecretStore(props, sa);
