@@ -1,5 +1,8 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
+import { NAMESPACES } from "../modules/kubernetes-platform";
+import { DEFAULT_NODE_POOLS } from "../modules/node-pools";
+import { DEFAULT_STORAGE_CLASSES } from "../modules/storage-classes";
 
 /** Development: minimal scale, one NAT gateway, short log retention. */
 export const development: EnvironmentConfig = {
@@ -50,4 +53,11 @@ export const development: EnvironmentConfig = {
     // development is deployed first, so it owns the activation.
     activateCostAllocationTags: true,
   },
+  // --- compute and storage choices ---
+  // The Karpenter controller runs on Fargate, never on a node it manages.
+  fargate: { profiles: { karpenter: [{ namespace: NAMESPACES.karpenter.name }] } },
+  // Monitoring gets its own small pool; no high-IOPS or GPU capacity in development.
+  nodePools: { monitoring: { ...DEFAULT_NODE_POOLS.monitoring, cpuLimit: 8, memoryLimitGiB: 32 } },
+  storageClasses: { classes: DEFAULT_STORAGE_CLASSES },
+  verticalPodAutoscaler: { applyRecommendations: false },
 };

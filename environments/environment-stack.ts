@@ -10,6 +10,7 @@ import { DataStoreWiring } from "../modules/datastore-common";
 import { EdgeDistribution } from "../modules/edge";
 import { EksCluster } from "../modules/eks";
 import { RedisCluster } from "../modules/elasticache";
+import { FargateProfiles } from "../modules/fargate-profile";
 import { Naming } from "../modules/naming";
 import { Network } from "../modules/network";
 import { WebAcl } from "../modules/waf";
@@ -31,6 +32,8 @@ export class EnvironmentStack extends PlatformStack {
   readonly drProvider?: AwsProvider;
   readonly network: Network;
   readonly eks: EksCluster;
+  /** Fargate profiles and their pod execution role (none when `fargate.profiles` is empty). */
+  readonly fargate: FargateProfiles;
   readonly alerts: AlertTopics;
   readonly cost: CostMonitoring;
   readonly cache: RedisCluster;
@@ -68,6 +71,16 @@ export class EnvironmentStack extends PlatformStack {
       logRetentionDays: config.logRetentionDays,
       // default_tags do not reach instances and volumes Auto Scaling launches; the launch templates do.
       instanceTags: this.defaultTags,
+    });
+
+    this.fargate = new FargateProfiles(this, "fargate", {
+      ...config.fargate,
+      where: `${config.name}.fargate`,
+      naming,
+      clusterName: this.eks.cluster.name,
+      privateSubnetIds: this.network.privateSubnetIds,
+      nodeSecurityGroupId: this.eks.nodeSecurityGroupId,
+      clusterPrimarySecurityGroupId: this.eks.clusterPrimarySecurityGroupId,
     });
 
     this.alerts = new AlertTopics(this, "alerts", { ...config.alerting, naming });

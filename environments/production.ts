@@ -1,5 +1,8 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
+import { NAMESPACES } from "../modules/kubernetes-platform";
+import { DEFAULT_NODE_POOLS } from "../modules/node-pools";
+import { DEFAULT_STORAGE_CLASSES } from "../modules/storage-classes";
 
 /** Production: full scale in us-east-1, disaster recovery in us-west-2. */
 export const production: EnvironmentConfig = {
@@ -71,4 +74,14 @@ export const production: EnvironmentConfig = {
     anomalyThresholds: { absoluteUsd: 250, percentage: 10 },
     activateCostAllocationTags: false, // activated by development (same account)
   },
+  // --- compute and storage choices ---
+  // The Karpenter controller runs on Fargate, never on a node it manages.
+  fargate: { profiles: { karpenter: [{ namespace: NAMESPACES.karpenter.name }] } },
+  // GPU capacity is "if needed": add `gpu: GPU_NODE_POOL` and `nvidiaDevicePlugin: true` to turn it on.
+  nodePools: {
+    monitoring: { ...DEFAULT_NODE_POOLS.monitoring, cpuLimit: 32, memoryLimitGiB: 128 },
+    highIops: { ...DEFAULT_NODE_POOLS.highIops, cpuLimit: 64, memoryLimitGiB: 512 },
+  },
+  storageClasses: { classes: DEFAULT_STORAGE_CLASSES },
+  verticalPodAutoscaler: { applyRecommendations: false },
 };

@@ -1,5 +1,8 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
+import { NAMESPACES } from "../modules/kubernetes-platform";
+import { DEFAULT_NODE_POOLS } from "../modules/node-pools";
+import { DEFAULT_STORAGE_CLASSES } from "../modules/storage-classes";
 
 /** Staging: production's shape at medium scale, one NAT gateway per AZ. */
 export const staging: EnvironmentConfig = {
@@ -49,4 +52,10 @@ export const staging: EnvironmentConfig = {
     anomalyThresholds: { absoluteUsd: 100 },
     activateCostAllocationTags: false, // activated by development (same account)
   },
+  // --- compute and storage choices ---
+  // The Karpenter controller runs on Fargate, never on a node it manages.
+  fargate: { profiles: { karpenter: [{ namespace: NAMESPACES.karpenter.name }] } },
+  nodePools: { monitoring: DEFAULT_NODE_POOLS.monitoring, highIops: DEFAULT_NODE_POOLS.highIops },
+  storageClasses: { classes: DEFAULT_STORAGE_CLASSES },
+  verticalPodAutoscaler: { applyRecommendations: false },
 };

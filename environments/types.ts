@@ -7,6 +7,10 @@ import type { RedisSettings } from "../modules/elasticache";
 import type { WafSettings } from "../modules/waf";
 import type { CostMonitoringSettings } from "../modules/cost-monitoring";
 import type { NetworkSettings } from "../modules/network";
+import type { FargateSettings } from "../modules/fargate-profile";
+import type { NodePoolsSettings } from "../modules/node-pools";
+import type { StorageClassesSettings } from "../modules/storage-classes";
+import type { VpaSettings } from "../modules/vertical-pod-autoscaler";
 
 /**
  * How strict the rules for an environment are. `production` demands what a live system needs
@@ -60,6 +64,15 @@ export interface EnvironmentConfig {
   readonly alerting: AlertingSettings;
   /** Monthly budget, its 50/80/90 % notifications and cost-anomaly thresholds. */
   readonly cost: CostMonitoringSettings;
+  // --- compute and storage choices: Fargate, specialized node pools, storage classes, VPA ---
+  /** Fargate profiles: which pods run serverless (e.g. the Karpenter controller). @default no Fargate */
+  readonly fargate?: FargateSettings;
+  /** Specialized Karpenter NodePools (monitoring, high-IOPS, GPU) and the NVIDIA device plugin. @default none */
+  readonly nodePools?: NodePoolsSettings;
+  /** EBS StorageClasses (KMS-encrypted gp3 default, io2 for databases). @default DEFAULT_STORAGE_CLASSES, gp2 demoted */
+  readonly storageClasses?: StorageClassesSettings;
+  /** The Vertical Pod Autoscaler. @default installed, recommender only */
+  readonly verticalPodAutoscaler?: VpaSettings;
 }
 
 /** The project slug every name starts with. */

@@ -1,5 +1,8 @@
 import { overlaps, parseIpv4Cidr } from "../modules/cidr";
 import { validateNetworkLayout } from "../modules/network/validate";
+import { validateFargateSettings } from "../modules/fargate-profile";
+import { SPECIALIZED_POOLS, validateNodePools } from "../modules/node-pools";
+import { validateStorageClasses } from "../modules/storage-classes";
 import { assertLogRetentionDays } from "../modules/log-retention";
 import { ENVIRONMENT_TIERS, EnvironmentConfig } from "./types";
 
@@ -57,6 +60,14 @@ export function validateEnvironment(config: EnvironmentConfig): void {
   check(() => validateNetworkLayout(env, config.region, config.network));
   if (config.tier === "production" && config.network.natGateways !== "one-per-az") {
     fail(`${env}.network.natGateways: "${config.network.natGateways}" leaves production without egress when one AZ fails; use "one-per-az"`);
+  }
+  // --- compute and storage choices ---
+  check(() => validateFargateSettings(`${env}.fargate`, config.fargate ?? {}));
+  check(() => validateNodePools(`${env}.nodePools`, config.nodePools ?? {}));
+  check(() => validateStorageClasses(`${env}.storageClasses`, config.storageClasses ?? {}));
+  const pools = SPECIALIZED_POOLS.filter((pool) => config.nodePools?.[pool] && (config.nodePools[pool]!.enabled ?? true));
+  if (pools.length > 0 && config.eks.karpenter === false) {
+    fail(`${env}.nodePools.${pools[0]}: NodePools need Karpenter, which ${env}.eks.karpenter: false turns off; enable Karpenter or remove the pool`);
   }
 }
 

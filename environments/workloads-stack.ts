@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { SpecializedNodePools } from "../modules/node-pools";
 import { AddonsStack } from "./addons-stack";
 import { EnvironmentStack } from "./environment-stack";
 import { KubernetesStack } from "./kubernetes-stack";
@@ -11,10 +12,19 @@ import { KubernetesStack } from "./kubernetes-stack";
 export class WorkloadsStack extends KubernetesStack {
   /** The addons stack this one follows. */
   readonly addons: AddonsStack;
+  /** The specialized Karpenter NodePools (monitoring, high-IOPS, GPU) configured at `nodePools`. */
+  readonly nodePools: SpecializedNodePools;
 
   constructor(scope: Construct, environment: EnvironmentStack, addons: AddonsStack) {
     super(scope, environment, "workloads");
     this.addons = addons;
     this.addDependency(addons);
+
+    // They launch from the EC2NodeClass DEFAULT_EC2_NODE_CLASS_NAME (created with Karpenter's resources).
+    this.nodePools = new SpecializedNodePools(this, "node-pools", {
+      ...this.config.nodePools,
+      where: `${this.config.name}.nodePools`,
+      environment: this.config.name,
+    });
   }
 }

@@ -196,6 +196,12 @@ export type HelmChartKey = keyof typeof HELM_CHARTS;
 /** The ClusterSecretStore (External Secrets) reading AWS Secrets Manager `aivo/<env>/*` in the environment's region. */
 export const CLUSTER_SECRET_STORE_NAME = "aws-secrets-manager";
 
+/**
+ * The EC2NodeClass (Karpenter, AMI family, subnets, security groups, encrypted root volume) every
+ * NodePool of the platform references; created with Karpenter's custom resources in `<env>-workloads`.
+ */
+export const DEFAULT_EC2_NODE_CLASS_NAME = "default";
+
 /** The cert-manager ClusterIssuers: ACME (Let's Encrypt) DNS01 on Route 53 for public names, a private CA for in-cluster TLS. */
 export const CLUSTER_ISSUERS = {
   /** Let's Encrypt production, DNS01 through Route 53 (this environment's zones only). */
