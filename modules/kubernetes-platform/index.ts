@@ -188,6 +188,21 @@ export const HELM_CHARTS = {
     repository: "https://vmware-tanzu.github.io/helm-charts",
     version: "12.1.0",
   },
+  // Compute (modules/vertical-pod-autoscaler, modules/node-pools).
+  verticalPodAutoscaler: {
+    name: "vpa",
+    namespace: KUBE_SYSTEM_NAMESPACE,
+    chart: "vpa",
+    repository: "https://charts.fairwinds.com/stable",
+    version: "5.0.0",
+  },
+  nvidiaDevicePlugin: {
+    name: "nvidia-device-plugin",
+    namespace: KUBE_SYSTEM_NAMESPACE,
+    chart: "nvidia-device-plugin",
+    repository: "https://nvidia.github.io/k8s-device-plugin",
+    version: "0.18.2",
+  },
 } as const satisfies Record<string, HelmChart>;
 export type HelmChartKey = keyof typeof HELM_CHARTS;
 

@@ -4,7 +4,7 @@ import { NodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool"
 import { NODE_TYPE_LABEL, WORKLOAD_TYPE_TAINT_KEY } from "../eks";
 import { HelmAddOn } from "../helm-addon";
 import { KubernetesManifest } from "../kubernetes-manifest";
-import { DEFAULT_EC2_NODE_CLASS_NAME, KUBE_SYSTEM_NAMESPACE } from "../kubernetes-platform";
+import { DEFAULT_EC2_NODE_CLASS_NAME, HELM_CHARTS } from "../kubernetes-platform";
 
 /** The specialized pools the infrastructure document asks for ("Specialized Node Groups"). */
 export const SPECIALIZED_POOLS = ["monitoring", "highIops", "gpu"] as const;
@@ -22,14 +22,8 @@ export const NVIDIA_GPU_RESOURCE = "nvidia.com/gpu";
 /** The node label the NVIDIA device plugin chart's default node affinity selects (`nvidia.com/gpu.present=true`). */
 export const NVIDIA_GPU_PRESENT_LABEL = "nvidia.com/gpu.present";
 
-/** The NVIDIA device plugin chart (a DaemonSet advertising `nvidia.com/gpu`), pinned. */
-export const NVIDIA_DEVICE_PLUGIN_CHART = {
-  name: "nvidia-device-plugin",
-  namespace: KUBE_SYSTEM_NAMESPACE,
-  chart: "nvidia-device-plugin",
-  repository: "https://nvidia.github.io/k8s-device-plugin",
-  version: "0.18.2",
-} as const;
+/** The NVIDIA device plugin chart (a DaemonSet advertising `nvidia.com/gpu`), pinned in `HELM_CHARTS`. */
+export const NVIDIA_DEVICE_PLUGIN_CHART = HELM_CHARTS.nvidiaDevicePlugin;
 
 /** A toleration, as Kubernetes pods declare it. */
 export type Toleration = {

@@ -1,17 +1,11 @@
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { HelmAddOn } from "../helm-addon";
-import { KUBE_SYSTEM_NAMESPACE } from "../kubernetes-platform";
+import { HELM_CHARTS } from "../kubernetes-platform";
 import type { TypedKubernetesObject } from "../kubernetes-manifest";
 
-/** The Fairwinds VPA chart (VPA 1.7.1 and its CRDs in the chart's `crds/`), pinned. */
-export const VPA_CHART = {
-  name: "vpa",
-  namespace: KUBE_SYSTEM_NAMESPACE,
-  chart: "vpa",
-  repository: "https://charts.fairwinds.com/stable",
-  version: "5.0.0",
-} as const;
+/** The Fairwinds VPA chart (VPA 1.7.1 and its CRDs in the chart's `crds/`), pinned in `HELM_CHARTS`. */
+export const VPA_CHART = HELM_CHARTS.verticalPodAutoscaler;
 
 /** Per-environment VPA settings (at `<env>.verticalPodAutoscaler`). */
 export interface VpaSettings {
