@@ -50,7 +50,7 @@ describe("SpecializedNodePools", () => {
     expect(spec.template.spec.taints).toEqual([{ key: "workload-type", value: "monitoring", effect: "NoSchedule" }]);
     expect(spec.template.metadata?.labels).toEqual({ "node-type": "monitoring", environment: "production" });
     expect(spec.limits).toEqual({ cpu: 16, memory: "64Gi" });
-    expect(spec.disruption).toEqual({ consolidationPolicy: "WhenEmpty", consolidateAfter: "5m" });
+    expect(spec.disruption).toEqual({ consolidationPolicy: "WhenEmpty", consolidateAfter: "5m", budgets: [{ nodes: "10%" }] });
     // What the observability charts get: the toleration of the taint and the selector of the label.
     expect(MONITORING_PLACEMENT).toEqual({
       tolerations: [{ key: "workload-type", operator: "Equal", value: "monitoring", effect: "NoSchedule" }],

@@ -1,6 +1,6 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
-import { NAMESPACES } from "../modules/kubernetes-platform";
+import { KARPENTER_FARGATE_PROFILE } from "../modules/fargate-profile";
 import { DEFAULT_NODE_POOLS } from "../modules/node-pools";
 import { DEFAULT_STORAGE_CLASSES } from "../modules/storage-classes";
 
@@ -55,7 +55,7 @@ export const development: EnvironmentConfig = {
   },
   // --- compute and storage choices ---
   // The Karpenter controller runs on Fargate, never on a node it manages.
-  fargate: { profiles: { karpenter: [{ namespace: NAMESPACES.karpenter.name }] } },
+  fargate: { profiles: KARPENTER_FARGATE_PROFILE },
   // Monitoring gets its own small pool; no high-IOPS or GPU capacity in development.
   nodePools: { monitoring: { ...DEFAULT_NODE_POOLS.monitoring, cpuLimit: 8, memoryLimitGiB: 32 } },
   storageClasses: { classes: DEFAULT_STORAGE_CLASSES },

@@ -1,6 +1,6 @@
 import { DEFAULT_NODE_GROUPS } from "../modules/eks";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
-import { NAMESPACES } from "../modules/kubernetes-platform";
+import { KARPENTER_FARGATE_PROFILE } from "../modules/fargate-profile";
 import { DEFAULT_NODE_POOLS } from "../modules/node-pools";
 import { DEFAULT_STORAGE_CLASSES } from "../modules/storage-classes";
 
@@ -76,7 +76,7 @@ export const production: EnvironmentConfig = {
   },
   // --- compute and storage choices ---
   // The Karpenter controller runs on Fargate, never on a node it manages.
-  fargate: { profiles: { karpenter: [{ namespace: NAMESPACES.karpenter.name }] } },
+  fargate: { profiles: KARPENTER_FARGATE_PROFILE },
   // GPU capacity is "if needed": add `gpu: GPU_NODE_POOL` and `nvidiaDevicePlugin: true` to turn it on.
   nodePools: {
     monitoring: { ...DEFAULT_NODE_POOLS.monitoring, cpuLimit: 32, memoryLimitGiB: 128 },

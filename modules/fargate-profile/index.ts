@@ -5,6 +5,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { AwsContext } from "../aws-context";
 import { managedPolicyArn, policyDocument } from "../iam";
+import { KARPENTER_NAMESPACE } from "../karpenter-prerequisites";
 import type { Naming } from "../naming";
 
 /** The service principal Fargate pods' execution role trusts. */
@@ -24,6 +25,16 @@ export interface FargateSelector {
   /** Pod labels that must all match. @default none (every pod of the namespace) */
   readonly labels?: Readonly<Record<string, string>>;
 }
+
+/**
+ * The profile that runs the Karpenter controller on Fargate, so Karpenter never runs on a node it
+ * manages: every pod of the `karpenter` namespace. The Karpenter release needs no node selector for it
+ * (EKS's Fargate scheduler takes every pod the profile selects); it must not use `hostNetwork` or
+ * DaemonSets there, which Fargate refuses.
+ */
+export const KARPENTER_FARGATE_PROFILE: Readonly<Record<string, readonly FargateSelector[]>> = {
+  karpenter: [{ namespace: KARPENTER_NAMESPACE }],
+};
 
 /** Per-environment Fargate settings (at `<env>.fargate`). */
 export interface FargateSettings {

@@ -105,6 +105,9 @@ export const DEFAULT_NODE_POOLS = {
 /** A GPU pool to turn on "if needed": NVIDIA A10G (g5) and L4 (g6) instances. */
 export const GPU_NODE_POOL: NodePoolSettings = { instanceFamilies: ["g5", "g6"], cpuLimit: 64, memoryLimitGiB: 256, gpuLimit: 4 };
 
+/** At most this share of a pool's nodes is disrupted at once (consolidation, expiry, drift). */
+export const DISRUPTION_BUDGET_NODES = "10%";
+
 const INSTANCE_FAMILY = /^[a-z]+[0-9][a-z0-9-]*$/;
 const DURATION = /^([0-9]+(s|m|h))+$/;
 
@@ -180,6 +183,9 @@ export function buildNodePool(pool: SpecializedPool, s: NodePoolSettings, enviro
       disruption: {
         consolidationPolicy: s.consolidationPolicy ?? "WhenEmpty",
         consolidateAfter: s.consolidateAfter ?? "5m",
+        // Karpenter's own default, written out: a field the API server defaults inside one the
+        // manifest sets would otherwise show up as a change after every apply.
+        budgets: [{ nodes: DISRUPTION_BUDGET_NODES }],
       },
     },
   });
