@@ -10,17 +10,18 @@ import { GPU_NODE_POOL } from "../modules/node-pools";
 import { configsOf } from "./helpers";
 import { manifestsOf, releaseOf, synthApp } from "./kubernetes-helpers";
 
-// Production with the GPU pool turned on ("if needed"), to check it synthesizes end to end.
+// Development as configured, and production with the GPU pool turned on ("if needed"), to check it
+// synthesizes end to end (two environments keep the synth short; staging differs only in sizes).
 const productionWithGpu: EnvironmentConfig = { ...production, nodePools: { ...production.nodePools, gpu: GPU_NODE_POOL, nvidiaDevicePlugin: true } };
 const app = Testing.app();
-buildPlatform(app, [development, staging, productionWithGpu]);
+buildPlatform(app, [development, productionWithGpu]);
 const docs = synthApp(app);
 
 const poolNames = (env: string) => manifestsOf(docs[`${env}-workloads`], "NodePool").map((m) => m.manifest.metadata.name).sort();
 
 describe("compute and storage choices per environment", () => {
   it("runs the Karpenter controller's namespace on Fargate in every environment, in its private subnets", () => {
-    for (const env of ["development", "staging", "production"]) {
+    for (const env of ["development", "production"]) {
       const [profile] = configsOf(docs[env], "aws_eks_fargate_profile");
       expect(profile.fargate_profile_name).toBe(`aivo-${env}-karpenter`);
       expect(profile.selector).toEqual([{ namespace: "karpenter" }]);
@@ -31,10 +32,9 @@ describe("compute and storage choices per environment", () => {
 
   it("creates the node pools each environment configures, GPU only where turned on", () => {
     expect(poolNames("development")).toEqual(["monitoring"]);
-    expect(poolNames("staging")).toEqual(["high-iops", "monitoring"]);
     expect(poolNames("production")).toEqual(["gpu", "high-iops", "monitoring"]);
     expect(() => releaseOf(docs["production-addons"], "nvidia-device-plugin")).not.toThrow();
-    expect(() => releaseOf(docs["staging-addons"], "nvidia-device-plugin")).toThrow("found 0");
+    expect(() => releaseOf(docs["development-addons"], "nvidia-device-plugin")).toThrow("found 0");
   });
 
   it("encrypts the storage classes with the environment's EBS key, read from the environment stack", () => {
@@ -47,7 +47,7 @@ describe("compute and storage choices per environment", () => {
   });
 
   it("installs the VPA, recommender only, in every environment", () => {
-    for (const env of ["development", "staging", "production"]) {
+    for (const env of ["development", "production"]) {
       const values = JSON.parse(releaseOf(docs[`${env}-addons`], "vpa").values[0]);
       expect(values.updater.enabled).toBe(false);
       expect(values.admissionController.enabled).toBe(false);

@@ -114,7 +114,8 @@ export class RecommendationVpa implements TypedKubernetesObject {
 /**
  * A VPA in recommendation mode (`updateMode: Off`) for `targetRef`, named like it, for the service
  * template: it never evicts or resizes, so it can sit beside an HPA scaling on CPU (VPA and HPA must
- * not both act on CPU). Read its advice with `kubectl describe vpa <name>`.
+ * not both act on CPU). Read its advice with `kubectl describe vpa <name>`. Pass it to
+ * `KubernetesManifest` in `<env>-workloads`: it is a custom resource of the VPA chart's CRD.
  */
 export function recommendationVpa(
   targetRef: Omit<VpaTargetRef, "apiVersion"> & { apiVersion?: "apps/v1" },
