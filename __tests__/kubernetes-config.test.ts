@@ -114,7 +114,12 @@ describe("kubernetes settings validation", () => {
 });
 
 describe("an environment without Karpenter", () => {
-  const platform = buildPlatform(Testing.app(), [{ ...development, eks: { ...development.eks, karpenter: false } }, staging, production]);
+  // Without Karpenter there are no NodePools (issue 18's pools included) and no Karpenter Fargate profile.
+  const platform = buildPlatform(Testing.app(), [
+    { ...development, eks: { ...development.eks, karpenter: false }, nodePools: {}, fargate: {} },
+    staging,
+    production,
+  ]);
   const addons = JSON.parse(Testing.synth(platform.addons.development));
   const workloads = JSON.parse(Testing.synth(platform.workloads.development));
 

@@ -65,8 +65,10 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s addons", (name,
       expect(release.set).toBeUndefined();
     }
     // The platform's controllers, then observability and backups (issue 11), and nothing else.
+    // …the VPA (issue 18; the NVIDIA device plugin only where a GPU pool is on).
     const OBSERVABILITY: HelmChartKey[] = ["prometheusOperatorCrds", "kubePrometheusStack", "loki", "alloy", "velero"];
-    expect(configsOf(doc, "helm_release").map((r) => r.name).sort()).toEqual([...ORDER, ...OBSERVABILITY].map((k) => HELM_CHARTS[k].name).sort());
+    const COMPUTE: HelmChartKey[] = ["verticalPodAutoscaler", ...(config.nodePools?.nvidiaDevicePlugin ? (["nvidiaDevicePlugin"] as HelmChartKey[]) : [])];
+    expect(configsOf(doc, "helm_release").map((r) => r.name).sort()).toEqual([...ORDER, ...OBSERVABILITY, ...COMPUTE].map((k) => HELM_CHARTS[k].name).sort());
     expect(HELM_CHARTS.karpenter.version).toBe(KARPENTER_VERSION);
   });
 
@@ -93,12 +95,14 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s addons", (name,
     }
   });
 
-  it("wires Karpenter to the cluster, its interruption queue and its existing controller role, on the managed general nodes", () => {
+  it("wires Karpenter to the cluster, its interruption queue and its existing controller role, on Fargate (issue 18)", () => {
     const values = releaseValues(doc, "karpenter");
     expect(values.settings.clusterName).toBe(cluster);
     expect(outputValue(env, values.settings.interruptionQueue)).toMatch(/^\$\{aws_sqs_queue\.eks_karpenter_.*\.name\}$/);
     expect(outputValue(env, values.serviceAccount.annotations[IRSA_ROLE_ANNOTATION])).toMatch(/^\$\{aws_iam_role\.eks_karpenter_controller-role_.*\.arn\}$/);
-    expect(values.nodeSelector).toEqual({ "kubernetes.io/os": "linux", "node-type": "general" });
+    // Its namespace is a Fargate profile's in every environment: no node selector pins it to a node group.
+    expect(config.fargate?.profiles?.karpenter).toEqual([{ namespace: "karpenter" }]);
+    expect(values.nodeSelector).toEqual({ "kubernetes.io/os": "linux" });
     expect(values.replicas).toBe(config.kubernetes.replicas?.karpenter ?? 2);
   });
 

@@ -20,6 +20,11 @@ import { LOKI_PUSH_URL, Loki } from "../modules/loki";
 import { Monitoring } from "../modules/monitoring";
 import { Velero } from "../modules/velero";
 import { VaultIntegration } from "../modules/vault";
+import { runsOnFargate } from "../modules/fargate-profile";
+import { KARPENTER_NAMESPACE } from "../modules/karpenter-prerequisites";
+import { NvidiaDevicePlugin } from "../modules/node-pools";
+import { StorageClasses } from "../modules/storage-classes";
+import { VerticalPodAutoscaler } from "../modules/vertical-pod-autoscaler";
 import { EnvironmentStack } from "./environment-stack";
 import { KubernetesStack } from "./kubernetes-stack";
 
@@ -65,6 +70,12 @@ export class AddonsStack extends KubernetesStack {
   readonly vault?: VaultIntegration;
   /** EFS StorageClasses and static volumes; undefined where EFS is off. */
   readonly efsStorageClasses?: EfsStorageClasses;
+  /** EBS StorageClasses (gp3 default, io2), gp2 demoted. */
+  readonly storageClasses: StorageClasses;
+  /** The Vertical Pod Autoscaler; undefined when `verticalPodAutoscaler.enabled` is false. */
+  readonly verticalPodAutoscaler?: VerticalPodAutoscaler;
+  /** The NVIDIA device plugin; only with `nodePools.nvidiaDevicePlugin`. */
+  readonly nvidiaDevicePlugin?: NvidiaDevicePlugin;
 
   constructor(scope: Construct, environment: EnvironmentStack) {
     super(scope, environment, "addons");
@@ -110,6 +121,7 @@ export class AddonsStack extends KubernetesStack {
         chart: chartFor(settings, "karpenter"),
         crdChart: chartFor(settings, "karpenterCrd"),
         replicas: replicas("karpenter"),
+        onFargate: runsOnFargate(config.fargate, KARPENTER_NAMESPACE),
         dependsOn: after(previous, "karpenter"),
       });
       previous = this.karpenter.addOn;
@@ -205,6 +217,26 @@ export class AddonsStack extends KubernetesStack {
       description: "Security group of the public ALB (HTTPS from CloudFront only); for the Ingress annotation alb.ingress.kubernetes.io/security-groups",
     });
 
+    // --- compute and storage choices ---
+    // Before observability: Prometheus, Alertmanager and Loki claim gp3 volumes.
+    const env = this.config.name;
+    this.storageClasses = new StorageClasses(this, "storage-classes", {
+      ...this.config.storageClasses,
+      where: `${env}.storageClasses`,
+      kmsKeyArn: this.cluster.ebsKmsKeyArn,
+    });
+    const storageReady = Object.values(this.storageClasses.classes);
+    if (this.config.verticalPodAutoscaler?.enabled ?? true) {
+      this.verticalPodAutoscaler = new VerticalPodAutoscaler(this, "vertical-pod-autoscaler", {
+        ...this.config.verticalPodAutoscaler,
+        where: `${env}.verticalPodAutoscaler`,
+        dependsOn: [this.kyverno.policies.release],
+      });
+    }
+    if (this.config.nodePools?.nvidiaDevicePlugin) {
+      this.nvidiaDevicePlugin = new NvidiaDevicePlugin(this, "nvidia-device-plugin", { where: `${env}.nodePools`, dependsOn: [this.kyverno.policies.release] });
+    }
+
     // --- observability and cluster backups, after the platform's controllers (webhooks up) ---
     const platformReady = this.kyverno.policies.release;
     const irsa = { oidcProviderArn: cluster.oidcProviderArn, oidcIssuerUrl: cluster.oidcIssuerUrl };
@@ -217,7 +249,7 @@ export class AddonsStack extends KubernetesStack {
       where: `${config.name}.observability`,
       naming: cluster.naming,
       region: config.region,
-      dependsOn: [monitoringNamespace, platformReady],
+      dependsOn: [monitoringNamespace, platformReady, ...storageReady],
     });
     this.loki = new Loki(this, "loki", {
       ...config.observability.loki,
@@ -227,7 +259,7 @@ export class AddonsStack extends KubernetesStack {
       region: config.region,
       retentionDays: config.logRetentionDays,
       forceDestroy,
-      dependsOn: [monitoringNamespace, platformReady],
+      dependsOn: [monitoringNamespace, platformReady, ...storageReady],
     });
     this.logShipping = new AlloyLogShipper(this, "log-shipping", {
       where: `${config.name}.observability.logShipping`,
@@ -248,10 +280,20 @@ export class AddonsStack extends KubernetesStack {
       // Its ServiceMonitor needs the prometheus-operator CRDs.
       dependsOn: [this.namespaces.of("velero"), this.monitoring.crds.release],
     });
-    this.releases = [...this.releases, this.monitoring.crds, this.monitoring.stack, this.loki.addOn, this.logShipping.addOn, this.velero.addOn];
+    this.releases = [
+      ...this.releases,
+      ...(this.verticalPodAutoscaler ? [this.verticalPodAutoscaler] : []),
+      ...(this.nvidiaDevicePlugin ? [this.nvidiaDevicePlugin] : []),
+      this.monitoring.crds,
+      this.monitoring.stack,
+      this.loki.addOn,
+      this.logShipping.addOn,
+      this.velero.addOn,
+    ];
     new TerraformOutput(this, "helm_releases", {
       value: Object.fromEntries(this.releases.map((r) => [r.releaseName, `${r.chart.chart}@${r.chart.version}`])),
       description: "Installed charts and versions, by release name",
     });
+
   }
 }

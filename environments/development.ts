@@ -4,6 +4,9 @@ import { DOCUMENT_TOPICS } from "../modules/kafka";
 import { DEPLOY_RUNNER_CIDRS } from "./deploy-runners";
 import { platformReceivers } from "./observability";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
+import { KARPENTER_FARGATE_PROFILE } from "../modules/fargate-profile";
+import { DEFAULT_NODE_POOLS } from "../modules/node-pools";
+import { DEFAULT_STORAGE_CLASSES } from "../modules/storage-classes";
 
 /** Development: minimal scale, one NAT gateway, short log retention. */
 export const development: EnvironmentConfig = {
@@ -118,4 +121,11 @@ export const development: EnvironmentConfig = {
     receivers: platformReceivers(false),
   },
   clusterBackups: { ttlDays: 3 },
+  // --- compute and storage choices ---
+  // The Karpenter controller runs on Fargate, never on a node it manages.
+  fargate: { profiles: KARPENTER_FARGATE_PROFILE },
+  // Monitoring gets its own small pool; no high-IOPS or GPU capacity in development.
+  nodePools: { monitoring: { ...DEFAULT_NODE_POOLS.monitoring, cpuLimit: 8, memoryLimitGiB: 32 } },
+  storageClasses: { classes: DEFAULT_STORAGE_CLASSES },
+  verticalPodAutoscaler: { applyRecommendations: false },
 };

@@ -12,6 +12,7 @@ import { EdgeDistribution } from "../modules/edge";
 import { EksCluster } from "../modules/eks";
 import { RedisCluster } from "../modules/elasticache";
 import { Guardrails } from "../modules/guardrails";
+import { FargateProfiles } from "../modules/fargate-profile";
 import { Naming } from "../modules/naming";
 import { Network } from "../modules/network";
 import { declareOutputs } from "../modules/outputs";
@@ -44,6 +45,8 @@ export class EnvironmentStack extends PlatformStack {
   readonly drProvider?: AwsProvider;
   readonly network: Network;
   readonly eks: EksCluster;
+  /** Fargate profiles and their pod execution role (none when `fargate.profiles` is empty). */
+  readonly fargate: FargateProfiles;
   readonly alerts: AlertTopics;
   readonly cost: CostMonitoring;
   readonly cache: RedisCluster;
@@ -100,6 +103,16 @@ export class EnvironmentStack extends PlatformStack {
       logRetentionDays: config.logRetentionDays,
       // default_tags do not reach instances and volumes Auto Scaling launches; the launch templates do.
       instanceTags: this.defaultTags,
+    });
+
+    this.fargate = new FargateProfiles(this, "fargate", {
+      ...config.fargate,
+      where: `${config.name}.fargate`,
+      naming,
+      clusterName: this.eks.cluster.name,
+      privateSubnetIds: this.network.privateSubnetIds,
+      nodeSecurityGroupId: this.eks.nodeSecurityGroupId,
+      clusterPrimarySecurityGroupId: this.eks.clusterPrimarySecurityGroupId,
     });
 
     this.alerts = new AlertTopics(this, "alerts", { ...config.alerting, naming });

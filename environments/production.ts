@@ -4,6 +4,9 @@ import { DOCUMENT_TOPICS } from "../modules/kafka";
 import { platformReceivers } from "./observability";
 import { KAFKA_TOPICS_JOB_IMAGE } from "./images";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
+import { KARPENTER_FARGATE_PROFILE } from "../modules/fargate-profile";
+import { DEFAULT_NODE_POOLS } from "../modules/node-pools";
+import { DEFAULT_STORAGE_CLASSES } from "../modules/storage-classes";
 
 /** Production: full scale in us-east-1, disaster recovery in us-west-2. */
 export const production: EnvironmentConfig = {
@@ -185,4 +188,14 @@ export const production: EnvironmentConfig = {
   },
   // Velero backups kept 30 days, the bucket replicated to us-west-2.
   clusterBackups: { ttlDays: 30, replicateToDr: true },
+  // --- compute and storage choices ---
+  // The Karpenter controller runs on Fargate, never on a node it manages.
+  fargate: { profiles: KARPENTER_FARGATE_PROFILE },
+  // GPU capacity is "if needed": add `gpu: GPU_NODE_POOL` and `nvidiaDevicePlugin: true` to turn it on.
+  nodePools: {
+    monitoring: { ...DEFAULT_NODE_POOLS.monitoring, cpuLimit: 32, memoryLimitGiB: 128 },
+    highIops: { ...DEFAULT_NODE_POOLS.highIops, cpuLimit: 64, memoryLimitGiB: 512 },
+  },
+  storageClasses: { classes: DEFAULT_STORAGE_CLASSES },
+  verticalPodAutoscaler: { applyRecommendations: false },
 };

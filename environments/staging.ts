@@ -5,6 +5,9 @@ import { KAFKA_TOPICS_JOB_IMAGE } from "./images";
 import { DEPLOY_RUNNER_CIDRS } from "./deploy-runners";
 import { platformReceivers } from "./observability";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
+import { KARPENTER_FARGATE_PROFILE } from "../modules/fargate-profile";
+import { DEFAULT_NODE_POOLS } from "../modules/node-pools";
+import { DEFAULT_STORAGE_CLASSES } from "../modules/storage-classes";
 
 /** Staging: production's shape at medium scale, one NAT gateway per AZ. */
 export const staging: EnvironmentConfig = {
@@ -121,4 +124,10 @@ export const staging: EnvironmentConfig = {
     receivers: platformReceivers(false),
   },
   clusterBackups: { ttlDays: 7 },
+  // --- compute and storage choices ---
+  // The Karpenter controller runs on Fargate, never on a node it manages.
+  fargate: { profiles: KARPENTER_FARGATE_PROFILE },
+  nodePools: { monitoring: DEFAULT_NODE_POOLS.monitoring, highIops: DEFAULT_NODE_POOLS.highIops },
+  storageClasses: { classes: DEFAULT_STORAGE_CLASSES },
+  verticalPodAutoscaler: { applyRecommendations: false },
 };

@@ -22,6 +22,10 @@ import type { VaultSettings } from "../modules/vault";
 import type { VpcEndpointsSettings } from "../modules/vpc-endpoints";
 import type { ObservabilitySettings } from "../modules/monitoring";
 import type { VeleroSettings } from "../modules/velero";
+import type { FargateSettings } from "../modules/fargate-profile";
+import type { NodePoolsSettings } from "../modules/node-pools";
+import type { StorageClassesSettings } from "../modules/storage-classes";
+import type { VpaSettings } from "../modules/vertical-pod-autoscaler";
 
 /**
  * How strict the rules for an environment are. `production` demands what a live system needs
@@ -114,6 +118,15 @@ export interface EnvironmentConfig {
   readonly observability: ObservabilitySettings;
   /** Velero: the 6-hourly cluster backup's TTL and, with `drRegion`, replication of its bucket to the DR region. */
   readonly clusterBackups: VeleroSettings;
+  // --- compute and storage choices: Fargate, specialized node pools, storage classes, VPA ---
+  /** Fargate profiles: which pods run serverless (e.g. the Karpenter controller). @default no Fargate */
+  readonly fargate?: FargateSettings;
+  /** Specialized Karpenter NodePools (monitoring, high-IOPS, GPU) and the NVIDIA device plugin. @default none */
+  readonly nodePools?: NodePoolsSettings;
+  /** EBS StorageClasses (KMS-encrypted gp3 default, io2 for databases). @default DEFAULT_STORAGE_CLASSES, gp2 demoted */
+  readonly storageClasses?: StorageClassesSettings;
+  /** The Vertical Pod Autoscaler. @default installed, recommender only */
+  readonly verticalPodAutoscaler?: VpaSettings;
 }
 
 /** The project slug every name starts with. */

@@ -4,6 +4,9 @@ import { Naming } from "../modules/naming";
 import { validateNetworkLayout } from "../modules/network/validate";
 import { DEFAULT_NODE_GROUPS, assertPodCapacity } from "../modules/eks";
 import { CLOUDFRONT_REGION } from "../modules/aws-context";
+import { validateFargateSettings } from "../modules/fargate-profile";
+import { SPECIALIZED_POOLS, validateNodePools } from "../modules/node-pools";
+import { validateStorageClasses } from "../modules/storage-classes";
 import { assertLogRetentionDays } from "../modules/log-retention";
 import { validateFileStorage } from "../modules/file-storage";
 import { validateKafka, validateTopicsJobImage } from "../modules/kafka";
@@ -153,6 +156,14 @@ function checkEnvironment(config: EnvironmentConfig, findings: Findings): void {
     findings.fail(`${env}.kafka.topicsJobNamespace: "${jobNamespace}" is not a namespace the addons stack creates; use one of ${platformNamespaces.join(", ")} (default ${NAMESPACES.platformKafka.name})`);
   }
   check(() => validateTimeseries(env, config.tier, config.timeseries));
+  // --- compute and storage choices ---
+  check(() => validateFargateSettings(`${env}.fargate`, config.fargate ?? {}));
+  check(() => validateNodePools(`${env}.nodePools`, config.nodePools ?? {}));
+  check(() => validateStorageClasses(`${env}.storageClasses`, config.storageClasses ?? {}));
+  const pools = SPECIALIZED_POOLS.filter((pool) => config.nodePools?.[pool] && (config.nodePools[pool]!.enabled ?? true));
+  if (pools.length > 0 && config.eks.karpenter === false) {
+    fail(`${env}.nodePools.${pools[0]}: NodePools need Karpenter, which ${env}.eks.karpenter: false turns off; enable Karpenter or remove the pool`);
+  }
   checkConnectivityAndExternalSystems(config, findings);
   checkDr(config, findings);
 }

@@ -16,6 +16,7 @@ import { NamespaceNetworkPolicies } from "../modules/namespace-network-policies"
 import { WorkloadAdmissionPolicies } from "../modules/workload-admission-policies";
 import { requiredCredentials } from "../modules/monitoring";
 import { MonitoringExternalSecrets } from "../modules/monitoring-secrets";
+import { SpecializedNodePools } from "../modules/node-pools";
 import { AddonsStack } from "./addons-stack";
 import { EnvironmentStack } from "./environment-stack";
 import { KubernetesStack } from "./kubernetes-stack";
@@ -47,6 +48,8 @@ export class WorkloadsStack extends KubernetesStack {
   readonly vaultStore?: KubernetesManifest;
   /** The Tailscale subnet router; undefined unless `tailscale.enabled`. */
   readonly tailscale?: TailscaleSubnetRouter;
+  /** The specialized Karpenter NodePools (monitoring, high-IOPS, GPU) configured at `nodePools`. */
+  readonly specializedNodePools: SpecializedNodePools;
 
   constructor(scope: Construct, environment: EnvironmentStack, addons: AddonsStack) {
     super(scope, environment, "workloads");
@@ -147,6 +150,13 @@ export class WorkloadsStack extends KubernetesStack {
       where: `${this.config.name}.observability`,
       naming: this.cluster.naming,
       credentials: requiredCredentials(this.config.observability.receivers),
+    });
+
+    // They launch from the EC2NodeClass DEFAULT_EC2_NODE_CLASS_NAME (created with Karpenter's resources).
+    this.specializedNodePools = new SpecializedNodePools(this, "node-pools", {
+      ...this.config.nodePools,
+      where: `${this.config.name}.nodePools`,
+      environment: this.config.name,
     });
   }
 }

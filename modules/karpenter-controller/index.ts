@@ -6,12 +6,17 @@ import { KARPENTER_SERVICE_ACCOUNT } from "../karpenter-prerequisites";
 export interface KarpenterControllerProps extends ControllerAddOnProps {
   /** The karpenter-crd chart (same version as `chart`); it owns the CRDs, so upgrades update them. */
   readonly crdChart: HelmChart;
+  /**
+   * The controller runs on Fargate (a profile selects the `karpenter` namespace): no node selector,
+   * since Fargate places the pods itself. @default false (the managed `general` nodes)
+   */
+  readonly onFargate?: boolean;
 }
 
 /**
  * Karpenter: the `karpenter-crd` chart (CRDs, upgraded with the release, which Helm's `crds/` directory
- * is not), then the controller (`skip_crds`), running on the managed `general` nodes (never on nodes
- * it provisions), with its IRSA role, cluster name and interruption queue from the EKS module.
+ * is not), then the controller (`skip_crds`), running on Fargate or on the managed `general` nodes
+ * (never on nodes it provisions), with its IRSA role, cluster name and interruption queue from the EKS module.
  */
 export class KarpenterController extends Construct {
   readonly crds: HelmAddOn;
@@ -33,7 +38,7 @@ export class KarpenterController extends Construct {
         replicas: props.replicas ?? 2,
         serviceAccount: { create: true, name: KARPENTER_SERVICE_ACCOUNT, annotations: { [IRSA_ROLE_ANNOTATION]: cluster.karpenter.controllerRoleArn } },
         settings: { clusterName: cluster.clusterName, interruptionQueue: cluster.karpenter.queueName },
-        nodeSelector: { "kubernetes.io/os": "linux", ...CONTROLLER_NODE_SELECTOR },
+        nodeSelector: { "kubernetes.io/os": "linux", ...(props.onFargate ? {} : CONTROLLER_NODE_SELECTOR) },
         podDisruptionBudget: { name: "karpenter", maxUnavailable: 1 },
         controller: { resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
       },

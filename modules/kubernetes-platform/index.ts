@@ -217,6 +217,21 @@ export const HELM_CHARTS = {
     repository: "https://vmware-tanzu.github.io/helm-charts",
     version: "12.1.0",
   },
+  // Compute (modules/vertical-pod-autoscaler, modules/node-pools).
+  verticalPodAutoscaler: {
+    name: "vpa",
+    namespace: KUBE_SYSTEM_NAMESPACE,
+    chart: "vpa",
+    repository: "https://charts.fairwinds.com/stable",
+    version: "5.0.0",
+  },
+  nvidiaDevicePlugin: {
+    name: "nvidia-device-plugin",
+    namespace: KUBE_SYSTEM_NAMESPACE,
+    chart: "nvidia-device-plugin",
+    repository: "https://nvidia.github.io/k8s-device-plugin",
+    version: "0.18.2",
+  },
 } as const satisfies Record<string, HelmChart>;
 export type HelmChartKey = keyof typeof HELM_CHARTS;
 
@@ -233,6 +248,12 @@ export const GP3_STORAGE_CLASS = "gp3";
 
 /** The ClusterSecretStore (External Secrets) reading AWS Secrets Manager `aivo/<env>/*` in the environment's region. */
 export const CLUSTER_SECRET_STORE_NAME = "aws-secrets-manager";
+
+/**
+ * The EC2NodeClass (Karpenter, AMI family, subnets, security groups, encrypted root volume) every
+ * NodePool of the platform references; created with Karpenter's custom resources in `<env>-workloads`.
+ */
+export const DEFAULT_EC2_NODE_CLASS_NAME = "default";
 
 /** The cert-manager ClusterIssuers: ACME (Let's Encrypt) DNS01 on Route 53 for public names, a private CA for in-cluster TLS. */
 export const CLUSTER_ISSUERS = {
