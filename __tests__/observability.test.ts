@@ -108,7 +108,20 @@ describe.each(names)("%s observability and backups", (name) => {
 
     it("does not wait for kube-prometheus-stack, whose pods wait for Secrets of the workloads stack", () => {
       expect(releaseOf(addons, "kube-prometheus-stack")).toMatchObject({ wait: false, atomic: false, wait_for_jobs: false });
-      for (const other of ["loki", "alloy", "velero", "prometheus-operator-crds"]) expect(releaseOf(addons, other).wait).toBe(true);
+      for (const other of ["alloy", "velero", "prometheus-operator-crds"]) expect(releaseOf(addons, other).wait).toBe(true);
+    });
+
+    it("runs Prometheus, Alertmanager, Grafana and Loki on the monitoring node pool, and so does not wait for Loki", () => {
+      const values = releaseValues(addons, "kube-prometheus-stack");
+      const onPool = { tolerations: [{ key: "workload-type", operator: "Equal", value: "monitoring", effect: "NoSchedule" }], nodeSelector: { "node-type": "monitoring" } };
+      expect(values.prometheus.prometheusSpec).toMatchObject(onPool);
+      expect(values.alertmanager.alertmanagerSpec).toMatchObject(onPool);
+      expect(values.grafana).toMatchObject(onPool);
+      const loki = releaseValues(addons, "loki");
+      for (const part of ["singleBinary", "read", "write", "backend", "gateway"]) expect(loki[part]).toMatchObject(onPool);
+      // The pool's NodePool is a custom resource of <env>-workloads, applied after this stack.
+      expect(releaseOf(addons, "loki")).toMatchObject({ wait: false, atomic: false });
+      expect(manifestsOf(docs[`${name}-workloads`], "NodePool").map((m) => m.manifest.metadata.name)).toContain("monitoring");
     });
   });
 

@@ -22,7 +22,7 @@ import { Velero } from "../modules/velero";
 import { VaultIntegration } from "../modules/vault";
 import { runsOnFargate } from "../modules/fargate-profile";
 import { KARPENTER_NAMESPACE } from "../modules/karpenter-prerequisites";
-import { NvidiaDevicePlugin } from "../modules/node-pools";
+import { MONITORING_PLACEMENT, NvidiaDevicePlugin } from "../modules/node-pools";
 import { StorageClasses } from "../modules/storage-classes";
 import { VerticalPodAutoscaler } from "../modules/vertical-pod-autoscaler";
 import { EnvironmentStack } from "./environment-stack";
@@ -239,6 +239,8 @@ export class AddonsStack extends KubernetesStack {
 
     // --- observability and cluster backups, after the platform's controllers (webhooks up) ---
     const platformReady = this.kyverno.policies.release;
+    // With a monitoring pool (issue 18), the observability workloads run there, on its taint.
+    const placement = config.nodePools?.monitoring && (config.nodePools.monitoring.enabled ?? true) ? MONITORING_PLACEMENT : undefined;
     const irsa = { oidcProviderArn: cluster.oidcProviderArn, oidcIssuerUrl: cluster.oidcIssuerUrl };
     // Development is torn down at will: its buckets go with their objects.
     const forceDestroy = config.tier === "development";
@@ -249,6 +251,7 @@ export class AddonsStack extends KubernetesStack {
       where: `${config.name}.observability`,
       naming: cluster.naming,
       region: config.region,
+      placement,
       dependsOn: [monitoringNamespace, platformReady, ...storageReady],
     });
     this.loki = new Loki(this, "loki", {
@@ -259,6 +262,7 @@ export class AddonsStack extends KubernetesStack {
       region: config.region,
       retentionDays: config.logRetentionDays,
       forceDestroy,
+      placement,
       dependsOn: [monitoringNamespace, platformReady, ...storageReady],
     });
     this.logShipping = new AlloyLogShipper(this, "log-shipping", {

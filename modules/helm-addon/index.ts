@@ -89,7 +89,7 @@ export interface HelmAddOnProps {
   /**
    * Wait for the release's Deployments, StatefulSets and DaemonSets to be ready. Turn it off only for a
    * release whose pods wait on something a later stack creates (a Secret written by an ExternalSecret
-   * of `<env>-workloads`); `atomic` is then off too (Helm's atomic implies wait). @default true
+   * of `<env>-workloads`, or a NodePool of a dedicated node pool); `atomic` is then off too (Helm's atomic implies wait). @default true
    */
   readonly wait?: boolean;
   /** Skip the chart's `crds/` directory (when a separate chart owns the CRDs, e.g. karpenter-crd). @default false */

@@ -330,3 +330,12 @@ export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
 
 /** The node label of the managed node groups (modules/eks `NODE_TYPE_LABEL`) and the group controllers run on. */
 export const CONTROLLER_NODE_SELECTOR = { "node-type": "general" } as const;
+
+/**
+ * Where a chart's pods run: the tolerations and node selector of a dedicated node pool (e.g. the
+ * monitoring pool's `placementOn("monitoring")` in modules/node-pools), set on each of its workloads.
+ */
+export interface PodPlacement {
+  readonly tolerations: readonly { readonly key: string; readonly operator: string; readonly value?: string; readonly effect: string }[];
+  readonly nodeSelector: Readonly<Record<string, string>>;
+}

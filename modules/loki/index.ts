@@ -2,7 +2,7 @@ import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { HelmAddOn, HelmValues } from "../helm-addon";
 import { CustomerManagedKey, KMS_DATA_KEY_ACTIONS } from "../kms";
-import { GP3_STORAGE_CLASS, HELM_CHARTS } from "../kubernetes-platform";
+import { GP3_STORAGE_CLASS, HELM_CHARTS, PodPlacement } from "../kubernetes-platform";
 import { Naming } from "../naming";
 import { ServiceAccountRole } from "../irsa-role";
 import { SecureBucket } from "../secure-bucket";
@@ -66,6 +66,8 @@ export interface LokiProps extends LokiSettings {
   readonly storageClassName?: string;
   /** What must exist first (the monitoring namespace). @default none */
   readonly dependsOn?: ITerraformDependable[];
+  /** Run Loki's pods on a dedicated node pool. @default anywhere (the general nodes) */
+  readonly placement?: PodPlacement;
 }
 
 /**
@@ -127,6 +129,7 @@ export class Loki extends Construct {
     });
 
     const scalable = props.mode === "SimpleScalable";
+    const placement = props.placement ? (JSON.parse(JSON.stringify(props.placement)) as HelmValues) : {};
     const storageClass = props.storageClassName ?? GP3_STORAGE_CLASS;
     const values: HelmValues = {
       deploymentMode: props.mode,
@@ -147,10 +150,11 @@ export class Loki extends Construct {
         limits_config: { retention_period: `${props.retentionDays * 24}h` },
         compactor: { retention_enabled: true, delete_request_store: "s3" },
       },
-      singleBinary: { replicas: scalable ? 0 : 1, persistence: { storageClass } },
-      read: { replicas: scalable ? replicas : 0 },
-      write: { replicas: scalable ? replicas : 0, persistence: { storageClass } },
-      backend: { replicas: scalable ? replicas : 0, persistence: { storageClass } },
+      singleBinary: { replicas: scalable ? 0 : 1, persistence: { storageClass }, ...placement },
+      read: { replicas: scalable ? replicas : 0, ...placement },
+      write: { replicas: scalable ? replicas : 0, persistence: { storageClass }, ...placement },
+      backend: { replicas: scalable ? replicas : 0, persistence: { storageClass }, ...placement },
+      gateway: { ...placement },
       // memcached caches pay off at production volume only; the chunks cache's 8 GiB default would not
       // fit the general node group's m6i.large/xlarge nodes.
       chunksCache: { enabled: scalable, allocatedMemory: 2048 },
@@ -159,6 +163,14 @@ export class Loki extends Construct {
       lokiCanary: { enabled: false },
       test: { enabled: false },
     };
-    this.addOn = new HelmAddOn(this, "release", { where, chart: HELM_CHARTS.loki, defaultValues: values, dependsOn: props.dependsOn });
+    this.addOn = new HelmAddOn(this, "release", {
+      where,
+      chart: HELM_CHARTS.loki,
+      defaultValues: values,
+      // On a dedicated pool, the pods wait for its NodePool, which <env>-workloads creates after this
+      // stack (a custom resource): Helm must not wait for them.
+      wait: props.placement === undefined,
+      dependsOn: props.dependsOn,
+    });
   }
 }

@@ -9,7 +9,7 @@ import { HelmAddOn, HelmValues } from "../helm-addon";
 import { ServiceAccountRole } from "../irsa-role";
 import { CustomerManagedKey } from "../kms";
 import { KubernetesManifest } from "../kubernetes-manifest";
-import { GP3_STORAGE_CLASS, HELM_CHARTS } from "../kubernetes-platform";
+import { GP3_STORAGE_CLASS, HELM_CHARTS, PodPlacement } from "../kubernetes-platform";
 import { LOKI_QUERY_URL, LokiSettings, validateLokiSettings } from "../loki";
 import { Naming } from "../naming";
 import { ALERTMANAGER_SECRET_NAME, AlertReceiverSettings, alertmanagerConfig, validateReceivers } from "./alertmanager";
@@ -126,6 +126,8 @@ export interface MonitoringProps extends ObservabilitySettings {
   readonly secretRecoveryWindowDays?: number;
   /** What must exist first (the monitoring namespace). @default none */
   readonly dependsOn?: ITerraformDependable[];
+  /** Run Prometheus, Alertmanager and Grafana on a dedicated node pool. @default anywhere (the general nodes) */
+  readonly placement?: PodPlacement;
 }
 
 /**
@@ -220,6 +222,8 @@ export class Monitoring extends Construct {
       },
     });
     const rules = platformRules(namespace);
+    // Tolerations and node selector, as the chart takes them on each workload (plain JSON values).
+    const placement = props.placement ? (JSON.parse(JSON.stringify(props.placement)) as HelmValues) : {};
     const values: HelmValues = {
       // The CRDs come from the prometheus-operator-crds release (upgraded with it); Helm never upgrades a chart's crds/.
       crds: { enabled: false },
@@ -230,6 +234,7 @@ export class Monitoring extends Construct {
           // Keep below the volume: Prometheus deletes the oldest blocks first at 90% of it.
           retentionSize: `${Math.floor(props.prometheus.volumeSizeGi * 0.9)}GB`,
           storageSpec: volume(props.prometheus.volumeSizeGi),
+          ...placement,
           // Select every ServiceMonitor, PodMonitor and PrometheusRule of the cluster, not only this release's.
           serviceMonitorSelectorNilUsesHelmValues: false,
           podMonitorSelectorNilUsesHelmValues: false,
@@ -241,10 +246,12 @@ export class Monitoring extends Construct {
           replicas: props.alertmanagerReplicas,
           secrets: [ALERTMANAGER_SECRET_NAME],
           storage: volume(10),
+          ...placement,
         },
         config: alertmanagerConfig(props.receivers) as unknown as HelmValues,
       },
       grafana: {
+        ...placement,
         replicas: props.grafanaReplicas ?? 1,
         admin: { existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: GRAFANA_ADMIN_SECRET.userKey, passwordKey: GRAFANA_ADMIN_SECRET.passwordKey },
         serviceAccount: { create: true, name: GRAFANA_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": this.grafanaRole.roleArn } },
