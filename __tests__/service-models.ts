@@ -8,6 +8,15 @@ import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPol
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { RecommendationVpa } from "../modules/vertical-pod-autoscaler";
+
+/** kubernetes-models ships no VPA types: the VPA is checked by the module's own shape validation. */
+class VpaModel {
+  constructor(private readonly data: { metadata: { name: string; namespace: string }; spec: ConstructorParameters<typeof RecommendationVpa>[1] }) {}
+  validate(): void {
+    new RecommendationVpa(this.data.metadata, this.data.spec).validate();
+  }
+}
 
 export const SERVICE_MODELS: Record<string, new (data: any) => { validate(): void }> = {
   ServiceAccount,
@@ -19,4 +28,5 @@ export const SERVICE_MODELS: Record<string, new (data: any) => { validate(): voi
   Ingress,
   ExternalSecret,
   ServiceMonitor,
+  VerticalPodAutoscaler: VpaModel,
 };

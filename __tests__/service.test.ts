@@ -74,6 +74,7 @@ describe("ApplicationService, a full spec", () => {
     ],
     publicPaths: ["/api/demo/*", "/api/demo-login"],
     metrics: { port: 9090, path: "/prom", interval: "15s" },
+    verticalPodAutoscaler: true,
     env: { LOG_LEVEL: "info" },
     terminationGracePeriodSeconds: 45,
     keepImages: 10,

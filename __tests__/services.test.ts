@@ -56,6 +56,11 @@ describe.each(names)("%s-services", (name) => {
     for (const { manifest: m } of objects) expect(() => new SERVICE_MODELS[m.kind](m).validate()).not.toThrow();
   });
 
+  it("gives auth-svc a VerticalPodAutoscaler that only recommends (the HPA acts on CPU)", () => {
+    const vpa = manifest("VerticalPodAutoscaler");
+    expect(vpa.spec).toMatchObject({ targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "auth-svc" }, updatePolicy: { updateMode: "Off" } });
+  });
+
   it("runs auth-svc with its replicas, HPA bounds and resources for the tier", () => {
     const expected = AUTH_SVC_EXPECTED[name];
     expect(manifest("HorizontalPodAutoscaler").spec).toMatchObject({ minReplicas: expected.min, maxReplicas: expected.max });
@@ -150,6 +155,15 @@ describe.each(names)("%s-services", (name) => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+describe("a service asking for a VPA where the environment has none", () => {
+  it("stops synthesis naming the setting and the service", () => {
+    const noVpa = ENVIRONMENTS.map((e) => (e.name === "development" ? { ...e, verticalPodAutoscaler: { enabled: false } } : e));
+    expect(() => buildPlatform(Testing.app(), noVpa)).toThrow(
+      "development.verticalPodAutoscaler.enabled: false, but service auth-svc asks for a VerticalPodAutoscaler",
+    );
+  });
+});
 
 describe("a second service, added by config alone", () => {
   const reportsSvc: ServiceSpec = {

@@ -122,7 +122,13 @@ export class ServicesStack extends KubernetesStack {
     const services: Record<string, ApplicationService> = {};
     const variables: Record<string, TerraformVariable> = {};
     const tags: Record<string, string> = {};
+    const vpaOff = config.verticalPodAutoscaler?.enabled === false;
     for (const spec of specs) {
+      if (spec.verticalPodAutoscaler && vpaOff) {
+        throw new Error(
+          `${config.name}.verticalPodAutoscaler.enabled: false, but service ${spec.name} asks for a VerticalPodAutoscaler (verticalPodAutoscaler: true); install the VPA or drop it from the service`,
+        );
+      }
       const variableName = imageTagVariableName(spec.name);
       const variable = new TerraformVariable(this, variableName, {
         type: "string",

@@ -14,6 +14,8 @@ export const authSvc: ServiceSpec = {
   dataStores: [{ kind: "postgres", credentials: "service-user" }, { kind: "redis" }],
   publicPaths: ["/api/auth/*"],
   metrics: { path: "/metrics" },
+  // Recommendations only (updateMode Off): they inform the tiers' requests; the HPA scales on CPU.
+  verticalPodAutoscaler: true,
   tiers: {
     development: {
       minReplicas: 1,

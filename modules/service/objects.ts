@@ -16,6 +16,7 @@ import type { TypedKubernetesObject } from "../kubernetes-manifest";
 import { DataStoreKind, ServiceSpec, ServiceTierValues } from "./spec";
 import { IRSA_ROLE_ANNOTATION } from "../kubernetes-platform";
 import { KUBE_DNS_LABEL, NAMESPACE_NAME_LABEL } from "../namespace-network-policies";
+import { recommendationVpa } from "../vertical-pod-autoscaler";
 
 /** The label every object of a service carries and selectors match on. */
 export const APP_NAME_LABEL = "app.kubernetes.io/name";
@@ -399,6 +400,9 @@ export function buildServiceObjects(spec: ServiceSpec, ctx: ServiceObjectsContex
         ],
       },
     });
+  }
+  if (spec.verticalPodAutoscaler) {
+    objects["vertical-pod-autoscaler"] = recommendationVpa({ kind: "Deployment", name }, namespace);
   }
   return objects;
 }

@@ -111,6 +111,12 @@ export interface ServiceSpec {
   readonly calls?: readonly string[];
   /** Prometheus scraping (a ServiceMonitor). @default none */
   readonly metrics?: ServiceMetrics;
+  /**
+   * A VerticalPodAutoscaler in recommendation mode (`updateMode: "Off"`) for the Deployment: it
+   * recommends requests and never resizes pods, so it can sit beside the HPA, which acts on CPU.
+   * @default false
+   */
+  readonly verticalPodAutoscaler?: boolean;
   /** Plain (non-secret) environment variables. @default {} */
   readonly env?: Readonly<Record<string, string>>;
   /** Seconds between SIGTERM and SIGKILL (after a 5 s pre-stop pause that lets the ALB deregister the pod). @default 30 */
