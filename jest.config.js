@@ -10,6 +10,8 @@ const ESM_PACKAGES = "kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip
 
 module.exports = {
   testEnvironment: "node",
+  // Jest's default is one worker fewer than the cores: a single worker on the 2-core machines we test on.
+  maxWorkers: "100%",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   transform: {

@@ -5,7 +5,11 @@
 // turns on Node's source-map stack formatting, which maps each of those traces frame by frame: that
 // alone more than doubled construction time. Traces are only worth mapping when debugging, so source
 // maps stay off unless AIVO_DEBUG is set — before anything else is loaded, hence the late require.
+import { skipTokenTraces } from "./environments/token-traces"; // no dependencies: loading it loads nothing else
+
 process.setSourceMapsEnabled(Boolean(process.env.AIVO_DEBUG));
+// Likewise, the trace cdktf captures for every token is only formatted when debugging (environments/token-traces.ts).
+if (!process.env.AIVO_DEBUG) skipTokenTraces();
 
 let synth: typeof import("./environments/synth");
 try {
