@@ -5,9 +5,9 @@
  * Exits 1 when an error-severity violation remains, like `npm run synth`.
  */
 process.setSourceMapsEnabled(Boolean(process.env.AIVO_DEBUG));
-if (!process.env.AIVO_DEBUG) (require("../environments/token-traces") as typeof import("../environments/token-traces")).skipTokenTraces(); // eslint-disable-line @typescript-eslint/no-require-imports
 
 /* eslint-disable @typescript-eslint/no-require-imports -- every module loads after source maps are set, which imports would precede */
+if (!process.env.AIVO_DEBUG) (require("../environments/token-traces") as typeof import("../environments/token-traces")).skipTokenTraces();
 const { App } = require("cdktf") as typeof import("cdktf");
 const { existsSync, mkdirSync, readFileSync, writeFileSync } = require("fs") as typeof import("fs");
 const { join } = require("path") as typeof import("path");

@@ -9,9 +9,9 @@
  * Like main.ts, it turns source maps off before loading anything, so both measure the same start-up.
  */
 process.setSourceMapsEnabled(false);
-if (!process.env.AIVO_DEBUG) (require("../environments/token-traces") as typeof import("../environments/token-traces")).skipTokenTraces(); // eslint-disable-line @typescript-eslint/no-require-imports
 
 /* eslint-disable @typescript-eslint/no-require-imports -- every module is loaded after source maps are turned off, which imports would precede */
+if (!process.env.AIVO_DEBUG) (require("../environments/token-traces") as typeof import("../environments/token-traces")).skipTokenTraces();
 const { App, TerraformStack } = require("cdktf") as typeof import("cdktf");
 const { mkdtempSync, readdirSync, readFileSync, rmSync } = require("fs") as typeof import("fs");
 const { tmpdir } = require("os") as typeof import("os");
