@@ -313,6 +313,8 @@ describe.each(names)("%s observability and backups", (name) => {
     it("ships pod logs with Alloy as a DaemonSet, labelled namespace, pod, container and node", () => {
       const alloy = releaseValues(addons, "alloy");
       expect(alloy.controller.type).toBe("daemonset");
+      // On every node, the tainted pools included, so no pod's logs are left behind.
+      expect(alloy.controller.tolerations).toEqual([{ operator: "Exists" }]);
       const pipeline: string = alloy.alloy.configMap.content;
       for (const label of LOG_LABELS) expect(pipeline).toContain(`target_label  = "${label}"`);
       expect(pipeline).toContain('url = "http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push"');

@@ -96,7 +96,8 @@ export class AlloyLogShipper extends Construct {
     super(scope, id);
     this.pipeline = alloyPipeline(props.lokiPushUrl, props.clusterName);
     const values: HelmValues = {
-      controller: { type: "daemonset" },
+      // Every node's pods ship logs, the tainted pools' (spot, memory, monitoring, high-IOPS, GPU) too.
+      controller: { type: "daemonset", tolerations: [{ operator: "Exists" }] },
       alloy: {
         configMap: { create: true, content: this.pipeline },
         mounts: { varlog: true },
