@@ -74,12 +74,12 @@ describe("module rules outside the environment validation", () => {
 
   it("Velero refuses replication without a DR provider", () => {
     expect(
-      inStack((scope) => new Velero(scope, "velero", { ...irsa, where: "test.clusterBackups", naming, region: "us-east-1", ebsKmsKeyArn: "arn:k", ttlDays: 3, replicateToDr: true })),
+      inStack((scope) => new Velero(scope, "velero", { ...irsa, where: "test.clusterBackups", naming, region: "us-east-1", ebsKmsKeyArn: "arn:k", accessLogBucketName: "logs", ttlDays: 3, replicateToDr: true })),
     ).toThrow("test.clusterBackups.replicateToDr: true, but the environment has no drRegion");
   });
 
   it("Loki refuses a retention below one day", () => {
-    expect(inStack((scope) => new Loki(scope, "loki", { ...irsa, where: "test.loki", naming, region: "us-east-1", retentionDays: 0, mode: "SingleBinary" }))).toThrow(
+    expect(inStack((scope) => new Loki(scope, "loki", { ...irsa, where: "test.loki", naming, region: "us-east-1", accessLogBucketName: "logs", retentionDays: 0, mode: "SingleBinary" }))).toThrow(
       "test.loki.retentionDays: 0 is not a whole number of days of at least 1",
     );
   });

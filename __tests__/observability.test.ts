@@ -111,6 +111,19 @@ describe.each(names)("%s observability and backups", (name) => {
       for (const other of ["alloy", "velero", "prometheus-operator-crds"]) expect(releaseOf(addons, other).wait).toBe(true);
     });
 
+    it("sends the Loki and Velero buckets' S3 access logs to the environment's access-log bucket", () => {
+      const logging = configsOf(addons, "aws_s3_bucket_logging");
+      const prefixes = logging.map((l) => l.target_prefix).sort();
+      expect(prefixes).toEqual(
+        [`aivo-${name}-loki-chunks/`, `aivo-${name}-loki-ruler/`, `aivo-${name}-velero/`, ...(name === "production" ? [`aivo-${name}-velero-replica/`] : [])].sort(),
+      );
+      // The log buckets are the environment stack's (modules/buckets), read through cross-stack references.
+      for (const l of logging) {
+        const logBucket = l.target_prefix.startsWith(`aivo-${name}-velero-replica`) ? `aivo-${name}-s3-access-logs-dr` : `aivo-${name}-s3-access-logs`;
+        expect(l.target_bucket).toMatch(new RegExp(`^${logBucket}-\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${name}\\.outputs\\.[\\w-]+\\}$`));
+      }
+    });
+
     it("runs Prometheus, Alertmanager, Grafana and Loki on the monitoring node pool, and so does not wait for Loki", () => {
       const values = releaseValues(addons, "kube-prometheus-stack");
       const onPool = { tolerations: [{ key: "workload-type", operator: "Equal", value: "monitoring", effect: "NoSchedule" }], nodeSelector: { "node-type": "monitoring" } };

@@ -261,6 +261,7 @@ export class AddonsStack extends KubernetesStack {
       naming: cluster.naming,
       region: config.region,
       retentionDays: config.logRetentionDays,
+      accessLogBucketName: cluster.accessLogBucketName,
       forceDestroy,
       placement,
       dependsOn: [monitoringNamespace, platformReady, ...storageReady],
@@ -279,6 +280,8 @@ export class AddonsStack extends KubernetesStack {
       naming: cluster.naming,
       region: config.region,
       ebsKmsKeyArn: cluster.ebsKmsKeyArn,
+      accessLogBucketName: cluster.accessLogBucketName,
+      drAccessLogBucketName: cluster.drAccessLogBucketName,
       drProvider: replicate ? this.addAwsProvider("aws-dr", config.drRegion!, "dr") : undefined,
       forceDestroy,
       // Its ServiceMonitor needs the prometheus-operator CRDs.

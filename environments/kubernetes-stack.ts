@@ -66,6 +66,8 @@ export function clusterContextOf(environment: EnvironmentStack): ClusterContext 
       privateZoneName: edge.privateZoneName,
     },
     ebsKmsKeyArn: eks.ebsKmsKeyArn,
+    accessLogBucketName: environment.buckets.accessLogBucket.bucketName,
+    drAccessLogBucketName: environment.buckets.drAccessLogBucket?.bucketName,
   };
 }
 

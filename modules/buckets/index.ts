@@ -90,6 +90,8 @@ export class PlatformBuckets extends Construct {
   readonly accessLogBucket: SecureBucket;
   /** The DR replicas by source bucket; empty without replication. */
   readonly drBuckets: Partial<Record<PlatformBucketName, SecureBucket>>;
+  /** The access-log bucket in the DR region, with `replicateToDrRegion` (for other DR-region buckets' logs). */
+  readonly drAccessLogBucket?: SecureBucket;
   /** The replication role; undefined without replication. */
   readonly replicationRole?: IamRole;
   private cloudFrontDistributionArn?: string;
@@ -189,6 +191,7 @@ export class PlatformBuckets extends Construct {
         policyStatements: () => [s3LoggingStatement(drContext, drLogs.bucketArn)],
       });
       exemptAccessLogBucket(drLogs);
+      this.drAccessLogBucket = drLogs;
       this.replicationRole = new IamRole(this, "replication-role", {
         name: props.naming.name("s3-replication"),
         description: `S3 replication of ${REPLICATED_BUCKETS.join(" and ")} to the DR region`,

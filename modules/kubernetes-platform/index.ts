@@ -323,6 +323,10 @@ export interface ClusterContext {
   readonly zones: EnvironmentZones;
   /** The CMK of EBS volumes (storage classes). */
   readonly ebsKmsKeyArn: string;
+  /** The environment's S3 access-log bucket (modules/buckets), for the cluster's own buckets' server access logs. */
+  readonly accessLogBucketName: string;
+  /** The access-log bucket in the DR region, where the environment replicates buckets there. @default none */
+  readonly drAccessLogBucketName?: string;
 }
 
 /** The service-account annotation that binds a pod to its IRSA role. */

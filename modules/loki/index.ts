@@ -50,6 +50,8 @@ export function validateLokiSettings(where: string, settings: LokiSettings): voi
 export interface LokiProps extends LokiSettings {
   /** Where the settings live in the configuration, e.g. `production.observability.loki`. */
   readonly where: string;
+  /** The log bucket the chunk and ruler buckets send their S3 server access logs to (same region). */
+  readonly accessLogBucketName: string;
   /** Names buckets (`aivo-<env>-loki-chunks`), role and key. */
   readonly naming: Naming;
   /** The region of the buckets (Loki's S3 client region). */
@@ -105,6 +107,7 @@ export class Loki extends Construct {
         kmsKeyArn: this.key.keyArn,
         expirationDays: props.retentionDays,
         forceDestroy: props.forceDestroy,
+        accessLogs: { bucketName: props.accessLogBucketName, prefix: `${naming.name("loki", name)}/` },
       });
     this.chunksBucket = bucket("chunks");
     this.rulerBucket = bucket("ruler");

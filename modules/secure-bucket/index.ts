@@ -2,6 +2,7 @@ import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -34,6 +35,11 @@ export interface SecureBucketProps {
   readonly forceDestroy?: boolean;
   /** The AWS provider (region) to create the bucket with. @default the stack's default provider */
   readonly provider?: TerraformProvider;
+  /**
+   * Where S3 server access logs go: a log bucket in the same region and account, and a key prefix.
+   * @default not logged (the guardrails warn: AIVO-S3-ACCESS-LOGGING)
+   */
+  readonly accessLogs?: { readonly bucketName: string; readonly prefix: string };
 }
 
 /**
@@ -101,6 +107,14 @@ export class SecureBucket extends Construct {
       ],
       dependsOn: this.versioning ? [this.versioning] : undefined,
     });
+    if (props.accessLogs) {
+      new S3BucketLoggingA(this, "access-logs", {
+        provider,
+        bucket,
+        targetBucket: props.accessLogs.bucketName,
+        targetPrefix: props.accessLogs.prefix,
+      });
+    }
     new S3BucketPolicy(this, "policy", {
       provider,
       bucket,

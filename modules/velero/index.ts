@@ -86,6 +86,10 @@ export function validateVeleroSettings(where: string, settings: VeleroSettings, 
 }
 
 export interface VeleroProps extends VeleroSettings {
+  /** The log bucket the backup bucket sends its S3 server access logs to (same region). */
+  readonly accessLogBucketName: string;
+  /** The log bucket in the DR region, for the replica bucket's access logs (with replication). */
+  readonly drAccessLogBucketName?: string;
   /** Where the settings live, e.g. `production.clusterBackups`. */
   readonly where: string;
   /** Names the bucket (`aivo-<env>-velero`), role and keys. */
@@ -143,6 +147,7 @@ export class Velero extends Construct {
       kmsKeyArn: this.key.keyArn,
       expirationDays,
       forceDestroy: props.forceDestroy,
+      accessLogs: { bucketName: props.accessLogBucketName, prefix: `${naming.name("velero")}/` },
     });
 
     this.role = new ServiceAccountRole(this, "role", {
@@ -191,6 +196,9 @@ export class Velero extends Construct {
         kmsKeyArn: this.replicaKey.keyArn,
         expirationDays,
         provider: dr,
+        ...(props.drAccessLogBucketName
+          ? { accessLogs: { bucketName: props.drAccessLogBucketName, prefix: `${naming.name("velero", "replica")}/` } }
+          : {}),
       });
       this.replicationRole = new IamRole(this, "replication-role", {
         name: naming.name("velero", "replication"),
