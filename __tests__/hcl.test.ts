@@ -9,7 +9,7 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { buildPlatform } from "../environments";
 import { PlatformStack } from "../environments/platform-stack";
-import { hclBody, hclString } from "../modules/hcl";
+import { escapeTemplateSequences, hclBody, hclString } from "../modules/hcl";
 
 /** A stack with the shapes the next issues add: Helm values as one JSON string with references, a typed manifest. */
 function fixtureStack(): PlatformStack {
@@ -82,7 +82,11 @@ async function hclAsJson(stack: TerraformStack): Promise<{ hcl: string; doc: Jso
 }
 
 const platform = buildPlatform(Testing.app());
-const stacks: TerraformStack[] = [platform.bootstrap, platform.account, ...Object.values(platform.environments), fixtureStack()];
+/** Every stack of the app (the Kubernetes, services and DR stacks too), and the fixture. */
+const stacks: TerraformStack[] = [
+  ...platform.bootstrap.node.scope!.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack),
+  fixtureStack(),
+];
 const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;
 if (!terraform) console.warn("hcl.test: terraform not on PATH, skipping the `terraform fmt` parse check (hcl2json still parses every stack)");
 
@@ -100,6 +104,22 @@ describe.each(stacks.map((s) => [s.node.id, s] as const))("the HCL of the %s sta
 
   (terraform ? it : it.skip)("is accepted by terraform fmt", () => {
     expect(() => execFileSync("terraform", ["fmt", "-write=false", "-"], { input: parsed.hcl, stdio: ["pipe", "pipe", "pipe"] })).not.toThrow();
+  });
+});
+
+describe("literal text in Terraform strings", () => {
+  it("escapes template sequences, leaving cdktf's token placeholders and escaped sequences alone", () => {
+    expect(escapeTemplateSequences("${env:POD_IP} ${TfToken[TOKEN.7]} $${done} %{if x} %%{done} ${KAFKA:-/opt}")).toBe(
+      "$${env:POD_IP} ${TfToken[TOKEN.7]} $${done} %%{if x} %%{done} $${KAFKA:-/opt}",
+    );
+  });
+
+  it("never leaves an interpolation Terraform cannot parse in any stack (an OpenTelemetry ${env:…}, a shell ${VAR:-…})", () => {
+    for (const stack of stacks) {
+      const text = Testing.synth(stack);
+      // `${name:` is never a Terraform expression; unescaped, it fails `terraform plan` in JSON and HCL alike.
+      expect([stack.node.id, text.match(/(?<!\$)\$\{[A-Za-z_]\w*:[^}]*\}/g)]).toEqual([stack.node.id, null]);
+    }
   });
 });
 

@@ -139,7 +139,7 @@ describe.each(names)("%s-services", (name) => {
     const pattern = /regex\("([^"]+)"/.exec(imageTagExpression("auth-svc"))![1];
     expect(new RegExp(pattern).exec("123456789012.dkr.ecr.us-east-1.amazonaws.com/aivo-dev-auth-svc:1.4.2")![1]).toBe("1.4.2");
     expect(imageTagExpression("auth-svc")).toBe(
-      'var.image_tag_auth_svc != "" ? var.image_tag_auth_svc : try(regex(":([^:/@]+)$", data.kubernetes_resources.deployed_auth_svc.objects[0].spec.template.spec.containers[0].image)[0], "")',
+      'tostring(var.image_tag_auth_svc != "" ? var.image_tag_auth_svc : try(regex(":([^:/@]+)$", data.kubernetes_resources.deployed_auth_svc.objects[0].spec.template.spec.containers[0].image)[0], ""))',
     );
     const deployment = manifestOf(doc, "Deployment", "auth-svc");
     expect(deployment.manifest.spec.template.spec.containers[0].image).toMatch(

@@ -42,7 +42,9 @@ export function deployedDeploymentId(service: string): string {
 export function imageTagExpression(service: string): string {
   const variable = `var.${imageTagVariableName(service)}`;
   const image = `data.kubernetes_resources.${deployedDeploymentId(service)}.objects[0].spec.template.spec.containers[0].image`;
-  return `${variable} != "" ? ${variable} : try(regex(":([^:/@]+)$", ${image})[0], "")`;
+  // Wrapped in tostring() (the identity on strings): inside a template, a bare conditional is the same
+  // expression, but HCL tools re-print it as an `%{if}` directive, and the HCL would no longer read as the JSON.
+  return `tostring(${variable} != "" ? ${variable} : try(regex(":([^:/@]+)$", ${image})[0], ""))`;
 }
 
 /**

@@ -295,3 +295,14 @@ export function renderStackHcl(stack: TerraformStack, doc: JsonObject = stack.to
   }
   return parts.join("\n\n") + "\n";
 }
+
+/**
+ * Escapes Terraform's template sequences (`${`, `%{`) in literal text that goes into a Terraform string:
+ * a Helm values document, a script in a ConfigMap. Terraform (JSON and HCL alike) would otherwise read
+ * an OpenTelemetry `${env:POD_IP}` or a shell's `${VAR:-default}` as an interpolation and fail to plan.
+ * cdktf's own token placeholders (`${TfToken[…]}`) are left alone, so references resolved later still
+ * interpolate, and sequences already escaped (`$${`, `%%{`) are not escaped twice.
+ */
+export function escapeTemplateSequences(text: string): string {
+  return text.replace(/(?<!\$)\$\{(?!TfToken\[)/g, "$$${").replace(/(?<!%)%\{/g, "%%{");
+}

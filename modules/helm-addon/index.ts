@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import type { ClusterContext, HelmChart } from "../kubernetes-platform";
+import { escapeTemplateSequences } from "../hcl";
 
 export type { HelmChart } from "../kubernetes-platform";
 
@@ -140,7 +141,8 @@ export class HelmAddOn extends Construct {
       chart: chart.chart,
       repository: chart.repository,
       version: chart.version,
-      values: [JSON.stringify(this.values)],
+      // Literal `${…}` in values (OpenTelemetry's `${env:…}`, shell snippets) must reach Helm as written.
+      values: [escapeTemplateSequences(JSON.stringify(this.values))],
       wait,
       waitForJobs: wait,
       atomic,

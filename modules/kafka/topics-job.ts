@@ -4,6 +4,7 @@ import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { KafkaTopic, specHash, topicSpecLines, validateTopics } from "./topics";
+import { escapeTemplateSequences } from "../hcl";
 
 /** The name every object of the topics Job starts with. */
 export const TOPICS_JOB_NAME = "kafka-topics";
@@ -129,7 +130,8 @@ export class KafkaTopicsJob extends Construct {
     this.configMap = new ConfigMapV1(this, "config", {
       metadata: { name: this.jobName, namespace: props.namespace, labels },
       data: {
-        "apply-topics.sh": APPLY_TOPICS_SCRIPT,
+        // The script's `${VAR:-default}` expansions are bash's, not Terraform's.
+        "apply-topics.sh": escapeTemplateSequences(APPLY_TOPICS_SCRIPT),
         "topics.txt": this.topicTable,
         "client.properties": IAM_CLIENT_PROPERTIES,
       },
