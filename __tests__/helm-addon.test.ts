@@ -2,6 +2,8 @@ import { Testing } from "cdktf";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DEFAULT_HELM_TIMEOUT_SECONDS, HelmAddOn, HelmAddOnProps, assertChartVersion, mergeValues } from "../modules/helm-addon";
 import { HELM_CHARTS } from "../modules/kubernetes-platform";
 import { releaseAddress, releaseOf, releaseValues } from "./kubernetes-helpers";
@@ -13,12 +15,20 @@ function synth(extra: Partial<HelmAddOnProps> = {}) {
     new HelmProvider(scope, "helm", {});
     new KubernetesProvider(scope, "kubernetes", {});
     const ns = new NamespaceV1(scope, "ns", { metadata: { name: "demo-ns" } });
+    new AwsProvider(scope, "aws", { region: "us-east-1" });
+    const role = new IamRole(scope, "x", { assumeRolePolicy: "{}" });
     const first = new HelmAddOn(scope, "first", { where: "dev.k8s.first", chart: { ...chart, name: "first" } });
     new HelmAddOn(scope, "demo", {
       where: "dev.k8s.demo",
       chart,
       defaultValues: { replicaCount: 2, image: { repository: "example/demo", pullPolicy: "IfNotPresent" }, args: ["--a"] },
-      values: { replicaCount: 3, image: { pullPolicy: "Always" }, args: ["--b"], serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": "${aws_iam_role.x.arn}" } } },
+      values: {
+        replicaCount: 3,
+        image: { pullPolicy: "Always" },
+        // A literal ${…} (OpenTelemetry's env syntax) reaches Helm as written; a reference is a token.
+        args: ["--b", "--listen=${env:POD_IP}:4317"],
+        serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": role.arn } },
+      },
       dependsOn: [ns, first.release],
       ...extra,
     });
@@ -50,7 +60,7 @@ describe("HelmAddOn", () => {
     expect(releaseValues(json, "demo")).toEqual({
       replicaCount: 3,
       image: { repository: "example/demo", pullPolicy: "Always" },
-      args: ["--b"],
+      args: ["--b", "--listen=$${env:POD_IP}:4317"],
       serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": "${aws_iam_role.x.arn}" } },
     });
   });

@@ -226,7 +226,9 @@ describe("KafkaTopicsJob", () => {
     expect(script).toContain("--create --if-not-exists");
     expect(script).toContain("--alter");
     expect(script).not.toMatch(/--delete/);
-    expect(script).toBe(APPLY_TOPICS_SCRIPT);
+    // Terraform reads `$${` as a literal `${`: the pod gets the script as written, bash expansions intact.
+    expect(script).toContain("$${KAFKA_BIN:-/opt/kafka/bin}");
+    expect(script.replace(/\$\$\{/g, "${")).toBe(APPLY_TOPICS_SCRIPT);
   });
 
   it("is named by a hash of the topic spec, so a changed config runs a new Job", () => {
