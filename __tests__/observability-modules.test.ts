@@ -16,12 +16,18 @@ const chart = { name: "demo", namespace: "demo", chart: "demo", repository: "htt
 function synthBucket(extra: Partial<SecureBucketProps> = {}) {
   return Testing.synthScope((scope) => {
     new AwsProvider(scope, "aws", { region: "us-east-1" });
-    new SecureBucket(scope, "bucket", { where: "test.bucket", bucketName: "aivo-test-data", kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/abc", expirationDays: 30, ...extra });
+    new SecureBucket(scope, "bucket", {
+      where: "test.bucket",
+      bucketName: "aivo-test-data",
+      encryption: { kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/abc" },
+      lifecycle: { expirationDays: 30, noncurrentVersionExpirationDays: 7 },
+      ...extra,
+    });
   });
 }
 
-describe("SecureBucket", () => {
-  const json = synthBucket({ policyStatements: [{ Sid: "Extra", Effect: "Deny", Principal: "*", Action: "s3:DeleteBucket", Resource: "*" }] });
+describe("SecureBucket (modules/secure-bucket, every bucket of the platform)", () => {
+  const json = synthBucket({ policyStatements: () => [{ Sid: "Extra", Effect: "Deny", Principal: "*", Action: "s3:DeleteBucket", Resource: "*" }] });
 
   it("encrypts with the CMK, versions, expires after the retention and denies non-TLS requests", () => {
     expect(onlyResource(json, "aws_s3_bucket")).toMatchObject({ bucket: "aivo-test-data", force_destroy: false });
@@ -31,23 +37,24 @@ describe("SecureBucket", () => {
     });
     expect(onlyResource(json, "aws_s3_bucket_versioning").versioning_configuration.status).toBe("Enabled");
     const rule = onlyResource(json, "aws_s3_bucket_lifecycle_configuration").rule[0];
-    expect(rule).toMatchObject({ status: "Enabled", expiration: [{ days: 30 }], noncurrent_version_expiration: [{ noncurrent_days: 7 }], abort_incomplete_multipart_upload: [{ days_after_initiation: 1 }] });
+    expect(rule).toMatchObject({ status: "Enabled", expiration: [{ days: 30 }], noncurrent_version_expiration: [{ noncurrent_days: 7 }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] });
     expect(onlyResource(json, "aws_s3_bucket_ownership_controls").rule.object_ownership).toBe("BucketOwnerEnforced");
     const statements = policy(onlyResource(json, "aws_s3_bucket_policy").policy).Statement;
-    expect(statements.map((s) => s.Sid)).toEqual([DENY_INSECURE_TRANSPORT_SID, "Extra"]);
+    expect(statements.map((s) => s.Sid)).toEqual([DENY_INSECURE_TRANSPORT_SID, "DenyTlsOlderThan12", "Extra"]);
     expect(statements[0]).toMatchObject({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
   });
 
-  it("drops noncurrent-version expiry when unversioned", () => {
-    const plain = synthBucket({ versioning: false });
-    expect(configsOf(plain, "aws_s3_bucket_versioning")).toEqual([]);
-    expect(onlyResource(plain, "aws_s3_bucket_lifecycle_configuration").rule[0]).not.toHaveProperty("noncurrent_version_expiration");
+  it("logs access where told, and is force-destroyable for environments rebuilt at will", () => {
+    const logged = synthBucket({ accessLogs: { bucketName: "aivo-test-logs", prefix: "data/" }, forceDestroy: true });
+    expect(onlyResource(logged, "aws_s3_bucket_logging")).toMatchObject({ target_bucket: "aivo-test-logs", target_prefix: "data/" });
+    expect(onlyResource(logged, "aws_s3_bucket").force_destroy).toBe(true);
+    expect(configsOf(json, "aws_s3_bucket_logging")).toEqual([]);
   });
 
   it.each<[Partial<SecureBucketProps>, string]>([
     [{ bucketName: "Aivo_Bad" }, 'test.bucket.bucketName: "Aivo_Bad" is not an S3 bucket name'],
-    [{ expirationDays: 0 }, "test.bucket.expirationDays: 0 is not a whole number of days of at least 1"],
-    [{ noncurrentVersionExpirationDays: 1.5 }, "test.bucket.noncurrentVersionExpirationDays: 1.5 is not a whole number"],
+    [{ lifecycle: { expirationDays: 0, noncurrentVersionExpirationDays: 7 } }, "test.bucket.expirationDays: 0 is not a whole number of days of at least 1"],
+    [{ lifecycle: { noncurrentVersionExpirationDays: 1.5 } }, "test.bucket.noncurrentVersionExpirationDays: 1.5 is not a whole number"],
   ])("rejects %j", (extra, message) => {
     expect(() => synthBucket(extra)).toThrow(message);
   });

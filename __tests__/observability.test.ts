@@ -119,8 +119,8 @@ describe.each(names)("%s observability and backups", (name) => {
       );
       // The log buckets are the environment stack's (modules/buckets), read through cross-stack references.
       for (const l of logging) {
-        const logBucket = l.target_prefix.startsWith(`aivo-${name}-velero-replica`) ? `aivo-${name}-s3-access-logs-dr` : `aivo-${name}-s3-access-logs`;
-        expect(l.target_bucket).toMatch(new RegExp(`^${logBucket}-\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${name}\\.outputs\\.[\\w-]+\\}$`));
+        const logBucket = l.target_prefix.startsWith(`aivo-${name}-velero-replica`) ? "buckets_dr-access-logs_bucket" : "buckets_access-logs_bucket";
+        expect(l.target_bucket).toMatch(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${name}\\.outputs\\.cross-stack-output-aws_s3_bucket${logBucket}_\\w+bucket\\}$`));
       }
     });
 

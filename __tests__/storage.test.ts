@@ -83,7 +83,10 @@ describe("PlatformBuckets", () => {
   it("logs every data bucket's access to the log bucket", () => {
     const logging = configsOf(staging, "aws_s3_bucket_logging");
     expect(logging.map((l) => l.target_prefix).sort()).toEqual(["artifacts/", "backups/", "static-assets/"]);
-    expect(logging.every((l) => l.target_bucket.startsWith("aivo-production-s3-access-logs-"))).toBe(true);
+    // The log bucket, by reference (so logging waits for it): the one named aivo-<env>-s3-access-logs-<account>.
+    const [logId, logBucket] = Object.entries(resourcesOf(staging, "aws_s3_bucket")).find(([, b]) => b.bucket.startsWith("aivo-production-s3-access-logs-"))!;
+    expect(logBucket).toBeDefined();
+    expect(logging.every((l) => l.target_bucket === `\${aws_s3_bucket.${logId}.bucket}`)).toBe(true);
   });
 
   it("lets only the named CloudFront distribution read static assets and decrypt them", () => {

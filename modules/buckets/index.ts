@@ -8,9 +8,10 @@ import { Guardrails } from "../guardrails";
 import { PolicyStatement, policyDocument, serviceAssumeRolePolicy } from "../iam";
 import { CustomerManagedKey } from "../kms";
 import { Naming } from "../naming";
-import { BucketLifecycle, SecureBucket, TRANSITION_STORAGE_CLASSES } from "./secure-bucket";
+import { BucketLifecycle, SecureBucket, TRANSITION_STORAGE_CLASSES } from "../secure-bucket";
 
-export * from "./secure-bucket";
+export type { BucketEncryption, BucketLifecycle, SecureBucketProps, StorageTransition, TransitionStorageClass } from "../secure-bucket";
+export { DENY_INSECURE_TRANSPORT_SID, SecureBucket, TRANSITION_STORAGE_CLASSES } from "../secure-bucket";
 
 /** The environment config section this module reads: `<env>.buckets`. */
 export const BUCKETS_SECTION = "buckets";

@@ -5,7 +5,7 @@ import { CustomerManagedKey, KMS_DATA_KEY_ACTIONS } from "../kms";
 import { GP3_STORAGE_CLASS, HELM_CHARTS, PodPlacement } from "../kubernetes-platform";
 import { Naming } from "../naming";
 import { ServiceAccountRole } from "../irsa-role";
-import { SecureBucket } from "../secure-bucket";
+import { NONCURRENT_VERSION_DAYS, SecureBucket } from "../secure-bucket";
 
 /** The service account Loki runs as (`system:serviceaccount:monitoring:loki`), the only one its role trusts. */
 export const LOKI_SERVICE_ACCOUNT = "loki";
@@ -104,8 +104,8 @@ export class Loki extends Construct {
       new SecureBucket(this, `${name}-bucket`, {
         where: `${where}.${name}Bucket`,
         bucketName: naming.name("loki", name),
-        kmsKeyArn: this.key.keyArn,
-        expirationDays: props.retentionDays,
+        encryption: { kmsKeyArn: this.key.keyArn },
+        lifecycle: { expirationDays: props.retentionDays, noncurrentVersionExpirationDays: NONCURRENT_VERSION_DAYS },
         forceDestroy: props.forceDestroy,
         accessLogs: { bucketName: props.accessLogBucketName, prefix: `${naming.name("loki", name)}/` },
       });

@@ -1,4 +1,4 @@
-import { TerraformProvider } from "cdktf";
+import { Lazy, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -10,70 +10,96 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { PolicyStatement, policyDocument } from "../iam";
 
-/** The `Sid` of the statement denying every request not sent over TLS. */
-export const DENY_INSECURE_TRANSPORT_SID = "DenyInsecureTransport";
+/** The S3 storage classes a lifecycle rule may move objects to. */
+export const TRANSITION_STORAGE_CLASSES = ["STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"] as const;
+export type TransitionStorageClass = (typeof TRANSITION_STORAGE_CLASSES)[number];
+
+/** One move to a cheaper storage class, `days` after an object is created. */
+export interface StorageTransition {
+  /** Days after creation (STANDARD_IA and INTELLIGENT_TIERING: S3 requires ≥ 30 for IA). */
+  readonly days: number;
+  /** The class objects move to. */
+  readonly storageClass: TransitionStorageClass;
+}
+
+/** The lifecycle of one bucket: "Lifecycle Policies / Data Archival" of the infrastructure document. */
+export interface BucketLifecycle {
+  /** Moves to cheaper classes, in increasing `days`. @default none */
+  readonly transitions?: readonly StorageTransition[];
+  /** Days after creation the current version expires (becomes noncurrent). @default never */
+  readonly expirationDays?: number;
+  /** Days a noncurrent version is kept before it is deleted. */
+  readonly noncurrentVersionExpirationDays: number;
+}
+
+/** Server-side encryption of a bucket: a customer-managed key, or SSE-S3 where AWS allows nothing else. */
+export type BucketEncryption = { readonly kmsKeyArn: string } | "SSE-S3";
+
+export interface SecureBucketProps {
+  /** The bucket name (globally unique). */
+  readonly bucketName: string;
+  /** Encryption at rest; `SSE-S3` only for the access-log bucket (S3 server access logging accepts no SSE-KMS target). */
+  readonly encryption: BucketEncryption;
+  /** The lifecycle rules. */
+  readonly lifecycle: BucketLifecycle;
+  /** Where server access logs go: the log bucket's name and a prefix. @default not logged (only the log bucket itself) */
+  readonly accessLogs?: { readonly bucketName: string; readonly prefix: string };
+  /**
+   * Further bucket-policy statements (CloudFront read, log delivery …); may hold lazy values resolved at synth.
+   * @default none
+   */
+  readonly policyStatements?: () => readonly PolicyStatement[];
+  /** Keep the bucket (and its objects) when the resource is destroyed. @default false */
+  readonly preventDestroy?: boolean;
+  /** Delete the bucket even when it holds objects (`force_destroy`), for environments torn down at will. @default false */
+  readonly forceDestroy?: boolean;
+  /** Where the bucket's settings live in the configuration; prefixes validation messages. @default the bucket name */
+  readonly where?: string;
+  /** The AWS provider (region). @default the stack's default provider */
+  readonly provider?: TerraformProvider;
+}
+
+/** Days a replaced or deleted object version is kept, where a bucket's data sets no other figure. */
+export const NONCURRENT_VERSION_DAYS = 7;
 
 /** S3's longest bucket name. */
 const MAX_BUCKET_NAME = 63;
 
-export interface SecureBucketProps {
-  /** The bucket name (globally unique, 3-63 lowercase characters), e.g. `aivo-production-velero`. */
-  readonly bucketName: string;
-  /** Where the bucket's settings live in the configuration; prefixes validation messages. */
-  readonly where: string;
-  /** ARN of the customer-managed KMS key that encrypts every object (SSE-KMS, S3 Bucket Key on). */
-  readonly kmsKeyArn: string;
-  /** Days after which current objects expire (the data's retention), at least 1. */
-  readonly expirationDays: number;
-  /** Keep object versions (needed for replication and to undo overwrites). @default true */
-  readonly versioning?: boolean;
-  /** Days a noncurrent version is kept once replaced or deleted (versioned buckets only). @default 7 */
-  readonly noncurrentVersionExpirationDays?: number;
-  /** Further bucket-policy statements (beside the TLS-only deny). @default none */
-  readonly policyStatements?: readonly PolicyStatement[];
-  /** Delete the bucket even when it holds objects (`force_destroy`); for environments torn down at will. @default false */
-  readonly forceDestroy?: boolean;
-  /** The AWS provider (region) to create the bucket with. @default the stack's default provider */
-  readonly provider?: TerraformProvider;
-  /**
-   * Where S3 server access logs go: a log bucket in the same region and account, and a key prefix.
-   * @default not logged (the guardrails warn: AIVO-S3-ACCESS-LOGGING)
-   */
-  readonly accessLogs?: { readonly bucketName: string; readonly prefix: string };
-}
+/** Sids of the statements every bucket policy carries. */
+export const DENY_INSECURE_TRANSPORT_SID = "DenyInsecureTransport";
 
 /**
- * A private S3 bucket with the platform's defaults: SSE-KMS with a customer-managed key (Bucket Key
- * on), every public access blocked, ACLs off (`BucketOwnerEnforced`), a policy denying any request
- * not sent over TLS, versioning, and a lifecycle that expires objects after the data's retention
- * (noncurrent versions and incomplete multipart uploads too).
+ * One S3 bucket with the house defaults: bucket-owner-enforced ownership (no ACLs), every public-access
+ * block on, versioning, default encryption (CMK with an S3 bucket key, or SSE-S3 for the log bucket), a
+ * TLS-only bucket policy (TLS 1.2+), the given lifecycle and server access logging.
  */
 export class SecureBucket extends Construct {
   /** The bucket (escape hatch). */
   readonly bucket: S3Bucket;
-  /** The bucket name. */
   readonly bucketName: string;
-  /** The bucket ARN. */
   readonly bucketArn: string;
-  /** The versioning resource, when versioning is on (replication must follow it). */
-  readonly versioning?: S3BucketVersioningA;
+  /** `<bucket>.s3.<region>.amazonaws.com`, the CloudFront origin domain. */
+  readonly regionalDomainName: string;
+  /** The versioning resource; replication must depend on it. */
+  readonly versioning: S3BucketVersioningA;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
-    const { where, provider } = props;
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName) || props.bucketName.length > MAX_BUCKET_NAME) {
-      throw new Error(`${where}.bucketName: "${props.bucketName}" is not an S3 bucket name (3-63 lowercase letters, digits, "." and "-")`);
-    }
-    if (!Number.isInteger(props.expirationDays) || props.expirationDays < 1) {
-      throw new Error(`${where}.expirationDays: ${props.expirationDays} is not a whole number of days of at least 1`);
-    }
-    const noncurrentDays = props.noncurrentVersionExpirationDays ?? 7;
-    if (!Number.isInteger(noncurrentDays) || noncurrentDays < 1) {
-      throw new Error(`${where}.noncurrentVersionExpirationDays: ${noncurrentDays} is not a whole number of days of at least 1`);
-    }
-
-    this.bucket = new S3Bucket(this, "bucket", { provider, bucket: props.bucketName, forceDestroy: props.forceDestroy ?? false });
+    const provider = props.provider;
+    validateSecureBucket(props);
+    this.bucket = new S3Bucket(this, "bucket", {
+      provider,
+      bucket: props.bucketName,
+      forceDestroy: props.forceDestroy ?? false,
+      ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
+    });
+    // A reference, not the literal: whatever reads the name (a Helm release, a replication rule) waits for the bucket.
+    this.bucketName = this.bucket.bucket;
+    this.bucketArn = this.bucket.arn;
+    this.regionalDomainName = this.bucket.bucketRegionalDomainName;
     const bucket = this.bucket.id;
+
+    new S3BucketOwnershipControls(this, "ownership", { provider, bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
     new S3BucketPublicAccessBlock(this, "public-access-block", {
       provider,
       bucket,
@@ -82,30 +108,35 @@ export class SecureBucket extends Construct {
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketOwnershipControls(this, "ownership", { provider, bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    this.versioning = new S3BucketVersioningA(this, "versioning", { provider, bucket, versioningConfiguration: { status: "Enabled" } });
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       provider,
       bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
+      rule: [
+        props.encryption === "SSE-S3"
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+          : {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.encryption.kmsKeyArn },
+              bucketKeyEnabled: true,
+            },
+      ],
     });
-    const versioned = props.versioning ?? true;
-    if (versioned) {
-      this.versioning = new S3BucketVersioningA(this, "versioning", { provider, bucket, versioningConfiguration: { status: "Enabled" } });
-    }
+    const lc = props.lifecycle;
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       provider,
       bucket,
       rule: [
         {
-          id: "expire-after-retention",
+          id: "archive-and-expire",
           status: "Enabled",
           filter: [{ prefix: "" }],
-          expiration: [{ days: props.expirationDays }],
-          ...(versioned ? { noncurrentVersionExpiration: [{ noncurrentDays }] } : {}),
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
+          transition: (lc.transitions ?? []).map((t) => ({ days: t.days, storageClass: t.storageClass })),
+          ...(lc.expirationDays !== undefined ? { expiration: [{ days: lc.expirationDays }] } : {}),
+          noncurrentVersionExpiration: [{ noncurrentDays: lc.noncurrentVersionExpirationDays }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
         },
       ],
-      dependsOn: this.versioning ? [this.versioning] : undefined,
+      dependsOn: [this.versioning],
     });
     if (props.accessLogs) {
       new S3BucketLoggingA(this, "access-logs", {
@@ -115,22 +146,46 @@ export class SecureBucket extends Construct {
         targetPrefix: props.accessLogs.prefix,
       });
     }
+    const base: PolicyStatement[] = [
+      {
+        Sid: DENY_INSECURE_TRANSPORT_SID,
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+      {
+        Sid: "DenyTlsOlderThan12",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+        Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+      },
+    ];
+    const extra = props.policyStatements;
     new S3BucketPolicy(this, "policy", {
       provider,
       bucket,
-      policy: policyDocument([
-        {
-          Sid: DENY_INSECURE_TRANSPORT_SID,
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-        ...(props.policyStatements ?? []),
-      ]),
+      policy: extra ? Lazy.stringValue({ produce: () => policyDocument([...base, ...extra()]) }) : policyDocument(base),
     });
-    this.bucketName = this.bucket.bucket;
-    this.bucketArn = this.bucket.arn;
   }
+}
+
+/** Throws `<where>.<field>: …` for a bucket name S3 refuses or a lifecycle day count that is not a whole number ≥ 1. */
+function validateSecureBucket(props: SecureBucketProps): void {
+  const where = props.where ?? props.bucketName;
+  // A name with a Terraform reference (e.g. the account id) is checked by S3 at apply.
+  const literal = !props.bucketName.includes("${");
+  if (literal && (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName) || props.bucketName.length > MAX_BUCKET_NAME)) {
+    throw new Error(`${where}.bucketName: "${props.bucketName}" is not an S3 bucket name (3-63 lowercase letters, digits, "." and "-")`);
+  }
+  const days = (field: string, value: number | undefined) => {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new Error(`${where}.${field}: ${value} is not a whole number of days of at least 1`);
+    }
+  };
+  days("expirationDays", props.lifecycle.expirationDays);
+  days("noncurrentVersionExpirationDays", props.lifecycle.noncurrentVersionExpirationDays);
 }

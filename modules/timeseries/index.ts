@@ -5,7 +5,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { TimestreaminfluxdbDbInstance } from "@cdktf/provider-aws/lib/timestreaminfluxdb-db-instance";
 import { AwsContext } from "../aws-context";
-import { SecureBucket } from "../buckets";
+import { SecureBucket } from "../secure-bucket";
 import { DataStoreWiring, assertIntegerInRange } from "../datastore-common";
 import { CustomerManagedKey } from "../kms";
 import { ServiceSecurityGroup } from "../service-security-group";

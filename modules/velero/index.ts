@@ -9,7 +9,7 @@ import { ServiceAccountRole } from "../irsa-role";
 import { CustomerManagedKey, KMS_DATA_KEY_ACTIONS } from "../kms";
 import { HELM_CHARTS } from "../kubernetes-platform";
 import { Naming } from "../naming";
-import { SecureBucket } from "../secure-bucket";
+import { NONCURRENT_VERSION_DAYS, SecureBucket } from "../secure-bucket";
 
 /** "Kubernetes: Velero backups every 6 hours" (the platform document), at minute 0 UTC. */
 export const VELERO_SCHEDULE_EVERY_6_HOURS = "0 */6 * * *";
@@ -144,8 +144,8 @@ export class Velero extends Construct {
     this.bucket = new SecureBucket(this, "bucket", {
       where: `${where}.bucket`,
       bucketName: naming.name("velero"),
-      kmsKeyArn: this.key.keyArn,
-      expirationDays,
+      encryption: { kmsKeyArn: this.key.keyArn },
+      lifecycle: { expirationDays, noncurrentVersionExpirationDays: NONCURRENT_VERSION_DAYS },
       forceDestroy: props.forceDestroy,
       accessLogs: { bucketName: props.accessLogBucketName, prefix: `${naming.name("velero")}/` },
     });
@@ -193,8 +193,8 @@ export class Velero extends Construct {
       this.replicaBucket = new SecureBucket(this, "replica-bucket", {
         where: `${where}.replicaBucket`,
         bucketName: naming.name("velero", "replica"),
-        kmsKeyArn: this.replicaKey.keyArn,
-        expirationDays,
+        encryption: { kmsKeyArn: this.replicaKey.keyArn },
+        lifecycle: { expirationDays, noncurrentVersionExpirationDays: NONCURRENT_VERSION_DAYS },
         provider: dr,
         ...(props.drAccessLogBucketName
           ? { accessLogs: { bucketName: props.drAccessLogBucketName, prefix: `${naming.name("velero", "replica")}/` } }
@@ -242,7 +242,7 @@ export class Velero extends Construct {
           },
         ],
         // Replication needs versioning on both sides first.
-        dependsOn: [this.bucket.versioning!, this.replicaBucket.versioning!],
+        dependsOn: [this.bucket.versioning, this.replicaBucket.versioning],
       });
     }
 
