@@ -1,18 +1,12 @@
 import { Construct } from "constructs";
 import { Guardrails } from "../guardrails";
+import { SecureBucket } from "../secure-bucket";
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { AwsContext } from "../aws-context";
-import { policyDocument } from "../iam";
+import { PolicyStatement, policyDocument } from "../iam";
 import { CustomerManagedKey } from "../kms";
 import { assertLogRetentionDays } from "../log-retention";
 import { Naming } from "../naming";
@@ -63,7 +57,7 @@ export class AuditTrail extends Construct {
   readonly trail: Cloudtrail;
   readonly trailArn: string;
   /** The log bucket. */
-  readonly bucket: S3Bucket;
+  readonly bucket: SecureBucket["bucket"];
   readonly bucketName: string;
   /** The key encrypting log files and the log group. */
   readonly key: CustomerManagedKey;
@@ -122,72 +116,39 @@ export class AuditTrail extends Construct {
     });
 
     this.bucketName = props.bucketName ?? naming.name("cloudtrail-logs");
-    this.bucket = new S3Bucket(this, "bucket", { bucket: this.bucketName });
-    Guardrails.suppress(
-      this.bucket,
-      "AIVO-S3-ACCESS-LOGGING",
-      "the audit trail's own bucket: only CloudTrail writes to it (bucket policy), and access logs of it would need a further, unlogged bucket",
-    );
-    new S3BucketOwnershipControls(this, "ownership", {
-      bucket: this.bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketVersioningA(this, "versioning", {
-      bucket: this.bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.keyArn }, bucketKeyEnabled: true }],
-    });
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket: this.bucket.id,
-      rule: [
-        {
-          id: "archive-then-expire",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          transition: [{ days: transition, storageClass: "GLACIER" }],
-          expiration: [{ days: expiration }],
-          noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-        },
-      ],
-    });
-    const bucketPolicy = new S3BucketPolicy(this, "policy", {
-      bucket: this.bucket.id,
-      policy: policyDocument([
+    const trailBucket: SecureBucket = new SecureBucket(this, "bucket", {
+      where: "account.auditTrail.bucket",
+      bucketName: this.bucketName,
+      encryption: { kmsKeyArn: this.key.keyArn },
+      lifecycle: {
+        transitions: [{ days: transition, storageClass: "GLACIER" }],
+        expirationDays: expiration,
+        noncurrentVersionExpirationDays: 30,
+      },
+      policyStatements: (): PolicyStatement[] => [
         {
           Sid: "AllowCloudTrailAclCheck",
           Principal: { Service: CLOUDTRAIL_SERVICE },
           Action: "s3:GetBucketAcl",
-          Resource: this.bucket.arn,
+          Resource: trailBucket.bucketArn,
           Condition: { StringEquals: { "aws:SourceArn": trailArn } },
         },
         {
           Sid: "AllowCloudTrailWrite",
           Principal: { Service: CLOUDTRAIL_SERVICE },
           Action: "s3:PutObject",
-          Resource: `${this.bucket.arn}/AWSLogs/${context.accountId}/*`,
+          Resource: `${trailBucket.bucketArn}/AWSLogs/${context.accountId}/*`,
           Condition: { StringEquals: { "aws:SourceArn": trailArn, "s3:x-amz-acl": "bucket-owner-full-control" } },
         },
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-      ]),
+      ],
     });
+    Guardrails.suppress(
+      trailBucket,
+      "AIVO-S3-ACCESS-LOGGING",
+      "the audit trail's own bucket: only CloudTrail writes to it (bucket policy), and access logs of it would need a further, unlogged bucket",
+    );
+    this.bucket = trailBucket.bucket;
+    const bucketPolicy = trailBucket.policy;
 
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: `/aws/cloudtrail/${trailName}`,

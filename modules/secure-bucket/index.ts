@@ -82,6 +82,8 @@ export class SecureBucket extends Construct {
   readonly regionalDomainName: string;
   /** The versioning resource; replication must depend on it. */
   readonly versioning: S3BucketVersioningA;
+  /** The bucket policy (a writer such as CloudTrail must wait for it). */
+  readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -165,7 +167,7 @@ export class SecureBucket extends Construct {
       },
     ];
     const extra = props.policyStatements;
-    new S3BucketPolicy(this, "policy", {
+    this.policy = new S3BucketPolicy(this, "policy", {
       provider,
       bucket,
       policy: extra ? Lazy.stringValue({ produce: () => policyDocument([...base, ...extra()]) }) : policyDocument(base),
