@@ -2,11 +2,11 @@ import { Testing } from "cdktf";
 import { ACCOUNT } from "../environments/account";
 import { AccountStack } from "../environments/account-stack";
 import { STATE_BACKEND } from "../environments/state";
-import { AccessAnalyzer } from "../modules/access-analyzer";
-import { AuditTrail } from "../modules/audit-trail";
-import { Naming } from "../modules/naming";
-import { ThreatDetection } from "../modules/threat-detection";
-import { VulnerabilityScanning } from "../modules/vulnerability-scanning";
+import { AccessAnalyzer } from "../modules/aws/security/access-analyzer";
+import { AuditTrail } from "../modules/aws/security/audit-trail";
+import { Naming } from "../modules/shared/naming";
+import { ThreatDetection } from "../modules/aws/security/threat-detection";
+import { VulnerabilityScanning } from "../modules/aws/security/vulnerability-scanning";
 import { configsOf, onlyResource, parse, policy } from "./helpers";
 
 const doc = parse(

@@ -4,8 +4,8 @@ import { ENVIRONMENTS, buildPlatform } from "../environments";
 import { ACCOUNT } from "../environments/account";
 import { AccountStack } from "../environments/account-stack";
 import { development } from "../environments/development";
-import { DELEGATION_TTL_SECONDS, DnsZones, DnsZonesProps } from "../modules/dns-zones";
-import { PLATFORM_SERVICE_LINKED_ROLES, ServiceLinkedRoles, ServiceLinkedRolesProps } from "../modules/service-linked-roles";
+import { DELEGATION_TTL_SECONDS, DnsZones, DnsZonesProps } from "../modules/aws/network/dns-zones";
+import { PLATFORM_SERVICE_LINKED_ROLES, ServiceLinkedRoles, ServiceLinkedRolesProps } from "../modules/aws/security/service-linked-roles";
 import { TerraformJson, configsOf, parse, resourcesOf } from "./helpers";
 
 // The account stack alone (environments.test.ts synthesizes the environments once for the suite).

@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
-import { AlertTopics, AlertTopicsProps, SEVERITIES } from "../modules/alerting";
-import { Naming } from "../modules/naming";
+import { AlertTopics, AlertTopicsProps, SEVERITIES } from "../modules/aws/observability/alerting";
+import { Naming } from "../modules/shared/naming";
 import { configsOf, onlyResource, parse, policy, resourcesOf, TerraformJson } from "./helpers";
 
 const naming = new Naming("aivo", "development");

@@ -2,8 +2,8 @@ import { Testing, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { BACKUP_SCHEDULE_EVERY_4_HOURS, BackupPlan, BackupPlanProps, BackupSettings } from "../modules/backup";
-import { Naming } from "../modules/naming";
+import { BACKUP_SCHEDULE_EVERY_4_HOURS, BackupPlan, BackupPlanProps, BackupSettings } from "../modules/aws/data/backup";
+import { Naming } from "../modules/shared/naming";
 import { TerraformJson, configsOf, onlyResource, parse, policy, resourcesOf } from "./helpers";
 
 const DB_ARN = "arn:aws:rds:us-east-1:123456789012:db:aivo-production-postgres";

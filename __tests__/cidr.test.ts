@@ -1,4 +1,4 @@
-import { canonicalCidr, checkCidr, cidrKind, contains, overlaps, parseIpv4Cidr } from "../modules/cidr";
+import { canonicalCidr, checkCidr, cidrKind, contains, overlaps, parseIpv4Cidr } from "../modules/shared/cidr";
 
 describe("checkCidr", () => {
   it.each([

@@ -6,7 +6,7 @@ import { production } from "../environments/production";
 import { staging } from "../environments/staging";
 import { EnvironmentConfig } from "../environments/types";
 import { ConfigError, validateEnvironments } from "../environments/validate";
-import { GPU_NODE_POOL } from "../modules/node-pools";
+import { GPU_NODE_POOL } from "../modules/kubernetes/cluster/node-pools";
 import { configsOf } from "./helpers";
 import { manifestsOf, releaseOf, synthApp } from "./kubernetes-helpers";
 

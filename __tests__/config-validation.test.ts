@@ -115,7 +115,7 @@ describe("environment validation", () => {
       "an instance type without known ENI limits",
       "staging",
       (c) => ({ ...c, eks: { ...c.eks, karpenterNodeAllowance: { instanceTypes: ["x9z.large"], maxNodes: 5 } } }),
-      'staging.eks.karpenterNodeAllowance.instanceTypes: "x9z.large" has no ENI limits in ENI_LIMITS (modules/eks/pod-capacity.ts); add its network interfaces',
+      'staging.eks.karpenterNodeAllowance.instanceTypes: "x9z.large" has no ENI limits in ENI_LIMITS (modules/aws/compute/eks/pod-capacity.ts); add its network interfaces',
     ],
     ["a pod CIDR outside 100.64.0.0/10", "staging", pods({ cidr: "10.21.0.0/16" }), "staging.network.podNetwork.cidr: 10.21.0.0/16 is outside 100.64.0.0/10"],
     [

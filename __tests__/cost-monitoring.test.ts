@@ -1,8 +1,8 @@
 import { Testing } from "cdktf";
 import { BudgetsBudget } from "@cdktf/provider-aws/lib/budgets-budget";
-import { AlertTopics } from "../modules/alerting";
-import { COST_ALLOCATION_TAG_KEYS, CostMonitoring, CostMonitoringSettings } from "../modules/cost-monitoring";
-import { Naming } from "../modules/naming";
+import { AlertTopics } from "../modules/aws/observability/alerting";
+import { COST_ALLOCATION_TAG_KEYS, CostMonitoring, CostMonitoringSettings } from "../modules/aws/observability/cost-monitoring";
+import { Naming } from "../modules/shared/naming";
 import { configsOf, onlyResource, parse, resourcesOf, TerraformJson } from "./helpers";
 
 type Settings = CostMonitoringSettings;

@@ -6,8 +6,8 @@ import {
   PostgresDatabase,
   PostgresDatabaseProps,
   postgresParameterFamily,
-} from "../modules/database";
-import { Naming } from "../modules/naming";
+} from "../modules/aws/data/database";
+import { Naming } from "../modules/shared/naming";
 import { TerraformJson, configsOf, onlyResource, parse, policy, resourcesOf } from "./helpers";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:aivo-alerts";

@@ -6,8 +6,8 @@ import { production } from "../environments/production";
 import { staging } from "../environments/staging";
 import { EnvironmentConfig } from "../environments/types";
 import { validateEnvironments } from "../environments/validate";
-import { FAILOVER_ORIGIN_ID, ALB_ORIGIN_ID, API_PATH_PATTERN } from "../modules/edge";
-import { Naming, regionCode } from "../modules/naming";
+import { FAILOVER_ORIGIN_ID, ALB_ORIGIN_ID, API_PATH_PATTERN } from "../modules/aws/edge/cloudfront";
+import { Naming, regionCode } from "../modules/shared/naming";
 import { configsOf, onlyResource, parse, resourcesOf, TerraformJson } from "./helpers";
 
 const platform = buildPlatform(Testing.app());
@@ -363,7 +363,7 @@ describe("DR validation", () => {
   it("refuses in-region replicas on a cross-region replica", () => {
     const config: EnvironmentConfig = { ...production };
     // readReplicaCount is the primary's; the DR stack drops it, so feed the module directly.
-    const { PostgresDatabase } = jest.requireActual("../modules/database") as typeof import("../modules/database");
+    const { PostgresDatabase } = jest.requireActual("../modules/aws/data/database") as typeof import("../modules/aws/data/database");
     expect(() =>
       Testing.synthScope((scope) => {
         new PostgresDatabase(scope, "db", {
@@ -382,7 +382,7 @@ describe("DR validation", () => {
   });
 
   it("rejects a CloudFront failover origin equal to the primary origin", () => {
-    const { EdgeDistribution } = jest.requireActual("../modules/edge") as typeof import("../modules/edge");
+    const { EdgeDistribution } = jest.requireActual("../modules/aws/edge/cloudfront") as typeof import("../modules/aws/edge/cloudfront");
     const { AwsProvider } = jest.requireActual("@cdktf/provider-aws/lib/provider") as typeof import("@cdktf/provider-aws/lib/provider");
     expect(() =>
       Testing.synthScope((scope) => {

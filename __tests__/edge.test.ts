@@ -12,9 +12,9 @@ import {
   ORIGIN_GROUP_ID,
   STATIC_ASSETS_ORIGIN_ID,
   STATIC_PATH_PATTERN,
-} from "../modules/edge";
-import { Naming } from "../modules/naming";
-import { WebAcl } from "../modules/waf";
+} from "../modules/aws/edge/cloudfront";
+import { Naming } from "../modules/shared/naming";
+import { WebAcl } from "../modules/aws/edge/waf";
 import { configsOf, onlyResource, policy, resourcesOf } from "./helpers";
 
 const US_EAST_1_ALIAS = "aws.us_east_1";

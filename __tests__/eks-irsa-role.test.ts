@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
-import { ServiceAccountRole, ServiceAccountRoleProps } from "../modules/irsa-role";
-import { Naming } from "../modules/naming";
+import { ServiceAccountRole, ServiceAccountRoleProps } from "../modules/aws/compute/irsa-role";
+import { Naming } from "../modules/shared/naming";
 import { configsOf, onlyResource, policy } from "./helpers";
 
 const ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";

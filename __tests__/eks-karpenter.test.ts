@@ -1,12 +1,12 @@
 import { Testing } from "cdktf";
-import { AwsContext } from "../modules/aws-context";
+import { AwsContext } from "../modules/shared/aws-context";
 import {
   KARPENTER_IAM_REVIEWED_FOR,
   KARPENTER_INTERRUPTION_EVENTS,
   KARPENTER_VERSION,
   KarpenterPrerequisites,
-} from "../modules/karpenter-prerequisites";
-import { Naming } from "../modules/naming";
+} from "../modules/aws/compute/karpenter-prerequisites";
+import { Naming } from "../modules/shared/naming";
 import { configsOf, onlyResource, parse, policy, resourcesOf } from "./helpers";
 
 const CLUSTER = "aivo-production-eks";

@@ -6,9 +6,9 @@ import {
   EksClusterProps,
   NodeGroupSettings,
   WORKLOAD_TYPE_TAINT_KEY,
-} from "../modules/eks";
-import { KARPENTER_DISCOVERY_TAG_KEY } from "../modules/karpenter-prerequisites";
-import { Naming } from "../modules/naming";
+} from "../modules/aws/compute/eks";
+import { KARPENTER_DISCOVERY_TAG_KEY } from "../modules/aws/compute/karpenter-prerequisites";
+import { Naming } from "../modules/shared/naming";
 import { configsOf, parse, policy, resourcesOf, TerraformJson } from "./helpers";
 
 const ADMIN = "arn:aws:iam::123456789012:role/aivo-platform-admin";

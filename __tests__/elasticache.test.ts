@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
-import { RedisCluster, RedisClusterProps, RedisSettings, cacheParameterFamily } from "../modules/elasticache";
-import { Naming } from "../modules/naming";
+import { RedisCluster, RedisClusterProps, RedisSettings, cacheParameterFamily } from "../modules/aws/data/elasticache";
+import { Naming } from "../modules/shared/naming";
 import { TerraformJson, configsOf, onlyResource, parse, policy, resourcesOf } from "./helpers";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:aivo-alerts";

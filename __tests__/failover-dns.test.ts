@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
-import { FailoverRecords, FailoverRecordsProps } from "../modules/failover-dns";
-import { Naming } from "../modules/naming";
+import { FailoverRecords, FailoverRecordsProps } from "../modules/aws/network/failover-dns";
+import { Naming } from "../modules/shared/naming";
 import { configsOf, parse, resourcesOf } from "./helpers";
 
 const base: FailoverRecordsProps = {

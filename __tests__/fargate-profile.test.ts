@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
-import { FARGATE_PODS_SERVICE, FargateProfiles, FargateProfilesProps, runsOnFargate, validateFargateSettings } from "../modules/fargate-profile";
-import { Naming } from "../modules/naming";
+import { FARGATE_PODS_SERVICE, FargateProfiles, FargateProfilesProps, runsOnFargate, validateFargateSettings } from "../modules/aws/compute/fargate-profile";
+import { Naming } from "../modules/shared/naming";
 import { configsOf, onlyResource, policy, resourcesOf } from "./helpers";
 
 const base: FargateProfilesProps = {

@@ -2,8 +2,8 @@ import { Testing } from "cdktf";
 import { AccountStack } from "../environments/account-stack";
 import { ACCOUNT } from "../environments/account";
 import { STATE_BACKEND } from "../environments/state";
-import { GitHubOidcRoles, GitHubOidcRolesProps, validateGitHubSettings } from "../modules/github-oidc-roles";
-import { Naming } from "../modules/naming";
+import { GitHubOidcRoles, GitHubOidcRolesProps, validateGitHubSettings } from "../modules/aws/security/github-oidc-roles";
+import { Naming } from "../modules/shared/naming";
 import { TerraformJson, parse, policy, resourcesOf } from "./helpers";
 
 const ENVS = ["development", "staging", "production"];

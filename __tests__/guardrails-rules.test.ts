@@ -1,4 +1,4 @@
-import { RULES, evaluate, formatViolation } from "../modules/guardrails";
+import { RULES, evaluate, formatViolation } from "../modules/shared/guardrails";
 import { RULE_FIXTURES, doc } from "./fixtures/guardrails";
 
 const findingsOf = (ruleId: string, fixture: Parameters<typeof evaluate>[0]) =>

@@ -12,8 +12,8 @@ import { ENVIRONMENTS } from "../environments";
 import { PlatformStack } from "../environments/platform-stack";
 import { stateBackendConfig, stateKey } from "../environments/state";
 import { synthPlatform } from "../environments/synth";
-import { Guardrails, RULES, StackResult, reportGuardrails } from "../modules/guardrails";
-import { SARIF_SCHEMA, jsonLocator, toMarkdown, toSarif } from "../modules/guardrails/report";
+import { Guardrails, RULES, StackResult, reportGuardrails } from "../modules/shared/guardrails";
+import { SARIF_SCHEMA, jsonLocator, toMarkdown, toSarif } from "../modules/shared/guardrails/report";
 
 const tags = { project: "aivo", environment: "test", costCenter: "test" };
 

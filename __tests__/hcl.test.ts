@@ -9,7 +9,7 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { buildPlatform } from "../environments";
 import { PlatformStack } from "../environments/platform-stack";
-import { escapeTemplateSequences, hclBody, hclString } from "../modules/hcl";
+import { escapeTemplateSequences, hclBody, hclString } from "../modules/shared/hcl";
 
 /** A stack with the shapes the next issues add: Helm values as one JSON string with references, a typed manifest. */
 function fixtureStack(): PlatformStack {

@@ -4,8 +4,8 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { DEFAULT_HELM_TIMEOUT_SECONDS, HelmAddOn, HelmAddOnProps, assertChartVersion, mergeValues } from "../modules/helm-addon";
-import { HELM_CHARTS } from "../modules/kubernetes-platform";
+import { DEFAULT_HELM_TIMEOUT_SECONDS, HelmAddOn, HelmAddOnProps, assertChartVersion, mergeValues } from "../modules/kubernetes/helm-addon";
+import { HELM_CHARTS } from "../modules/kubernetes/platform";
 import { releaseAddress, releaseOf, releaseValues } from "./kubernetes-helpers";
 
 const chart = { name: "demo", namespace: "demo-ns", chart: "demo-chart", repository: "https://charts.example.com", version: "1.2.3" };

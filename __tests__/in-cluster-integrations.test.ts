@@ -1,9 +1,9 @@
 import { Testing } from "cdktf";
 import { production } from "../environments/production";
-import { AdotCollector, ADOT_IMAGE, OTLP_PORTS } from "../modules/adot-collector";
-import { Auth0Config } from "../modules/auth0";
-import { TailscaleSubnetRouter, TAILSCALE_DEFAULTS } from "../modules/tailscale";
-import { VaultIntegration } from "../modules/vault";
+import { AdotCollector, ADOT_IMAGE, OTLP_PORTS } from "../modules/kubernetes/addons/adot-collector";
+import { Auth0Config } from "../modules/kubernetes/cluster/auth0";
+import { TailscaleSubnetRouter, TAILSCALE_DEFAULTS } from "../modules/kubernetes/addons/tailscale";
+import { VaultIntegration } from "../modules/kubernetes/addons/vault";
 import { configsOf, onlyResource, parse } from "./helpers";
 import { validateWithModels } from "./kubernetes-validate";
 

@@ -1,14 +1,14 @@
 import { Testing } from "cdktf";
-import { AdotCollector } from "../modules/adot-collector";
-import { AuditTrail } from "../modules/audit-trail";
-import { Naming } from "../modules/naming";
-import { NetworkAcls, NetworkAclsProps } from "../modules/network-acls";
-import { SiteToSiteVpnSettings, validateSiteToSiteVpn } from "../modules/site-to-site-vpn";
-import { validateTailscale } from "../modules/tailscale";
-import { validateTracing } from "../modules/tracing";
-import { validateVault } from "../modules/vault";
-import { validateEndpointServices, VpcEndpoints } from "../modules/vpc-endpoints";
-import { VulnerabilityScanning } from "../modules/vulnerability-scanning";
+import { AdotCollector } from "../modules/kubernetes/addons/adot-collector";
+import { AuditTrail } from "../modules/aws/security/audit-trail";
+import { Naming } from "../modules/shared/naming";
+import { NetworkAcls, NetworkAclsProps } from "../modules/aws/network/network-acls";
+import { SiteToSiteVpnSettings, validateSiteToSiteVpn } from "../modules/aws/network/site-to-site-vpn";
+import { validateTailscale } from "../modules/kubernetes/addons/tailscale";
+import { validateTracing } from "../modules/aws/observability/tracing";
+import { validateVault } from "../modules/kubernetes/addons/vault";
+import { validateEndpointServices, VpcEndpoints } from "../modules/aws/network/vpc-endpoints";
+import { VulnerabilityScanning } from "../modules/aws/security/vulnerability-scanning";
 
 /** The module rules the environment tests do not reach, each fed one bad value. */
 const naming = new Naming("aivo", "staging");

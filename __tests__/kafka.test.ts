@@ -21,8 +21,8 @@ import {
   parseRetentionMs,
   topicSpecLines,
   validateKafka,
-} from "../modules/kafka";
-import { Naming } from "../modules/naming";
+} from "../modules/aws/data/kafka";
+import { Naming } from "../modules/shared/naming";
 import { configsOf, onlyResource, parse, policy } from "./helpers";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:aivo-production-alerts-alert";
@@ -72,7 +72,7 @@ describe("KafkaCluster", () => {
     expect(cluster.logging_info.broker_logs.cloudwatch_logs).toMatchObject({ enabled: true });
     const logGroup = onlyResource(doc, "aws_cloudwatch_log_group");
     expect(logGroup).toMatchObject({ name: "/aivo/production/msk/broker", retention_in_days: 365 });
-    // One CMK of its own for the broker logs (modules/log-group), not the data key.
+    // One CMK of its own for the broker logs (modules/aws/observability/log-group), not the data key.
     expect(logGroup.kms_key_id).toMatch(/^\$\{aws_kms_key\.kafka_logs_key_\w+\.arn\}$/);
   });
 

@@ -1,9 +1,9 @@
 import { Testing } from "cdktf";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { AwsContext } from "../modules/aws-context";
-import { CustomerManagedKey } from "../modules/kms";
-import { Naming } from "../modules/naming";
+import { AwsContext } from "../modules/shared/aws-context";
+import { CustomerManagedKey } from "../modules/shared/kms";
+import { Naming } from "../modules/shared/naming";
 import { onlyResource, policy, parse } from "./helpers";
 
 const naming = new Naming("aivo", "development");

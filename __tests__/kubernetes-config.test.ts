@@ -5,11 +5,11 @@ import { staging } from "../environments/staging";
 import { EnvironmentConfig } from "../environments/types";
 import { validateEnvironments } from "../environments/validate";
 import { buildPlatform } from "../environments";
-import { EksCluster } from "../modules/eks";
-import { KubernetesSettings, instanceCapacity } from "../modules/kubernetes-platform/settings";
-import { KarpenterController } from "../modules/karpenter-controller";
-import { HELM_CHARTS } from "../modules/kubernetes-platform";
-import { Naming } from "../modules/naming";
+import { EksCluster } from "../modules/aws/compute/eks";
+import { KubernetesSettings, instanceCapacity } from "../modules/kubernetes/platform/settings";
+import { KarpenterController } from "../modules/kubernetes/addons/karpenter";
+import { HELM_CHARTS } from "../modules/kubernetes/platform";
+import { Naming } from "../modules/shared/naming";
 import { configsOf } from "./helpers";
 
 type Change = (config: EnvironmentConfig) => EnvironmentConfig;

@@ -3,7 +3,7 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { ClusterIssuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer";
 import { NodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
-import { DEFAULT_COMPUTED_FIELDS, FIELD_MANAGER, KubernetesManifest, TypedKubernetesObject, describeObject, validateObject } from "../modules/kubernetes-manifest";
+import { DEFAULT_COMPUTED_FIELDS, FIELD_MANAGER, KubernetesManifest, TypedKubernetesObject, describeObject, validateObject } from "../modules/kubernetes/manifest";
 import { manifestOf, manifestsOf } from "./kubernetes-helpers";
 
 function synth(object: TypedKubernetesObject, computedFields?: string[]) {

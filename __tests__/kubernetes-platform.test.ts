@@ -9,12 +9,12 @@ import { ValidatingAdmissionPolicy } from "kubernetes-models/admissionregistrati
 import { ValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { ENVIRONMENTS, buildPlatform } from "../environments";
-import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from "../modules/alb-origin-security-group";
-import { LBC_CLUSTER_TAG } from "../modules/aws-load-balancer-controller";
-import { CONTROL_PLANE_TO_NODE_PORTS } from "../modules/eks";
-import { KARPENTER_VERSION } from "../modules/karpenter-prerequisites";
-import { CLUSTER_ISSUERS, CLUSTER_SECRET_STORE_NAME, HELM_CHARTS, HelmChartKey, IRSA_ROLE_ANNOTATION } from "../modules/kubernetes-platform";
-import { POLICY_EXCLUDED_NAMESPACES } from "../modules/kyverno";
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from "../modules/aws/network/alb-origin-security-group";
+import { LBC_CLUSTER_TAG } from "../modules/kubernetes/addons/aws-load-balancer-controller";
+import { CONTROL_PLANE_TO_NODE_PORTS } from "../modules/aws/compute/eks";
+import { KARPENTER_VERSION } from "../modules/aws/compute/karpenter-prerequisites";
+import { CLUSTER_ISSUERS, CLUSTER_SECRET_STORE_NAME, HELM_CHARTS, HelmChartKey, IRSA_ROLE_ANNOTATION } from "../modules/kubernetes/platform";
+import { POLICY_EXCLUDED_NAMESPACES } from "../modules/kubernetes/addons/kyverno";
 import { TerraformJson, configsOf, policy } from "./helpers";
 import { manifestOf, manifestsOf, releaseAddress, releaseOf, releaseValues, synthApp } from "./kubernetes-helpers";
 

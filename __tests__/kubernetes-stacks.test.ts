@@ -4,8 +4,8 @@ import { join } from "path";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { ENVIRONMENTS, buildPlatform } from "../environments";
 import { EXEC_API_VERSION, KUBERNETES_STACKS, kubernetesStackName, kubernetesStateKey } from "../environments/kubernetes-stack";
-import { HELM_CHARTS, KUBE_SYSTEM_NAMESPACE, NAMESPACES, POD_SECURITY_LEVELS } from "../modules/kubernetes-platform";
-import { POD_SECURITY_REASON_ANNOTATION } from "../modules/kubernetes-namespaces";
+import { HELM_CHARTS, KUBE_SYSTEM_NAMESPACE, NAMESPACES, POD_SECURITY_LEVELS } from "../modules/kubernetes/platform";
+import { POD_SECURITY_REASON_ANNOTATION } from "../modules/kubernetes/cluster/namespaces";
 import { TerraformJson, configsOf } from "./helpers";
 import { synthApp } from "./kubernetes-helpers";
 

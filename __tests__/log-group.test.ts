@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { EncryptedLogGroups } from "../modules/log-group";
-import { Naming } from "../modules/naming";
+import { EncryptedLogGroups } from "../modules/aws/observability/log-group";
+import { Naming } from "../modules/shared/naming";
 import { configsOf, parse, policy } from "./helpers";
 
 const naming = new Naming("aivo", "development");

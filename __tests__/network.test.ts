@@ -4,9 +4,9 @@ import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-g
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { Naming } from "../modules/naming";
-import { KARPENTER_DISCOVERY_TAG_KEY } from "../modules/karpenter-prerequisites";
-import { Network, NetworkProps } from "../modules/network";
+import { Naming } from "../modules/shared/naming";
+import { KARPENTER_DISCOVERY_TAG_KEY } from "../modules/aws/compute/karpenter-prerequisites";
+import { Network, NetworkProps } from "../modules/aws/network/vpc";
 import { configsOf, onlyResource, parse, policy, resourcesOf } from "./helpers";
 
 const zones = ["us-east-1a", "us-east-1b", "us-east-1c"];

@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { NodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
-import { DEFAULT_EC2_NODE_CLASS_NAME } from "../modules/kubernetes-platform";
+import { DEFAULT_EC2_NODE_CLASS_NAME } from "../modules/kubernetes/platform";
 import {
   DEFAULT_NODE_POOLS,
   GPU_NODE_POOL,
@@ -12,7 +12,7 @@ import {
   NvidiaDevicePlugin,
   SpecializedNodePools,
   validateNodePools,
-} from "../modules/node-pools";
+} from "../modules/kubernetes/cluster/node-pools";
 import { manifestOf, manifestsOf, releaseOf, releaseValues } from "./kubernetes-helpers";
 
 const settings: NodePoolsSettings = { ...DEFAULT_NODE_POOLS, gpu: GPU_NODE_POOL, nvidiaDevicePlugin: true };

@@ -1,12 +1,12 @@
 import { Testing } from "cdktf";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { HelmAddOn } from "../modules/helm-addon";
-import { Loki } from "../modules/loki";
-import { RECEIVERS, alertmanagerConfig, requiredCredentials, validateReceivers } from "../modules/monitoring";
-import { Naming } from "../modules/naming";
-import { DENY_INSECURE_TRANSPORT_SID, SecureBucket, SecureBucketProps } from "../modules/secure-bucket";
-import { Velero } from "../modules/velero";
+import { HelmAddOn } from "../modules/kubernetes/helm-addon";
+import { Loki } from "../modules/kubernetes/addons/loki";
+import { RECEIVERS, alertmanagerConfig, requiredCredentials, validateReceivers } from "../modules/kubernetes/addons/kube-prometheus-stack";
+import { Naming } from "../modules/shared/naming";
+import { DENY_INSECURE_TRANSPORT_SID, SecureBucket, SecureBucketProps } from "../modules/aws/data/secure-bucket";
+import { Velero } from "../modules/kubernetes/addons/velero";
 import { configsOf, onlyResource, policy } from "./helpers";
 import { releaseOf } from "./kubernetes-helpers";
 
@@ -26,7 +26,7 @@ function synthBucket(extra: Partial<SecureBucketProps> = {}) {
   });
 }
 
-describe("SecureBucket (modules/secure-bucket, every bucket of the platform)", () => {
+describe("SecureBucket (modules/aws/data/secure-bucket, every bucket of the platform)", () => {
   const json = synthBucket({ policyStatements: () => [{ Sid: "Extra", Effect: "Deny", Principal: "*", Action: "s3:DeleteBucket", Resource: "*" }] });
 
   it("encrypts with the CMK, versions, expires after the retention and denies non-TLS requests", () => {

@@ -11,9 +11,9 @@ import { production } from "../environments/production";
 import { staging } from "../environments/staging";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "../environments/types";
 import { validateEnvironments } from "../environments/validate";
-import { LOG_LABELS } from "../modules/alloy";
-import { HELM_CHARTS } from "../modules/kubernetes-platform";
-import { LOKI_SCHEMA_START, LOKI_SERVICE_ACCOUNT } from "../modules/loki";
+import { LOG_LABELS } from "../modules/kubernetes/addons/alloy";
+import { HELM_CHARTS } from "../modules/kubernetes/platform";
+import { LOKI_SCHEMA_START, LOKI_SERVICE_ACCOUNT } from "../modules/kubernetes/addons/loki";
 import {
   ALERTMANAGER_SECRET_KEYS,
   ALERTMANAGER_SECRET_NAME,
@@ -28,9 +28,9 @@ import {
   PLATFORM_RULES_NAME,
   RECEIVERS,
   dashboardFiles,
-} from "../modules/monitoring";
-import { CLUSTER_SECRET_STORE_NAME } from "../modules/kubernetes-platform";
-import { VELERO_AWS_PLUGIN_IMAGE, VELERO_SCHEDULE_EVERY_6_HOURS, VELERO_SCHEDULE_FULL_NAME, VELERO_SCHEDULE_NAME, VELERO_SERVICE_ACCOUNT, assertCron } from "../modules/velero";
+} from "../modules/kubernetes/addons/kube-prometheus-stack";
+import { CLUSTER_SECRET_STORE_NAME } from "../modules/kubernetes/platform";
+import { VELERO_AWS_PLUGIN_IMAGE, VELERO_SCHEDULE_EVERY_6_HOURS, VELERO_SCHEDULE_FULL_NAME, VELERO_SCHEDULE_NAME, VELERO_SERVICE_ACCOUNT, assertCron } from "../modules/kubernetes/addons/velero";
 import { TerraformJson, configsOf, policy, resourcesOf } from "./helpers";
 import { manifestOf, manifestsOf, releaseAddress, releaseOf, releaseValues } from "./kubernetes-helpers";
 
@@ -117,7 +117,7 @@ describe.each(names)("%s observability and backups", (name) => {
       expect(prefixes).toEqual(
         [`aivo-${name}-loki-chunks/`, `aivo-${name}-loki-ruler/`, `aivo-${name}-velero/`, ...(name === "production" ? [`aivo-${name}-velero-replica/`] : [])].sort(),
       );
-      // The log buckets are the environment stack's (modules/buckets), read through cross-stack references.
+      // The log buckets are the environment stack's (modules/aws/data/buckets), read through cross-stack references.
       for (const l of logging) {
         const logBucket = l.target_prefix.startsWith(`aivo-${name}-velero-replica`) ? "buckets_dr-access-logs_bucket" : "buckets_access-logs_bucket";
         expect(l.target_bucket).toMatch(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${name}\\.outputs\\.cross-stack-output-aws_s3_bucket${logBucket}_\\w+bucket\\}$`));

@@ -5,8 +5,8 @@ import { production } from "../environments/production";
 import { EnvironmentConfig } from "../environments/types";
 import { ConfigError, validateEnvironments } from "../environments/validate";
 import { staging } from "../environments/staging";
-import { INTERFACE_ENDPOINT_SERVICES } from "../modules/vpc-endpoints";
-import { VPN_TUNNEL_CRYPTO } from "../modules/site-to-site-vpn";
+import { INTERFACE_ENDPOINT_SERVICES } from "../modules/aws/network/vpc-endpoints";
+import { VPN_TUNNEL_CRYPTO } from "../modules/aws/network/site-to-site-vpn";
 import { configsOf, onlyResource, parse, policy, TerraformJson } from "./helpers";
 
 /** A sample customer site: what a school district's VPN router would send us. */

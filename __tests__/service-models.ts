@@ -8,7 +8,7 @@ import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPol
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import { RecommendationVpa } from "../modules/vertical-pod-autoscaler";
+import { RecommendationVpa } from "../modules/kubernetes/addons/vertical-pod-autoscaler";
 
 /** kubernetes-models ships no VPA types: the VPA is checked by the module's own shape validation. */
 class VpaModel {

@@ -1,8 +1,8 @@
 import { Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { EcrReplication } from "../modules/ecr-replication";
-import { Naming } from "../modules/naming";
+import { EcrReplication } from "../modules/aws/delivery/ecr-replication";
+import { Naming } from "../modules/shared/naming";
 import {
   ApplicationService,
   ServiceEnvironment,
@@ -14,7 +14,7 @@ import {
   parseCpu,
   parseMemory,
   validateServiceRegistry,
-} from "../modules/service";
+} from "../modules/aws/delivery/service";
 import { configsOf, onlyResource, parse, policy } from "./helpers";
 import { manifestOf, manifestsOf } from "./kubernetes-helpers";
 import { SERVICE_MODELS } from "./service-models";

@@ -5,7 +5,7 @@ import { development } from "../environments/development";
 import { SERVICES } from "../environments/services";
 import { authSvc } from "../environments/services/auth-svc";
 import { IMAGE_TAGS_OUTPUT, deployedDeploymentId, imageTagExpression, imageTagVariableName } from "../environments/services-stack";
-import { ServiceSpec, parseCpu, parseMemory } from "../modules/service";
+import { ServiceSpec, parseCpu, parseMemory } from "../modules/aws/delivery/service";
 import { TerraformJson, configsOf, policy } from "./helpers";
 import { manifestOf, manifestsOf, synthApp } from "./kubernetes-helpers";
 import { SERVICE_MODELS } from "./service-models";

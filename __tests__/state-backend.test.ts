@@ -2,8 +2,8 @@ import { Testing } from "cdktf";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { Naming } from "../modules/naming";
-import { StateBackend, StateBackendProps } from "../modules/state-backend";
+import { Naming } from "../modules/shared/naming";
+import { StateBackend, StateBackendProps } from "../modules/aws/data/state-backend";
 import { onlyResource, parse, policy } from "./helpers";
 
 const props: StateBackendProps = {

@@ -7,7 +7,7 @@ import {
   StorageClasses,
   StorageClassesSettings,
   validateStorageClasses,
-} from "../modules/storage-classes";
+} from "../modules/kubernetes/cluster/storage-classes";
 import { configsOf, onlyResource, resourcesOf } from "./helpers";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/ebs";

@@ -1,8 +1,8 @@
 import { Testing } from "cdktf";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { KubernetesManifest } from "../modules/kubernetes-manifest";
-import { RecommendationVpa, VPA_CHART, VerticalPodAutoscaler, recommendationVpa } from "../modules/vertical-pod-autoscaler";
+import { KubernetesManifest } from "../modules/kubernetes/manifest";
+import { RecommendationVpa, VPA_CHART, VerticalPodAutoscaler, recommendationVpa } from "../modules/kubernetes/addons/vertical-pod-autoscaler";
 import { manifestOf, releaseOf, releaseValues } from "./kubernetes-helpers";
 
 const json = Testing.synthScope((scope) => {

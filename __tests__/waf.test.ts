@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Naming } from "../modules/naming";
+import { Naming } from "../modules/shared/naming";
 import {
   BODY_SIZE_LABEL,
   DEFAULT_MANAGED_RULE_GROUPS,
@@ -10,7 +10,7 @@ import {
   WafSettings,
   WebAcl,
   WebAclProps,
-} from "../modules/waf";
+} from "../modules/aws/edge/waf";
 import { configsOf, onlyResource, parse, policy, resourcesOf } from "./helpers";
 
 const US_EAST_1_ALIAS = "aws.us_east_1";

@@ -1,10 +1,10 @@
-import type { DnsZonesSettings } from "../modules/dns-zones";
-import type { ServiceLinkedRolesSettings } from "../modules/service-linked-roles";
-import type { GitHubSettings } from "../modules/github-oidc-roles";
-import type { AccessAnalyzerSettings } from "../modules/access-analyzer";
-import type { AuditTrailSettings } from "../modules/audit-trail";
-import type { ThreatDetectionSettings } from "../modules/threat-detection";
-import type { VulnerabilityScanningSettings } from "../modules/vulnerability-scanning";
+import type { DnsZonesSettings } from "../modules/aws/network/dns-zones";
+import type { ServiceLinkedRolesSettings } from "../modules/aws/security/service-linked-roles";
+import type { GitHubSettings } from "../modules/aws/security/github-oidc-roles";
+import type { AccessAnalyzerSettings } from "../modules/aws/security/access-analyzer";
+import type { AuditTrailSettings } from "../modules/aws/security/audit-trail";
+import type { ThreatDetectionSettings } from "../modules/aws/security/threat-detection";
+import type { VulnerabilityScanningSettings } from "../modules/aws/security/vulnerability-scanning";
 import { STATE_BACKEND } from "./state";
 import { PLATFORM_TEAM_EMAIL } from "./types";
 
@@ -19,7 +19,7 @@ export interface AccountConfig {
   readonly dns: DnsZonesSettings;
   /** Service-linked roles that already exist in the account and are imported rather than created. */
   readonly serviceLinkedRoles?: ServiceLinkedRolesSettings;
-  /** The GitHub repository whose Actions plan and apply (modules/github-oidc-roles): its OIDC roles trust only it. */
+  /** The GitHub repository whose Actions plan and apply (modules/aws/security/github-oidc-roles): its OIDC roles trust only it. */
   readonly github: GitHubSettings;
   /** CloudTrail: the multi-region trail, its bucket lifecycle and log retention, data-event buckets. */
   readonly auditTrail: AuditTrailSettings;

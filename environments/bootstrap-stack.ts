@@ -1,9 +1,9 @@
 import { LocalBackend } from "cdktf";
 import { Construct } from "constructs";
-import { Guardrails } from "../modules/guardrails";
-import { Naming } from "../modules/naming";
-import { declareOutputs } from "../modules/outputs";
-import { StateBackend } from "../modules/state-backend";
+import { Guardrails } from "../modules/shared/guardrails";
+import { Naming } from "../modules/shared/naming";
+import { declareOutputs } from "../modules/shared/outputs";
+import { StateBackend } from "../modules/aws/data/state-backend";
 import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND } from "./state";
 

@@ -2,31 +2,31 @@ import { S3Backend } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
-import { AlertTopics } from "../modules/alerting";
-import { CLOUDFRONT_REGION } from "../modules/aws-context";
-import { BackupPlan } from "../modules/backup";
-import { CostMonitoring } from "../modules/cost-monitoring";
-import { PostgresDatabase } from "../modules/database";
-import { DataStoreWiring } from "../modules/datastore-common";
-import { EdgeDistribution } from "../modules/edge";
-import { EksCluster } from "../modules/eks";
-import { RedisCluster } from "../modules/elasticache";
-import { Guardrails } from "../modules/guardrails";
-import { FargateProfiles } from "../modules/fargate-profile";
-import { Naming } from "../modules/naming";
-import { Network } from "../modules/network";
-import { declareOutputs } from "../modules/outputs";
-import { WebAcl } from "../modules/waf";
-import { PlatformBuckets } from "../modules/buckets";
-import { FileStorage } from "../modules/file-storage";
-import { KafkaCluster } from "../modules/kafka";
-import { TimeseriesDatabase } from "../modules/timeseries";
-import { ADOT_DEFAULTS, XRAY_WRITE_STATEMENTS } from "../modules/adot-collector";
-import { ServiceAccountRole } from "../modules/irsa-role";
-import { NetworkAcls } from "../modules/network-acls";
-import { SiteToSiteVpn } from "../modules/site-to-site-vpn";
-import { Tracing } from "../modules/tracing";
-import { VpcEndpoints } from "../modules/vpc-endpoints";
+import { AlertTopics } from "../modules/aws/observability/alerting";
+import { CLOUDFRONT_REGION } from "../modules/shared/aws-context";
+import { BackupPlan } from "../modules/aws/data/backup";
+import { CostMonitoring } from "../modules/aws/observability/cost-monitoring";
+import { PostgresDatabase } from "../modules/aws/data/database";
+import { DataStoreWiring } from "../modules/aws/data/datastore-common";
+import { EdgeDistribution } from "../modules/aws/edge/cloudfront";
+import { EksCluster } from "../modules/aws/compute/eks";
+import { RedisCluster } from "../modules/aws/data/elasticache";
+import { Guardrails } from "../modules/shared/guardrails";
+import { FargateProfiles } from "../modules/aws/compute/fargate-profile";
+import { Naming } from "../modules/shared/naming";
+import { Network } from "../modules/aws/network/vpc";
+import { declareOutputs } from "../modules/shared/outputs";
+import { WebAcl } from "../modules/aws/edge/waf";
+import { PlatformBuckets } from "../modules/aws/data/buckets";
+import { FileStorage } from "../modules/aws/data/file-storage";
+import { KafkaCluster } from "../modules/aws/data/kafka";
+import { TimeseriesDatabase } from "../modules/aws/data/timeseries";
+import { ADOT_DEFAULTS, XRAY_WRITE_STATEMENTS } from "../modules/kubernetes/addons/adot-collector";
+import { ServiceAccountRole } from "../modules/aws/compute/irsa-role";
+import { NetworkAcls } from "../modules/aws/network/network-acls";
+import { SiteToSiteVpn } from "../modules/aws/network/site-to-site-vpn";
+import { Tracing } from "../modules/aws/observability/tracing";
+import { VpcEndpoints } from "../modules/aws/network/vpc-endpoints";
 import { PlatformStack } from "./platform-stack";
 import { stateBackendConfig, stateKey } from "./state";
 import { EnvironmentConfig, PROJECT } from "./types";
@@ -273,7 +273,7 @@ export class EnvironmentStack extends PlatformStack {
   }
 
   /**
-   * The deliberate exceptions to the guardrails (modules/guardrails), each with its reason. Beyond
+   * The deliberate exceptions to the guardrails (modules/shared/guardrails), each with its reason. Beyond
    * the node egress, they follow the tier, not the setting: a production-tier environment gets none,
    * and a suppression that stops matching (someone raised the setting) is reported as unused.
    */
@@ -340,6 +340,6 @@ export function suppressNodeEgress(eks: EksCluster): void {
   Guardrails.suppress(
     eks,
     "AIVO-SG-OPEN-EGRESS",
-    "nodes reach image registries, AWS APIs and the internet through the NAT gateways (modules/eks, node-egress-all); narrowing it needs interface VPC endpoints and per-workload network policies first",
+    "nodes reach image registries, AWS APIs and the internet through the NAT gateways (modules/aws/compute/eks, node-egress-all); narrowing it needs interface VPC endpoints and per-workload network policies first",
   );
 }

@@ -8,7 +8,7 @@ import { DrStack } from "./dr-stack";
 import { EnvironmentStack } from "./environment-stack";
 import { production } from "./production";
 import { staging } from "./staging";
-import type { ServiceSpec } from "../modules/service";
+import type { ServiceSpec } from "../modules/aws/delivery/service";
 import { EnvironmentConfig } from "./types";
 import { ServicesStack } from "./services-stack";
 import { SERVICES } from "./services";

@@ -1,4 +1,4 @@
-import type { AlertReceiverSettings } from "../modules/monitoring";
+import type { AlertReceiverSettings } from "../modules/kubernetes/addons/kube-prometheus-stack";
 import { PLATFORM_TEAM_EMAIL } from "./types";
 
 /** The Slack channel of the platform's alerts (infrastructure document, "Alerting"). */

@@ -1,9 +1,9 @@
 import { Aspects, IAspect, TerraformProvider, TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { COST_ALLOCATION_TAG_KEYS } from "../modules/cost-monitoring";
-import { renderStackHcl } from "../modules/hcl";
-import { Guardrails } from "../modules/guardrails";
+import { COST_ALLOCATION_TAG_KEYS } from "../modules/aws/observability/cost-monitoring";
+import { renderStackHcl } from "../modules/shared/hcl";
+import { Guardrails } from "../modules/shared/guardrails";
 
 /** The namespace of the providers cdktf's prebuilt bindings name only by type (`aws`, `kubernetes`, `helm`). */
 export const PROVIDER_NAMESPACE = "hashicorp";
@@ -54,7 +54,7 @@ class QualifyProviderSources implements IAspect {
  * A stack whose JSON plain Terraform tooling reads as-is: fully-qualified provider sources
  * (`hashicorp/aws`, not the bare `aws` cdktf writes), the pinned provider versions of the
  * prebuilt bindings, a `required_version`, and an AWS provider that tags everything; checked at
- * every synthesis by the guardrails rule pack (`modules/guardrails`).
+ * every synthesis by the guardrails rule pack (`modules/shared/guardrails`).
  */
 export class PlatformStack extends TerraformStack {
   /** The stack's default AWS provider. */
@@ -73,7 +73,7 @@ export class PlatformStack extends TerraformStack {
     this.awsProvider = this.addAwsProvider("aws", props.region);
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     Aspects.of(this).add(new QualifyProviderSources(this));
-    // The policy rule pack (modules/guardrails) checks every stack, including ones added later.
+    // The policy rule pack (modules/shared/guardrails) checks every stack, including ones added later.
     Guardrails.applyTo(this);
   }
 
@@ -95,7 +95,7 @@ export class PlatformStack extends TerraformStack {
 
   /**
    * The stack in Terraform's native syntax (`npm run synth:hcl`), rendered from the same JSON as
-   * `cdk.tf.json` by modules/hcl: cdktf 0.21's own HCL renderer mangles strings holding JSON or
+   * `cdk.tf.json` by modules/shared/hcl: cdktf 0.21's own HCL renderer mangles strings holding JSON or
    * operators (policies, cron schedules) and the terraform block's plain attributes.
    */
   override toHclTerraform(): { hcl: string; metadata: Record<string, unknown> } {

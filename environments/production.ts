@@ -1,12 +1,12 @@
-import { DEFAULT_NODE_GROUPS } from "../modules/eks";
-import { DOCUMENT_ACCESS_POINTS } from "../modules/file-storage";
-import { DOCUMENT_TOPICS } from "../modules/kafka";
+import { DEFAULT_NODE_GROUPS } from "../modules/aws/compute/eks";
+import { DOCUMENT_ACCESS_POINTS } from "../modules/aws/data/file-storage";
+import { DOCUMENT_TOPICS } from "../modules/aws/data/kafka";
 import { platformReceivers } from "./observability";
 import { KAFKA_TOPICS_JOB_IMAGE } from "./images";
 import { EnvironmentConfig, PLATFORM_TEAM_EMAIL } from "./types";
-import { KARPENTER_FARGATE_PROFILE } from "../modules/fargate-profile";
-import { DEFAULT_NODE_POOLS } from "../modules/node-pools";
-import { DEFAULT_STORAGE_CLASSES } from "../modules/storage-classes";
+import { KARPENTER_FARGATE_PROFILE } from "../modules/aws/compute/fargate-profile";
+import { DEFAULT_NODE_POOLS } from "../modules/kubernetes/cluster/node-pools";
+import { DEFAULT_STORAGE_CLASSES } from "../modules/kubernetes/cluster/storage-classes";
 
 /** Production: full scale in us-east-1, disaster recovery in us-west-2. */
 export const production: EnvironmentConfig = {

@@ -1,11 +1,11 @@
 import { TerraformOutput, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { DataKubernetesResources } from "@cdktf/provider-kubernetes/lib/data-kubernetes-resources";
-import { EcrReplication } from "../modules/ecr-replication";
-import { POSTGRES_PORT } from "../modules/database";
-import { REDIS_PORT } from "../modules/elasticache";
-import { CustomerManagedKey } from "../modules/kms";
-import { CLUSTER_SECRET_STORE_NAME, HELM_CHARTS, NAMESPACES } from "../modules/kubernetes-platform";
+import { EcrReplication } from "../modules/aws/delivery/ecr-replication";
+import { POSTGRES_PORT } from "../modules/aws/data/database";
+import { REDIS_PORT } from "../modules/aws/data/elasticache";
+import { CustomerManagedKey } from "../modules/shared/kms";
+import { CLUSTER_SECRET_STORE_NAME, HELM_CHARTS, NAMESPACES } from "../modules/kubernetes/platform";
 import {
   ApplicationService,
   IMAGE_TAG,
@@ -13,7 +13,7 @@ import {
   ServiceEnvironment,
   ServiceSpec,
   validateServiceRegistry,
-} from "../modules/service";
+} from "../modules/aws/delivery/service";
 import { EnvironmentStack } from "./environment-stack";
 import { KubernetesStack } from "./kubernetes-stack";
 import type { WorkloadsStack } from "./workloads-stack";

@@ -1,5 +1,5 @@
 import type { S3BackendConfig } from "cdktf";
-import { Naming } from "../modules/naming";
+import { Naming } from "../modules/shared/naming";
 
 /**
  * Where Terraform state lives: defined once, read by the bootstrap stack (which creates the bucket,

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync } from "fs";
 import { join } from "path";
 import { App } from "cdktf";
-import { guardrailsFailed, reportGuardrails } from "../modules/guardrails";
+import { guardrailsFailed, reportGuardrails } from "../modules/shared/guardrails";
 import { ENVIRONMENTS, buildPlatform } from "./index";
 import { EnvironmentConfig } from "./types";
 import { ConfigErrors } from "./validate";

@@ -1,31 +1,31 @@
-import type { AlertingSettings } from "../modules/alerting";
-import type { BackupSettings } from "../modules/backup";
-import type { DatabaseSettings } from "../modules/database";
-import type { EdgeSettings } from "../modules/edge";
-import type { EksSettings } from "../modules/eks";
-import type { RedisSettings } from "../modules/elasticache";
-import type { WafSettings } from "../modules/waf";
-import type { CostMonitoringSettings } from "../modules/cost-monitoring";
-import type { NetworkSettings } from "../modules/network";
-import type { DrSettings } from "./dr-stack";
-import type { BucketsSettings } from "../modules/buckets";
-import type { FileStorageSettings } from "../modules/file-storage";
-import type { KafkaSettings } from "../modules/kafka";
-import type { TimeseriesSettings } from "../modules/timeseries";
-import type { KubernetesSettings } from "../modules/kubernetes-platform/settings";
-import type { Auth0Settings } from "../modules/auth0";
-import type { NetworkAclSettings } from "../modules/network-acls";
-import type { SiteToSiteVpnSettings } from "../modules/site-to-site-vpn";
-import type { TailscaleSettings } from "../modules/tailscale";
-import type { TracingSettings } from "../modules/tracing";
-import type { VaultSettings } from "../modules/vault";
-import type { VpcEndpointsSettings } from "../modules/vpc-endpoints";
-import type { ObservabilitySettings } from "../modules/monitoring";
-import type { VeleroSettings } from "../modules/velero";
-import type { FargateSettings } from "../modules/fargate-profile";
-import type { NodePoolsSettings } from "../modules/node-pools";
-import type { StorageClassesSettings } from "../modules/storage-classes";
-import type { VpaSettings } from "../modules/vertical-pod-autoscaler";
+import type { AlertingSettings } from "../modules/aws/observability/alerting";
+import type { BackupSettings } from "../modules/aws/data/backup";
+import type { DatabaseSettings } from "../modules/aws/data/database";
+import type { EdgeSettings } from "../modules/aws/edge/cloudfront";
+import type { EksSettings } from "../modules/aws/compute/eks";
+import type { RedisSettings } from "../modules/aws/data/elasticache";
+import type { WafSettings } from "../modules/aws/edge/waf";
+import type { CostMonitoringSettings } from "../modules/aws/observability/cost-monitoring";
+import type { NetworkSettings } from "../modules/aws/network/vpc";
+import type { DrSettings } from "./dr-settings";
+import type { BucketsSettings } from "../modules/aws/data/buckets";
+import type { FileStorageSettings } from "../modules/aws/data/file-storage";
+import type { KafkaSettings } from "../modules/aws/data/kafka";
+import type { TimeseriesSettings } from "../modules/aws/data/timeseries";
+import type { KubernetesSettings } from "../modules/kubernetes/platform/settings";
+import type { Auth0Settings } from "../modules/kubernetes/cluster/auth0";
+import type { NetworkAclSettings } from "../modules/aws/network/network-acls";
+import type { SiteToSiteVpnSettings } from "../modules/aws/network/site-to-site-vpn";
+import type { TailscaleSettings } from "../modules/kubernetes/addons/tailscale";
+import type { TracingSettings } from "../modules/aws/observability/tracing";
+import type { VaultSettings } from "../modules/kubernetes/addons/vault";
+import type { VpcEndpointsSettings } from "../modules/aws/network/vpc-endpoints";
+import type { ObservabilitySettings } from "../modules/kubernetes/addons/kube-prometheus-stack";
+import type { VeleroSettings } from "../modules/kubernetes/addons/velero";
+import type { FargateSettings } from "../modules/aws/compute/fargate-profile";
+import type { NodePoolsSettings } from "../modules/kubernetes/cluster/node-pools";
+import type { StorageClassesSettings } from "../modules/kubernetes/cluster/storage-classes";
+import type { VpaSettings } from "../modules/kubernetes/addons/vertical-pod-autoscaler";
 
 /**
  * How strict the rules for an environment are. `production` demands what a live system needs
@@ -58,7 +58,7 @@ export interface EnvironmentConfig {
   readonly costCenter: string;
   /**
    * Days CloudWatch Logs keeps every log group of the environment (flow logs, EKS control plane,
-   * data-store and WAF logs); one of `CLOUDWATCH_LOG_RETENTION_DAYS` (modules/log-retention). Production keeps ≥ 365.
+   * data-store and WAF logs); one of `CLOUDWATCH_LOG_RETENTION_DAYS` (modules/shared/log-retention). Production keeps ≥ 365.
    */
   readonly logRetentionDays: number;
   /** VPC CIDR plan, AZs and NAT layout. */

@@ -1,31 +1,31 @@
-import { overlaps, parseIpv4Cidr } from "../modules/cidr";
-import { validateEksProps } from "../modules/eks";
-import { Naming } from "../modules/naming";
-import { validateNetworkLayout } from "../modules/network/validate";
-import { DEFAULT_NODE_GROUPS, assertPodCapacity } from "../modules/eks";
-import { CLOUDFRONT_REGION } from "../modules/aws-context";
-import { validateFargateSettings } from "../modules/fargate-profile";
-import { SPECIALIZED_POOLS, validateNodePools } from "../modules/node-pools";
-import { validateStorageClasses } from "../modules/storage-classes";
-import { assertLogRetentionDays } from "../modules/log-retention";
-import { validateFileStorage } from "../modules/file-storage";
-import { validateKafka, validateTopicsJobImage } from "../modules/kafka";
-import { validateTimeseries } from "../modules/timeseries";
-import { validateKubernetesSettings } from "../modules/kubernetes-platform/settings";
-import { NAMESPACES } from "../modules/kubernetes-platform";
+import { overlaps, parseIpv4Cidr } from "../modules/shared/cidr";
+import { validateEksProps } from "../modules/aws/compute/eks";
+import { Naming } from "../modules/shared/naming";
+import { validateNetworkLayout } from "../modules/aws/network/vpc/validate";
+import { DEFAULT_NODE_GROUPS, assertPodCapacity } from "../modules/aws/compute/eks";
+import { CLOUDFRONT_REGION } from "../modules/shared/aws-context";
+import { validateFargateSettings } from "../modules/aws/compute/fargate-profile";
+import { SPECIALIZED_POOLS, validateNodePools } from "../modules/kubernetes/cluster/node-pools";
+import { validateStorageClasses } from "../modules/kubernetes/cluster/storage-classes";
+import { assertLogRetentionDays } from "../modules/shared/log-retention";
+import { validateFileStorage } from "../modules/aws/data/file-storage";
+import { validateKafka, validateTopicsJobImage } from "../modules/aws/data/kafka";
+import { validateTimeseries } from "../modules/aws/data/timeseries";
+import { validateKubernetesSettings } from "../modules/kubernetes/platform/settings";
+import { NAMESPACES } from "../modules/kubernetes/platform";
 import { ACCOUNT_STACK } from "./account-stack";
 import { BOOTSTRAP_STACK } from "./bootstrap-stack";
 import { DATABASE_RPO_SECONDS } from "./dr-stack";
 import { stateKey } from "./state";
-import { validateAuth0 } from "../modules/auth0";
-import { validateSiteToSiteVpn } from "../modules/site-to-site-vpn";
-import { validateTailscale } from "../modules/tailscale";
-import { validateTracing } from "../modules/tracing";
-import { validateVault } from "../modules/vault";
-import { validateEndpointServices } from "../modules/vpc-endpoints";
+import { validateAuth0 } from "../modules/kubernetes/cluster/auth0";
+import { validateSiteToSiteVpn } from "../modules/aws/network/site-to-site-vpn";
+import { validateTailscale } from "../modules/kubernetes/addons/tailscale";
+import { validateTracing } from "../modules/aws/observability/tracing";
+import { validateVault } from "../modules/kubernetes/addons/vault";
+import { validateEndpointServices } from "../modules/aws/network/vpc-endpoints";
 import { ENVIRONMENT_TIERS, EnvironmentConfig, PROJECT } from "./types";
-import { validateObservability } from "../modules/monitoring";
-import { validateVeleroSettings } from "../modules/velero";
+import { validateObservability } from "../modules/kubernetes/addons/kube-prometheus-stack";
+import { validateVeleroSettings } from "../modules/kubernetes/addons/velero";
 
 /** A mistake in an environment's configuration; `npm run synth` prints its message, not a stack trace. */
 export class ConfigError extends Error {
@@ -181,7 +181,7 @@ function checkConnectivityAndExternalSystems(config: EnvironmentConfig, findings
   if (config.siteToSiteVpn?.enabled) check(() => validateSiteToSiteVpn(env, config.network.vpcCidr, config.siteToSiteVpn!));
   if (config.tailscale?.enabled) {
     check(() => validateTailscale(env, [config.network.vpcCidr], config.tailscale!));
-    // External Secrets' role reads aivo/<env>/* only (modules/external-secrets).
+    // External Secrets' role reads aivo/<env>/* only (modules/kubernetes/addons/external-secrets).
     const prefix = `${new Naming(PROJECT, env).path().slice(1)}/`;
     const secret = config.tailscale.authKeySecretName;
     if (!secret.startsWith(prefix)) {

@@ -12,8 +12,8 @@ const { App } = require("cdktf") as typeof import("cdktf");
 const { existsSync, mkdirSync, readFileSync, writeFileSync } = require("fs") as typeof import("fs");
 const { join } = require("path") as typeof import("path");
 const { synthPlatform } = require("../environments/synth") as typeof import("../environments/synth");
-const { Guardrails } = require("../modules/guardrails") as typeof import("../modules/guardrails");
-const { jsonLocator, stackArtifact, toMarkdown, toSarif } = require("../modules/guardrails/report") as typeof import("../modules/guardrails/report");
+const { Guardrails } = require("../modules/shared/guardrails") as typeof import("../modules/shared/guardrails");
+const { jsonLocator, stackArtifact, toMarkdown, toSarif } = require("../modules/shared/guardrails/report") as typeof import("../modules/shared/guardrails/report");
 
 const root = join(__dirname, "..");
 const outDir = join(root, process.env.POLICY_REPORT_DIR ?? "reports");

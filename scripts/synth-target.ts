@@ -36,7 +36,7 @@ if (target === "floor") {
   const { WorkloadsStack } = require("../environments/workloads-stack") as typeof import("../environments/workloads-stack");
   const { validateEnvironments } = require("../environments/validate") as typeof import("../environments/validate");
   if (target === "all-unguarded") {
-    const { Guardrails } = require("../modules/guardrails") as typeof import("../modules/guardrails");
+    const { Guardrails } = require("../modules/shared/guardrails") as typeof import("../modules/shared/guardrails");
     Guardrails.applyTo = () => undefined; // bench only: the stacks are built without the guardrails
     buildPlatform(app);
   } else if (target === "all") {

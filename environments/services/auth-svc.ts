@@ -1,4 +1,4 @@
-import type { ServiceSpec } from "../../modules/service";
+import type { ServiceSpec } from "../../modules/aws/delivery/service";
 
 /**
  * auth-svc: sign-in, sessions and tokens for the platform's users. The template's reference service

@@ -1,4 +1,4 @@
-import type { ServiceSpec } from "../../modules/service";
+import type { ServiceSpec } from "../../modules/aws/delivery/service";
 import { authSvc } from "./auth-svc";
 
 /**

@@ -1,0 +1,70 @@
+import { Construct } from "constructs";
+import { AwsContext } from "../../../shared/aws-context";
+import { ControllerAddOnProps, HelmAddOn } from "../../helm-addon";
+import { PolicyStatement } from "../../../shared/iam";
+import { ServiceAccountRole } from "../../../aws/compute/irsa-role";
+import { CONTROLLER_NODE_SELECTOR, IRSA_ROLE_ANNOTATION } from "../../platform";
+
+/** The controller's service account (the chart's default name). */
+export const CERT_MANAGER_SERVICE_ACCOUNT = "cert-manager";
+
+/**
+ * Route 53 for ACME DNS01: `GetChange` on changes, `ListHostedZonesByName` to find the zone, and record
+ * changes on the given zones only, limited to TXT records named `_acme-challenge.*`.
+ */
+export function dns01Statements(partition: string, zoneIds: readonly string[]): PolicyStatement[] {
+  return [
+    { Sid: "GetChange", Action: "route53:GetChange", Resource: `arn:${partition}:route53:::change/*` },
+    { Sid: "FindZones", Action: "route53:ListHostedZonesByName", Resource: "*" },
+    {
+      Sid: "ChallengeRecordsOnly",
+      Action: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"],
+      Resource: zoneIds.map((id) => `arn:${partition}:route53:::hostedzone/${id}`),
+      Condition: {
+        "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["TXT"] },
+        "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["_acme-challenge.*"] },
+      },
+    },
+  ];
+}
+
+/**
+ * cert-manager with its CRDs (`crds.enabled`, kept on uninstall so certificates survive), an IRSA role
+ * for DNS01 on this environment's zones, replicated controller, webhook and CA injector with a
+ * PodDisruptionBudget.
+ */
+export class CertManager extends Construct {
+  readonly role: ServiceAccountRole;
+  readonly addOn: HelmAddOn;
+
+  constructor(scope: Construct, id: string, props: ControllerAddOnProps) {
+    super(scope, id);
+    const { cluster } = props;
+    const replicas = props.replicas ?? 2;
+    this.role = new ServiceAccountRole(this, "role", {
+      naming: cluster.naming,
+      name: "eks-cert-manager",
+      description: `cert-manager DNS01 challenges of ${cluster.clusterName} (TXT records in its zones)`,
+      oidcProviderArn: cluster.oidcProviderArn,
+      oidcIssuerUrl: cluster.oidcIssuerUrl,
+      namespace: props.chart.namespace,
+      serviceAccount: CERT_MANAGER_SERVICE_ACCOUNT,
+      statements: dns01Statements(AwsContext.of(this).partition, [cluster.zones.publicZoneId, cluster.zones.privateZoneId]),
+    });
+    this.addOn = new HelmAddOn(this, "chart", {
+      where: props.where,
+      chart: props.chart,
+      defaultValues: {
+        crds: { enabled: true, keep: true },
+        replicaCount: replicas,
+        podDisruptionBudget: { enabled: true, minAvailable: 1 },
+        serviceAccount: { create: true, name: CERT_MANAGER_SERVICE_ACCOUNT, annotations: { [IRSA_ROLE_ANNOTATION]: this.role.roleArn } },
+        nodeSelector: { "kubernetes.io/os": "linux", ...CONTROLLER_NODE_SELECTOR },
+        webhook: { replicaCount: replicas, podDisruptionBudget: { enabled: true, minAvailable: 1 } },
+        cainjector: { replicaCount: replicas, podDisruptionBudget: { enabled: true, minAvailable: 1 } },
+      },
+      values: props.values,
+      dependsOn: props.dependsOn,
+    });
+  }
+}

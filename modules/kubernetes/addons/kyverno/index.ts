@@ -1,0 +1,56 @@
+import { Construct } from "constructs";
+import { ControllerAddOnProps, HelmAddOn } from "../../helm-addon";
+import { CONTROLLER_NODE_SELECTOR, HelmChart, KUBE_SYSTEM_NAMESPACE, NAMESPACES } from "../../platform";
+
+/** Namespaces the pod-security policies skip: the cluster's own and those whose pods need host access (see `NAMESPACES`). */
+export const POLICY_EXCLUDED_NAMESPACES: readonly string[] = [
+  KUBE_SYSTEM_NAMESPACE,
+  NAMESPACES.kyverno.name,
+  ...Object.values(NAMESPACES).filter((n) => n.podSecurity === "privileged").map((n) => n.name),
+];
+
+export interface KyvernoProps extends ControllerAddOnProps {
+  /** The kyverno-policies chart (the Pod Security Standards as Kyverno policies). */
+  readonly policiesChart: HelmChart;
+  /** `Audit` reports violations, `Enforce` rejects them. */
+  readonly policyAction: "Audit" | "Enforce";
+}
+
+/**
+ * Kyverno (admission, background, cleanup and reports controllers) and the `restricted` Pod Security
+ * Standard from the kyverno-policies chart, in `Audit` or `Enforce`, for every namespace except
+ * `POLICY_EXCLUDED_NAMESPACES`. The policies come through Helm, so nothing needs Kyverno's CRDs at plan time.
+ */
+export class Kyverno extends Construct {
+  readonly addOn: HelmAddOn;
+  readonly policies: HelmAddOn;
+
+  constructor(scope: Construct, id: string, props: KyvernoProps) {
+    super(scope, id);
+    const replicas = props.replicas ?? 2;
+    const controller = { replicas, nodeSelector: { ...CONTROLLER_NODE_SELECTOR } };
+    this.addOn = new HelmAddOn(this, "chart", {
+      where: props.where,
+      chart: props.chart,
+      defaultValues: {
+        // Three admission replicas is Kyverno's HA recommendation; two survive a drain with a PDB.
+        admissionController: { ...controller, podDisruptionBudget: { enabled: replicas > 1, minAvailable: 1 } },
+        backgroundController: controller,
+        cleanupController: controller,
+        reportsController: controller,
+      },
+      values: props.values,
+      dependsOn: props.dependsOn,
+    });
+    this.policies = new HelmAddOn(this, "policies", {
+      where: `${props.where}.policies`,
+      chart: props.policiesChart,
+      defaultValues: {
+        podSecurityStandard: "restricted",
+        validationFailureAction: props.policyAction,
+        vpolExclude: { excludeNamespaces: [...POLICY_EXCLUDED_NAMESPACES] },
+      },
+      dependsOn: [this.addOn.release],
+    });
+  }
+}
