@@ -134,3 +134,45 @@ export const PROJECT = "aivo";
 
 /** The platform team's address (infrastructure document, "Support"); alerts and budget mails go here. */
 export const PLATFORM_TEAM_EMAIL = "platform@aivo.edu";
+
+/** The people an environment answers to. */
+export interface EnvironmentPeople {
+  /**
+   * Who gets the environment's alert and budget e-mails (the `alert` and `critical` topics, and
+   * `warning` in production). Each address must confirm the SNS subscription mail before it receives anything.
+   */
+  readonly alertEmails: readonly string[];
+  /** The address Let's Encrypt writes to about the cluster's certificates (cert-manager's ACME account). */
+  readonly acmeEmail: string;
+}
+
+/** What an environment states itself; its tier (`TIERS`, environments/tiers.ts) supplies the rest (`defineEnvironment`). */
+export interface EnvironmentSpec {
+  /** Lowercase name: the stacks, every resource (`aivo-<name>-…`), the state key, the `Environment` tag. */
+  readonly name: string;
+  /** The rule set and the defaults (`TIERS`) the environment takes. */
+  readonly tier: EnvironmentTier;
+  /** The primary AWS region; `network.availabilityZones` are its AZs. */
+  readonly region: string;
+  /** The VPC: CIDR, subnets per AZ, NAT layout, the pods' secondary CIDR. No overlap with another environment. */
+  readonly network: NetworkSettings;
+  /**
+   * The public domain CloudFront serves (`edge.domain`); the origin is `origin.<domain>`, the Auth0 API
+   * (`auth0.audience`) `https://api.<domain>`, the private zone `internal.<domain>`.
+   */
+  readonly domain: string;
+  /** The monthly AWS budget in USD (`cost.monthlyBudgetUsd`); its 50/80/90 % notifications alert. */
+  readonly monthlyBudgetUsd: number;
+  /** Who gets the e-mails. */
+  readonly people: EnvironmentPeople;
+  /**
+   * The environment's own Auth0 tenant domain, e.g. `aivo-dev.us.auth0.com`: tokens are validated
+   * against `https://<tenant>/` (issuer) and its JWKS. Never share a tenant between tiers.
+   */
+  readonly auth0Tenant: string;
+  /**
+   * The DR pilot light's VPC in the tier's `drRegion` (production tier only): with it the environment
+   * gets the stack `<name>-dr`. @default no DR stack
+   */
+  readonly drNetwork?: NetworkSettings;
+}
