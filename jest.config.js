@@ -1,6 +1,7 @@
 /**
- * Jest: TypeScript through ts-jest in transpile-only mode (`isolatedModules`); types are checked
- * once, for the whole project, by `tsc --noEmit` in `npm test`.
+ * Jest: TypeScript through ts-jest in transpile-only mode (tsconfig `isolatedModules`, set here and not
+ * in tsconfig.json so `tsc` keeps its full checks); types are checked once, for the whole project, by
+ * `tsc --noEmit` in `npm test`.
  *
  * The kubernetes-models packages are ES modules only: `jest.resolver.js` resolves them with the
  * `import` condition and ts-jest transpiles their `.js` files to CommonJS (cached after the first run).
@@ -15,8 +16,9 @@ module.exports = {
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
-    "^.+\\.js$": ["ts-jest", { isolatedModules: true, diagnostics: false, tsconfig: { allowJs: true } }],
+    // ts-jest ≥ 29.2 takes transpile-only mode from the tsconfig's `isolatedModules` (its own option is deprecated).
+    "^.+\\.ts$": ["ts-jest", { diagnostics: false, tsconfig: { isolatedModules: true } }],
+    "^.+\\.js$": ["ts-jest", { diagnostics: false, tsconfig: { isolatedModules: true, allowJs: true } }],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES})/)`],
   resolver: "<rootDir>/jest.resolver.js",

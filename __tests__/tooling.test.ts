@@ -15,6 +15,43 @@ function sourceFiles(dir = root): string[] {
   });
 }
 
+type Version = [number, number, number];
+const versionOf = (text: string): Version => {
+  const [major, minor, patch] = text.replace(/^v/, "").split(".").map((part) => (/^\d+$/.test(part) ? Number(part) : 0));
+  return [major ?? 0, minor ?? 0, patch ?? 0];
+};
+const compare = (a: Version, b: Version) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+
+/**
+ * Whether Node `version` satisfies an npm `engines.node` range, for the forms the lock file holds:
+ * `a || b`, `>=X`, `>= X`, `>X`, `<X`, `<=X`, `^X.Y.Z`, `X` / `X.x` (that major), `*`, and `A B` (both).
+ */
+export function satisfiesNodeRange(range: string, version: string): boolean {
+  const v = versionOf(version);
+  return range.split("||").some((alternative) => {
+    const comparators = alternative.trim().replace(/([<>]=?)\s+/g, "$1").split(/\s+/).filter(Boolean);
+    return comparators.every((c) => {
+      const m = /^(>=|<=|>|<|\^|~)?v?([\dx*.]+)$/.exec(c);
+      if (!m) throw new Error(`unsupported engines comparator "${c}" in "${range}"`);
+      if (m[2] === "*" || m[2] === "x") return true;
+      const bound = versionOf(m[2]);
+      const order = compare(v, bound);
+      switch (m[1]) {
+        case ">=": return order >= 0;
+        case ">": return order > 0;
+        case "<": return order < 0;
+        case "<=": return order <= 0;
+        case "^": return order >= 0 && v[0] === bound[0];
+        case "~": return order >= 0 && v[0] === bound[0] && v[1] === bound[1];
+        default: {
+          const parts = m[2].split(".").filter((p) => /^\d+$/.test(p)).length;
+          return bound.slice(0, parts).every((n, i) => n === v[i]);
+        }
+      }
+    });
+  });
+}
+
 describe("tooling", () => {
   const scripts = JSON.parse(read("package.json")).scripts as Record<string, string>;
 
@@ -52,5 +89,44 @@ describe("tooling", () => {
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(() => execFileSync("bash", ["-n", join(root, ".ci/run")])).not.toThrow();
+  });
+  describe("engines", () => {
+    const project = JSON.parse(read("package.json")).engines.node as string;
+    const lock = JSON.parse(read("package-lock.json")).packages as Record<string, { engines?: { node?: string } | string[] }>;
+    const ranges = Object.entries(lock)
+      .filter(([name, p]) => name !== "" && !Array.isArray(p.engines) && p.engines?.node)
+      .map(([name, p]) => [name, (p.engines as { node: string }).node] as const);
+    // Every version a range names (and each major's first release) from Node 18 to 30: where ranges start and end.
+    const probes = [
+      ...new Set([
+        ...Array.from({ length: 13 }, (_, i) => `${18 + i}.0.0`),
+        ...ranges.flatMap(([, r]) => r.match(/\d+\.\d+(\.\d+)?/g) ?? []).filter((v) => Number(v.split(".")[0]) >= 18),
+      ]),
+    ];
+
+    it("reads the ranges it checks", () => {
+      expect(satisfiesNodeRange("^20.19.0 || ^22.13.0 || >=24", "22.12.0")).toBe(false);
+      expect(satisfiesNodeRange("^20.19.0 || ^22.13.0 || >=24", "22.13.0")).toBe(true);
+      expect(satisfiesNodeRange(">= 0.6.3", "20.0.0")).toBe(true);
+      expect(satisfiesNodeRange("20 || >=22", "21.5.0")).toBe(false);
+      expect(satisfiesNodeRange(">=16 || 14 >=14.17", "14.16.0")).toBe(false);
+      expect(satisfiesNodeRange(">=22", "20.20.2")).toBe(false);
+    });
+
+    it("admits only Node versions every installed package supports (npm ci prints no EBADENGINE)", () => {
+      const unsupported = probes
+        .filter((version) => satisfiesNodeRange(project, version))
+        .flatMap((version) => ranges.filter(([, range]) => !satisfiesNodeRange(range, version)).map(([name, range]) => `${version}: ${name} needs ${range}`));
+      expect(unsupported).toEqual([]);
+      expect(probes.some((version) => satisfiesNodeRange(project, version))).toBe(true);
+      expect(JSON.parse(read("package-lock.json")).packages[""].engines.node).toBe(project);
+    });
+
+    it("runs CI on a Node version the engines admit (setup-node's newest release of the major)", () => {
+      const dir = join(root, ".github", "workflows");
+      const majors = readdirSync(dir).flatMap((file) => [...readFileSync(join(dir, file), "utf8").matchAll(/node-version:\s*"?(\d+)"?/g)].map((m) => m[1]));
+      expect(majors.length).toBeGreaterThan(0);
+      expect(majors.filter((major) => !satisfiesNodeRange(project, `${major}.99.0`))).toEqual([]);
+    });
   });
 });
