@@ -23,5 +23,8 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES})/)`],
   resolver: "<rootDir>/jest.resolver.js",
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  // One synthesis of the real platform per run, shared by the suites through a temp folder (__tests__/platform.ts).
+  globalSetup: "<rootDir>/__tests__/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/global-teardown.ts",
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

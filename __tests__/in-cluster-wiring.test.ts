@@ -24,6 +24,7 @@ import { POD_SECURITY_REASON_ANNOTATION } from "../modules/kubernetes/cluster/na
 import { TAILSCALE_DEFAULTS } from "../modules/kubernetes/addons/tailscale";
 import { VAULT_DEFAULTS } from "../modules/kubernetes/addons/vault";
 import { TerraformJson, configsOf } from "./helpers";
+import { platformDocs } from "./platform";
 import { manifestOf, manifestsOf, releaseOf, releaseAddress, releaseValues, synthApp } from "./kubernetes-helpers";
 import { validateWithModels } from "./kubernetes-validate";
 
@@ -61,9 +62,7 @@ function addressOf(doc: TerraformJson, type: string, match: (config: Record<stri
   return `${type}.${found[0][0]}`;
 }
 
-const app = Testing.app();
-buildPlatform(app);
-const docs = synthApp(app);
+const docs = platformDocs(); // the real platform, synthesized once per run
 const names = ENVIRONMENTS.map((e) => e.name);
 
 // Development with the optional integrations on: Vault (with its store) and the Tailscale router.

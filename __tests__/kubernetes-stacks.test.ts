@@ -1,37 +1,34 @@
-import { Testing } from "cdktf";
 import { readFileSync } from "fs";
 import { join } from "path";
 import { Namespace } from "kubernetes-models/v1/Namespace";
-import { ENVIRONMENTS, buildPlatform } from "../environments";
+import { ENVIRONMENTS } from "../environments";
 import { EXEC_API_VERSION, KUBERNETES_STACKS, kubernetesStackName, kubernetesStateKey } from "../environments/kubernetes-stack";
 import { HELM_CHARTS, KUBE_SYSTEM_NAMESPACE, NAMESPACES, POD_SECURITY_LEVELS } from "../modules/kubernetes/platform";
 import { POD_SECURITY_REASON_ANNOTATION } from "../modules/kubernetes/cluster/namespaces";
 import { TerraformJson, configsOf } from "./helpers";
-import { synthApp } from "./kubernetes-helpers";
+import { synthesizedPlatform } from "./platform";
 
-const app = Testing.app();
-const platform = buildPlatform(app);
-const docs = synthApp(app);
+const { docs, stacks } = synthesizedPlatform(); // the real platform, synthesized once per run
+const dependenciesOf = (stack: string) => stacks.find((s) => s.name === stack)!.dependencies;
 const names = ENVIRONMENTS.map((e) => e.name);
 const addons: Record<string, TerraformJson> = Object.fromEntries(names.map((n) => [n, docs[`${n}-addons`]]));
 const workloads: Record<string, TerraformJson> = Object.fromEntries(names.map((n) => [n, docs[`${n}-workloads`]]));
 
 describe("the Kubernetes stacks", () => {
   it("exist for every environment, named <env>-addons and <env>-workloads", () => {
-    expect(Object.keys(platform.addons)).toEqual(names);
-    expect(Object.keys(platform.workloads)).toEqual(names);
+    const stackNames = stacks.map((s) => s.name);
+    expect(stackNames.filter((s) => s.endsWith("-addons")).sort()).toEqual(names.map((n) => `${n}-addons`).sort());
+    expect(stackNames.filter((s) => s.endsWith("-workloads")).sort()).toEqual(names.map((n) => `${n}-workloads`).sort());
     for (const name of names) {
-      expect(platform.addons[name].node.id).toBe(`${name}-addons`);
-      expect(platform.workloads[name].node.id).toBe(`${name}-workloads`);
       expect(kubernetesStackName(name, "addons")).toBe(`${name}-addons`);
     }
   });
 
   it("deploy in order: <env>, then <env>-addons, then <env>-workloads", () => {
     for (const name of names) {
-      expect(platform.addons[name].dependencies).toContain(platform.environments[name]);
-      expect(platform.workloads[name].dependencies).toEqual(expect.arrayContaining([platform.environments[name], platform.addons[name]]));
-      expect(platform.environments[name].dependencies).not.toContain(platform.addons[name]);
+      expect(dependenciesOf(`${name}-addons`)).toContain(name);
+      expect(dependenciesOf(`${name}-workloads`)).toEqual(expect.arrayContaining([name, `${name}-addons`]));
+      expect(dependenciesOf(name)).not.toContain(`${name}-addons`);
     }
   });
 
@@ -44,7 +41,8 @@ describe("the Kubernetes stacks", () => {
   });
 
   it("are all selected by '<env>*' and by no other environment's pattern", () => {
-    const all = [platform.environments, platform.addons, platform.workloads, platform.services].flatMap((r) => Object.values(r)).map((s) => s.node.id);
+    // every stack but bootstrap, account and the DR stacks (`<env>-dr`, which `<env>-*` patterns must not miss either)
+    const all = stacks.map((s) => s.name).filter((id) => id !== "bootstrap" && id !== "account" && !id.endsWith("-dr"));
     for (const name of names) {
       const selected = all.filter((id) => id.startsWith(name));
       expect(selected.sort()).toEqual([name, `${name}-addons`, `${name}-workloads`, `${name}-services`].sort());

@@ -1,10 +1,9 @@
 import { readFileSync, readdirSync } from "fs";
 import { join } from "path";
-import { Testing } from "cdktf";
 import { ExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
-import { ENVIRONMENTS, buildPlatform } from "../environments";
+import { ENVIRONMENTS } from "../environments";
 import { development } from "../environments/development";
 import { PLATFORM_ON_CALL_SERVICE, PLATFORM_SLACK_CHANNEL } from "../environments/observability";
 import { production } from "../environments/production";
@@ -33,19 +32,9 @@ import { CLUSTER_SECRET_STORE_NAME } from "../modules/kubernetes/platform";
 import { VELERO_AWS_PLUGIN_IMAGE, VELERO_SCHEDULE_EVERY_6_HOURS, VELERO_SCHEDULE_FULL_NAME, VELERO_SCHEDULE_NAME, VELERO_SERVICE_ACCOUNT, assertCron } from "../modules/kubernetes/addons/velero";
 import { TerraformJson, configsOf, policy, resourcesOf } from "./helpers";
 import { manifestOf, manifestsOf, releaseAddress, releaseOf, releaseValues } from "./kubernetes-helpers";
+import { platformDocs } from "./platform";
 
-const app = Testing.app();
-buildPlatform(app);
-const docs = (() => {
-  // One synthesis of the whole app, shared by every test of this file.
-  app.synth();
-  return Object.fromEntries(
-    Object.keys(app.node.children.reduce((acc, c) => ({ ...acc, [c.node.id]: 1 }), {} as Record<string, number>)).map((id) => [
-      id,
-      JSON.parse(readFileSync(join(app.outdir, "stacks", id, "cdk.tf.json"), "utf8")) as TerraformJson,
-    ]),
-  );
-})();
+const docs = platformDocs(); // the real platform, synthesized once per run
 const names = ENVIRONMENTS.map((e) => e.name);
 const configOf = (name: string) => ENVIRONMENTS.find((e) => e.name === name)!;
 
