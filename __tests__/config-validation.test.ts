@@ -251,8 +251,8 @@ describe("synthPlatform", () => {
     expect(stacks).toEqual([
       "bootstrap",
       "account",
-      ...["development", "staging", "production"].flatMap((env) => [env, `${env}-addons`, `${env}-workloads`, `${env}-services`]),
-      "production-dr",
+      ...ENVIRONMENTS.map((e) => e.name).flatMap((env) => [env, `${env}-addons`, `${env}-workloads`, `${env}-services`]),
+      ...ENVIRONMENTS.filter((e) => e.dr).map((e) => `${e.name}-dr`),
     ]);
   });
 });

@@ -67,6 +67,8 @@ describe.each(names)("%s observability and backups", (name) => {
   const addons = docs[`${name}-addons`];
   const workloads = docs[`${name}-workloads`];
   const paging = config.observability.receivers.pagerDuty !== undefined;
+  /** Velero's bucket replicated to the DR region (a replica bucket, its key and role). */
+  const replicated = config.clusterBackups.replicateToDr === true;
 
   describe("charts", () => {
     it("installs each pinned chart of the HELM_CHARTS table", () => {
@@ -104,7 +106,7 @@ describe.each(names)("%s observability and backups", (name) => {
       const logging = configsOf(addons, "aws_s3_bucket_logging");
       const prefixes = logging.map((l) => l.target_prefix).sort();
       expect(prefixes).toEqual(
-        [`aivo-${name}-loki-chunks/`, `aivo-${name}-loki-ruler/`, `aivo-${name}-velero/`, ...(name === "production" ? [`aivo-${name}-velero-replica/`] : [])].sort(),
+        [`aivo-${name}-loki-chunks/`, `aivo-${name}-loki-ruler/`, `aivo-${name}-velero/`, ...(replicated ? [`aivo-${name}-velero-replica/`] : [])].sort(),
       );
       // The log buckets are the environment stack's (modules/aws/data/buckets), read through cross-stack references.
       for (const l of logging) {
@@ -140,7 +142,7 @@ describe.each(names)("%s observability and backups", (name) => {
         resources: { requests: { storage: `${config.observability.prometheus.volumeSizeGi}Gi` } },
       });
       expect(values.alertmanager.alertmanagerSpec.replicas).toBe(config.observability.alertmanagerReplicas);
-      if (name === "production") {
+      if (config.tier === "production") {
         expect(spec.replicas).toBe(2);
         expect(values.alertmanager.alertmanagerSpec.replicas).toBeGreaterThanOrEqual(3);
       }
@@ -153,7 +155,7 @@ describe.each(names)("%s observability and backups", (name) => {
       const critical = receiversFor(am.route, { severity: "critical", alertname: "NodeNotReady" });
       expect(critical).toEqual(paging ? [RECEIVERS.pagerDuty, RECEIVERS.slack, RECEIVERS.email] : [RECEIVERS.slack, RECEIVERS.email]);
       expect(receiverNames.includes(RECEIVERS.pagerDuty)).toBe(paging);
-      expect(paging).toBe(name === "production");
+      expect(paging).toBe(config.tier === "production");
     });
 
     it("routes alert to Slack with e-mail escalation, warning to Slack only, the Watchdog nowhere", () => {
@@ -283,8 +285,8 @@ describe.each(names)("%s observability and backups", (name) => {
       expect(values.loki.compactor).toEqual({ retention_enabled: true, delete_request_store: "s3" });
     });
 
-    it("runs one process in development and staging, scalable targets in production", () => {
-      if (name === "production") {
+    it("runs one process (SingleBinary, development and staging) or scalable targets (SimpleScalable, production)", () => {
+      if (config.observability.loki.mode === "SimpleScalable") {
         expect(values.deploymentMode).toBe("SimpleScalable");
         expect([values.read.replicas, values.write.replicas, values.backend.replicas, values.singleBinary.replicas]).toEqual([3, 3, 3, 0]);
       } else {
@@ -327,7 +329,8 @@ describe.each(names)("%s observability and backups", (name) => {
 
   describe("Velero", () => {
     const values = releaseValues(addons, "velero");
-    const ttlDays = { development: 3, staging: 7, production: 30 }[name]!;
+    // The document's retention per tier.
+    const ttlDays = { development: 3, staging: 7, production: 30 }[config.tier];
 
     it(`backs up every 6 hours, kept ${ttlDays} days`, () => {
       expect(config.clusterBackups.ttlDays).toBe(ttlDays);
@@ -354,18 +357,19 @@ describe.each(names)("%s observability and backups", (name) => {
       expect(lifecycle.rule[0].expiration[0].days).toBeGreaterThan(ttlDays);
     });
 
-    it("replicates the bucket to the DR region in production only, into a bucket with its own CMK", () => {
+    it("replicates the bucket to the DR region where configured (production), into a bucket with its own CMK", () => {
       const replication = configsOf(addons, "aws_s3_bucket_replication_configuration");
-      if (name !== "production") {
+      expect(replicated).toBe(config.tier === "production");
+      if (!replicated) {
         expect(replication).toEqual([]);
         expect(addons.provider!.aws).toHaveLength(1);
         return;
       }
       expect(replication).toHaveLength(1);
       const drProvider = addons.provider!.aws.find((p: any) => p.alias === "dr")!;
-      expect(drProvider.region).toBe("us-west-2");
+      expect(drProvider.region).toBe(config.drRegion);
       const buckets = resourcesOf(addons, "aws_s3_bucket");
-      const [replicaId, replica] = Object.entries(buckets).find(([, b]) => b.bucket === "aivo-production-velero-replica")!;
+      const [replicaId, replica] = Object.entries(buckets).find(([, b]) => b.bucket === `aivo-${name}-velero-replica`)!;
       expect(replica.provider).toBe("aws.dr");
       const rule = replication[0].rule[0];
       expect(rule.destination.bucket).toBe(`\${aws_s3_bucket.${replicaId}.arn}`);
@@ -383,7 +387,7 @@ describe.each(names)("%s observability and backups", (name) => {
   describe("security", () => {
     it("blocks public access, encrypts with a CMK and denies non-TLS requests on every bucket", () => {
       const ids = Object.keys(resourcesOf(addons, "aws_s3_bucket"));
-      expect(ids.length).toBe(name === "production" ? 4 : 3);
+      expect(ids.length).toBe(replicated ? 4 : 3);
       for (const id of ids) {
         const ref = `\${aws_s3_bucket.${id}.id}`;
         expect(configsOf(addons, "aws_s3_bucket_public_access_block").find((p) => p.bucket === ref)).toMatchObject({
@@ -398,7 +402,7 @@ describe.each(names)("%s observability and backups", (name) => {
       }
       for (const key of configsOf(addons, "aws_kms_key")) expect(key.enable_key_rotation).toBe(true);
       const aliases = configsOf(addons, "aws_kms_alias").map((a) => a.name).sort();
-      const purposes = ["loki", "monitoring-secrets", "velero", ...(name === "production" ? ["velero-replica"] : [])];
+      const purposes = ["loki", "monitoring-secrets", "velero", ...(replicated ? ["velero-replica"] : [])];
       expect(aliases).toEqual(purposes.map((p) => `alias/aivo/${name}/${p}`).sort());
     });
 
@@ -408,7 +412,7 @@ describe.each(names)("%s observability and backups", (name) => {
         .filter(([, r]) => /-(grafana-cloudwatch|loki|velero|velero-replication)$/.test(r.name))
         .map(([id]) => `\${aws_iam_role.${id}.name}`);
       const policies = configsOf(addons, "aws_iam_role_policy").filter((p) => observabilityRoles.includes(p.role));
-      expect(policies.length).toBe(name === "production" ? 4 : 3);
+      expect(policies.length).toBe(replicated ? 4 : 3);
       for (const p of policies) {
         for (const s of policy(p.policy).Statement) {
           expect(s.Effect).toBe("Allow");
