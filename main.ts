@@ -16,7 +16,7 @@ try {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after source maps are set, which an import would precede
   synth = require("./environments/synth") as typeof import("./environments/synth");
 } catch (error) {
-  // The kubernetes-models packages are ES modules exported for `import` only (see README).
+  // The kubernetes-models packages are ES modules exported for `import` only (see docs/modules.md).
   if ((error as { code?: string }).code === "ERR_PACKAGE_PATH_NOT_EXPORTED") {
     console.error("error: run the app with `tsx --conditions=import main.ts` (as cdktf.json does); the kubernetes-models packages need it");
     process.exit(1);

@@ -84,7 +84,7 @@ describe("npm run synth with a deliberately insecure stack added", () => {
     }
   });
 
-  it("keeps to the documented suppressions (README, Policy guardrails), each with its reason", () => {
+  it("keeps to the documented suppressions (docs/guardrails.md), each with its reason", () => {
     const used = Object.values(results).flatMap((r) =>
       [...new Set(r.suppressed.map((v) => v.suppressedBy!))].map((s) => `${s.constructPath} ${s.ruleId}`),
     );

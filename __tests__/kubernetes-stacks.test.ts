@@ -119,9 +119,9 @@ describe("shared constants", () => {
     );
   });
 
-  it("are what the README's components table shows", () => {
-    const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
-    const table = readme.split("### Components")[1].split("\n\n")[1];
+  it("are what the components table (docs/modules.md) shows", () => {
+    const modulesDoc = readFileSync(join(__dirname, "..", "docs", "modules.md"), "utf8");
+    const table = modulesDoc.split("### Components")[1].split("\n\n")[1];
     const rows = table.split("\n").slice(2).map((line) => line.split("|").slice(2, 6).map((cell) => cell.trim()));
     const installed = Object.values(HELM_CHARTS).filter((c) => rows.some(([chart]) => chart === c.chart));
     expect(rows).toEqual(installed.map((c) => [c.chart, c.repository, c.version, c.namespace]));

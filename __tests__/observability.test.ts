@@ -483,7 +483,7 @@ describe("no synthesized stack holds a secret value", () => {
     expect(findSecrets(flatten(docs[stack]))).toEqual([]);
   });
 
-  it("nor does the source the stacks are built from (environments, modules, scripts, README)", () => {
+  it("nor does the source the stacks are built from (environments, modules, scripts, README and docs)", () => {
     const root = join(__dirname, "..");
     const files: string[] = ["README.md", "main.ts"];
     const walk = (dir: string): void => {
@@ -493,7 +493,7 @@ describe("no synthesized stack holds a secret value", () => {
         else if (/\.(ts|json|md)$/.test(entry.name)) files.push(path);
       }
     };
-    ["environments", "modules", "scripts"].forEach(walk);
+    ["environments", "modules", "scripts", "docs"].forEach(walk);
     expect(files.length).toBeGreaterThan(40);
     const found = files.flatMap((f) => findSecrets(readFileSync(join(root, f), "utf8")).map((label) => `${f}: ${label}`));
     expect(found).toEqual([]);

@@ -15,7 +15,7 @@ import { AccountConfig } from "./account";
 import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND, stateBackendConfig, stateKey } from "./state";
 
-/** The repository variable CI reads its role ARNs from: `{"<env>": {"plan": arn, "apply": arn}}` (README, "How CI reviews plans"). */
+/** The repository variable CI reads its role ARNs from: `{"<env>": {"plan": arn, "apply": arn}}` (docs/ci.md, "How CI reviews plans"). */
 export const CI_ROLES_VARIABLE = "AIVO_CI_ROLES";
 
 /** The stack name: `cdktf deploy account`. */

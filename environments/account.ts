@@ -36,7 +36,7 @@ export const ACCOUNT: AccountConfig = {
   costCenter: "aivo-platform",
   dns: { apexDomain: "aivo.edu" },
   // A fresh account has neither role; list a service here if `aws iam list-roles
-  // --path-prefix /aws-service-role/` shows its role already exists (README, "Before the first deploy").
+  // --path-prefix /aws-service-role/` shows its role already exists (docs/deploying.md, "Before the first deploy of an account").
   serviceLinkedRoles: { alreadyExist: [] },
   // The repository CI runs in, as `<owner>/<repo>`: the CI roles trust only its OIDC tokens.
   github: { repository: "aivo-platform/aivo-infrastructure", defaultBranch: "main" },

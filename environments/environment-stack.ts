@@ -235,7 +235,7 @@ export class EnvironmentStack extends PlatformStack {
     this.declareOutputs();
   }
 
-  /** What operators and the Kubernetes stacks read (`terraform output`, remote state); listed in the README. */
+  /** What operators and the Kubernetes stacks read (`terraform output`, remote state); listed in docs/deploying.md, "Terraform outputs". */
   private declareOutputs(): void {
     const { network, eks, database, cache, edge, alerts } = this;
     declareOutputs(this, {

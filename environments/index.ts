@@ -15,7 +15,7 @@ import { SERVICES } from "./services";
 import { ConfigErrors, validateEnvironments } from "./validate";
 import { WorkloadsStack } from "./workloads-stack";
 
-/** Every environment, in deployment order. Add a new one here (see README, "Adding an environment"). */
+/** Every environment, in deployment order. Add a new one here (see docs/environments.md, "Adding an environment"). */
 export const ENVIRONMENTS: readonly EnvironmentConfig[] = [development, staging, production];
 
 /**
