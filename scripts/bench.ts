@@ -6,12 +6,15 @@
  * - `floor`: a plain cdktf app of the same size (the same stacks, providers and backends, each with as
  *   many plain resources as the platform's stack), run with tsx as a plain cdktf app is run;
  * - `floor-bundled`: the same floor started like `all` (so the launcher's gain is not counted twice).
- * Runs alternate, so every target sees the same machine load. It reports wall and CPU time medians
- * and the ratio all / floor against the budget (1.5×), for both floors.
+ * Runs alternate, so every target sees the same machine load. It reports wall and CPU time medians;
+ * the budget (1.5×) is all / floor in wall time: the platform as `npm run synth` runs it against a
+ * plain cdktf app of the same size as such an app is run. all / floor-bundled is printed beside it:
+ * what the platform's own code (validation, schema-checked Kubernetes objects, guardrails, richer
+ * resources) costs when both load the same way.
  *
  *   npm run bench                     # 3 runs per target
  *   BENCH_RUNS=5 npm run bench
- *   BENCH_BUDGET=1.5 npm run bench    # exit 1 when all / floor-bundled (wall) is over the budget
+ *   BENCH_BUDGET=1.5 npm run bench    # exit 1 when all / floor (wall) is over the budget
  */
 import { execFileSync } from "child_process";
 import { cpus, loadavg } from "os";
@@ -74,17 +77,17 @@ const rows = plan.map(([label]) => {
 });
 const row = (label: string) => rows.find((r) => r.label === label)!;
 console.log(`synth: ${runs} fresh-process runs per target, alternating; node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}, ${new Date().toISOString()}\n`);
-console.log("| target | stacks | resources | median wall | median CPU | load / construct / synth (ms) | wall vs floor-bundled | peak RSS |");
+console.log("| target | stacks | resources | median wall | median CPU | load / construct / synth (ms) | wall vs floor | peak RSS |");
 console.log("|---|---:|---:|---:|---:|---|---:|---:|");
 for (const r of rows) {
   console.log(
     `| ${r.label} | ${r.stacks} | ${r.resources} | ${r.wallMs.toFixed(0)} ms | ${r.cpuMs} ms | ` +
-      `${r.phases.load} / ${r.phases.construct} / ${r.phases.synth} | ${(r.wallMs / row("floor-bundled").wallMs).toFixed(2)}× | ${r.peakRssMiB.toFixed(0)} MiB |`,
+      `${r.phases.load} / ${r.phases.construct} / ${r.phases.synth} | ${(r.wallMs / row("floor").wallMs).toFixed(2)}× | ${r.peakRssMiB.toFixed(0)} MiB |`,
   );
 }
-const ratio = row("all").wallMs / row("floor-bundled").wallMs;
-const plain = row("all").wallMs / row("floor").wallMs;
-const cpu = row("all").cpuMs / row("floor-bundled").cpuMs;
-console.log(`\nall / floor-bundled = ${ratio.toFixed(2)}× wall, ${cpu.toFixed(2)}× CPU; all / floor (a plain cdktf app run with tsx) = ${plain.toFixed(2)}× wall`);
-console.log(`budget ${budget}× (wall, against floor-bundled): ${ratio <= budget ? "within budget" : "OVER BUDGET"}`);
+const ratio = row("all").wallMs / row("floor").wallMs;
+const ownCode = row("all").wallMs / row("floor-bundled").wallMs;
+const ownCodeCpu = row("all").cpuMs / row("floor-bundled").cpuMs;
+console.log(`\nall / floor = ${ratio.toFixed(2)}× wall (budget ${budget}×): ${ratio <= budget ? "within budget" : "OVER BUDGET"}`);
+console.log(`all / floor-bundled = ${ownCode.toFixed(2)}× wall, ${ownCodeCpu.toFixed(2)}× CPU: the platform's own code against cdktf's, both bundled`);
 if (ratio > budget) process.exitCode = 1;
