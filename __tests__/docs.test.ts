@@ -95,16 +95,24 @@ describe("the documentation", () => {
     expect(found.filter((m) => !catalogue.includes(`\`${m}\``))).toEqual([]);
   });
 
+  it("names the Terraform release .terraform-version pins", () => {
+    const pinned = text(".terraform-version").trim();
+    for (const file of MARKDOWN) {
+      const named = [...text(file).matchAll(/\*\*(\d+\.\d+\.\d+)\*\*|\((\d+\.\d+\.\d+)\) on `PATH`/g)].map((m) => m[1] ?? m[2]);
+      expect([file, named.filter((v) => v !== pinned)]).toEqual([file, []]);
+    }
+  });
+
   it("points at nothing outside the repository as if it were in it (the specs are not in shared/seeds/)", () => {
     for (const file of MARKDOWN) expect([file, /shared\/seeds/.test(text(file))]).toEqual([file, false]);
   });
 });
 
-/** The README's environments table, as its cells by row label and environment name. */
-function readmeEnvironmentTable(): { columns: string[]; rows: Map<string, string[]> } {
-  const readme = text("README.md");
-  const section = readme.slice(readme.indexOf("\n## Environments"));
-  const lines = section.split("\n").filter((l) => l.startsWith("|"));
+/** The first table after `heading` in `file`, as its cells by row label and environment name. */
+function environmentTable(file: string, heading: string): { columns: string[]; rows: Map<string, string[]> } {
+  const markdown = text(file);
+  const section = markdown.slice(markdown.indexOf(`\n${heading}\n`) + 1);
+  const lines = section.split("\n\n").find((block) => block.startsWith("|"))!.split("\n");
   const cells = (line: string) => line.split("|").slice(1, -1).map((c) => c.trim());
   const columns = cells(lines[0]).slice(1);
   const rows = new Map(lines.slice(2).map((l) => [cells(l)[0], cells(l).slice(1)] as [string, string[]]));
@@ -123,11 +131,22 @@ function expectedCells(c: EnvironmentConfig): Record<string, string> {
     "API access": c.kubernetes.apiAccess === "public-allowlist" ? "public endpoint, allowlist" : "private endpoint only",
     "monthly budget": `$${c.cost.monthlyBudgetUsd.toLocaleString("en-US")}`,
     "log retention": `${c.logRetentionDays} days`,
+    VPC: c.network.vpcCidr,
+    "WAF rate limit per IP (5 min)": c.waf.rateLimitPerIp.toLocaleString("en-US"),
+    "EKS node groups general / spot / memory (min-desired-max)": ["general", "spot", "memory"]
+      .map((g) => c.eks.nodeGroups?.[g])
+      .map((g) => (g ? `${g.minSize}-${g.desiredSize}-${g.maxSize}` : "—"))
+      .join(" / "),
+    "RDS backups / AWS Backup (every 4 h)": `${c.database.backupRetentionDays} d / ${c.backup.retentionDays} d${c.backup.drCopy ? ` + copy to ${c.drRegion}` : ""}`,
+    "X-Ray sampling (per s + rate)": c.tracing.samplingRules.map((r) => `${r.reservoirSize} + ${Math.round(r.fixedRate * 100)} %`).join(", "),
   };
 }
 
-describe("the README's environments table", () => {
-  const { columns, rows } = readmeEnvironmentTable();
+describe.each([
+  ["README.md", "## Environments"],
+  ["docs/environments.md", "## The environments"],
+])("the environments table of %s", (file, heading) => {
+  const { columns, rows } = environmentTable(file, heading);
 
   it("names only configured environments, in ENVIRONMENTS order", () => {
     const names = ENVIRONMENTS.map((e) => e.name);
@@ -136,12 +155,14 @@ describe("the README's environments table", () => {
   });
 
   it("says what each environment's config says (the figures cannot go stale)", () => {
+    expect(rows.size).toBeGreaterThan(5);
     const wrong: string[] = [];
     columns.forEach((name, i) => {
       const config = ENVIRONMENTS.find((e) => e.name === name)!;
       for (const [row, value] of Object.entries(expectedCells(config))) {
-        const cell = rows.get(row)?.[i];
-        if (cell !== value) wrong.push(`${name} / ${row}: README says "${cell}", the config "${value}"`);
+        if (!rows.has(row)) continue;
+        const cell = rows.get(row)![i];
+        if (cell !== value) wrong.push(`${name} / ${row}: ${file} says "${cell}", the config "${value}"`);
       }
     });
     expect(wrong).toEqual([]);
