@@ -71,6 +71,16 @@ const COMPUTE_CHOICES = {
   verticalPodAutoscaler: { applyRecommendations: false },
 };
 
+/** The development and staging EKS control plane: standard support, the public endpoint for the deploy runners. */
+const ALLOWLISTED_CONTROL_PLANE = {
+  kubernetesVersion: KUBERNETES_VERSION,
+  upgradeSupportType: "STANDARD",
+  // The way in for deploys (kubernetes.apiAccess "public-allowlist"): the runners' CIDRs only.
+  endpointPublicAccess: true,
+  publicAccessCidrs: DEPLOY_RUNNER_CIDRS,
+  controlPlaneLogTypes: [...CONTROL_PLANE_LOGS],
+} as const;
+
 /** Development: minimal scale, one NAT gateway, short log retention; rebuilt at will. */
 const development: TierDefaults = (env) => ({
   name: env.name,
@@ -82,12 +92,7 @@ const development: TierDefaults = (env) => ({
   logRetentionDays: 30,
   network: env.network,
   eks: {
-    kubernetesVersion: KUBERNETES_VERSION,
-    upgradeSupportType: "STANDARD",
-    // The way in for deploys (kubernetes.apiAccess "public-allowlist"): the runners' CIDRs only.
-    endpointPublicAccess: true,
-    publicAccessCidrs: DEPLOY_RUNNER_CIDRS,
-    controlPlaneLogTypes: [...CONTROL_PLANE_LOGS],
+    ...ALLOWLISTED_CONTROL_PLANE,
     // Karpenter's NodePool limits (set with the add-ons) must stay within this for the pod address check.
     karpenterNodeAllowance: { instanceTypes: KARPENTER_ALLOWANCE_TYPES, maxNodes: 10 },
     nodeGroups: DEFAULT_NODE_GROUPS, // general 1/2/4, spot 0/1/4, memory 0/0/2
@@ -157,12 +162,7 @@ const staging: TierDefaults = (env) => ({
   logRetentionDays: 90,
   network: env.network,
   eks: {
-    kubernetesVersion: KUBERNETES_VERSION,
-    upgradeSupportType: "STANDARD",
-    // The way in for deploys (kubernetes.apiAccess "public-allowlist"): the runners' CIDRs only.
-    endpointPublicAccess: true,
-    publicAccessCidrs: DEPLOY_RUNNER_CIDRS,
-    controlPlaneLogTypes: [...CONTROL_PLANE_LOGS],
+    ...ALLOWLISTED_CONTROL_PLANE,
     karpenterNodeAllowance: { instanceTypes: KARPENTER_ALLOWANCE_TYPES, maxNodes: 20 },
     nodeGroups: {
       general: { ...DEFAULT_NODE_GROUPS.general, minSize: 2, desiredSize: 3, maxSize: 8 },
