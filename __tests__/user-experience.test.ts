@@ -23,7 +23,7 @@ const api = {
   signInRedirectPrefix: "https://aivo-test.us.auth0.com/authorize",
 };
 
-function synthCanaries(tier: string, settings: CanarySettings = {}) {
+function synthCanaries(tier: string, settings: CanarySettings = {}, pausedOutsideWorkingHours = false) {
   return parse(
     Testing.synthScope((scope) => {
       new AwsProvider(scope, "aws", { region: "us-east-1" });
@@ -37,6 +37,7 @@ function synthCanaries(tier: string, settings: CanarySettings = {}) {
         subnetIds: ["subnet-a", "subnet-b"],
         topicArns,
         accessLogBucketName: "aivo-test-s3-access-logs",
+        pausedOutsideWorkingHours,
       });
     }),
   );
@@ -121,6 +122,11 @@ describe("SyntheticCanaries (modules/aws/observability/canaries)", () => {
 
   it("pages on a failing production canary", () => {
     expect(CANARY_SEVERITIES_BY_TIER.production.failing).toBe("critical");
+  });
+
+  it("does not count the runs of a canary paused outside working hours as failures", () => {
+    const failing = configsOf(synthCanaries("development", {}, true), "aws_cloudwatch_metric_alarm").filter((a) => a.metric_name === "SuccessPercent");
+    expect(failing.map((a) => a.treat_missing_data)).toEqual(CANARY_KINDS.map(() => "missing"));
   });
 
   it.each<[string, CanarySettings, string]>([

@@ -40,6 +40,7 @@ export function offHoursWindow(config: EnvironmentConfig): WorkingHours | undefi
  */
 export function addUserExperience(stack: EnvironmentStack): UserExperience {
   const { config, naming } = stack;
+  const off = resolveOffHours(config.tier, config.offHours);
   const canaries = new SyntheticCanaries(stack, "canaries", {
     naming,
     tier: config.tier,
@@ -55,6 +56,7 @@ export function addUserExperience(stack: EnvironmentStack): UserExperience {
     subnetIds: stack.network.privateSubnetIds,
     topicArns: stack.alerts.topicArns,
     accessLogBucketName: stack.buckets.accessLogBucket.bucketName,
+    pausedOutsideWorkingHours: off.enabled,
   });
   const realUserMonitoring = new RealUserMonitoring(stack, "real-user-monitoring", {
     naming,
@@ -65,7 +67,6 @@ export function addUserExperience(stack: EnvironmentStack): UserExperience {
   const topics = Object.keys(config.kafka.topics);
   const schemaRegistry = new SchemaRegistry(stack, "schema-registry", { naming, subjects: topics });
 
-  const off = resolveOffHours(config.tier, config.offHours);
   const groups: Readonly<Record<string, NodeGroupSettings>> = config.eks.nodeGroups ?? DEFAULT_NODE_GROUPS;
   const offHours = off.enabled
     ? new OffHoursScaling(stack, "off-hours", {
@@ -75,6 +76,7 @@ export function addUserExperience(stack: EnvironmentStack): UserExperience {
           Object.entries(stack.eks.nodeGroups).map(([name, nodeGroup]) => [name, { nodeGroup, ...groups[name] }]),
         ),
         database: off.stopDatabase ? stack.database : undefined,
+        canaryNames: Object.values(canaries.canaryNames),
       })
     : undefined;
 

@@ -57,6 +57,11 @@ export interface OffHoursScalingProps {
   readonly nodeGroups: Readonly<Record<string, ScheduledNodeGroup>>;
   /** The RDS instance to stop and start (`PostgresDatabase`); none: the database runs around the clock. */
   readonly database?: { readonly instanceIdentifier: string; readonly instanceArn: string };
+  /**
+   * Synthetics canaries paused with the environment (they would fail against a stopped database and
+   * alarm every night). @default none
+   */
+  readonly canaryNames?: readonly string[];
 }
 
 /**
@@ -65,14 +70,14 @@ export interface OffHoursScalingProps {
  * return to their desired size and the instance starts. Node groups use Auto Scaling scheduled actions
  * (in the configured time zone); the database uses EventBridge Scheduler's universal target
  * (`aws-sdk:rds:stopDBInstance` / `startDBInstance`) with a role that may do exactly that to this
- * instance. Karpenter's NodePools follow through their schedule-aware disruption budget
+ * instance; the environment's canaries pause with it (`synthetics:stopCanary`). Karpenter's NodePools follow through their schedule-aware disruption budget
  * (`offHoursDisruptionBudget`). MSK and EFS are left as they are.
  */
 export class OffHoursScaling extends Construct {
   /** The scheduled actions, two per node group (escape hatch). */
   readonly nodeGroupActions: readonly AutoscalingSchedule[];
-  /** The database's stop and start schedules, when a database is given. */
-  readonly databaseSchedules: readonly SchedulerSchedule[];
+  /** The stop and start schedules of the database and the canaries (EventBridge Scheduler). */
+  readonly schedules: readonly SchedulerSchedule[];
   /** Local times, for the outputs: e.g. `MON,TUE,WED,THU,FRI 07:00-20:00 America/New_York`. */
   readonly description: string;
 
@@ -100,12 +105,20 @@ export class OffHoursScaling extends Construct {
       return [action("stop", hours.stopHour, group.minSize), action("start", hours.startHour, group.desiredSize)];
     });
 
+    const context = AwsContext.of(this);
+    const canaries = props.canaryNames ?? [];
+    // EventBridge Scheduler's universal targets: one AWS API call each, with the role below.
+    const targets = [
+      ...(props.database
+        ? [{ id: "database", what: props.database.instanceIdentifier, service: "rds", stop: "stopDBInstance", start: "startDBInstance", input: { DbInstanceIdentifier: props.database.instanceIdentifier } }]
+        : []),
+      ...canaries.map((name) => ({ id: `canary-${name}`, what: `canary ${name}`, service: "synthetics", stop: "stopCanary", start: "startCanary", input: { Name: name } })),
+    ];
     const schedules: SchedulerSchedule[] = [];
-    if (props.database) {
-      const context = AwsContext.of(this);
+    if (targets.length > 0) {
       const role = new IamRole(this, "scheduler-role", {
         name: naming.name("off-hours-scheduler"),
-        description: `EventBridge Scheduler: stops and starts ${props.database.instanceIdentifier} outside working hours`,
+        description: `EventBridge Scheduler: stops and starts ${targets.map((t) => t.what).join(", ")} outside working hours`,
         assumeRolePolicy: policyDocument([
           {
             Sid: "SchedulerOfThisAccount",
@@ -117,32 +130,39 @@ export class OffHoursScaling extends Construct {
       });
       const policy = new IamRolePolicy(this, "scheduler-policy", {
         role: role.id,
-        name: "stop-start-database",
-        policy: policyDocument([{ Sid: "StopStartTheDatabase", Action: ["rds:StopDBInstance", "rds:StartDBInstance"], Resource: props.database.instanceArn }]),
+        name: "stop-start",
+        policy: policyDocument([
+          ...(props.database ? [{ Sid: "StopStartTheDatabase", Action: ["rds:StopDBInstance", "rds:StartDBInstance"], Resource: props.database.instanceArn }] : []),
+          ...(canaries.length > 0
+            ? [{ Sid: "StopStartTheCanaries", Action: ["synthetics:StopCanary", "synthetics:StartCanary"], Resource: canaries.map((n) => context.arn("synthetics", `canary:${n}`)) }]
+            : []),
+        ]),
       });
-      for (const [kind, hour, api] of [
-        ["stop", hours.stopHour, "stopDBInstance"],
-        ["start", hours.startHour, "startDBInstance"],
-      ] as const) {
-        schedules.push(
-          new SchedulerSchedule(this, `database-${kind}`, {
-            name: naming.name("off-hours", "database", kind),
-            description: `${kind === "stop" ? "Stops" : "Starts"} ${props.database.instanceIdentifier} (${this.description})`,
-            scheduleExpression: schedulerCron(hour, hours.days),
-            scheduleExpressionTimezone: hours.timeZone,
-            flexibleTimeWindow: { mode: "OFF" },
-            target: {
-              arn: `arn:${context.partition}:scheduler:::aws-sdk:rds:${api}`,
-              roleArn: role.arn,
-              input: JSON.stringify({ DbInstanceIdentifier: props.database.instanceIdentifier }),
-              // Stopping a stopped instance fails (InvalidDBInstanceState); retrying would not help.
-              retryPolicy: { maximumRetryAttempts: 0 },
-            },
-            dependsOn: [policy],
-          }),
-        );
+      for (const target of targets) {
+        for (const [kind, hour, api] of [
+          ["stop", hours.stopHour, target.stop],
+          ["start", hours.startHour, target.start],
+        ] as const) {
+          schedules.push(
+            new SchedulerSchedule(this, `${target.id}-${kind}`, {
+              name: naming.name("off-hours", target.id.replace(naming.prefix + "-", ""), kind),
+              description: `${kind === "stop" ? "Stops" : "Starts"} ${target.what} (${this.description})`,
+              scheduleExpression: schedulerCron(hour, hours.days),
+              scheduleExpressionTimezone: hours.timeZone,
+              flexibleTimeWindow: { mode: "OFF" },
+              target: {
+                arn: `arn:${context.partition}:scheduler:::aws-sdk:${target.service}:${api}`,
+                roleArn: role.arn,
+                input: JSON.stringify(target.input),
+                // Stopping what is stopped fails (an invalid-state error); retrying would not help.
+                retryPolicy: { maximumRetryAttempts: 0 },
+              },
+              dependsOn: [policy],
+            }),
+          );
+        }
       }
     }
-    this.databaseSchedules = schedules;
+    this.schedules = schedules;
   }
 }

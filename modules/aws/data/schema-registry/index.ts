@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from "fs";
-import { join, relative, resolve } from "path";
+import { join, resolve } from "path";
 import { Type } from "avsc";
 import { Construct } from "constructs";
 import { GlueRegistry } from "@cdktf/provider-aws/lib/glue-registry";
@@ -48,7 +48,8 @@ export function readSchemaVersions(dir: string, subject: string): SchemaVersionF
   if (!existsSync(folder)) return [];
   return readdirSync(folder)
     .map((name) => {
-      const file = relative(resolve(SCHEMAS_DIR, ".."), join(folder, name));
+      // Named as in the repository, wherever `dir` is (tests check copies).
+      const file = `schemas/${subject}/${name}`;
       const m = VERSION_FILE.exec(name);
       if (!m) throw new Error(`${file}: not a schema version file; name versions v1.avsc, v2.avsc, …`);
       try {

@@ -81,6 +81,11 @@ export interface SyntheticCanariesProps {
   readonly topicArns: Readonly<Record<Severity, string>>;
   /** The access-log bucket the artifact bucket logs to. */
   readonly accessLogBucketName: string;
+  /**
+   * The canaries are stopped outside working hours (off-hours scaling): a run that does not happen is
+   * then not a failure. @default false (a canary that stops reporting alarms)
+   */
+  readonly pausedOutsideWorkingHours?: boolean;
 }
 
 /** What differs between a canary's two alarms. */
@@ -250,8 +255,8 @@ export class SyntheticCanaries extends Construct {
           threshold: settings.successPercentThreshold ?? 90,
           evaluationPeriods: 2,
           datapointsToAlarm: 2,
-          // A canary that stops reporting is as bad as one that fails.
-          treatMissingData: "breaching",
+          // A canary that stops reporting is as bad as one that fails, unless it is paused at night.
+          treatMissingData: props.pausedOutsideWorkingHours ? "missing" : "breaching",
         }),
         alarm("slow", severities.slow, {
           alarmDescription: `${names[kind]}: runs take longer than ${settings.durationThresholdMs ?? 10000} ms three times in a row`,
