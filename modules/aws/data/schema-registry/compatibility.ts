@@ -5,10 +5,28 @@
  * avsc's own schema resolution (`createResolver`, the Avro specification's rules) for anything the
  * walk below does not name, so a break is never missed.
  */
-import { Type } from "avsc";
+import { Type, schema as avroTypes } from "avsc";
+
+/** avsc's schema type (its declarations are looser than the JSON a schema file holds). */
+type Schema = avroTypes.AvroSchema;
 
 /** An Avro schema as parsed from JSON (a primitive name, a named reference, a union array or a complex object). */
-export type AvroSchema = string | AvroSchema[] | { readonly type: string | AvroSchema; readonly [key: string]: unknown };
+export type AvroSchema = string | AvroSchema[] | AvroObject;
+
+/** A complex Avro type (record, enum, array, map, fixed) or an annotated primitive (`{ "type": "long", "logicalType": … }`). */
+export interface AvroObject {
+  readonly type: AvroSchema;
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly aliases?: readonly string[];
+  readonly fields?: readonly AvroField[];
+  readonly symbols?: readonly string[];
+  readonly default?: unknown;
+  readonly items?: AvroSchema;
+  readonly values?: AvroSchema;
+  readonly size?: number;
+  readonly [key: string]: unknown;
+}
 
 interface AvroField {
   readonly name: string;
@@ -16,6 +34,10 @@ interface AvroField {
   readonly default?: unknown;
   readonly aliases?: readonly string[];
 }
+
+type Names = Map<string, AvroObject>;
+const isObject = (s: AvroSchema | undefined): s is AvroObject => typeof s === "object" && s !== null && !Array.isArray(s);
+const isRecord = (s: AvroSchema | undefined): s is AvroObject & { fields: readonly AvroField[] } => isObject(s) && s.type === "record";
 
 /** Avro's legal promotions: a reader of the key's type reads the writer types listed. */
 const PROMOTIONS: Readonly<Record<string, readonly string[]>> = {
@@ -29,47 +51,46 @@ const PROMOTIONS: Readonly<Record<string, readonly string[]>> = {
 const PRIMITIVES = ["null", "boolean", "int", "long", "float", "double", "bytes", "string"];
 
 /** The named types (records, enums, fixed) of a schema by full and short name, for resolving references. */
-function namedTypes(schema: AvroSchema, namespace = "", into = new Map<string, Record<string, any>>()): Map<string, Record<string, any>> {
+function namedTypes(schema: AvroSchema, namespace = "", into: Names = new Map()): Names {
   if (Array.isArray(schema)) {
     schema.forEach((s) => namedTypes(s, namespace, into));
-  } else if (typeof schema === "object" && schema !== null) {
-    const s = schema as Record<string, any>;
-    if (typeof s.type === "object") namedTypes(s.type as AvroSchema, namespace, into);
-    if (["record", "enum", "fixed"].includes(s.type) && typeof s.name === "string") {
+  } else if (isObject(schema)) {
+    const s = schema;
+    if (typeof s.type === "object") namedTypes(s.type, namespace, into);
+    if (typeof s.type === "string" && ["record", "enum", "fixed"].includes(s.type) && typeof s.name === "string") {
       const ns = s.name.includes(".") ? s.name.slice(0, s.name.lastIndexOf(".")) : (s.namespace ?? namespace);
       const short = s.name.includes(".") ? s.name.slice(s.name.lastIndexOf(".") + 1) : s.name;
       into.set(ns ? `${ns}.${short}` : short, s);
       into.set(short, s);
-      (s.fields ?? []).forEach((f: AvroField) => namedTypes(f.type, ns, into));
+      (s.fields ?? []).forEach((f) => namedTypes(f.type, ns, into));
     }
-    if (s.type === "array") namedTypes(s.items, namespace, into);
-    if (s.type === "map") namedTypes(s.values, namespace, into);
+    if (s.type === "array" && s.items !== undefined) namedTypes(s.items, namespace, into);
+    if (s.type === "map" && s.values !== undefined) namedTypes(s.values, namespace, into);
   }
   return into;
 }
 
 /** A short description of a type for messages: `string`, `enum RunState`, `union [null, string]`, `array<int>`. */
-function describe(schema: AvroSchema, names: Map<string, Record<string, any>>): string {
+function describe(schema: AvroSchema, names: Names): string {
   const s = resolve(schema, names);
   if (Array.isArray(s)) return `union [${s.map((b) => describe(b, names)).join(", ")}]`;
   if (typeof s === "string") return s;
-  const o = s as Record<string, any>;
-  if (["record", "enum", "fixed"].includes(o.type)) return `${o.type} ${o.name}`;
-  if (o.type === "array") return `array<${describe(o.items, names)}>`;
-  if (o.type === "map") return `map<${describe(o.values, names)}>`;
-  return describe(o.type as AvroSchema, names);
+  if (typeof s.type === "string" && ["record", "enum", "fixed"].includes(s.type)) return `${s.type} ${s.name}`;
+  if (s.type === "array") return `array<${describe(s.items ?? "null", names)}>`;
+  if (s.type === "map") return `map<${describe(s.values ?? "null", names)}>`;
+  return describe(s.type, names);
 }
 
 /** Follows a named reference and unwraps `{ "type": "string", "logicalType": … }` to its base. */
-function resolve(schema: AvroSchema, names: Map<string, Record<string, any>>): AvroSchema {
-  if (typeof schema === "string") return PRIMITIVES.includes(schema) ? schema : ((names.get(schema) as AvroSchema) ?? schema);
-  if (!Array.isArray(schema) && typeof schema === "object" && PRIMITIVES.includes(schema.type as string)) return schema.type as string;
+function resolve(schema: AvroSchema, names: Names): AvroSchema {
+  if (typeof schema === "string") return PRIMITIVES.includes(schema) ? schema : (names.get(schema) ?? schema);
+  if (isObject(schema) && typeof schema.type === "string" && PRIMITIVES.includes(schema.type)) return schema.type;
   return schema;
 }
 
 interface Side {
   readonly schema: AvroSchema;
-  readonly names: Map<string, Record<string, any>>;
+  readonly names: Names;
 }
 
 /**
@@ -103,16 +124,16 @@ function breaks(at: string, writer: Side, reader: Side, out: string[]): void {
     changed();
     return;
   }
-  const wo = w as Record<string, any>;
-  const ro = r as Record<string, any>;
+  const wo = w;
+  const ro = r;
   if (wo.type !== ro.type) {
     changed();
     return;
   }
   switch (ro.type) {
     case "record": {
-      const writerFields = wo.fields as AvroField[];
-      for (const field of ro.fields as AvroField[]) {
+      const writerFields = wo.fields ?? [];
+      for (const field of ro.fields ?? []) {
         const names = [field.name, ...(field.aliases ?? [])];
         const old = writerFields.find((f) => names.includes(f.name));
         if (!old) {
@@ -124,16 +145,16 @@ function breaks(at: string, writer: Side, reader: Side, out: string[]): void {
       return;
     }
     case "enum": {
-      const dropped = (wo.symbols as string[]).filter((s) => !(ro.symbols as string[]).includes(s));
+      const dropped = (wo.symbols ?? []).filter((s) => !(ro.symbols ?? []).includes(s));
       if (dropped.length > 0 && ro.default === undefined) {
         out.push(`${at} (enum ${ro.name}) dropped the symbol(s) ${dropped.join(", ")} without an enum default, so records holding them can't be read; keep them or give the enum a default`);
       }
       return;
     }
     case "array":
-      return breaks(`${at}[]`, { ...writer, schema: wo.items }, { ...reader, schema: ro.items }, out);
+      return breaks(`${at}[]`, { ...writer, schema: wo.items ?? "null" }, { ...reader, schema: ro.items ?? "null" }, out);
     case "map":
-      return breaks(`${at}{}`, { ...writer, schema: wo.values }, { ...reader, schema: ro.values }, out);
+      return breaks(`${at}{}`, { ...writer, schema: wo.values ?? "null" }, { ...reader, schema: ro.values ?? "null" }, out);
     case "fixed":
       if (wo.size !== ro.size) changed();
       return;
@@ -143,10 +164,10 @@ function breaks(at: string, writer: Side, reader: Side, out: string[]): void {
 }
 
 /** The required fields (no default) of a record schema, `a.b` for nested records, in order. */
-function requiredFields(at: string, schema: AvroSchema, names: Map<string, Record<string, any>>, out: Map<string, true> = new Map()): Map<string, true> {
+function requiredFields(at: string, schema: AvroSchema, names: Names, out: Map<string, true> = new Map()): Map<string, true> {
   const s = resolve(schema, names);
-  if (typeof s !== "object" || Array.isArray(s) || (s as Record<string, any>).type !== "record") return out;
-  for (const field of (s as Record<string, any>).fields as AvroField[]) {
+  if (!isRecord(s)) return out;
+  for (const field of s.fields) {
     if (field.default !== undefined) continue;
     const path = at ? `${at}.${field.name}` : field.name;
     out.set(path, true);
@@ -167,9 +188,9 @@ export function backwardBreaks(previous: AvroSchema, next: AvroSchema): string[]
   const writer = { schema: previous, names: namedTypes(previous) };
   const reader = { schema: next, names: namedTypes(next) };
   const out: string[] = [];
-  const root = resolve(previous, writer.names) as Record<string, any>;
-  const newRoot = resolve(next, reader.names) as Record<string, any>;
-  if (typeof root === "object" && typeof newRoot === "object" && root.name !== newRoot.name && !((newRoot.aliases as string[] | undefined) ?? []).includes(root.name)) {
+  const root = resolve(previous, writer.names);
+  const newRoot = resolve(next, reader.names);
+  if (isObject(root) && isObject(newRoot) && root.name !== newRoot.name && !(newRoot.aliases ?? []).includes(root.name ?? "")) {
     out.push(`the record was renamed from ${root.name} to ${newRoot.name} without an alias; keep the name (or add "aliases": ["${root.name}"])`);
   }
   const gone = [...requiredFields("", previous, writer.names).keys()].filter((path) => !requiredOrOptional(path, next, reader.names));
@@ -180,7 +201,7 @@ export function backwardBreaks(previous: AvroSchema, next: AvroSchema): string[]
   const named = out.map((m) => m.replace(/^record\./, ""));
   if (named.length === 0) {
     try {
-      Type.forSchema(next as any).createResolver(Type.forSchema(previous as any));
+      Type.forSchema(next as Schema).createResolver(Type.forSchema(previous as Schema));
     } catch (error) {
       named.push(`Avro schema resolution fails: ${(error as Error).message}`);
     }
@@ -189,12 +210,12 @@ export function backwardBreaks(previous: AvroSchema, next: AvroSchema): string[]
 }
 
 /** Whether `path` (`a.b`) names a field of `schema`, with or without a default. */
-function requiredOrOptional(path: string, schema: AvroSchema, names: Map<string, Record<string, any>>): boolean {
+function requiredOrOptional(path: string, schema: AvroSchema, names: Names): boolean {
   let current: AvroSchema | undefined = schema;
   for (const part of path.split(".")) {
     const s: AvroSchema | undefined = current === undefined ? undefined : resolve(current, names);
-    if (typeof s !== "object" || Array.isArray(s) || (s as Record<string, any>).type !== "record") return false;
-    const field: AvroField | undefined = ((s as Record<string, any>).fields as AvroField[]).find((f) => f.name === part || (f.aliases ?? []).includes(part));
+    if (!isRecord(s)) return false;
+    const field: AvroField | undefined = s.fields.find((f) => f.name === part || (f.aliases ?? []).includes(part));
     if (!field) return false;
     current = field.type;
   }

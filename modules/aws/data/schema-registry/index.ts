@@ -55,7 +55,7 @@ export function readSchemaVersions(dir: string, subject: string): SchemaVersionF
       try {
         return { version: Number(m[1]), file, schema: JSON.parse(readFileSync(join(folder, name), "utf8")) as AvroSchema };
       } catch (error) {
-        throw new Error(`${file}: not JSON (${(error as Error).message})`);
+        throw new Error(`${file}: not JSON (${(error as Error).message})`, { cause: error });
       }
     })
     .sort((a, b) => a.version - b.version);
@@ -73,9 +73,9 @@ export function validateSchemaHistory(subject: string, versions: readonly Schema
   versions.forEach((v, i) => {
     if (v.version !== i + 1) throw new Error(`${v.file}: version ${v.version} follows v${i}; number versions 1, 2, 3 … without gaps`);
     try {
-      Type.forSchema(v.schema as any);
+      Type.forSchema(v.schema as Parameters<typeof Type.forSchema>[0]);
     } catch (error) {
-      throw new Error(`${v.file}: not a valid Avro schema (${(error as Error).message})`);
+      throw new Error(`${v.file}: not a valid Avro schema (${(error as Error).message})`, { cause: error });
     }
     const record = v.schema as { type?: unknown; fields?: { name: string }[] };
     const missing = EVENT_ENVELOPE_FIELDS.filter((f) => record.type !== "record" || !(record.fields ?? []).some((field) => field.name === f));
