@@ -66,7 +66,7 @@ describe("the platform", () => {
       expect(output.description).toBeTruthy();
     }
     expect(Object.keys(parse(bootstrapJson).output!).sort()).toEqual(["lock_table", "state_bucket", "state_bucket_arn", "state_kms_key_alias", "state_kms_key_arn"]);
-    expect(Object.keys(parse(Testing.synth(platform.account)).output!).sort()).toEqual(["account_id", "apex_name_servers", "ci_roles", "ci_roles_json", "github_oidc_provider_arn", "partition"]);
+    expect(Object.keys(parse(Testing.synth(platform.account)).output!).sort()).toEqual(["account_id", "apex_name_servers", "ci_roles", "ci_roles_json", "compute_optimizer_status", "github_oidc_provider_arn", "partition"]);
   });
 
   it("deploys bootstrap, then account, then the environments", () => {
@@ -309,6 +309,9 @@ describe("what pages (the critical topic, PagerDuty in production)", () => {
       "aivo-production-cache-001-unavailable",
       "aivo-production-cache-002-unavailable",
       "aivo-production-cache-003-unavailable",
+      // A failing production canary: users see what it sees.
+      "aivo-production-canary-api-failing",
+      "aivo-production-canary-heartbeat-failing",
       "aivo-production-edge-5xx-rate",
       "aivo-production-edge-origin-unhealthy",
       "aivo-production-postgres-replica-1-lag-beyond-rpo",
