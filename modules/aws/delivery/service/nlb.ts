@@ -5,6 +5,7 @@
  * the environment, so the Helm chart (helm/services) can take the same values.
  */
 import { Service } from "kubernetes-models/v1/Service";
+import { isDomainName } from "../../edge/cloudfront";
 import type { ServiceSpec } from "./spec";
 
 /** The LoadBalancerClass the AWS Load Balancer Controller (v2.4+) reconciles as an NLB. */
@@ -125,7 +126,7 @@ export function validateNetworkLoadBalancer(where: string, spec: Pick<ServiceSpe
   if (nlb.scheme !== undefined && !["internal", "internet-facing"].includes(nlb.scheme)) {
     throw new Error(`${at}.scheme: "${nlb.scheme}" is not "internal" or "internet-facing"`);
   }
-  if (nlb.hostname !== undefined && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(nlb.hostname)) {
+  if (nlb.hostname !== undefined && !isDomainName(nlb.hostname)) {
     throw new Error(`${at}.hostname: "${nlb.hostname}" is not a lower-case DNS name, e.g. ledger.internal.dev.aivo.edu`);
   }
 }

@@ -6,6 +6,8 @@
  * public name.
  */
 
+import { isDomainName } from "../../edge/cloudfront";
+
 /** Route 53's continent codes. */
 export const CONTINENT_CODES = ["AF", "AN", "AS", "EU", "NA", "OC", "SA"] as const;
 export type ContinentCode = (typeof CONTINENT_CODES)[number];
@@ -37,7 +39,6 @@ export function locationOf(answer: GeolocationAnswer): { kind: "continent" | "co
   return answer.continent !== undefined ? { kind: "continent", code: answer.continent } : { kind: "country", code: answer.country ?? "" };
 }
 
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const regions = new Intl.DisplayNames(["en"], { type: "region" });
 
 /** Whether `code` is an ISO 3166-1 alpha-2 country (by the ICU region names Node ships). */
@@ -68,7 +69,7 @@ export function validateGeolocation(path: string, recordName: string, geo: Geolo
     if (answer.country !== undefined && !isCountryCode(answer.country)) {
       throw new Error(`${where}.country: "${answer.country}" is not an ISO 3166-1 alpha-2 country code, e.g. DE or JP`);
     }
-    if (!DOMAIN.test(answer.target)) throw new Error(`${where}.target: "${answer.target}" is not a lower-case DNS name; use the region's origin, e.g. origin-eu-west-1.aivo.edu`);
+    if (!isDomainName(answer.target)) throw new Error(`${where}.target: "${answer.target}" is not a lower-case DNS name; use the region's origin, e.g. origin-eu-west-1.aivo.edu`);
     if (answer.target === recordName || answer.target === failoverNameFor(recordName)) {
       throw new Error(`${where}.target: "${answer.target}" is the routed name itself; use the region's own origin name`);
     }

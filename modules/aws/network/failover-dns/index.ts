@@ -80,21 +80,24 @@ export class FailoverRecords extends Construct {
     if (props.geolocation) validateGeolocation(path, props.recordName, props.geolocation);
     const failoverName = props.geolocation ? failoverNameFor(props.recordName) : props.recordName;
 
-    const targets: Record<FailoverRole, string> = { PRIMARY: props.primaryTarget, SECONDARY: props.secondaryTarget };
-    const healthChecks = {} as Record<FailoverRole, Route53HealthCheck>;
-    const records = {} as Record<FailoverRole, Route53Record>;
-    for (const role of FAILOVER_ROLES) {
-      const key = role.toLowerCase();
-      healthChecks[role] = new Route53HealthCheck(this, `${key}-health-check`, {
+    // One HTTPS check per answer: the failover pair's targets and each geolocation origin.
+    const healthCheck = (id: string, fqdn: string, name: string) =>
+      new Route53HealthCheck(this, id, {
         type: "HTTPS",
-        fqdn: targets[role],
+        fqdn,
         port: 443,
         resourcePath: healthPath,
         requestInterval: interval,
         failureThreshold: threshold,
         enableSni: true,
-        tags: { Name: props.naming.name("failover", key) },
+        tags: { Name: name },
       });
+    const targets: Record<FailoverRole, string> = { PRIMARY: props.primaryTarget, SECONDARY: props.secondaryTarget };
+    const healthChecks = {} as Record<FailoverRole, Route53HealthCheck>;
+    const records = {} as Record<FailoverRole, Route53Record>;
+    for (const role of FAILOVER_ROLES) {
+      const key = role.toLowerCase();
+      healthChecks[role] = healthCheck(`${key}-health-check`, targets[role], props.naming.name("failover", key));
       records[role] = new Route53Record(this, `${key}-record`, {
         zoneId: props.zoneId,
         name: failoverName,
@@ -117,16 +120,7 @@ export class FailoverRecords extends Construct {
       const { kind, code } = locationOf(answer);
       const id = `geo-${kind}-${code.toLowerCase()}`;
       // Unhealthy: Route 53 answers as for a location without a record, i.e. with the default.
-      const check = new Route53HealthCheck(this, `${id}-health-check`, {
-        type: "HTTPS",
-        fqdn: answer.target,
-        port: 443,
-        resourcePath: healthPath,
-        requestInterval: interval,
-        failureThreshold: threshold,
-        enableSni: true,
-        tags: { Name: props.naming.name("geo", kind, code.toLowerCase()) },
-      });
+      const check = healthCheck(`${id}-health-check`, answer.target, props.naming.name("geo", kind, code.toLowerCase()));
       geo[id] = new Route53Record(this, id, {
         zoneId: props.zoneId,
         name: props.recordName,
