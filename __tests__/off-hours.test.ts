@@ -4,7 +4,7 @@ import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { DEFAULT_WORKING_HOURS, OffHoursScaling, OffHoursSettings, resolveOffHours, validateOffHours } from "../modules/aws/compute/off-hours";
 import { offHoursDisruptionBudget } from "../modules/kubernetes/cluster/karpenter-node-pools";
 import { Naming } from "../modules/shared/naming";
-import { WorkingHours, autoScalingCron, schedulerCron, utcWindow, validateWorkingHours } from "../modules/shared/schedule";
+import { WorkingHours, autoScalingCron, offHoursShare, schedulerCron, utcWindow, validateWorkingHours } from "../modules/shared/schedule";
 import { configsOf, onlyResource, parse, policy } from "./helpers";
 
 const naming = new Naming("aivo", "test");
@@ -121,6 +121,11 @@ describe("working hours as cron (modules/shared/schedule)", () => {
 
   it("gives Karpenter's NodePools a budget that stops consolidation churn during working hours only", () => {
     expect(offHoursDisruptionBudget(DEFAULT_WORKING_HOURS)).toEqual({ nodes: "0", reasons: ["Underutilized"], schedule: "0 11 * * 1,2,3,4,5", duration: "14h" });
+  });
+
+  it("measures the share of the week a scaled-down resource is not paid for", () => {
+    expect(offHoursShare(DEFAULT_WORKING_HOURS)).toBeCloseTo(103 / 168, 6);
+    expect(offHoursShare({ ...hours, days: ["MON"], startHour: 0, stopHour: 23 })).toBeCloseTo(145 / 168, 6);
   });
 
   it("names the field of a bad value", () => {

@@ -94,3 +94,14 @@ export function utcWindow(hours: WorkingHours): { cron: string; durationHours: n
   const days = ordered(hours.days).map((d) => (WEEKDAYS.indexOf(d) + dayShift + 7) % 7).sort((a, b) => a - b);
   return { cron: `0 ${startMinute / 60} * * ${days.join(",")}`, durationHours };
 }
+
+/** Hours in a week. */
+const WEEK_HOURS = 7 * 24;
+
+/**
+ * The share of the week outside working hours (0-1): what off-hours scaling saves of a resource's
+ * hourly price (weekdays 07:00-20:00 → 103 of 168 hours, 0.613). A cost estimate multiplies by it.
+ */
+export function offHoursShare(hours: WorkingHours): number {
+  return (WEEK_HOURS - hours.days.length * (hours.stopHour - hours.startHour)) / WEEK_HOURS;
+}
