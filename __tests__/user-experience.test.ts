@@ -135,6 +135,7 @@ describe("SyntheticCanaries (modules/aws/observability/canaries)", () => {
     ["a threshold above 100 %", { successPercentThreshold: 120 }, "test.canaries.successPercentThreshold: 120 is outside 1-100"],
     ["a duration threshold below a second", { durationThresholdMs: 10 }, "test.canaries.durationThresholdMs: 10 is outside 1000-840000"],
     ["a retention beyond 455 days", { artifactRetentionDays: 500 }, "test.canaries.artifactRetentionDays: 500 is outside 1-455"],
+    ["a heartbeat URL over plain HTTP", { heartbeatUrl: "http://test.aivo.edu/" }, 'test.canaries.heartbeatUrl: "http://test.aivo.edu/" is not an https:// URL'],
     ["a base URL with a path", { api: { baseUrl: "https://test.aivo.edu/api" } }, 'test.canaries.api.baseUrl: "https://test.aivo.edu/api" is not an https:// origin without a path'],
     ["a plain-HTTP base URL", { api: { baseUrl: "http://test.aivo.edu" } }, 'test.canaries.api.baseUrl: "http://test.aivo.edu" is not an https:// origin'],
     ["a health path without a slash", { api: { healthPath: "health" } }, 'test.canaries.api.healthPath: "health" is not a path'],

@@ -45,7 +45,7 @@ export function addUserExperience(stack: EnvironmentStack): UserExperience {
     naming,
     tier: config.tier,
     settings: config.canaries ?? {},
-    siteUrl: `https://${config.edge.domain}/`,
+    siteUrl: config.canaries?.heartbeatUrl ?? `https://${config.edge.domain}/`,
     api: {
       baseUrl: config.canaries?.api?.baseUrl ?? `https://${config.edge.domain}`,
       healthPath: config.canaries?.api?.healthPath ?? "/api/auth/health",

@@ -60,6 +60,8 @@ export interface CanarySettings {
   readonly durationThresholdMs?: number;
   /** Days run artifacts (screenshots, HAR files, logs) are kept in the bucket and run data in Synthetics (1-455). @default 30 */
   readonly artifactRetentionDays?: number;
+  /** The page the heartbeat loads. @default `https://<edge.domain>/` */
+  readonly heartbeatUrl?: string;
   /** The API canary's targets. @default the defaults of ApiCanarySettings */
   readonly api?: ApiCanarySettings;
 }
@@ -105,6 +107,9 @@ export function validateCanarySettings(path: string, s: CanarySettings): void {
   whole("successPercentThreshold", s.successPercentThreshold, 1, 100, "it is a percentage of successful runs");
   whole("durationThresholdMs", s.durationThresholdMs, 1000, 840_000, "a run lasts at most 14 minutes");
   whole("artifactRetentionDays", s.artifactRetentionDays, 1, 455, "Synthetics keeps run data 1-455 days");
+  if (s.heartbeatUrl !== undefined && !/^https:\/\/[a-z0-9.-]+(:\d+)?(\/\S*)?$/.test(s.heartbeatUrl)) {
+    throw new Error(`${path}.heartbeatUrl: "${s.heartbeatUrl}" is not an https:// URL, e.g. https://dev.aivo.edu/`);
+  }
   const api = s.api ?? {};
   if (api.baseUrl !== undefined && !/^https:\/\/[a-z0-9.-]+(:\d+)?$/.test(api.baseUrl)) {
     throw new Error(`${path}.api.baseUrl: "${api.baseUrl}" is not an https:// origin without a path, e.g. https://dev.aivo.edu`);
