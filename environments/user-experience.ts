@@ -73,7 +73,11 @@ export function addUserExperience(stack: EnvironmentStack): UserExperience {
         naming,
         workingHours: off.workingHours,
         nodeGroups: Object.fromEntries(
-          Object.entries(stack.eks.nodeGroups).map(([name, nodeGroup]) => [name, { nodeGroup, ...groups[name] }]),
+          Object.entries(stack.eks.nodeGroups).map(([name, nodeGroup]) => {
+            const sizes = groups[name];
+            if (!sizes) throw new Error(`${config.name}.eks.nodeGroups.${name}: the cluster has the group but the config has no sizes for it`);
+            return [name, { nodeGroup, minSize: sizes.minSize, desiredSize: sizes.desiredSize, maxSize: sizes.maxSize }];
+          }),
         ),
         database: off.stopDatabase ? stack.database : undefined,
         canaryNames: Object.values(canaries.canaryNames),

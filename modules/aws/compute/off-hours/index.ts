@@ -66,7 +66,7 @@ export interface OffHoursScalingProps {
 
 /**
  * Off-hours scaling: at the end of each working day every managed node group's Auto Scaling group
- * goes to its minimum and the RDS instance stops; at the start of the next working day the groups
+ * (that runs more than its minimum) goes to its minimum and the RDS instance stops; at the start of the next working day the groups
  * return to their desired size and the instance starts. Node groups use Auto Scaling scheduled actions
  * (in the configured time zone); the database uses EventBridge Scheduler's universal target
  * (`aws-sdk:rds:stopDBInstance` / `startDBInstance`) with a role that may do exactly that to this
@@ -88,7 +88,9 @@ export class OffHoursScaling extends Construct {
     const pad = (h: number) => `${String(h).padStart(2, "0")}:00`;
     this.description = `${hours.days.join(",")} ${pad(hours.startHour)}-${pad(hours.stopHour)} ${hours.timeZone}`;
 
-    this.nodeGroupActions = Object.entries(props.nodeGroups).flatMap(([name, group]) => {
+    // A group whose minimum is its desired size has nothing to give back at night.
+    const scaled = Object.entries(props.nodeGroups).filter(([, group]) => group.minSize < group.desiredSize);
+    this.nodeGroupActions = scaled.flatMap(([name, group]) => {
       // The group's one Auto Scaling group, known once EKS has created it.
       const asg = group.nodeGroup.resources.get(0).autoscalingGroups.get(0).name;
       const action = (kind: "stop" | "start", hour: number, desired: number) =>
