@@ -108,7 +108,9 @@ export interface SchemaRegistryProps {
  * with the field named before the registry would refuse it at apply.
  */
 export class SchemaRegistry extends Construct {
+  /** The registry (escape hatch). */
   readonly registry: GlueRegistry;
+  /** `aivo-<env>-events`: the serde's `registry.name`. */
   readonly registryName: string;
   readonly registryArn: string;
   /** The schemas by subject (escape hatch). */

@@ -132,13 +132,19 @@ export function validateCanarySettings(path: string, s: CanarySettings): void {
  * on the success percent (critical in production) and one on the duration.
  */
 export class SyntheticCanaries extends Construct {
+  /** The canaries by kind (escape hatch). */
   readonly canaries: Readonly<Record<CanaryKind, SyntheticsCanary>>;
   /** Canary names by kind (`aws synthetics get-canary-runs --name …`). */
   readonly canaryNames: Readonly<Record<CanaryKind, string>>;
+  /** The artifact bucket (screenshots, HAR files, logs). */
   readonly artifactBucket: SecureBucket;
+  /** The canaries' execution role. */
   readonly role: IamRole;
+  /** The canaries' security group (HTTPS out only). */
   readonly securityGroupId: string;
+  /** The success-percent and duration alarms, two per canary. */
   readonly alarms: readonly CloudwatchMetricAlarm[];
+  /** Minutes between runs (the config's, or the tier's default). */
   readonly rateMinutes: number;
 
   constructor(scope: Construct, id: string, props: SyntheticCanariesProps) {

@@ -11,7 +11,9 @@ import { CostoptimizationhubPreferences } from "@cdktf/provider-aws/lib/costopti
  * here buys anything: purchases stay a human decision (docs/architecture-choices.md).
  */
 export class CostOptimization extends Construct {
+  /** The Compute Optimizer enrolment (`status` Active). */
   readonly computeOptimizer: ComputeoptimizerEnrollmentStatus;
+  /** The Cost Optimization Hub enrolment. */
   readonly costOptimizationHub: CostoptimizationhubEnrollmentStatus;
 
   constructor(scope: Construct, id: string) {

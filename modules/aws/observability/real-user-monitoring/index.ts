@@ -51,6 +51,7 @@ export function validateRealUserMonitoring(path: string, s: RealUserMonitoringSe
  * headers to the API calls it records). The snippet's parameters are the readonly properties.
  */
 export class RealUserMonitoring extends Construct {
+  /** The app monitor (escape hatch). */
   readonly appMonitor: RumAppMonitor;
   /** The snippet's `APPLICATION_ID`. */
   readonly appMonitorId: string;
