@@ -201,7 +201,8 @@ export class SyntheticCanaries extends Construct {
       name: naming.name("synthetics"),
       description: `Synthetics canaries of ${naming.prefix}: HTTPS out only`,
       vpcId: props.vpcId,
-      egress: [],
+      // No inline rules: the egress rule below is its own resource (Terraform removes AWS's default
+      // allow-all egress when it creates the group; inline `egress = []` would fight the rule resource).
       revokeRulesOnDelete: true,
     });
     new VpcSecurityGroupEgressRule(this, "https-out", {
