@@ -5,6 +5,7 @@ import { DnsZones } from "../modules/aws/network/dns-zones";
 import { GitHubOidcRoles } from "../modules/aws/security/github-oidc-roles";
 import { Naming } from "../modules/shared/naming";
 import { declareOutputs } from "../modules/shared/outputs";
+import { ServiceQuotas } from "../modules/aws/security/service-quotas";
 import { ServiceLinkedRoles } from "../modules/aws/security/service-linked-roles";
 import { AccessAnalyzer } from "../modules/aws/security/access-analyzer";
 import { AuditTrail } from "../modules/aws/security/audit-trail";
@@ -44,6 +45,8 @@ export class AccountStack extends PlatformStack {
   readonly naming: Naming;
   /** The service-linked roles the environments' keys and launches rely on. */
   readonly serviceLinkedRoles: ServiceLinkedRoles;
+  /** The quota increases requested in code. */
+  readonly serviceQuotas: ServiceQuotas;
   /** The apex zone and the environments' delegated zones. */
   readonly dns: DnsZones;
   /** GitHub Actions' OIDC provider and per-environment plan/apply roles. */
@@ -72,6 +75,7 @@ export class AccountStack extends PlatformStack {
       ...props.config.serviceLinkedRoles,
       configPath: `${ACCOUNT_STACK}.serviceLinkedRoles`,
     });
+    this.serviceQuotas = new ServiceQuotas(this, "service-quotas", { ...props.config.serviceQuotas, configPath: `${ACCOUNT_STACK}.serviceQuotas` });
     this.dns = new DnsZones(this, "dns", {
       ...props.config.dns,
       environmentDomains: props.environmentDomains,
