@@ -130,6 +130,12 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s addons", (name,
     expect(releaseValues(doc, "external-secrets").installCRDs).toBe(true);
   });
 
+  it("runs cert-manager's DNS01 self-check against the VPC's resolver only (the private tier's ACL admits no port 53 out)", () => {
+    const base = config.network.vpcCidr.split("/")[0].split(".").map(Number);
+    const resolver = [...base.slice(0, 3), base[3] + 2].join(".");
+    expect(releaseValues(doc, "cert-manager").extraArgs).toEqual(["--dns01-recursive-nameservers-only", `--dns01-recursive-nameservers=${resolver}:53`]);
+  });
+
   it(`applies the restricted pod security policies in ${config.kubernetes.policyAction} mode, outside the privileged namespaces`, () => {
     const values = releaseValues(doc, "kyverno-policies");
     expect(values.podSecurityStandard).toBe("restricted");

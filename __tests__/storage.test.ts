@@ -284,6 +284,10 @@ describe("TimeseriesDatabase", () => {
   it("delivers engine logs to its CMK bucket and publishes the retention", () => {
     const instance = onlyResource(doc, "aws_timestreaminfluxdb_db_instance");
     expect(instance.log_delivery_configuration[0].s3_configuration[0].enabled).toBe(true);
+    // Created after the bucket policy that lets Timestream deliver there (it is checked at creation).
+    const [policyKey] = Object.keys(doc.resource!.aws_s3_bucket_policy);
+    expect(instance.depends_on).toContain(`aws_s3_bucket_policy.${policyKey}`);
+    expect(doc.resource!.aws_s3_bucket_policy[policyKey].policy).toContain("AllowTimestreamInfluxDbLogDelivery");
     const sse = onlyResource(doc, "aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default;
     expect(sse.sse_algorithm).toBe("aws:kms");
     expect(onlyResource(doc, "aws_ssm_parameter")).toMatchObject({ name: "/aivo/production/influxdb/retention-days", value: "365" });

@@ -5,6 +5,7 @@ import { AlbOriginSecurityGroup } from "../modules/aws/network/alb-origin-securi
 import { Auth0Config } from "../modules/kubernetes/cluster/auth0";
 import { AwsLoadBalancerController } from "../modules/kubernetes/addons/aws-load-balancer-controller";
 import { CertManager } from "../modules/kubernetes/addons/cert-manager";
+import { vpcResolverAddress } from "../modules/shared/cidr";
 import { ExternalDns } from "../modules/kubernetes/addons/external-dns";
 import { ExternalSecrets } from "../modules/kubernetes/addons/external-secrets";
 import { EfsStorageClasses } from "../modules/aws/data/file-storage";
@@ -104,6 +105,8 @@ export class AddonsStack extends KubernetesStack {
       cluster,
       chart: chartFor(settings, "certManager"),
       replicas: replicas("certManager"),
+      // The self-check asks the VPC's resolver: the private tier's ACL admits no port 53 to the internet.
+      recursiveNameservers: [vpcResolverAddress(config.network.vpcCidr)],
       dependsOn: after(this.loadBalancerController.addOn, "certManager"),
     });
     this.externalSecrets = new ExternalSecrets(this, "external-secrets", {

@@ -328,7 +328,8 @@ export class EnvironmentStack extends PlatformStack {
       publicSubnetIds: network.publicSubnetIds,
       privateSubnetIds: [...network.privateSubnetIds, ...Object.values(network.podSubnetIdsByAz)],
       databaseSubnetIds: network.databaseSubnetIds,
-      privateSubnetCidrs: [...config.network.privateSubnets, ...(config.network.podNetwork?.subnets ?? [])],
+      // The pod network as one block (it holds only the pod subnets): sources × ports stays within the ACL's quota.
+      privateSubnetCidrs: [...config.network.privateSubnets, ...(config.network.podNetwork ? [config.network.podNetwork.cidr] : [])],
       databaseSubnetCidrs: config.network.databaseSubnets,
       remoteCidrs: vpn?.remoteCidrs,
     });

@@ -181,6 +181,9 @@ export class TimeseriesDatabase extends Construct {
       logDeliveryConfiguration: [{ s3Configuration: [{ bucketName: logBucket.bucketName, enabled: true }] }],
       // The password is set once; rotating it (influx CLI) must not make Terraform replace the instance.
       lifecycle: { ignoreChanges: ["password"] },
+      // Log delivery checks the bucket's policy when the instance is created (Timestream for InfluxDB
+      // user guide, "Log delivery"): the policy first, as the audit trail waits for its bucket's.
+      dependsOn: [logBucket.policy],
     });
     this.endpoint = this.instance.endpoint;
     this.serviceAuthSecretArn = this.instance.influxAuthParametersSecretArn;
