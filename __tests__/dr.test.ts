@@ -216,7 +216,7 @@ describe("the production-dr stack", () => {
         expect(record).toEqual(expect.objectContaining({ name: "origin.aivo.edu", type: "CNAME", records: [target], ttl: 60 }));
         const checkId = /^\$\{aws_route53_health_check\.([\w-]+)\.id\}$/.exec(record.health_check_id)![1];
         expect(checks[checkId]).toEqual(
-          expect.objectContaining({ type: "HTTPS", fqdn: target, port: 443, resource_path: "/healthz", enable_sni: true, request_interval: 10, failure_threshold: 3 }),
+          expect.objectContaining({ type: "HTTPS", fqdn: target, port: 443, resource_path: "/healthz/ready", enable_sni: true, request_interval: 10, failure_threshold: 3 }),
         );
         // The zone is production's public zone (looked up there by name), by cross-stack reference.
         expect(remoteOutput(record.zone_id).output).toBe("cross-stack-output-dataaws_route53_zonepublic-zonezone_id");

@@ -196,6 +196,7 @@ export class AddonsStack extends KubernetesStack {
     this.albSecurityGroup = new AlbOriginSecurityGroup(this, "alb-origin-sg", {
       naming: cluster.naming,
       vpcId: cluster.vpcId,
+      region: cluster.region,
       targetSecurityGroupId: cluster.nodeSecurityGroupId,
     });
     const roles = {
@@ -218,6 +219,10 @@ export class AddonsStack extends KubernetesStack {
     new TerraformOutput(this, "alb_security_group_id", {
       value: this.albSecurityGroup.securityGroupId,
       description: "Security group of the public ALB (HTTPS from CloudFront only); for the Ingress annotation alb.ingress.kubernetes.io/security-groups",
+    });
+    new TerraformOutput(this, "alb_security_group_ids", {
+      value: this.albSecurityGroup.securityGroupIds,
+      description: "Both security groups of the public ALB (CloudFront's, Route 53 health checkers'): the Ingress annotation alb.ingress.kubernetes.io/security-groups, comma-separated",
     });
 
     // --- compute and storage choices ---

@@ -5,6 +5,7 @@ import { DatabaseSettings, PostgresDatabase } from "../modules/aws/data/database
 import { DataStoreWiring } from "../modules/aws/data/datastore-common";
 import { EksCluster } from "../modules/aws/compute/eks";
 import { RedisCluster } from "../modules/aws/data/elasticache";
+import { DEFAULT_ORIGIN_HEALTH_CHECK_PATH } from "../modules/aws/edge/cloudfront";
 import { FailoverRecords } from "../modules/aws/network/failover-dns";
 import { Naming } from "../modules/shared/naming";
 import { Network } from "../modules/aws/network/vpc";
@@ -150,6 +151,8 @@ export class DrStack extends PlatformStack {
       }),
     );
     this.failover = new FailoverRecords(this, "origin-failover", {
+      // Both regions' origins answer the health check the edge uses (the path the services route).
+      healthCheckPath: config.edge.healthCheckPath ?? DEFAULT_ORIGIN_HEALTH_CHECK_PATH,
       ...settings.traffic,
       naming,
       configPath: `${env}.dr.traffic`,

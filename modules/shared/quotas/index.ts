@@ -2,7 +2,7 @@ import { StackDocument, TerraformDocument } from "../guardrails/engine";
 import { QUOTAS, QuotaDefinition, quota } from "./table";
 import { SynthesizedStack, Usage, measureUsage } from "./usage";
 
-export { PREFIX_LIST_WEIGHTS, QUOTAS, STANDARD_FAMILY, quota, standardVcpus } from "./table";
+export { PREFIX_LIST_WEIGHTS, QUOTAS, REGIONAL_PREFIX_LIST_WEIGHTS, STANDARD_FAMILY, prefixListWeight, quota, standardVcpus } from "./table";
 export type { QuotaDefinition, QuotaScope } from "./table";
 export { PRE_EXISTING_PER_REGION, measureUsage, nodeVcpus } from "./usage";
 export type { Contribution, SynthesizedStack, Usage } from "./usage";

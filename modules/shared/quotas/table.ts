@@ -153,6 +153,17 @@ export const PREFIX_LIST_WEIGHTS: Readonly<Record<string, number>> = {
   "com.amazonaws.global.cloudfront.origin-facing": 55,
 };
 
+/** Weights of AWS-managed prefix lists named per region (`com.amazonaws.<region>.route53-healthchecks`). */
+export const REGIONAL_PREFIX_LIST_WEIGHTS: readonly { readonly pattern: RegExp; readonly weight: number }[] = [
+  // Route 53 Developer Guide, "IP address ranges of Amazon Route 53 servers": the health checkers' list.
+  { pattern: /^com\.amazonaws\.[a-z0-9-]+\.route53-healthchecks$/, weight: 25 },
+];
+
+/** A managed prefix list's weight by name, `undefined` when unknown. */
+export function prefixListWeight(name: string): number | undefined {
+  return PREFIX_LIST_WEIGHTS[name] ?? REGIONAL_PREFIX_LIST_WEIGHTS.find((w) => w.pattern.test(name))?.weight;
+}
+
 /** vCPUs by instance size (the standard families: a, c, d, h, i, m, r, t, z). */
 const VCPUS_BY_SIZE: Readonly<Record<string, number>> = {
   nano: 2, micro: 2, small: 2, medium: 2, large: 2, xlarge: 4, "2xlarge": 8, "4xlarge": 16, "8xlarge": 32,

@@ -1,5 +1,5 @@
 import { ResourceView, StackDocument, TerraformDocument, TfBlock, blocks, isTrue } from "../guardrails/engine";
-import { PREFIX_LIST_WEIGHTS, quota, standardVcpus } from "./table";
+import { prefixListWeight, quota, standardVcpus } from "./table";
 
 /** One synthesized stack: its id and resolved JSON. */
 export interface SynthesizedStack {
@@ -130,7 +130,7 @@ function countSecurityGroupRules(
   const weight = (prefixListIds: unknown[]): number =>
     prefixListIds.reduce<number>((n, id) => {
       const list = doc.at(referencedAddress(id) ?? "");
-      const known = list ? PREFIX_LIST_WEIGHTS[String(list.config.name)] ?? Number(list.config.max_entries) : undefined;
+      const known = list ? prefixListWeight(String(list.config.name)) ?? Number(list.config.max_entries) : undefined;
       return n + (known && Number.isFinite(known) ? known : 1);
     }, 0);
   for (const [type, direction] of [["aws_vpc_security_group_ingress_rule", "inbound"], ["aws_vpc_security_group_egress_rule", "outbound"]] as const) {

@@ -31,6 +31,12 @@ export type PriceClass = (typeof PRICE_CLASSES)[number];
 export const API_PATH_PATTERN = "/api/*";
 /** The path pattern of fingerprinted static assets: cached at the edge. */
 export const STATIC_PATH_PATTERN = "/static/*";
+/**
+ * The origin path Route 53 checks by default: the readiness path of the platform's services
+ * (environments/services). The services stack routes it, Exact, to the first public service whose
+ * readiness path it is, so a 200 means the ALB is reachable and a ready pod is behind it.
+ */
+export const DEFAULT_ORIGIN_HEALTH_CHECK_PATH = "/healthz/ready";
 /** The CloudFront origin id of the platform's public ALB. */
 export const ALB_ORIGIN_ID = "platform-alb";
 /** The CloudFront origin id of the DR region's ALB (with `failoverOriginDomain`). */
@@ -66,7 +72,7 @@ export interface EdgeSettings {
   readonly priceClass?: PriceClass;
   /** Further names under `domain` the distribution answers to, e.g. `["www"]` → `www.aivo.edu`. @default [] */
   readonly additionalSubdomains?: readonly string[];
-  /** The origin path Route 53 health-checks over HTTPS. @default "/healthz" */
+  /** The origin path Route 53 health-checks over HTTPS: a public service's readiness path. @default DEFAULT_ORIGIN_HEALTH_CHECK_PATH */
   readonly healthCheckPath?: string;
   /** Seconds between health checks: 10 or 30. @default 30 */
   readonly healthCheckIntervalSeconds?: number;
@@ -168,7 +174,7 @@ export class EdgeDistribution extends Construct {
     const settings = {
       priceClass: props.priceClass ?? "PriceClass_100",
       subdomains: props.additionalSubdomains ?? [],
-      healthCheckPath: props.healthCheckPath ?? "/healthz",
+      healthCheckPath: props.healthCheckPath ?? DEFAULT_ORIGIN_HEALTH_CHECK_PATH,
       healthCheckInterval: props.healthCheckIntervalSeconds ?? 30,
       healthCheckFailureThreshold: props.healthCheckFailureThreshold ?? 3,
       privateZoneName: props.privateZoneName ?? `internal.${props.domain}`,
