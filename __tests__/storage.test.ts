@@ -177,11 +177,31 @@ describe("FileStorage", () => {
     expect(onlyResource(doc, "aws_vpc_security_group_ingress_rule")).toMatchObject({ from_port: 2049, referenced_security_group_id: "sg-nodes" });
   });
 
-  it("requires TLS and an IAM principal of the account in its file-system policy", () => {
+  // EFS user guide, "Using IAM to control file system data access": the only keys NFS clients' requests carry.
+  const NFS_CLIENT_CONDITION_KEYS = ["aws:SecureTransport", "aws:SourceIp", "elasticfilesystem:AccessPointArn", "elasticfilesystem:AccessedViaMountTarget"];
+
+  it("requires TLS, and grants the client actions to the CSI driver's role by name, with NFS-honoured conditions only", () => {
     const statements = policy(onlyResource(doc, "aws_efs_file_system_policy").policy).Statement;
     expect(statements[0]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
-    expect(statements[1].Condition.StringEquals["aws:PrincipalAccount"]).toBeDefined();
-    expect(statements[1].Action).not.toContain("elasticfilesystem:ClientRootAccess");
+    const allows = statements.filter((s) => s.Effect === "Allow");
+    expect(allows).toHaveLength(1);
+    expect(allows[0].Principal.AWS).toMatch(/^\$\{aws_iam_role\.efs_csi-role_\w+\.arn\}$/);
+    expect(allows[0].Action).toEqual(["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]);
+    for (const s of statements) {
+      const keys = Object.values(s.Condition ?? {}).flatMap((c) => Object.keys(c as object));
+      for (const key of keys) expect(NFS_CLIENT_CONDITION_KEYS).toContain(key);
+    }
+  });
+
+  it("lets the CSI driver's role mount and write through the mount targets in its own policy (the managed policy has no client actions)", () => {
+    const inline = configsOf(doc, "aws_iam_role_policy").flatMap((p) => policy(p.policy).Statement);
+    const client = inline.find((s) => s.Sid === "MountAndWriteThroughMountTargets")!;
+    expect(client).toMatchObject({
+      Effect: "Allow",
+      Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+      Condition: { Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } },
+    });
+    expect(client.Resource).toMatch(/aws_efs_file_system\.efs_file-system_\w+\.arn/);
   });
 
   it("creates the access points and the EFS CSI add-on with its own role", () => {
