@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
-import { BucketsSettings, PlatformBuckets, PlatformBucketsProps, validateLifecycle } from "../modules/aws/data/buckets";
+import { BucketsSettings, PlatformBuckets, REPLICATED_BUCKETS, PlatformBucketsProps, validateLifecycle } from "../modules/aws/data/buckets";
 import { EfsStorageClasses, FileStorage, FileStorageProps, FileStorageSettings, validateFileStorage } from "../modules/aws/data/file-storage";
 import { ServiceAccountRole } from "../modules/aws/compute/irsa-role";
 import { Naming } from "../modules/shared/naming";
@@ -100,19 +100,31 @@ describe("PlatformBuckets", () => {
     expect(others).toHaveLength(1);
   });
 
-  it("replicates artifacts and backups (not static assets) to DR buckets under their own CMKs in production only", () => {
+  it("replicates artifacts, backups and static assets to DR buckets under their own CMKs in production only", () => {
     expect(configsOf(staging, "aws_s3_bucket_replication_configuration")).toHaveLength(0);
     const replications = configsOf(prod, "aws_s3_bucket_replication_configuration");
-    expect(replications).toHaveLength(2);
+    expect(replications).toHaveLength(REPLICATED_BUCKETS.length);
     const sources = replications.map((r) => r.bucket);
-    expect(sources).toEqual([`\${aws_s3_bucket.${bucketKey(prod, "artifacts")}.id}`, `\${aws_s3_bucket.${bucketKey(prod, "backups")}.id}`]);
+    expect(sources).toEqual(REPLICATED_BUCKETS.map((b) => `\${aws_s3_bucket.${bucketKey(prod, b)}.id}`));
+    expect(REPLICATED_BUCKETS).toEqual(expect.arrayContaining(["artifacts", "backups", "static-assets"]));
     for (const r of replications) {
       expect(r.rule[0].source_selection_criteria.sse_kms_encrypted_objects.status).toBe("Enabled");
       expect(r.rule[0].destination.encryption_configuration.replica_kms_key_id).toMatch(/-dr-key/);
     }
     const drKeys = configsOf(prod, "aws_kms_key").filter((k) => k.provider === "aws.dr");
-    expect(drKeys).toHaveLength(2);
-    expect(configsOf(prod, "aws_s3_bucket").filter((b) => b.provider === "aws.dr")).toHaveLength(3); // 2 replicas + DR log bucket
+    expect(drKeys).toHaveLength(REPLICATED_BUCKETS.length);
+    expect(configsOf(prod, "aws_s3_bucket").filter((b) => b.provider === "aws.dr")).toHaveLength(REPLICATED_BUCKETS.length + 1); // replicas + DR log bucket
+  });
+
+  it("lets the distribution read the static assets' DR replica through OAC, as it reads the bucket (bucket and key policy)", () => {
+    const replicaKey = bucketKey(prod, "static-assets-dr");
+    const bucketPolicy = configsOf(prod, "aws_s3_bucket_policy").find((p) => p.bucket === `\${aws_s3_bucket.${replicaKey}.id}`)!;
+    const read = policy(bucketPolicy.policy).Statement.find((s) => s.Sid === "AllowCloudFrontOacRead")!;
+    expect(read).toMatchObject({ Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject" });
+    expect(read.Condition.StringEquals["AWS:SourceArn"]).toBe(DISTRIBUTION);
+    const drKeyPolicies = configsOf(prod, "aws_kms_key").filter((k) => k.provider === "aws.dr" && /static-assets-dr/.test(k.description)).map((k) => policy(k.policy));
+    expect(drKeyPolicies).toHaveLength(1);
+    expect(drKeyPolicies[0].Statement.map((s) => s.Sid)).toContain("AllowCloudFrontOacDecrypt");
   });
 
   it.each([

@@ -218,7 +218,11 @@ export class EnvironmentStack extends PlatformStack {
       outageAlarmTopicArns: [this.alerts.topicArns.critical],
       // The DR region's ALB: CloudFront's origin group fails over to it (environments/dr-stack.ts).
       failoverOriginDomain: config.dr?.traffic.secondaryTarget,
-      staticAssets: { bucketRegionalDomainName: this.buckets.staticAssetsDomainName },
+      // `/static/*` fails over to the bucket's replica in the DR region (an origin group), where there is one.
+      staticAssets: {
+        bucketRegionalDomainName: this.buckets.staticAssetsDomainName,
+        replicaBucketRegionalDomainName: this.buckets.staticAssetsReplicaDomainName,
+      },
     });
     this.buckets.allowCloudFrontDistribution(this.edge.distributionArn);
     this.tracing = new Tracing(this, "tracing", { ...config.tracing, naming });
