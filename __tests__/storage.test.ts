@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
-import { BucketsSettings, PlatformBuckets, REPLICATED_BUCKETS, PlatformBucketsProps, validateLifecycle } from "../modules/aws/data/buckets";
+import { BucketsSettings, PlatformBuckets, REPLICATED_BUCKETS, SecureBucket, accountScopedBucketName, PlatformBucketsProps, validateLifecycle } from "../modules/aws/data/buckets";
 import { EfsStorageClasses, FileStorage, FileStorageProps, FileStorageSettings, validateFileStorage } from "../modules/aws/data/file-storage";
 import { ServiceAccountRole } from "../modules/aws/compute/irsa-role";
 import { Naming } from "../modules/shared/naming";
@@ -410,5 +410,16 @@ describe("ServiceAccountRole with additional service accounts (the EFS CSI node)
     expect(() => Testing.synthScope((scope) => new ServiceAccountRole(scope, "r", { ...base, additionalServiceAccounts: ["efs-csi-*"] }))).toThrow(
       'staging.irsa.x.additionalServiceAccounts[0]: "efs-csi-*" is not a Kubernetes name',
     );
+  });
+});
+
+describe("accountScopedBucketName", () => {
+  it("appends the caller's account id, and refuses a name that can't start a bucket name", () => {
+    const doc = parse(Testing.synthScope((scope) => new SecureBucket(scope, "b", { bucketName: accountScopedBucketName(scope, "aivo-dev-velero"), encryption: "SSE-S3", lifecycle: { noncurrentVersionExpirationDays: 1 } })));
+    expect(onlyResource(doc, "aws_s3_bucket").bucket).toMatch(/^aivo-dev-velero-\$\{data\.aws_caller_identity\.\S+\.account_id\}$/);
+    expect(() => Testing.synthScope((scope) => accountScopedBucketName(scope, "a".repeat(51), "dev.kubernetes.velero.bucket"))).toThrow(
+      `dev.kubernetes.velero.bucket: "${"a".repeat(51)}" can't start a bucket name: use lowercase letters, digits, "." and "-", at most 50 characters before "-<account id>"`,
+    );
+    expect(() => Testing.synthScope((scope) => accountScopedBucketName(scope, "Aivo_Logs"))).toThrow('Aivo_Logs: "Aivo_Logs" can\'t start a bucket name');
   });
 });

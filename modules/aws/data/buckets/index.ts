@@ -8,10 +8,10 @@ import { Guardrails } from "../../../shared/guardrails";
 import { PolicyStatement, policyDocument, serviceAssumeRolePolicy } from "../../../shared/iam";
 import { CustomerManagedKey } from "../../../shared/kms";
 import { Naming } from "../../../shared/naming";
-import { BucketLifecycle, SecureBucket, TRANSITION_STORAGE_CLASSES } from "../secure-bucket";
+import { BucketLifecycle, SecureBucket, TRANSITION_STORAGE_CLASSES, accountScopedBucketName } from "../secure-bucket";
 
 export type { BucketEncryption, BucketLifecycle, SecureBucketProps, StorageTransition, TransitionStorageClass } from "../secure-bucket";
-export { DENY_INSECURE_TRANSPORT_SID, SecureBucket, TRANSITION_STORAGE_CLASSES } from "../secure-bucket";
+export { DENY_INSECURE_TRANSPORT_SID, SecureBucket, TRANSITION_STORAGE_CLASSES, accountScopedBucketName } from "../secure-bucket";
 
 /** The environment config section this module reads: `<env>.buckets`. */
 export const BUCKETS_SECTION = "buckets";
@@ -122,7 +122,7 @@ export class PlatformBuckets extends Construct {
     }
 
     const context = AwsContext.of(this);
-    const name = (bucket: string) => `${props.naming.name(bucket)}-${context.accountId}`;
+    const name = (bucket: string) => accountScopedBucketName(this, props.naming.name(bucket), `${path}.${bucket}`);
 
     this.accessLogBucket = new SecureBucket(this, "access-logs", {
       bucketName: name("s3-access-logs"),
