@@ -79,7 +79,13 @@ export class ServicesStack extends KubernetesStack {
       purpose: "ecr",
       description: `ECR repositories of ${naming.prefix}'s services`,
     });
-    if (config.drRegion) this.replication = new EcrReplication(this, "image-replication", { naming, destinationRegion: config.drRegion });
+    if (config.drRegion) {
+      this.replication = new EcrReplication(this, "image-replication", {
+        naming,
+        destinationRegion: config.drRegion,
+        destinationProvider: this.addAwsProvider("aws-dr", config.drRegion, "dr"),
+      });
+    }
 
     const dataStores: ServiceDataStores = {
       postgres: {
