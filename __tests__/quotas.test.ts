@@ -1,3 +1,5 @@
+import { readFileSync } from "fs";
+import { join } from "path";
 import { App, S3Backend, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
@@ -7,7 +9,7 @@ import { PlatformStack } from "../environments/platform-stack";
 import { stateBackendConfig, stateKey } from "../environments/state";
 import { Guardrails, reportGuardrails } from "../modules/shared/guardrails";
 import { ServiceQuotas } from "../modules/aws/security/service-quotas";
-import { QUOTAS, QUOTA_REQUESTS_FIELD, checkQuotas, formatExceeded, measureUsage, nodeVcpus, standardVcpus } from "../modules/shared/quotas";
+import { QUOTAS, QUOTA_DOC, QUOTA_REQUESTS_FIELD, checkQuotas, formatExceeded, measureUsage, nodeVcpus, standardVcpus } from "../modules/shared/quotas";
 
 const tags = { project: "aivo", environment: "test", costCenter: "test" };
 
@@ -115,8 +117,7 @@ describe("the quota check of npm run synth", () => {
     expect(lines.find((l) => l.startsWith("error: [QUOTA"))).toContain("[QUOTA vpc/L-2AEEBF1A] Rules per network ACL in us-east-1 (acl-1 inbound): the stacks use 21");
   });
 
-  it("ships with no quota exceeded and the shipped requests covering what the environments use above the defaults", () => {
-    // The shipped platform is checked by guardrails.test.ts's full synthesis; here, the counting on one synthesized stack set.
+  it("reports a usage within the default as ok, against the default (the shipped platform's exit 0 is config-validation.test.ts's)", () => {
     const checks = checkQuotas([
       { stack: "a", doc: { provider: { aws: [{ region: "us-east-1" }] }, resource: { aws_eip: { x: {} } } } },
     ]);
@@ -200,6 +201,16 @@ describe("the quota table", () => {
     ]);
     expect(check.status).toBe("exceeded");
     expect(formatExceeded(check)).not.toContain(QUOTA_REQUESTS_FIELD);
+  });
+});
+
+describe("docs/first-apply-aws.md", () => {
+  it("lists every quota of the table with its default", () => {
+    const text = readFileSync(join(__dirname, "..", QUOTA_DOC), "utf8");
+    for (const q of QUOTAS) {
+      const row = text.split("\n").find((l) => l.startsWith("|") && (q.quotaCode ? l.includes(`\`${q.quotaCode}\``) : l.includes(`\`${q.serviceCode}\``) && l.includes("**no**")));
+      expect(row).toContain(`| ${q.defaultValue.toLocaleString("en-US")} |`);
+    }
   });
 });
 
