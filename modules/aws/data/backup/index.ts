@@ -256,7 +256,9 @@ export class BackupPlan extends Construct {
       provider,
       backupVaultName: vault.name,
       policy: document,
-      lifecycle: { replaceTriggeredBy: [revision] },
+      // A bare address: cdktf writes a dependable as "${…}", which Terraform refuses in replace_triggered_by
+      // ("Invalid character"; hashicorp/terraform-cdk #3532, #3645).
+      lifecycle: { replaceTriggeredBy: [`${revision.terraformResourceType}.${revision.friendlyUniqueId}`] },
     });
     return vault;
   }
