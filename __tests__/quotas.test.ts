@@ -9,7 +9,7 @@ import { PlatformStack } from "../environments/platform-stack";
 import { stateBackendConfig, stateKey } from "../environments/state";
 import { Guardrails, reportGuardrails } from "../modules/shared/guardrails";
 import { ServiceQuotas } from "../modules/aws/security/service-quotas";
-import { QUOTAS, QUOTA_DOC, QUOTA_REQUESTS_FIELD, checkQuotas, formatExceeded, measureUsage, nodeVcpus, standardVcpus } from "../modules/shared/quotas";
+import { QUOTAS, QUOTA_DOC, QUOTA_REQUESTS_FIELD, checkQuotas, formatExceeded, measureUsage, nodeVcpus, quotaMarkdown, standardVcpus } from "../modules/shared/quotas";
 
 const tags = { project: "aivo", environment: "test", costCenter: "test" };
 
@@ -201,6 +201,19 @@ describe("the quota table", () => {
     ]);
     expect(check.status).toBe("exceeded");
     expect(formatExceeded(check)).not.toContain(QUOTA_REQUESTS_FIELD);
+  });
+});
+
+describe("quotaMarkdown (npm run policy-report)", () => {
+  it("lists the usages above the default or half their limit, with region, code, usage and status", () => {
+    const eips = (n: number) => Object.fromEntries([...Array(n).keys()].map((i) => [`e${i}`, {}]));
+    const md = quotaMarkdown(
+      checkQuotas([
+        { stack: "a", doc: { provider: { aws: [{ region: "us-east-1" }] }, resource: { aws_eip: eips(6), aws_eks_cluster: { c: {} } } } },
+      ]),
+    );
+    expect(md).toContain("| us-east-1 | EC2-VPC Elastic IPs | L-0263D0A3 | the region | 6 | 5 | 5 | exceeded |");
+    expect(md).not.toContain("Clusters"); // 1 of 100
   });
 });
 

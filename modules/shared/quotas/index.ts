@@ -110,3 +110,18 @@ export function quotaSummary(checks: readonly QuotaCheck[]): string {
   const count = (s: QuotaCheck["status"]) => checks.filter((c) => c.status === s).length;
   return `quotas: ${checks.length} usage(s) of ${QUOTAS.length} quotas checked, ${count("requested")} above the default and requested in code, ${count("exceeded")} exceeded`;
 }
+
+/**
+ * The check as a markdown section (`npm run policy-report` appends it to `reports/guardrails.md`):
+ * every usage above half its limit, or above its default, with where, how much and against what.
+ */
+export function quotaMarkdown(checks: readonly QuotaCheck[]): string {
+  const lines = ["## Service quotas", "", quotaSummary(checks), "", "| region | quota | code | counted over | used | default | limit | status |", "|---|---|---|---|---:|---:|---:|---|"];
+  for (const c of checks.filter((x) => x.status !== "ok" || x.usage.used * 2 > x.limit)) {
+    const cell = (t: string) => t.replace(/\|/g, "\\|");
+    lines.push(
+      `| ${c.usage.region} | ${cell(c.quota.name)} | ${c.quota.quotaCode ?? "—"} | ${cell(c.usage.scope || "the region")} | ${c.usage.used} | ${c.quota.defaultValue} | ${c.limit} | ${c.status} |`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
