@@ -3,7 +3,7 @@ import { ENVIRONMENTS } from "../environments";
 import { LOKI_SERVICE_ACCOUNT } from "../modules/kubernetes/addons/loki";
 import { GRAFANA_SERVICE_ACCOUNT } from "../modules/kubernetes/addons/kube-prometheus-stack";
 import { VELERO_AWS_PLUGIN_IMAGE, VELERO_SCHEDULE_EVERY_6_HOURS, VELERO_SCHEDULE_NAME, VELERO_SERVICE_ACCOUNT } from "../modules/kubernetes/addons/velero";
-import { configsOf, policy, resourcesOf } from "./helpers";
+import { configsOf, policy, resourcesOf, withoutAccount } from "./helpers";
 import { releaseValues } from "./kubernetes-helpers";
 import { platformDocs } from "./platform";
 
@@ -34,7 +34,7 @@ describe.each(names)("%s cluster backups and the observability stacks' security"
 
     it("stores backups in its CMK-encrypted bucket and snapshots EBS volumes in the region (no static credentials)", () => {
       const buckets = resourcesOf(addons, "aws_s3_bucket");
-      const [id] = Object.entries(buckets).find(([, b]) => b.bucket === `aivo-${name}-velero`)!;
+      const [id] = Object.entries(buckets).find(([, b]) => withoutAccount(b.bucket) === `aivo-${name}-velero`)!;
       expect(values.configuration.backupStorageLocation).toEqual([
         { name: "default", provider: "aws", bucket: `\${aws_s3_bucket.${id}.bucket}`, default: true, config: { region: config.region, kmsKeyId: expect.stringMatching(/^\$\{aws_kms_key\.velero_key_/) } },
       ]);
@@ -59,7 +59,7 @@ describe.each(names)("%s cluster backups and the observability stacks' security"
       const drProvider = addons.provider!.aws.find((p: any) => p.alias === "dr")!;
       expect(drProvider.region).toBe(config.drRegion);
       const buckets = resourcesOf(addons, "aws_s3_bucket");
-      const [replicaId, replica] = Object.entries(buckets).find(([, b]) => b.bucket === `aivo-${name}-velero-replica`)!;
+      const [replicaId, replica] = Object.entries(buckets).find(([, b]) => withoutAccount(b.bucket) === `aivo-${name}-velero-replica`)!;
       expect(replica.provider).toBe("aws.dr");
       const rule = replication[0].rule[0];
       expect(rule.destination.bucket).toBe(`\${aws_s3_bucket.${replicaId}.arn}`);

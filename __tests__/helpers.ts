@@ -35,3 +35,8 @@ export function onlyResource(synthesized: string | TerraformJson, type: string):
 export function policy(json: string): { Version: string; Statement: Record<string, any>[] } {
   return JSON.parse(json);
 }
+
+/** A bucket name without its account-id suffix (every bucket has one: AIVO-S3-ACCOUNT-SCOPED-NAME). */
+export function withoutAccount(bucket: string): string {
+  return bucket.replace(/-\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}$/, "");
+}

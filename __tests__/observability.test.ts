@@ -27,7 +27,7 @@ import {
 } from "../modules/kubernetes/addons/kube-prometheus-stack";
 import { CLUSTER_SECRET_STORE_NAME } from "../modules/kubernetes/platform";
 import { VELERO_SCHEDULE_FULL_NAME } from "../modules/kubernetes/addons/velero";
-import { configsOf, policy, resourcesOf } from "./helpers";
+import { configsOf, policy, resourcesOf, withoutAccount } from "./helpers";
 import { manifestOf, manifestsOf, releaseAddress, releaseOf, releaseValues } from "./kubernetes-helpers";
 import { platformDocs } from "./platform";
 
@@ -270,7 +270,7 @@ describe.each(names)("%s observability and backups", (name) => {
   describe("Loki and log shipping", () => {
     const values = releaseValues(addons, "loki");
     const buckets = resourcesOf(addons, "aws_s3_bucket");
-    const bucketId = (bucketName: string) => Object.entries(buckets).find(([, b]) => b.bucket === bucketName)![0];
+    const bucketId = (bucketName: string) => Object.entries(buckets).find(([, b]) => withoutAccount(b.bucket) === bucketName)![0];
 
     it("stores chunks and rules in their own buckets, schema v13 on tsdb", () => {
       expect(values.loki.storage).toEqual({
