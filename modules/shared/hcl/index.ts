@@ -138,10 +138,24 @@ function indent(text: string, depth: number): string {
     .join("\n");
 }
 
+/**
+ * The expression inside a string that is one interpolation and nothing else (`"${var.a}"` → `var.a`),
+ * or `undefined`. Terraform evaluates such a template to the expression's own value (unconverted), so
+ * writing it bare changes nothing, and it is how `terraform fmt` writes it. A multi-line expression is
+ * wrapped in parentheses, as `terraform fmt` does, so it still parses once unquoted.
+ */
+export function singleInterpolation(text: string): string | undefined {
+  if (!text.startsWith("${") || !text.endsWith("}")) return undefined;
+  if (endOfSequence(text, 1) !== text.length - 1) return undefined;
+  const inner = text.slice(2, -1).trim();
+  if (!inner) return undefined;
+  return inner.includes("\n") && !(inner.startsWith("(") && inner.endsWith(")")) ? `(${inner})` : inner;
+}
+
 /** An HCL expression for a JSON value (an attribute's value, never a block). */
 export function hclExpression(value: Json): string {
   if (value === null) return "null";
-  if (typeof value === "string") return hclString(value);
+  if (typeof value === "string") return singleInterpolation(value) ?? hclString(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
@@ -255,6 +269,14 @@ function hclTerraformBlock(terraform: JsonObject): string {
   return `terraform {\n${indent(lines.join("\n"), 1)}\n}`;
 }
 
+/**
+ * A variable's JSON spec for HCL: its `type` is a type expression (`list(string)`), which JSON
+ * writes as a string and HCL bare (a quoted type is an error since Terraform 0.15).
+ */
+export function variableSpec(spec: JsonObject): JsonObject {
+  return typeof spec.type === "string" ? { ...spec, type: `\${${spec.type}}` } : spec;
+}
+
 /** The whole stack as one HCL document, from its Terraform JSON `doc` and the block layout of its elements. */
 export function renderStackHcl(stack: TerraformStack, doc: JsonObject = stack.toTerraform() as JsonObject): string {
   const trees = blockTrees(stack);
@@ -262,7 +284,7 @@ export function renderStackHcl(stack: TerraformStack, doc: JsonObject = stack.to
   if (isObject(doc.terraform)) parts.push(hclTerraformBlock(doc.terraform));
   if (isObject(doc.locals) && Object.keys(doc.locals).length) parts.push(hclBlock(["locals"], doc.locals, {}));
   for (const [name, spec] of Object.entries(isObject(doc.variable) ? doc.variable : {})) {
-    parts.push(hclBlock(["variable", name], spec as JsonObject, { validation: {} }));
+    parts.push(hclBlock(["variable", name], variableSpec(spec as JsonObject), { validation: {} }));
   }
   for (const [type, instances] of Object.entries(isObject(doc.provider) ? doc.provider : {})) {
     for (const instance of instances as JsonObject[]) parts.push(hclBlock(["provider", type], instance, trees[`provider.${type}`] ?? {}));
