@@ -25,7 +25,7 @@ const META_BLOCKS = new Set(["lifecycle", "precondition", "postcondition", "conn
  * Nested blocks the AWS provider also accepts as attributes ("attributes as blocks"), where an empty
  * list means something: `egress = []` removes every rule, whereas no `egress` block leaves them alone.
  */
-const ATTRIBUTES_AS_BLOCKS: Readonly<Record<string, readonly string[]>> = {
+export const ATTRIBUTES_AS_BLOCKS: Readonly<Record<string, readonly string[]>> = {
   "resource.aws_security_group": ["ingress", "egress"],
   "resource.aws_default_security_group": ["ingress", "egress"],
   "resource.aws_network_acl": ["ingress", "egress"],
@@ -187,7 +187,7 @@ function collectBlocks(attributes: unknown, into: BlockTree): void {
 }
 
 /** The block trees of every resource, data source and provider type in `stack`, keyed `resource.<type>` etc. */
-function blockTrees(stack: TerraformStack): Record<string, BlockTree> {
+export function blockTrees(stack: TerraformStack): Record<string, BlockTree> {
   const trees: Record<string, BlockTree> = {};
   const elements = stack.node.findAll().filter((c): c is TerraformElement => TerraformElement.isTerraformElement(c));
   for (const element of elements) {
