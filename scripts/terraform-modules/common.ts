@@ -1,6 +1,7 @@
 import { hclString } from "../../modules/shared/hcl";
 import { ModuleVariable } from "../../modules/shared/hcl/module";
 import { Naming } from "../../modules/shared/naming";
+import { CLOUDWATCH_LOG_RETENTION_DAYS } from "../../modules/shared/log-retention";
 
 /**
  * Samples the generator finds again in the synthesized JSON (see modules/shared/hcl/module.ts):
@@ -57,4 +58,20 @@ export function sampleTopicArn(name: string): string {
 /** Checks an ARN of an SNS topic, in HCL, for every element of `expression` (a list). */
 export function snsArnsCondition(expression: string): string {
   return `alltrue([for arn in ${expression} : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", arn))])`;
+}
+
+/** `log_retention_days`: a value CloudWatch Logs accepts. */
+export function logRetentionVariable(sample: number): ModuleVariable {
+  return {
+    name: "log_retention_days",
+    type: "number",
+    description: "Days CloudWatch Logs keeps the module's log groups (a value CloudWatch accepts: 1, 3, 5, 7, 14, 30, … 3653).",
+    sample,
+    validations: [
+      {
+        condition: `contains([${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")}], var.log_retention_days)`,
+        errorMessage: `log_retention_days: use a value CloudWatch Logs accepts (${CLOUDWATCH_LOG_RETENTION_DAYS.join(", ")}).`,
+      },
+    ],
+  };
 }

@@ -186,6 +186,20 @@ function collectBlocks(attributes: unknown, into: BlockTree): void {
   }
 }
 
+/** In a block tree: every object-valued argument below is a nested block (the binding types the subtree `any`). */
+export const ANY_BLOCK = "*";
+
+/**
+ * Subtrees the bindings type as `any`, so cdktf's fragments cannot say they are blocks: a WAF rule's
+ * `statement` and everything in it (`rate_based_statement { … }`, `field_to_match { uri_path {} }`).
+ */
+const ALL_BLOCKS: BlockTree = {};
+ALL_BLOCKS[ANY_BLOCK] = ALL_BLOCKS;
+const UNTYPED_BLOCKS: Readonly<Record<string, (tree: BlockTree) => void>> = {
+  "resource.aws_wafv2_web_acl": (tree) => void ((tree.rule ??= {}).statement = ALL_BLOCKS),
+  "resource.aws_wafv2_rule_group": (tree) => void ((tree.rule ??= {}).statement = ALL_BLOCKS),
+};
+
 /** The block trees of every resource, data source and provider type in `stack`, keyed `resource.<type>` etc. */
 export function blockTrees(stack: TerraformStack): Record<string, BlockTree> {
   const trees: Record<string, BlockTree> = {};
@@ -209,6 +223,7 @@ export function blockTrees(stack: TerraformStack): Record<string, BlockTree> {
       }
     }
   }
+  for (const [key, extend] of Object.entries(UNTYPED_BLOCKS)) if (trees[key]) extend(trees[key]);
   return trees;
 }
 
@@ -235,9 +250,10 @@ export function hclBody(body: JsonObject, blocks: BlockTree, emptyListAttributes
       lines.push(`${name} = ${bare(value)}`);
     } else if (BARE_REFERENCE_LISTS.has(name) && Array.isArray(value)) {
       lines.push(`${name} = [${value.map((v) => (typeof v === "string" ? bare(v) : hclExpression(v))).join(", ")}]`);
-    } else if ((blocks[name] || META_BLOCKS.has(name)) && (isObject(value) || Array.isArray(value))) {
+    } else if ((blocks[name] || blocks[ANY_BLOCK] || META_BLOCKS.has(name)) && (isObject(value) || (Array.isArray(value) && (!blocks[ANY_BLOCK] || value.every(isObject))))) {
+      const tree = blocks[name] ?? blocks[ANY_BLOCK];
       const items = Array.isArray(value) ? value : [value];
-      for (const item of items) lines.push(hclBlock([name], isObject(item) ? item : {}, blocks[name] ?? {}));
+      for (const item of items) lines.push(hclBlock([name], isObject(item) ? item : {}, tree ?? {}));
     } else {
       const key = IDENTIFIER.test(name) ? name : hclString(name);
       lines.push(`${key} = ${hclExpression(value)}`);

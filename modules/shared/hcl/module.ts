@@ -76,6 +76,10 @@ export interface ModuleDefinition {
   readonly locals?: Readonly<Record<string, Json>>;
   /** Literal text replaced after the samples (e.g. a value the construct derives from a sample). */
   readonly replacements?: readonly (readonly [from: string, to: string])[];
+  /** Literal text replaced once the samples are references (e.g. `var.groups.sample.` → `each.value.`). */
+  readonly postReplacements?: readonly (readonly [from: string, to: string])[];
+  /** New names of resources, by their cleaned name (`cpu_001` → `cpu`). */
+  readonly renames?: Readonly<Record<string, string>>;
   /** What the module leaves to cdktf (props that are not variables, and why), for the README. */
   readonly notes?: readonly string[];
   /** The minimal call shown in `examples/minimal` (required inputs only, plus these). */
@@ -176,9 +180,12 @@ export function synthesizeModule(definition: ModuleDefinition, region = "us-east
     const out: Record<string, Record<string, JsonObject>> = {};
     for (const [type, byName] of Object.entries(byType)) {
       for (const [name, body] of Object.entries(byName as JsonObject)) {
-        const clean = cleanName(name);
+        const clean = definition.renames?.[cleanName(name)] ?? cleanName(name);
         if (out[type]?.[clean]) throw new Error(`module ${definition.name}: two ${type} resources are named ${clean}`);
-        (out[type] ??= {})[clean] = body as JsonObject;
+        const { provider, ...rest } = body as JsonObject;
+        // A module takes its providers from the caller: only the default provider may be used inside.
+        if (provider !== undefined && provider !== "aws") throw new Error(`module ${definition.name}: ${type}.${clean} uses provider ${String(provider)}`);
+        (out[type] ??= {})[clean] = rest;
         const prefix = kind === "data" ? "data." : "";
         renames.push([`${prefix}${type}.${name}`, `${prefix}${type}.${clean}`]);
       }
@@ -214,6 +221,11 @@ export function synthesizeModule(definition: ModuleDefinition, region = "us-east
   for (const [sample, ref] of lists) text = text.split(sample).join(JSON.stringify(`\${${ref}}`));
   for (const [from, to] of definition.replacements ?? []) text = text.split(from).join(to);
   doc = substitute(JSON.parse(text) as Json, leaves.sort((a, b) => String(b[0]).length - String(a[0]).length)) as unknown as ModuleDocument;
+  if (definition.postReplacements?.length) {
+    text = JSON.stringify(doc);
+    for (const [from, to] of definition.postReplacements) text = text.split(from).join(to);
+    doc = JSON.parse(text) as ModuleDocument;
+  }
 
   for (const o of definition.overrides ?? []) {
     const byName = (o.kind === "data" ? doc.data : doc.resource)[o.type];
