@@ -6,7 +6,7 @@ import { terraformTree } from "./terraform-modules";
 
 async function main(): Promise<void> {
   const out = resolve(process.argv[2] ?? join(__dirname, "..", "dist", "terraform"));
-  const files = await terraformTree();
+  const { files } = await terraformTree();
   rmSync(out, { recursive: true, force: true });
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(out, path)), { recursive: true });

@@ -136,7 +136,8 @@ function sampleReferences(name: string, sample: Json): { lists: [string, string]
 /** Replaces samples in every string (as interpolations) and every number leaf (as references). */
 function substitute(value: Json, leaves: [string | number, string][]): Json {
   if (Array.isArray(value)) return value.map((v) => substitute(v, leaves));
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, leaves)]));
+  // Keys too (a tag key `kubernetes.io/cluster/<cluster name>`): HCL reads a quoted template as a key.
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [substitute(k, leaves.filter(([s]) => typeof s === "string")) as string, substitute(v, leaves)]));
   if (typeof value === "number") {
     const hit = leaves.find(([sample]) => sample === value);
     return hit ? `\${${hit[1]}}` : value;
@@ -247,6 +248,8 @@ export function synthesizeModule(definition: ModuleDefinition, region = "us-east
     const at = final.indexOf(String(sample));
     if (typeof sample === "string" && at >= 0) throw new Error(`module ${definition.name}: sample "${sample}" of ${ref} is left in the output: …${final.slice(Math.max(0, at - 120), at + 60)}…`);
   }
+  const leftover = /zqx[a-z0-9-]*/.exec(final);
+  if (leftover) throw new Error(`module ${definition.name}: a sample is left in the output: ${leftover[0]}`);
   doc.variable = Object.fromEntries(
     definition.variables.map((v) => [
       v.name,
