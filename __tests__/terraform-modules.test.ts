@@ -12,13 +12,13 @@ import { EksCluster, DEFAULT_NODE_GROUPS } from "../modules/aws/compute/eks";
 import { Naming } from "../modules/shared/naming";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { terraformTree, MODULES } from "../scripts/terraform-modules";
-import type { Files, GeneratedModule } from "../scripts/terraform-modules/files";
+import type { Files } from "../scripts/terraform-modules/files";
 
 // Generated once for the whole file (the four constructs synthesized, every file formatted).
 let files: Files;
-let modules: GeneratedModule[];
+
 beforeAll(async () => {
-  ({ files, modules } = await terraformTree());
+  ({ files } = await terraformTree());
 }, 30_000);
 
 const root = join(__dirname, "..", "dist", "terraform");
