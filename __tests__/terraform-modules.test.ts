@@ -19,7 +19,7 @@ let files: Files;
 
 beforeAll(async () => {
   ({ files } = await terraformTree());
-}, 30_000);
+}, 60_000);
 
 const root = join(__dirname, "..", "dist", "terraform");
 const terraform = spawnSync("terraform", ["version"]).status === 0;

@@ -1,5 +1,5 @@
 import { REQUIRED_TERRAFORM_VERSION } from "../../environments/platform-stack";
-import { hclBlock, hclExpression } from "../../modules/shared/hcl";
+import { hclBlock } from "../../modules/shared/hcl";
 import { formatHcl } from "../../modules/shared/hcl/format";
 import {
   Json,
@@ -35,7 +35,7 @@ function mdText(text: string): string {
 const anchor = (kind: string, name: string) => `<a name="${kind}_${name}"></a> [${name}](#${kind}\\_${name.replace(/_/g, "\\_")})`;
 
 /** README.md in terraform-docs' markdown-table layout (Requirements, Resources, Inputs, Outputs). */
-export function renderReadme(m: GeneratedModule): string {
+export function renderReadme(m: GeneratedModule, usage: string): string {
   const { definition, doc, versions } = m;
   const lines = [
     `# ${definition.name}`,
@@ -47,10 +47,7 @@ export function renderReadme(m: GeneratedModule): string {
     "## Usage",
     "",
     "```hcl",
-    `module "${definition.name.replace(/-/g, "_")}" {`,
-    `  source = "git::https://github.com/<org>/aivo-infrastructure.git//dist/terraform/modules/${definition.name}?ref=<tag>"`,
-    ...Object.entries(definition.example).map(([k, v]) => `  ${k} = ${JSON.stringify(v)}`),
-    "}",
+    usage.trimEnd(),
     "```",
     "",
   ];
@@ -108,7 +105,12 @@ export async function moduleFiles(definitions: readonly ModuleDefinition[]): Pro
     files[`${dir}/main.tf`] = m.main;
     files[`${dir}/outputs.tf`] = renderOutputs(m.doc);
     files[`${dir}/examples/minimal/main.tf`] = renderExample(m);
-    files[`${dir}/README.md`] = renderReadme(m);
+    const usage = hclBlock(
+      ["module", definition.name.replace(/-/g, "_")],
+      { source: `git::https://github.com/<org>/aivo-infrastructure.git//dist/terraform/modules/${definition.name}?ref=<tag>`, ...(definition.example as JsonObject) },
+      {},
+    );
+    files[`${dir}/README.md`] = renderReadme(m, await formatHcl(usage));
   }
   return { files, modules };
 }
@@ -120,4 +122,3 @@ export async function formatFiles(files: Files): Promise<Files> {
   return out;
 }
 
-export { hclExpression };
