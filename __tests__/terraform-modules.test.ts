@@ -152,6 +152,8 @@ const RULES: { module: string; variable: string; bad: unknown; good: unknown; ot
     ts: build.eks({ nodeGroups: { general: { ...DEFAULT_NODE_GROUPS.general, minSize: 3, desiredSize: 2, maxSize: 4 } } }),
     message: /desiredSize 2 is outside minSize 3/,
   },
+  { module: "eks", variable: "admin_role_arns", bad: ["arn:aws:iam::123456789012:user/x"], good: ["arn:aws:iam::123456789012:role/x"], ts: build.eks({ adminRoleArns: ["arn:aws:iam::123456789012:user/x"] }), message: /is not an IAM role ARN/ },
+  { module: "eks", variable: "private_access_cidrs", bad: ["10.0.1.5/24"], good: ["10.0.1.0/24"], ts: build.eks({ privateAccessCidrs: ["10.0.1.5/24"] }), message: /has host bits set/ },
   {
     module: "eks",
     variable: "public_access_cidrs",
@@ -193,6 +195,8 @@ function moduleCounts(main: Doc, inputs: Record<string, any>): Record<string, nu
     "${length(var.allowed_security_group_ids)}": () => inputs.allowed_security_group_ids.length,
     "${toset(local.member_cluster_ids)}": () => inputs.num_cache_clusters,
     "${var.node_groups}": () => Object.keys(inputs.node_groups).length,
+    "${toset(var.private_access_cidrs)}": () => inputs.private_access_cidrs.length,
+    "${toset(var.admin_role_arns)}": () => inputs.admin_role_arns.length,
   };
   const counts: Record<string, number> = {};
   for (const [type, byName] of Object.entries(main.resource as Doc)) {
@@ -217,9 +221,19 @@ describe("the modules declare the construct's resources (type and count) for the
     expect(moduleCounts(main, { num_cache_clusters: nodes, allowed_security_group_ids: ["sg-1", "sg-2"] })).toEqual(countByType(ts));
   });
 
-  it("eks, the default three node groups", async () => {
+  it("eks, the default three node groups, no extra admins or runner CIDRs", async () => {
     const { main } = await moduleDoc("eks");
-    expect(moduleCounts(main, { node_groups: DEFAULT_NODE_GROUPS })).toEqual(countByType(build.eks({})()));
+    expect(moduleCounts(main, { node_groups: DEFAULT_NODE_GROUPS, private_access_cidrs: [], admin_role_arns: [] })).toEqual(countByType(build.eks({})()));
+  });
+
+  it("eks, one node group, two extra admins, three runner CIDRs", async () => {
+    const { main } = await moduleDoc("eks");
+    const admins = ["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/b"];
+    const cidrs = ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"];
+    const groups = { general: DEFAULT_NODE_GROUPS.general };
+    expect(moduleCounts(main, { node_groups: groups, private_access_cidrs: cidrs, admin_role_arns: admins })).toEqual(
+      countByType(build.eks({ nodeGroups: groups, privateAccessCidrs: cidrs, adminRoleArns: admins })()),
+    );
   });
 
   it("waf", async () => {

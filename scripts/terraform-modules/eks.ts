@@ -13,6 +13,11 @@ import {
 import { ModuleDefinition, ModuleOverride } from "../../modules/shared/hcl/module";
 import { NAMING_VARIABLES, logRetentionVariable, naming } from "./common";
 
+/** The samples of the lists whose items become resources (`for_each` over the list). */
+const PRIVATE_CIDR = "10.213.7.0/24";
+const ADMIN_ARN = "arn:aws:iam::123456789012:role/zqxadmin";
+const ADMIN_KEY = "zqxadmin";
+
 /** The node group the module is generated with; its resources become `for_each = var.node_groups`. */
 const GROUP = "zqxgroup";
 const list = (values: readonly string[]) => `[${values.map((v) => JSON.stringify(v)).join(", ")}]`;
@@ -111,6 +116,39 @@ export const EKS_MODULE: ModuleDefinition = {
         { condition: 'alltrue([for v in values(var.addon_versions) : can(regex("^v\\\\d+\\\\.\\\\d+\\\\.\\\\d+-eksbuild\\\\.\\\\d+$", v))])', errorMessage: "addon_versions: use the form v1.2.3-eksbuild.1 (aws eks describe-addon-versions)." },
       ],
     },
+    {
+      name: "private_access_cidrs",
+      type: "list(string)",
+      description: "CIDRs inside the VPC (a deploy runner's subnets) admitted to the private API endpoint on 443; never 0.0.0.0/0.",
+      default: [],
+      sample: [PRIVATE_CIDR],
+      validations: [
+        {
+          condition: 'alltrue([for c in var.private_access_cidrs : can(cidrhost(c, 0)) && cidrsubnet(c, 0, 0) == c && !endswith(c, "/0")])',
+          errorMessage: "private_access_cidrs: every entry must be a network CIDR (no host bits) other than 0.0.0.0/0; list the runner subnets' CIDRs.",
+        },
+      ],
+    },
+    {
+      name: "admin_role_arns",
+      type: "list(string)",
+      description: "Further IAM role ARNs given cluster-admin (access entry + AmazonEKSClusterAdminPolicy), besides the module's `<project>-<environment>-eks-admin` role.",
+      default: [],
+      sample: [ADMIN_ARN],
+      validations: [
+        {
+          condition: 'alltrue([for a in var.admin_role_arns : can(regex("^arn:aws[a-z-]*:iam::\\\\d{12}:role/[\\\\w+=,.@/-]+$", a))])',
+          errorMessage: "admin_role_arns: every entry must be an IAM role ARN, arn:aws:iam::<account>:role/<name>.",
+        },
+        { condition: "length(distinct(var.admin_role_arns)) == length(var.admin_role_arns)", errorMessage: "admin_role_arns: list each role once." },
+      ],
+    },
+    {
+      name: "instance_tags",
+      type: "map(string)",
+      description: "Tags stamped on node instances, volumes and ENIs through the launch templates (provider default_tags do not reach what Auto Scaling launches), e.g. the cost allocation tags.",
+      default: {},
+    },
     { name: "deletion_protection", type: "bool", description: "EKS deletion protection: the cluster cannot be deleted until this is turned off.", default: true },
     { name: "vpc_id", type: "string", description: "VPC of the cluster's and nodes' security groups.", sample: "vpc-0zqxeksvpc" },
     {
@@ -134,6 +172,8 @@ export const EKS_MODULE: ModuleDefinition = {
       nodeGroups: {
         [GROUP]: { instanceTypes: g.instance_types, capacityType: g.capacity_type, minSize: g.min_size, desiredSize: g.desired_size, maxSize: g.max_size, diskSizeGiB: g.disk_size_gib },
       },
+      privateAccessCidrs: v.private_access_cidrs as string[],
+      adminRoleArns: v.admin_role_arns as string[],
       vpcId: v.vpc_id as string,
       privateSubnetIds: v.private_subnet_ids as string[],
       logRetentionDays: v.log_retention_days as number,
@@ -153,10 +193,22 @@ export const EKS_MODULE: ModuleDefinition = {
       ebs_kms_key_arn: { description: "ARN of the CMK for node root volumes and EBS CSI StorageClasses.", value: eks.ebsKmsKeyArn },
     };
   },
-  renames: { [`launch_template_${GROUP}`]: "launch_template", [`node_group_${GROUP}`]: "node_group" },
+  renames: {
+    [`launch_template_${GROUP}`]: "launch_template",
+    [`node_group_${GROUP}`]: "node_group",
+    [`cluster_from_runner_${PRIVATE_CIDR.replace(/[./]/g, "_")}`]: "cluster_from_private_access_cidr",
+    [`admin_${ADMIN_KEY}`]: "admin_extra",
+    [`admin_${ADMIN_KEY}_policy`]: "admin_extra_policy",
+  },
   replacements: [[GROUP, "${each.key}"], ["aws_launch_template.launch_template.", "aws_launch_template.launch_template[each.key]."]],
   // A list sample became `var.node_groups.zqxgroup.…` before the group's name became `${each.key}`.
-  postReplacements: [[`var.node_groups.${GROUP}.`, "each.value."], ["var.node_groups.${each.key}.", "each.value."]],
+  postReplacements: [
+    [`var.node_groups.${GROUP}.`, "each.value."],
+    ["var.node_groups.${each.key}.", "each.value."],
+    ["var.private_access_cidrs[0]", "each.key"],
+    ["var.admin_role_arns[0]", "each.key"],
+    ["aws_eks_access_entry.admin_extra.", "aws_eks_access_entry.admin_extra[each.key]."],
+  ],
   overrides: [
     ...(["launch_template", "node_group"].map((name) => ({
       type: name === "node_group" ? "aws_eks_node_group" : "aws_launch_template",
@@ -170,6 +222,20 @@ export const EKS_MODULE: ModuleDefinition = {
       type: "aws_eks_node_group",
       argument: "dynamic",
       value: { taint: { for_each: "${each.value.taints}", content: { key: "${taint.value.key}", value: "${taint.value.value}", effect: "${taint.value.effect}" } } },
+    },
+    { type: "aws_vpc_security_group_ingress_rule", name: /^cluster_from_private_access_cidr$/, argument: "for_each", value: "${toset(var.private_access_cidrs)}" },
+    { type: "aws_eks_access_entry", name: /^admin_extra$/, argument: "for_each", value: "${toset(var.admin_role_arns)}" },
+    { type: "aws_eks_access_policy_association", name: /^admin_extra_policy$/, argument: "for_each", value: "${toset(var.admin_role_arns)}" },
+    { type: "aws_launch_template", argument: "tag_specifications", value: undefined },
+    {
+      type: "aws_launch_template",
+      argument: "dynamic",
+      value: {
+        tag_specifications: {
+          for_each: '${toset(["instance", "volume", "network-interface"])}',
+          content: { resource_type: "${tag_specifications.value}", tags: '${merge(var.instance_tags, { Name = "${var.project}-${var.environment}-eks-${each.key}" })}' },
+        },
+      },
     },
     { type: "aws_eks_cluster", argument: "deletion_protection", value: "${var.deletion_protection}" },
     {
@@ -193,9 +259,9 @@ export const EKS_MODULE: ModuleDefinition = {
   ],
   locals: {},
   notes: [
-    "`adminRoleArns` and `createAdminRole`: the module creates the `<project>-<environment>-eks-admin` role as the only cluster-admin; give further roles access with `aws_eks_access_entry` beside the module.",
-    "`privateAccessCidrs` (deploy runners admitted to the private endpoint) and `podSubnetIdsByAz` (VPC CNI custom networking, with kubelet `maxPods` computed per instance type) are not inputs: the cdktf stacks wire them.",
-    "`karpenter` is always on (its roles, queue and rules are created); `instanceTags` is not an input: the launch templates tag instances with their `Name` only.",
+    "`createAdminRole` is always on: the module creates the `<project>-<environment>-eks-admin` role and makes it cluster-admin (`admin_role_arns` adds more).",
+    "`podSubnetIdsByAz` (VPC CNI custom networking, with kubelet `maxPods` computed per instance type in TypeScript) is not an input: pods take addresses from the node subnets.",
+    "`karpenter` is always on (its roles, queue and rules are created); `karpenterNodeAllowance` only feeds a cdktf-side address check.",
     "The add-ons that need nodes (coredns, aws-ebs-csi-driver) wait for every node group here, where the construct waits only for the untainted on-demand ones.",
   ],
   example: {

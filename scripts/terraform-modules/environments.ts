@@ -1,6 +1,6 @@
 import { DEFAULT_NODE_GROUPS } from "../../modules/aws/compute/eks";
 import { hclBlock } from "../../modules/shared/hcl";
-import { Json, JsonObject, renderVariables, renderVersions, ModuleVersions } from "../../modules/shared/hcl/module";
+import { JsonObject, renderVariables, renderVersions, ModuleVersions } from "../../modules/shared/hcl/module";
 import { CLOUDFRONT_REGION } from "../../modules/shared/aws-context";
 import { EnvironmentConfig, PROJECT } from "../../environments/types";
 import { DEFAULT_TAG_KEYS } from "../../environments/platform-stack";
@@ -43,6 +43,10 @@ export function environmentFiles(config: EnvironmentConfig, versions: ModuleVers
             { instance_types: g.instanceTypes, capacity_type: g.capacityType, min_size: g.minSize, desired_size: g.desiredSize, max_size: g.maxSize, labels: g.labels ?? {}, taints: g.taints ?? [], disk_size_gib: g.diskSizeGiB ?? 50 },
           ]),
         ),
+        private_access_cidrs: eks.privateAccessCidrs ?? [],
+        admin_role_arns: eks.adminRoleArns ?? [],
+        // As the stacks do: the default tags on what Auto Scaling launches.
+        instance_tags: "${local.tags}",
         addon_versions: eks.addonVersions ?? {},
         deletion_protection: eks.deletionProtection ?? true,
         vpc_id: "${var.vpc_id}",
@@ -101,8 +105,9 @@ export function environmentFiles(config: EnvironmentConfig, versions: ModuleVers
   ];
   const tags = { [DEFAULT_TAG_KEYS.project]: PROJECT, [DEFAULT_TAG_KEYS.environment]: config.name, [DEFAULT_TAG_KEYS.managedBy]: "terraform", [DEFAULT_TAG_KEYS.costCenter]: config.costCenter };
   const providers = [
-    hclBlock(["provider", "aws"], { region: config.region, default_tags: { tags } as unknown as Json } as JsonObject, { default_tags: {} }),
-    hclBlock(["provider", "aws"], { alias: "us_east_1", region: CLOUDFRONT_REGION, default_tags: { tags } as unknown as Json } as JsonObject, { default_tags: {} }),
+    hclBlock(["locals"], { tags } as JsonObject, {}),
+    hclBlock(["provider", "aws"], { region: config.region, default_tags: { tags: "${local.tags}" } }, { default_tags: {} }),
+    hclBlock(["provider", "aws"], { alias: "us_east_1", region: CLOUDFRONT_REGION, default_tags: { tags: "${local.tags}" } }, { default_tags: {} }),
   ];
   const calls = modules.map(([name, body]) => hclBlock(["module", name], body, {}).replace(/providers = "\$\{(\{ aws = aws\.us_east_1 \})\}"/, "providers = $1"));
   const variables = renderVariables({

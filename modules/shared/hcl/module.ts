@@ -183,7 +183,7 @@ export function synthesizeModule(definition: ModuleDefinition, region = "us-east
       for (const [name, body] of Object.entries(byName as JsonObject)) {
         const clean = definition.renames?.[cleanName(name)] ?? cleanName(name);
         if (out[type]?.[clean]) throw new Error(`module ${definition.name}: two ${type} resources are named ${clean}`);
-        const { provider, ...rest } = body as JsonObject;
+        const { provider, "//": _metadata, ...rest } = body as JsonObject;
         // A module takes its providers from the caller: only the default provider may be used inside.
         if (provider !== undefined && provider !== "aws") throw new Error(`module ${definition.name}: ${type}.${clean} uses provider ${String(provider)}`);
         (out[type] ??= {})[clean] = rest;
@@ -249,7 +249,7 @@ export function synthesizeModule(definition: ModuleDefinition, region = "us-east
     if (typeof sample === "string" && at >= 0) throw new Error(`module ${definition.name}: sample "${sample}" of ${ref} is left in the output: …${final.slice(Math.max(0, at - 120), at + 60)}…`);
   }
   const leftover = /zqx[a-z0-9-]*/.exec(final);
-  if (leftover) throw new Error(`module ${definition.name}: a sample is left in the output: ${leftover[0]}`);
+  if (leftover) throw new Error(`module ${definition.name}: a sample is left in the output: …${final.slice(Math.max(0, leftover.index - 150), leftover.index + 50)}…`);
   doc.variable = Object.fromEntries(
     definition.variables.map((v) => [
       v.name,

@@ -9,15 +9,19 @@ terraform {
   }
 }
 
+locals {
+  tags = {
+    Project     = "aivo"
+    Environment = "development"
+    ManagedBy   = "terraform"
+    CostCenter  = "aivo-platform"
+  }
+}
+
 provider "aws" {
   region = "us-east-1"
   default_tags {
-    tags = {
-      Project     = "aivo"
-      Environment = "development"
-      ManagedBy   = "terraform"
-      CostCenter  = "aivo-platform"
-    }
+    tags = local.tags
   }
 }
 
@@ -25,12 +29,7 @@ provider "aws" {
   alias  = "us_east_1"
   region = "us-east-1"
   default_tags {
-    tags = {
-      Project     = "aivo"
-      Environment = "development"
-      ManagedBy   = "terraform"
-      CostCenter  = "aivo-platform"
-    }
+    tags = local.tags
   }
 }
 
@@ -102,11 +101,14 @@ module "eks" {
       disk_size_gib = 50
     }
   }
-  addon_versions      = {}
-  deletion_protection = false
-  vpc_id              = var.vpc_id
-  private_subnet_ids  = var.private_subnet_ids
-  log_retention_days  = 30
+  private_access_cidrs = []
+  admin_role_arns      = []
+  instance_tags        = local.tags
+  addon_versions       = {}
+  deletion_protection  = false
+  vpc_id               = var.vpc_id
+  private_subnet_ids   = var.private_subnet_ids
+  log_retention_days   = 30
 }
 
 module "elasticache" {

@@ -9,15 +9,19 @@ terraform {
   }
 }
 
+locals {
+  tags = {
+    Project     = "aivo"
+    Environment = "production"
+    ManagedBy   = "terraform"
+    CostCenter  = "aivo-platform"
+  }
+}
+
 provider "aws" {
   region = "us-east-1"
   default_tags {
-    tags = {
-      Project     = "aivo"
-      Environment = "production"
-      ManagedBy   = "terraform"
-      CostCenter  = "aivo-platform"
-    }
+    tags = local.tags
   }
 }
 
@@ -25,12 +29,7 @@ provider "aws" {
   alias  = "us_east_1"
   region = "us-east-1"
   default_tags {
-    tags = {
-      Project     = "aivo"
-      Environment = "production"
-      ManagedBy   = "terraform"
-      CostCenter  = "aivo-platform"
-    }
+    tags = local.tags
   }
 }
 
@@ -102,6 +101,13 @@ module "eks" {
       disk_size_gib = 100
     }
   }
+  private_access_cidrs = [
+    "10.0.1.0/24",
+    "10.0.2.0/24",
+    "10.0.3.0/24",
+  ]
+  admin_role_arns     = []
+  instance_tags       = local.tags
   addon_versions      = {}
   deletion_protection = true
   vpc_id              = var.vpc_id

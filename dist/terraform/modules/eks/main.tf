@@ -271,6 +271,16 @@ resource "aws_vpc_security_group_ingress_rule" "cluster_from_node_443" {
   to_port                      = 443
 }
 
+resource "aws_vpc_security_group_ingress_rule" "cluster_from_private_access_cidr" {
+  for_each          = toset(var.private_access_cidrs)
+  cidr_ipv4         = each.key
+  description       = "Deploy runner ${each.key} to the Kubernetes API (private endpoint)"
+  from_port         = 443
+  ip_protocol       = "tcp"
+  security_group_id = aws_security_group.cluster_sg.id
+  to_port           = 443
+}
+
 resource "aws_vpc_security_group_egress_rule" "cluster_to_node_443" {
   description                  = "Control plane to nodes: webhooks and extension API servers on 443"
   from_port                    = 443
@@ -381,6 +391,13 @@ resource "aws_eks_access_entry" "admin_eks_admin_role" {
   type          = "STANDARD"
 }
 
+resource "aws_eks_access_entry" "admin_extra" {
+  for_each      = toset(var.admin_role_arns)
+  cluster_name  = aws_eks_cluster.cluster.name
+  principal_arn = each.key
+  type          = "STANDARD"
+}
+
 resource "aws_eks_access_entry" "karpenter_node_access_entry" {
   cluster_name  = aws_eks_cluster.cluster.name
   principal_arn = aws_iam_role.karpenter_node_role.arn
@@ -391,6 +408,16 @@ resource "aws_eks_access_policy_association" "admin_eks_admin_role_policy" {
   cluster_name  = aws_eks_cluster.cluster.name
   policy_arn    = "arn:${data.aws_partition.aws_context_partition.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
   principal_arn = aws_eks_access_entry.admin_eks_admin_role.principal_arn
+  access_scope {
+    type = "cluster"
+  }
+}
+
+resource "aws_eks_access_policy_association" "admin_extra_policy" {
+  for_each      = toset(var.admin_role_arns)
+  cluster_name  = aws_eks_cluster.cluster.name
+  policy_arn    = "arn:${data.aws_partition.aws_context_partition.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+  principal_arn = aws_eks_access_entry.admin_extra[each.key].principal_arn
   access_scope {
     type = "cluster"
   }
@@ -473,26 +500,15 @@ resource "aws_launch_template" "launch_template" {
     http_tokens                 = "required"
     instance_metadata_tags      = "disabled"
   }
-  tag_specifications {
-    resource_type = "instance"
-    tags = {
-      Name = "${var.project}-${var.environment}-eks-${each.key}"
-    }
-  }
-  tag_specifications {
-    resource_type = "volume"
-    tags = {
-      Name = "${var.project}-${var.environment}-eks-${each.key}"
-    }
-  }
-  tag_specifications {
-    resource_type = "network-interface"
-    tags = {
-      Name = "${var.project}-${var.environment}-eks-${each.key}"
-    }
-  }
   lifecycle {
     create_before_destroy = true
+  }
+  dynamic "tag_specifications" {
+    for_each = toset(["instance", "volume", "network-interface"])
+    content {
+      resource_type = tag_specifications.value
+      tags          = merge(var.instance_tags, { Name = "${var.project}-${var.environment}-eks-${each.key}" })
+    }
   }
 }
 

@@ -135,6 +135,36 @@ variable "addon_versions" {
   }
 }
 
+variable "private_access_cidrs" {
+  type        = list(string)
+  description = "CIDRs inside the VPC (a deploy runner's subnets) admitted to the private API endpoint on 443; never 0.0.0.0/0."
+  default     = []
+  validation {
+    condition     = alltrue([for c in var.private_access_cidrs : can(cidrhost(c, 0)) && cidrsubnet(c, 0, 0) == c && !endswith(c, "/0")])
+    error_message = "private_access_cidrs: every entry must be a network CIDR (no host bits) other than 0.0.0.0/0; list the runner subnets' CIDRs."
+  }
+}
+
+variable "admin_role_arns" {
+  type        = list(string)
+  description = "Further IAM role ARNs given cluster-admin (access entry + AmazonEKSClusterAdminPolicy), besides the module's `<project>-<environment>-eks-admin` role."
+  default     = []
+  validation {
+    condition     = alltrue([for a in var.admin_role_arns : can(regex("^arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+$", a))])
+    error_message = "admin_role_arns: every entry must be an IAM role ARN, arn:aws:iam::<account>:role/<name>."
+  }
+  validation {
+    condition     = length(distinct(var.admin_role_arns)) == length(var.admin_role_arns)
+    error_message = "admin_role_arns: list each role once."
+  }
+}
+
+variable "instance_tags" {
+  type        = map(string)
+  description = "Tags stamped on node instances, volumes and ENIs through the launch templates (provider default_tags do not reach what Auto Scaling launches), e.g. the cost allocation tags."
+  default     = {}
+}
+
 variable "deletion_protection" {
   type        = bool
   description = "EKS deletion protection: the cluster cannot be deleted until this is turned off."
