@@ -141,6 +141,7 @@ const RULES: { module: string; variable: string; bad: unknown; good: unknown; ot
   { module: "elasticache", variable: "snapshot_retention_days", bad: 36, good: 7, ts: build.cache({ snapshotRetentionDays: 36 }), message: /snapshotRetentionDays: 36 is outside 0..35/ },
   { module: "waf", variable: "rate_limit_per_ip", bad: 5, good: 1000, ts: build.waf({ rateLimitPerIp: 5 }), message: /rateLimitPerIp: 5 is outside/ },
   { module: "waf", variable: "rate_limit_window_seconds", bad: 90, good: 300, ts: build.waf({ rateLimitWindowSeconds: 90 }), message: /90 is not a rate-based evaluation window/ },
+  { module: "waf", variable: "blocked_countries", bad: ["kp"], good: ["KP"], ts: build.waf({ blockedCountries: ["kp"] }), message: /is not an ISO 3166-1 alpha-2 country code/ },
   { module: "waf", variable: "log_retention_days", bad: 4, good: 30, ts: build.waf({ logRetentionDays: 4 }), message: /logRetentionDays/ },
   { module: "eks", variable: "kubernetes_version", bad: "1.x", good: "1.35", ts: build.eks({ kubernetesVersion: "1.x" }), message: /is not a Kubernetes minor version/ },
   { module: "eks", variable: "control_plane_log_types", bad: ["api"], good: ["api", "audit"], ts: build.eks({ controlPlaneLogTypes: ["api"] }), message: /lacks "audit"/ },

@@ -86,6 +86,7 @@ export function environmentFiles(config: EnvironmentConfig, versions: ModuleVers
         ...common,
         rate_limit_per_ip: config.waf.rateLimitPerIp,
         rate_limit_window_seconds: config.waf.rateLimitWindowSeconds,
+        blocked_countries: config.waf.blockedCountries,
         log_retention_days: config.logRetentionDays,
       }),
     ],

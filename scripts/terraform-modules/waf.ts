@@ -1,7 +1,7 @@
 import { TerraformProvider, TerraformStack } from "cdktf";
-import { RATE_LIMIT_EVALUATION_WINDOWS, RATE_LIMIT_MAXIMUM, RATE_LIMIT_MINIMUM, WebAcl } from "../../modules/aws/edge/waf";
+import { MATCH_NOTHING_STATEMENT, RATE_LIMIT_EVALUATION_WINDOWS, RATE_LIMIT_MAXIMUM, RATE_LIMIT_MINIMUM, WebAcl } from "../../modules/aws/edge/waf";
 import { CLOUDFRONT_REGION } from "../../modules/shared/aws-context";
-import { ModuleDefinition } from "../../modules/shared/hcl/module";
+import { JsonObject, ModuleDefinition } from "../../modules/shared/hcl/module";
 import { NAMING_VARIABLES, logRetentionVariable, naming } from "./common";
 
 /** The `waf` module: the `WebAcl` construct (modules/aws/edge/waf), CLOUDFRONT scope. */
@@ -37,8 +37,31 @@ export const WAF_MODULE: ModuleDefinition = {
         },
       ],
     },
+    {
+      name: "blocked_countries",
+      type: "list(string)",
+      description: "ISO 3166-1 alpha-2 codes (`CU`, `KP` …) to block; empty means the geo rule matches nothing (it keeps its name and priority).",
+      default: [],
+      sample: ["ZQ"],
+      validations: [
+        { condition: 'alltrue([for c in var.blocked_countries : can(regex("^[A-Z]{2}$", c))])', errorMessage: 'blocked_countries: use ISO 3166-1 alpha-2 codes, two upper-case letters such as "KP".' },
+        { condition: "length(distinct(var.blocked_countries)) == length(var.blocked_countries)", errorMessage: "blocked_countries: list each country once." },
+      ],
+    },
     logRetentionVariable(731),
   ],
+  // The construct writes a geo statement when countries are listed and MATCH_NOTHING_STATEMENT otherwise.
+  transform(doc) {
+    const acl = Object.values(doc.resource.aws_wafv2_web_acl)[0];
+    const geo = (acl.rule as JsonObject[]).find((r) => r.name === "geo-block")!;
+    const withCountries = geo.statement as JsonObject;
+    geo.statement = {
+      dynamic: {
+        geo_match_statement: { for_each: "${length(var.blocked_countries) > 0 ? [1] : []}", content: withCountries.geo_match_statement },
+        size_constraint_statement: { for_each: "${length(var.blocked_countries) > 0 ? [] : [1]}", content: (MATCH_NOTHING_STATEMENT as unknown as JsonObject).size_constraint_statement },
+      },
+    };
+  },
   build(scope, v) {
     const provider = TerraformStack.of(scope).node.findChild("aws") as TerraformProvider;
     const waf = new WebAcl(scope, "waf", {
@@ -48,6 +71,7 @@ export const WAF_MODULE: ModuleDefinition = {
       scope: "CLOUDFRONT",
       rateLimitPerIp: v.rate_limit_per_ip as number,
       rateLimitWindowSeconds: v.rate_limit_window_seconds as number,
+      blockedCountries: v.blocked_countries as string[],
       logRetentionDays: v.log_retention_days as number,
     });
     return {
@@ -59,7 +83,7 @@ export const WAF_MODULE: ModuleDefinition = {
   },
   notes: [
     "`scope` is CLOUDFRONT (the platform's use); a REGIONAL ACL for an ALB comes from the cdktf construct.",
-    "`blockedCountries`, `ipAllowList`, `ipDenyList`, `managedRuleGroups` and `largeBodyPathPrefixes` shape the rules themselves (an IP set per list, a geo statement or none) and are fixed at the platform's defaults here: no blocked country, no IP lists, the five baseline managed groups, large bodies under `/api/`. Environments that change them deploy the ACL with cdktf.",
+    "`ipAllowList`, `ipDenyList`, `managedRuleGroups` and `largeBodyPathPrefixes` shape the rules themselves (an IP set per list, a geo statement or none) and are fixed at the platform's defaults here: no IP lists, the five baseline managed groups, large bodies under `/api/`. Environments that change them deploy the ACL with cdktf.",
   ],
   example: { environment: "development", rate_limit_per_ip: 1000, log_retention_days: 30 },
 };

@@ -240,7 +240,7 @@ export function hclBody(body: JsonObject, blocks: BlockTree, emptyListAttributes
       // `dynamic "<block>" { for_each = …, iterator = …, content { … } }`
       for (const [blockName, spec] of Object.entries(value)) {
         const { content, ...args } = spec as JsonObject;
-        const inner = [hclBody(args, {}), hclBlock(["content"], isObject(content) ? content : {}, blocks[blockName] ?? {})]
+        const inner = [hclBody(args, {}), hclBlock(["content"], isObject(content) ? content : {}, blocks[blockName] ?? blocks[ANY_BLOCK] ?? {})]
           .filter(Boolean)
           .join("\n")
           .replace(/^iterator = "(.*)"$/m, "iterator = $1");

@@ -80,6 +80,8 @@ export interface ModuleDefinition {
   readonly postReplacements?: readonly (readonly [from: string, to: string])[];
   /** New names of resources, by their cleaned name (`cpu_001` → `cpu`). */
   readonly renames?: Readonly<Record<string, string>>;
+  /** Edits the overrides cannot express (inside a nested block), after them. */
+  transform?(doc: ModuleDocument): void;
   /** What the module leaves to cdktf (props that are not variables, and why), for the README. */
   readonly notes?: readonly string[];
   /** The minimal call shown in `examples/minimal` (required inputs only, plus these). */
@@ -242,7 +244,9 @@ export function synthesizeModule(definition: ModuleDefinition, region = "us-east
     }
   }
 
-  // Every sample must have landed somewhere, and none may be left.
+  definition.transform?.(doc);
+
+  // No sample may be left.
   const final = JSON.stringify(doc);
   for (const [sample, ref] of leaves) {
     const at = final.indexOf(String(sample));

@@ -140,6 +140,7 @@ module "waf" {
   environment               = "development"
   rate_limit_per_ip         = 1000
   rate_limit_window_seconds = 300
+  blocked_countries         = []
   log_retention_days        = 30
 }
 

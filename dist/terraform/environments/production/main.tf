@@ -146,6 +146,7 @@ module "waf" {
   environment               = "production"
   rate_limit_per_ip         = 10000
   rate_limit_window_seconds = 300
+  blocked_countries         = []
   log_retention_days        = 365
 }
 

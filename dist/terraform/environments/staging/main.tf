@@ -140,6 +140,7 @@ module "waf" {
   environment               = "staging"
   rate_limit_per_ip         = 2000
   rate_limit_window_seconds = 300
+  blocked_countries         = []
   log_retention_days        = 90
 }
 

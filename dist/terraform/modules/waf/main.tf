@@ -24,16 +24,25 @@ resource "aws_wafv2_web_acl" "acl" {
       }
     }
     statement {
-      size_constraint_statement {
-        comparison_operator = "LT"
-        size                = 0
-        field_to_match {
-          uri_path {
-          }
+      dynamic "geo_match_statement" {
+        for_each = length(var.blocked_countries) > 0 ? [1] : []
+        content {
+          country_codes = var.blocked_countries
         }
-        text_transformation {
-          priority = 0
-          type     = "NONE"
+      }
+      dynamic "size_constraint_statement" {
+        for_each = length(var.blocked_countries) > 0 ? [] : [1]
+        content {
+          comparison_operator = "LT"
+          size                = 0
+          field_to_match {
+            uri_path {
+            }
+          }
+          text_transformation {
+            priority = 0
+            type     = "NONE"
+          }
         }
       }
     }

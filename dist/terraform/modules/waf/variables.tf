@@ -37,6 +37,20 @@ variable "rate_limit_window_seconds" {
   }
 }
 
+variable "blocked_countries" {
+  type        = list(string)
+  description = "ISO 3166-1 alpha-2 codes (`CU`, `KP` …) to block; empty means the geo rule matches nothing (it keeps its name and priority)."
+  default     = []
+  validation {
+    condition     = alltrue([for c in var.blocked_countries : can(regex("^[A-Z]{2}$", c))])
+    error_message = "blocked_countries: use ISO 3166-1 alpha-2 codes, two upper-case letters such as \"KP\"."
+  }
+  validation {
+    condition     = length(distinct(var.blocked_countries)) == length(var.blocked_countries)
+    error_message = "blocked_countries: list each country once."
+  }
+}
+
 variable "log_retention_days" {
   type        = number
   description = "Days CloudWatch Logs keeps the module's log groups (a value CloudWatch accepts: 1, 3, 5, 7, 14, 30, … 3653)."
