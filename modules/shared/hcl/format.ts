@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "fs";
 import { join } from "path";
-import { format } from "@cdktf/hcl-tools";
 
 /**
  * Terraform's canonical layout for an HCL document (aligned `=`, two-space indent, one blank line
@@ -9,7 +8,18 @@ import { format } from "@cdktf/hcl-tools";
  * bare, the other half of what `terraform fmt -check` asks for. Rejects when the text does not parse.
  */
 export async function formatHcl(text: string): Promise<string> {
-  return format(text);
+  return formatter()(text);
+}
+
+let format: ((text: string) => Promise<string>) | undefined;
+/**
+ * `@cdktf/hcl-tools` compiles and starts its WebAssembly module as soon as it is loaded: it is loaded
+ * on the first use, so the JSON synthesis (`cdktf deploy`) never pays for it.
+ */
+function formatter(): (text: string) => Promise<string> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  format ??= (require("@cdktf/hcl-tools") as typeof import("@cdktf/hcl-tools")).format;
+  return format;
 }
 
 /** Every `.tf` file under `dir`, recursively, sorted. */
