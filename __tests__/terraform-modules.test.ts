@@ -5,6 +5,7 @@ import { join } from "path";
 import { Testing } from "cdktf";
 import { parse as parseHcl } from "@cdktf/hcl2json";
 import { formatHcl, terraformFiles } from "../modules/shared/hcl/format";
+import { singleInterpolation } from "../modules/shared/hcl";
 import { CostMonitoring } from "../modules/aws/observability/cost-monitoring";
 import { RedisCluster } from "../modules/aws/data/elasticache";
 import { WebAcl } from "../modules/aws/edge/waf";
@@ -134,6 +135,7 @@ const build = {
 const RULES: { module: string; variable: string; bad: unknown; good: unknown; others?: Record<string, unknown>; ts: () => unknown; message: RegExp }[] = [
   { module: "cost-monitoring", variable: "monthly_budget_usd", bad: 0, good: 500, ts: build.cost({ monthlyBudgetUsd: 0 }), message: /monthlyBudgetUsd: 0 is not a positive amount/ },
   { module: "cost-monitoring", variable: "budget_thresholds", bad: { warning: 80, alert: 70, critical: 90 }, good: { warning: 50, alert: 80, critical: 90 }, ts: build.cost({ budgetThresholds: { warning: 80, alert: 70 } }), message: /must strictly increase/ },
+  { module: "cost-monitoring", variable: "anomaly_threshold_percentage", bad: 0, good: 10, ts: build.cost({ anomalyThresholds: { percentage: 0 } }), message: /anomalyThresholds.percentage: 0 is not a positive number/ },
   { module: "cost-monitoring", variable: "budget_email_subscribers", bad: ["not-an-address"], good: ["a@example.com"], ts: build.cost({ budgetEmailSubscribers: ["not-an-address"] }), message: /is not an email address/ },
   { module: "elasticache", variable: "num_cache_clusters", bad: 7, good: 3, ts: build.cache({ numCacheClusters: 7 }), message: /numCacheClusters: 7 is outside 1..6/ },
   { module: "elasticache", variable: "node_type", bad: "t4g.micro", good: "cache.t4g.micro", ts: build.cache({ nodeType: "t4g.micro" }), message: /is not a cache node type/ },
@@ -240,5 +242,75 @@ describe("the modules declare the construct's resources (type and count) for the
   it("waf", async () => {
     const { main } = await moduleDoc("waf");
     expect(moduleCounts(main, {})).toEqual(countByType(build.waf({})()));
+  });
+});
+
+/** An HCL expression of the module with `var.*` bound and `local.*` inlined, evaluated by Terraform. */
+function evaluateWith(expression: string, vars: Record<string, unknown>, locals: Record<string, unknown>): unknown {
+  let text = expression;
+  const local = (name: string) => {
+    const value: unknown = locals[name];
+    return typeof value === "string" ? (singleInterpolation(value) ?? JSON.stringify(value)) : literal(value);
+  };
+  for (let i = 0; i < 5; i++) text = text.replace(/local\.(\w+)/g, (_m, name: string) => `(${local(name)})`);
+  for (const [k, v] of Object.entries(vars)) text = text.replace(new RegExp(`var\\.${k}\\b`, "g"), `(${literal(v)})`);
+  const dir = mkdtempSync(join(tmpdir(), "aivo-local-"));
+  const run = spawnSync("terraform", ["console"], { cwd: dir, input: `jsonencode(${text})\n`, encoding: "utf8", env: tfEnv });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return JSON.parse(JSON.parse(run.stdout.trim()) as string);
+}
+
+describe("the modules' locals compute what the constructs compute", () => {
+  it.each([
+    [{}, null, null, "both"],
+    [{ absoluteUsd: 50 }, 50, null, "both"],
+    [{ percentage: 10 }, null, 10, "both"],
+    [{ absoluteUsd: 50, percentage: 10 }, 50, 10, "both"],
+    [{ absoluteUsd: 50, percentage: 10, match: "either" as const }, 50, 10, "either"],
+  ])("cost-monitoring's anomaly threshold for %j", async (thresholds, usd, percentage, match) => {
+    const synthesized = JSON.parse(build.cost({ anomalyThresholds: thresholds })()) as Doc;
+    const expression = (Object.values(synthesized.resource.aws_ce_anomaly_subscription)[0] as Doc).threshold_expression as Doc;
+    const expected = (expression.dimension ? [expression.dimension] : (expression.and ?? expression.or).map((e: Doc) => e.dimension)).map((d: Doc) => ({ key: d.key, value: Number(d.values[0]) }));
+    const mode = expression.dimension ? "dimension" : expression.and ? "and" : "or";
+    if (!terraform) return;
+    const { main } = await moduleDoc("cost-monitoring");
+    const locals = Object.assign({}, ...(main.locals as Doc[])) as Record<string, string>;
+    const vars = { anomaly_threshold_usd: usd, anomaly_threshold_percentage: percentage, anomaly_threshold_match: match };
+    expect(evaluateWith("local.anomaly_dimensions", vars, locals)).toEqual(expected);
+    const [block] = main.resource.aws_ce_anomaly_subscription.anomaly_subscription[0].threshold_expression;
+    const dynamic = (Array.isArray(block.dynamic) ? block.dynamic[0] : block.dynamic) as Record<string, Doc[]>;
+    const chosen = Object.entries(dynamic).filter(([, [spec]]) => (evaluateWith(String(spec.for_each).replace(/^\$\{([\s\S]*)\}$/, "$1"), vars, locals) as unknown[]).length > 0);
+    expect(chosen.map(([name]) => name)).toEqual([mode]);
+  });
+});
+
+describe("the modules' locals compute what the constructs compute (elasticache, eks)", () => {
+  it.each([
+    ["redis", "7.1", 1, false, undefined],
+    ["redis", "6.2", 2, true, undefined],
+    ["valkey", "8.0", 3, false, true],
+  ] as const)("elasticache %s %s, %s node(s), multiAz %s, automaticFailover %s", async (engine, version, nodes, multiAz, failover) => {
+    const cache = JSON.parse(build.cache({ engine, engineVersion: version, numCacheClusters: nodes, multiAz, automaticFailover: failover })()) as Doc;
+    const group = Object.values(cache.resource.aws_elasticache_replication_group)[0] as Doc;
+    const family = (Object.values(cache.resource.aws_elasticache_parameter_group)[0] as Doc).family;
+    const members = Object.values(cache.resource.aws_cloudwatch_metric_alarm as Doc)
+      .map((a: Doc) => a.dimensions.CacheClusterId as string)
+      .filter((id, i, all) => all.indexOf(id) === i);
+    if (!terraform) return;
+    const { main } = await moduleDoc("elasticache");
+    const locals = Object.assign({}, ...(main.locals as Doc[])) as Record<string, string>;
+    const vars = { project: "aivo", environment: "qa", engine, engine_version: version, num_cache_clusters: nodes, multi_az: multiAz, automatic_failover: failover ?? null };
+    expect(evaluateWith("local.parameter_family", vars, locals)).toBe(family);
+    expect(evaluateWith("local.member_cluster_ids", vars, locals)).toEqual(members);
+    expect(evaluateWith("local.automatic_failover", vars, locals)).toBe(group.automatic_failover_enabled);
+  });
+
+  it.each([["m6i.large"], ["m7g.large"], ["r8g.xlarge"], ["c7gn.large"]])("eks ami_type for %s", async (instanceType) => {
+    const eks = JSON.parse(build.eks({ nodeGroups: { general: { ...DEFAULT_NODE_GROUPS.general, instanceTypes: [instanceType] } } })()) as Doc;
+    const expected = (Object.values(eks.resource.aws_eks_node_group)[0] as Doc).ami_type;
+    if (!terraform) return;
+    const { main } = await moduleDoc("eks");
+    const amiType = String(main.resource.aws_eks_node_group.node_group[0].ami_type).replace(/^\$\{([\s\S]*)\}$/, "$1");
+    expect(evaluateWith(amiType.replace(/each\.value/g, `(${literal({ instance_types: [instanceType] })})`), {}, {})).toBe(expected);
   });
 });

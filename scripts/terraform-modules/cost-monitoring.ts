@@ -1,7 +1,12 @@
 import { CostMonitoring, MAX_BUDGET_EMAIL_SUBSCRIBERS, MAX_BUDGET_THRESHOLD_PERCENT } from "../../modules/aws/observability/cost-monitoring";
 import { EMAIL_ADDRESS_PATTERN, Severity } from "../../modules/aws/observability/alerting";
-import { Json, ModuleDefinition } from "../../modules/shared/hcl/module";
+import { Json, JsonObject, ModuleDefinition } from "../../modules/shared/hcl/module";
 import { NAMING_VARIABLES, hclPattern, naming, sampleTopicArn, snsArnsCondition } from "./common";
+
+/** A `dimension` block of the anomaly subscription's threshold, from the iterator `name` over `local.anomaly_dimensions`. */
+function anomalyDimension(name: string): JsonObject {
+  return { key: `\${${name}.value.key}`, match_options: ["GREATER_THAN_OR_EQUAL"], values: [`\${tostring(${name}.value.value)}`] };
+}
 
 /** The `cost-monitoring` module: the `CostMonitoring` construct (modules/aws/observability/cost-monitoring). */
 export const COST_MONITORING_MODULE: ModuleDefinition = {
@@ -59,10 +64,24 @@ export const COST_MONITORING_MODULE: ModuleDefinition = {
     {
       name: "anomaly_threshold_usd",
       type: "number",
-      description: "A cost anomaly notifies the alert topic when its total impact is at least this many USD.",
-      default: 100,
+      description: "A cost anomaly notifies the alert topic when its total impact is at least this many USD; null means 100 when `anomaly_threshold_percentage` is null too, else no USD threshold.",
+      default: null,
       sample: 7907,
-      validations: [{ condition: "var.anomaly_threshold_usd > 0", errorMessage: "anomaly_threshold_usd: set a value greater than 0." }],
+      validations: [{ condition: "coalesce(var.anomaly_threshold_usd, 1) > 0", errorMessage: "anomaly_threshold_usd: set a value greater than 0 or null." }],
+    },
+    {
+      name: "anomaly_threshold_percentage",
+      type: "number",
+      description: "Notify when the anomaly's total impact is at least this percentage of the expected spend; null for none.",
+      default: null,
+      validations: [{ condition: "coalesce(var.anomaly_threshold_percentage, 1) > 0", errorMessage: "anomaly_threshold_percentage: set a value greater than 0 or null." }],
+    },
+    {
+      name: "anomaly_threshold_match",
+      type: "string",
+      description: "With both thresholds set: `both` notifies only when both are reached, `either` when one is.",
+      default: "both",
+      validations: [{ condition: 'contains(["both", "either"], var.anomaly_threshold_match)', errorMessage: 'anomaly_threshold_match: use "both" or "either".' }],
     },
     {
       name: "activate_cost_allocation_tags",
@@ -96,9 +115,26 @@ export const COST_MONITORING_MODULE: ModuleDefinition = {
       anomaly_subscription_arn: { description: "The anomaly subscription's ARN.", value: cost.anomalySubscription.arn },
     };
   },
-  overrides: [{ type: "aws_ce_cost_allocation_tag", argument: "count", value: "${var.activate_cost_allocation_tags ? 1 : 0}" }],
-  notes: [
-    "`anomalyThresholds.percentage` and `.match` (a percentage threshold, alone or combined with the USD one) are not inputs: the module notifies on the USD impact only; use the cdktf construct for the percentage form.",
+  locals: {
+    anomaly_threshold_usd: "${var.anomaly_threshold_usd != null ? var.anomaly_threshold_usd : (var.anomaly_threshold_percentage == null ? 100 : null)}",
+    anomaly_dimensions:
+      '${concat(local.anomaly_threshold_usd != null ? [{ key = "ANOMALY_TOTAL_IMPACT_ABSOLUTE", value = local.anomaly_threshold_usd }] : [], var.anomaly_threshold_percentage != null ? [{ key = "ANOMALY_TOTAL_IMPACT_PERCENTAGE", value = var.anomaly_threshold_percentage }] : [])}',
+  },
+  overrides: [
+    { type: "aws_ce_cost_allocation_tag", argument: "count", value: "${var.activate_cost_allocation_tags ? 1 : 0}" },
+    // The construct writes one `dimension`, or `and`/`or` of two, depending on the thresholds set.
+    {
+      type: "aws_ce_anomaly_subscription",
+      argument: "threshold_expression",
+      value: {
+        dynamic: {
+          dimension: { for_each: "${length(local.anomaly_dimensions) == 1 ? local.anomaly_dimensions : []}", content: anomalyDimension("dimension") },
+          and: { for_each: '${length(local.anomaly_dimensions) == 2 && var.anomaly_threshold_match == "both" ? local.anomaly_dimensions : []}', content: { dimension: anomalyDimension("and") } },
+          or: { for_each: '${length(local.anomaly_dimensions) == 2 && var.anomaly_threshold_match == "either" ? local.anomaly_dimensions : []}', content: { dimension: anomalyDimension("or") } },
+        },
+      },
+    },
   ],
+  blocks: { "resource.aws_ce_anomaly_subscription": { threshold_expression: { dimension: {}, and: { dimension: {} }, or: { dimension: {} } } } },
   example: { environment: "development", monthly_budget_usd: 500, topic_arns: { warning: "arn:aws:sns:us-east-1:123456789012:aivo-development-warning", alert: "arn:aws:sns:us-east-1:123456789012:aivo-development-alert", critical: "arn:aws:sns:us-east-1:123456789012:aivo-development-critical" } } as Record<string, Json>,
 };

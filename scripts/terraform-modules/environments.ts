@@ -99,6 +99,8 @@ export function environmentFiles(config: EnvironmentConfig, versions: ModuleVers
         budget_thresholds: config.cost.budgetThresholds,
         budget_email_subscribers: config.cost.budgetEmailSubscribers,
         anomaly_threshold_usd: config.cost.anomalyThresholds?.absoluteUsd,
+        anomaly_threshold_percentage: config.cost.anomalyThresholds?.percentage,
+        anomaly_threshold_match: config.cost.anomalyThresholds?.match,
         activate_cost_allocation_tags: config.cost.activateCostAllocationTags,
         topic_arns: "${var.alert_topic_arns}",
       }),

@@ -80,6 +80,8 @@ export interface ModuleDefinition {
   readonly postReplacements?: readonly (readonly [from: string, to: string])[];
   /** New names of resources, by their cleaned name (`cpu_001` → `cpu`). */
   readonly renames?: Readonly<Record<string, string>>;
+  /** Nested blocks the overrides write that the construct's own resources did not show (`resource.<type>` → tree). */
+  readonly blocks?: Readonly<Record<string, BlockTree>>;
   /** Edits the overrides cannot express (inside a nested block), after them. */
   transform?(doc: ModuleDocument): void;
   /** What the module leaves to cdktf (props that are not variables, and why), for the README. */
@@ -169,6 +171,7 @@ export function synthesizeModule(definition: ModuleDefinition, region = "us-east
   }
   const raw = stack.toTerraform() as JsonObject;
   const blocks = blockTrees(stack);
+  for (const [key, tree] of Object.entries(definition.blocks ?? {})) blocks[key] = { ...(blocks[key] ?? {}), ...tree };
   const terraform = raw.terraform as { required_providers: Record<string, { source: string; version: string }> };
   const versions: ModuleVersions = {
     requiredVersion: "",
@@ -200,7 +203,7 @@ export function synthesizeModule(definition: ModuleDefinition, region = "us-east
   for (const [from, to] of Object.entries(localNames)) renames.push([`local.${from}`, `local.${to}`]);
   let doc: ModuleDocument = {
     variable: {},
-    locals: { ...Object.fromEntries(Object.entries(localsRaw).map(([k, v]) => [localNames[k], v])), ...(definition.locals ?? {}) },
+    locals: Object.fromEntries(Object.entries(localsRaw).map(([k, v]) => [localNames[k], v])),
     data: rename("data", (raw.data ?? {}) as JsonObject),
     resource: rename("resource", (raw.resource ?? {}) as JsonObject),
     output: Object.fromEntries(Object.entries((raw.output ?? {}) as JsonObject).map(([k, v]) => [k, v as JsonObject])),
@@ -230,6 +233,8 @@ export function synthesizeModule(definition: ModuleDefinition, region = "us-east
     doc = JSON.parse(text) as ModuleDocument;
   }
 
+  // The module's own locals are written as given: no sample or replacement applies to them.
+  doc = { ...doc, locals: { ...(definition.locals ?? {}), ...doc.locals } };
   for (const o of definition.overrides ?? []) {
     const byName = (o.kind === "data" ? doc.data : doc.resource)[o.type];
     if (!byName) throw new Error(`module ${definition.name}: override of ${o.type}.${o.argument}: no ${o.type} in the module`);

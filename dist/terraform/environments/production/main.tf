@@ -156,6 +156,7 @@ module "cost_monitoring" {
   environment                   = "production"
   monthly_budget_usd            = 5000
   anomaly_threshold_usd         = 250
+  anomaly_threshold_percentage  = 10
   activate_cost_allocation_tags = false
   topic_arns                    = var.alert_topic_arns
 }

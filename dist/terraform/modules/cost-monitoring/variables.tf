@@ -61,11 +61,31 @@ variable "budget_email_subscribers" {
 
 variable "anomaly_threshold_usd" {
   type        = number
-  description = "A cost anomaly notifies the alert topic when its total impact is at least this many USD."
-  default     = 100
+  description = "A cost anomaly notifies the alert topic when its total impact is at least this many USD; null means 100 when `anomaly_threshold_percentage` is null too, else no USD threshold."
+  default     = null
   validation {
-    condition     = var.anomaly_threshold_usd > 0
-    error_message = "anomaly_threshold_usd: set a value greater than 0."
+    condition     = coalesce(var.anomaly_threshold_usd, 1) > 0
+    error_message = "anomaly_threshold_usd: set a value greater than 0 or null."
+  }
+}
+
+variable "anomaly_threshold_percentage" {
+  type        = number
+  description = "Notify when the anomaly's total impact is at least this percentage of the expected spend; null for none."
+  default     = null
+  validation {
+    condition     = coalesce(var.anomaly_threshold_percentage, 1) > 0
+    error_message = "anomaly_threshold_percentage: set a value greater than 0 or null."
+  }
+}
+
+variable "anomaly_threshold_match" {
+  type        = string
+  description = "With both thresholds set: `both` notifies only when both are reached, `either` when one is."
+  default     = "both"
+  validation {
+    condition     = contains(["both", "either"], var.anomaly_threshold_match)
+    error_message = "anomaly_threshold_match: use \"both\" or \"either\"."
   }
 }
 

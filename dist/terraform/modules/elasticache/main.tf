@@ -4,7 +4,7 @@ locals {
   families = {
     redis = {
       "6" = "redis6.x"
-      "7" = local.parameter_family
+      "7" = "redis7"
     }
     valkey = {
       "7" = "valkey7"
