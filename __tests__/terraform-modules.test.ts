@@ -314,3 +314,48 @@ describe("the modules' locals compute what the constructs compute (elasticache, 
     expect(evaluateWith(amiType.replace(/each\.value/g, `(${literal({ instance_types: [instanceType] })})`), {}, {})).toBe(expected);
   });
 });
+
+describe("the environment roots and examples call the modules correctly", () => {
+  const calls = async (path: string) => ((await parseHcl(path, files[path])) as Doc).module as Record<string, Doc[]>;
+
+  it.each(["development", "staging", "production", ...MODULES.map((m) => `example:${m.name}`)])("%s passes every required input and only declared ones", async (which) => {
+    const path = which.startsWith("example:") ? `modules/${which.slice(8)}/examples/minimal/main.tf` : `environments/${which}/main.tf`;
+    for (const [name, [call]] of Object.entries(await calls(path))) {
+      const moduleName = String(call.source).split("/").pop() === ".." ? which.slice(8) : String(call.source).split("/").pop()!;
+      const { variables } = await moduleDoc(moduleName);
+      const declared = variables.variable as Record<string, Doc[]>;
+      const given = Object.keys(call).filter((k) => !["source", "providers"].includes(k));
+      expect([name, given.filter((k) => !(k in declared))]).toEqual([name, []]);
+      const required = Object.entries(declared).filter(([, [spec]]) => !("default" in spec)).map(([k]) => k);
+      expect([name, required.filter((k) => !given.includes(k))]).toEqual([name, []]);
+    }
+  });
+
+  it.each(["development", "staging", "production"])("%s's values pass the modules' validation blocks (evaluated by Terraform)", async (env) => {
+    if (!terraform) return;
+    const conditions: string[] = [];
+    const labels: string[] = [];
+    for (const [name, [call]] of Object.entries(await calls(`environments/${env}/main.tf`))) {
+      const { variables } = await moduleDoc(String(call.source).split("/").pop()!);
+      const declared = variables.variable as Record<string, Doc[]>;
+      // Literal inputs (not references such as var.vpc_id), and the defaults of the others.
+      const values: Record<string, unknown> = {};
+      for (const [k, [spec]] of Object.entries(declared)) {
+        const value = k in call ? call[k] : spec.default;
+        if (value !== undefined && !JSON.stringify(value).includes("${")) values[k] = value;
+      }
+      for (const [k, [spec]] of Object.entries(declared)) {
+        for (const v of (spec.validation ?? []) as Doc[]) {
+          let text = String(v.condition).replace(/^\$\{([\s\S]*)\}$/, "$1");
+          for (const [vk, vv] of Object.entries(values)) text = text.replace(new RegExp(`var\\.${vk}\\b`, "g"), `(${literal(vv)})`);
+          if (/\bvar\./.test(text)) continue; // depends on a reference, known only at plan time
+          conditions.push(text);
+          labels.push(`${name}.${k}: ${v.error_message}`);
+        }
+      }
+    }
+    expect(conditions.length).toBeGreaterThan(20);
+    const results = evaluate(conditions);
+    expect(labels.filter((_l, i) => !results[i])).toEqual([]);
+  });
+});

@@ -1,4 +1,5 @@
 import { DEFAULT_NODE_GROUPS } from "../../modules/aws/compute/eks";
+import { BUDGET_NOTIFICATIONS } from "../../modules/aws/observability/cost-monitoring";
 import { hclBlock } from "../../modules/shared/hcl";
 import { JsonObject, renderVariables, renderVersions, ModuleVersions } from "../../modules/shared/hcl/module";
 import { CLOUDFRONT_REGION } from "../../modules/shared/aws-context";
@@ -96,7 +97,8 @@ export function environmentFiles(config: EnvironmentConfig, versions: ModuleVers
         source: source("cost-monitoring"),
         ...common,
         monthly_budget_usd: config.cost.monthlyBudgetUsd,
-        budget_thresholds: config.cost.budgetThresholds,
+        // Every threshold spelled out (the module's optional() defaults are the construct's ladder).
+        budget_thresholds: Object.fromEntries(BUDGET_NOTIFICATIONS.map((n) => [n.severity, config.cost.budgetThresholds?.[n.severity] ?? n.defaultPercent])),
         budget_email_subscribers: config.cost.budgetEmailSubscribers,
         anomaly_threshold_usd: config.cost.anomalyThresholds?.absoluteUsd,
         anomaly_threshold_percentage: config.cost.anomalyThresholds?.percentage,

@@ -145,10 +145,15 @@ module "waf" {
 }
 
 module "cost_monitoring" {
-  source                        = "../../modules/cost-monitoring"
-  project                       = "aivo"
-  environment                   = "development"
-  monthly_budget_usd            = 500
+  source             = "../../modules/cost-monitoring"
+  project            = "aivo"
+  environment        = "development"
+  monthly_budget_usd = 500
+  budget_thresholds = {
+    warning  = 50
+    alert    = 80
+    critical = 90
+  }
   anomaly_threshold_usd         = 50
   activate_cost_allocation_tags = false
   topic_arns                    = var.alert_topic_arns

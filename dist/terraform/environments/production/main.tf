@@ -151,10 +151,15 @@ module "waf" {
 }
 
 module "cost_monitoring" {
-  source                        = "../../modules/cost-monitoring"
-  project                       = "aivo"
-  environment                   = "production"
-  monthly_budget_usd            = 5000
+  source             = "../../modules/cost-monitoring"
+  project            = "aivo"
+  environment        = "production"
+  monthly_budget_usd = 5000
+  budget_thresholds = {
+    warning  = 50
+    alert    = 80
+    critical = 90
+  }
   anomaly_threshold_usd         = 250
   anomaly_threshold_percentage  = 10
   activate_cost_allocation_tags = false

@@ -145,10 +145,15 @@ module "waf" {
 }
 
 module "cost_monitoring" {
-  source                        = "../../modules/cost-monitoring"
-  project                       = "aivo"
-  environment                   = "staging"
-  monthly_budget_usd            = 1500
+  source             = "../../modules/cost-monitoring"
+  project            = "aivo"
+  environment        = "staging"
+  monthly_budget_usd = 1500
+  budget_thresholds = {
+    warning  = 50
+    alert    = 80
+    critical = 90
+  }
   anomaly_threshold_usd         = 100
   activate_cost_allocation_tags = false
   topic_arns                    = var.alert_topic_arns
