@@ -5,7 +5,8 @@ import { dirname, join, resolve } from "path";
 import { terraformTree } from "./terraform-modules";
 
 async function main(): Promise<void> {
-  const out = resolve(process.argv[2] ?? join(__dirname, "..", "dist", "terraform"));
+  // npm runs scripts from the package root (the script may run bundled, away from its source folder).
+  const out = resolve(process.argv[2] ?? join("dist", "terraform"));
   const { files } = await terraformTree();
   rmSync(out, { recursive: true, force: true });
   for (const [path, text] of Object.entries(files)) {
