@@ -1,6 +1,4 @@
 import { Testing } from "cdktf";
-import { ACCOUNT } from "../environments/account";
-import { AccountStack } from "../environments/account-stack";
 import { STATE_BACKEND } from "../environments/state";
 import { AccessAnalyzer } from "../modules/aws/security/access-analyzer";
 import { AuditTrail } from "../modules/aws/security/audit-trail";
@@ -8,9 +6,10 @@ import { Naming } from "../modules/shared/naming";
 import { ThreatDetection } from "../modules/aws/security/threat-detection";
 import { VulnerabilityScanning } from "../modules/aws/security/vulnerability-scanning";
 import { configsOf, onlyResource, parse, policy } from "./helpers";
+import { accountStackAlone } from "./account-helpers";
 
 const doc = parse(
-  Testing.synth(new AccountStack(Testing.app(), { config: ACCOUNT, environmentDomains: { development: "dev.aivo.edu", staging: "staging.aivo.edu", production: "aivo.edu" } })),
+  Testing.synth(accountStackAlone({ development: "dev.aivo.edu", staging: "staging.aivo.edu", production: "aivo.edu" })),
 );
 const naming = new Naming("aivo", "account");
 

@@ -2,15 +2,15 @@ import { Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ENVIRONMENTS, buildPlatform } from "../environments";
 import { ACCOUNT } from "../environments/account";
-import { AccountStack } from "../environments/account-stack";
 import { development } from "../environments/development";
 import { DELEGATION_TTL_SECONDS, DnsZones, DnsZonesProps } from "../modules/aws/network/dns-zones";
 import { PLATFORM_SERVICE_LINKED_ROLES, ServiceLinkedRoles, ServiceLinkedRolesProps } from "../modules/aws/security/service-linked-roles";
 import { TerraformJson, configsOf, parse, resourcesOf } from "./helpers";
+import { accountStackAlone } from "./account-helpers";
 
 // The account stack alone (environments.test.ts synthesizes the environments once for the suite).
 const environmentDomains = Object.fromEntries(ENVIRONMENTS.map((config) => [config.name, config.edge.domain]));
-const account = parse(Testing.synth(new AccountStack(Testing.app(), { config: ACCOUNT, environmentDomains })));
+const account = parse(Testing.synth(accountStackAlone(environmentDomains)));
 
 function synthRoles(props: Partial<ServiceLinkedRolesProps> = {}): TerraformJson {
   return parse(

@@ -88,6 +88,8 @@ export class AccountStack extends PlatformStack {
       lockTable: STATE_BACKEND.lockTable,
       stateRegion: STATE_BACKEND.region,
       stateKeyAlias: stateBackendConfig(stateKey(ACCOUNT_STACK)).kmsKeyId as string,
+      // The findings topics' PagerDuty subscription reads the URL at plan time.
+      planReadsParameters: { [ACCOUNT_STACK]: props.config.threatDetection.pagerDutyUrlParameter ? [props.config.threatDetection.pagerDutyUrlParameter] : [] },
     });
     const roles = Object.fromEntries(
       Object.entries(this.ci.roles).map(([scope, r]) => [scope, r.applyRoleArn ? { plan: r.planRoleArn, apply: r.applyRoleArn } : { plan: r.planRoleArn }]),
