@@ -115,9 +115,14 @@ describe("GuardDuty (account stack)", () => {
     for (const topic of configsOf(doc, "aws_sns_topic")) expect(topic.kms_master_key_id).toMatch(/aws_kms_key/);
     for (const topicPolicy of configsOf(doc, "aws_sns_topic_policy")) {
       const statements = policy(topicPolicy.policy).Statement;
-      const publish = statements.find((s) => s.Sid === "AllowGuardDutyRuleToPublish")!;
+      const publish = statements.find((s) => s.Sid === "AllowFindingRulesToPublish")!;
       expect(publish.Principal).toEqual({ Service: "events.amazonaws.com" });
-      expect(publish.Condition.ArnEquals["aws:SourceArn"]).toMatch(/:rule\/aivo-account-guardduty-(critical|alert)$/);
+      const topic = /topic-(critical|alert)/.exec(topicPolicy.arn)![1];
+      expect(publish.Condition.ArnEquals["aws:SourceArn"]).toEqual(
+        ["guardduty", "securityhub", "macie", ...(topic === "critical" ? ["root-sign-in"] : [])].map((source) =>
+          expect.stringMatching(new RegExp(`:rule/aivo-account-${source}-${topic}$`)),
+        ),
+      );
       expect(statements.some((s) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false")).toBe(true);
     }
     const https = configsOf(doc, "aws_sns_topic_subscription").filter((s) => s.protocol === "https");

@@ -11,6 +11,12 @@ import { AuditTrail } from "../modules/aws/security/audit-trail";
 import { ThreatDetection } from "../modules/aws/security/threat-detection";
 import { XrayEncryption } from "../modules/aws/observability/tracing";
 import { VulnerabilityScanning } from "../modules/aws/security/vulnerability-scanning";
+import { ConfigRecorder } from "../modules/aws/security/config-recorder";
+import { MacieAccount } from "../modules/aws/security/data-classification";
+import { Identity } from "../modules/aws/security/identity";
+import { SecurityHub } from "../modules/aws/security/security-hub";
+import { SecureBucket } from "../modules/aws/data/secure-bucket";
+import { exemptAccessLogBucket, s3LoggingStatement } from "../modules/aws/data/buckets";
 import { AccountConfig } from "./account";
 import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND, stateBackendConfig, stateKey } from "./state";
@@ -58,6 +64,16 @@ export class AccountStack extends PlatformStack {
   readonly xrayEncryption: XrayEncryption;
   /** Amazon Inspector and ECR continuous scanning. */
   readonly vulnerabilityScanning: VulnerabilityScanning;
+  /** The server access logs of the account's buckets (SSE-S3, the only encryption S3 logging accepts). */
+  readonly accessLogBucket: SecureBucket;
+  /** AWS Config: recorder, delivery, retention, conformance packs. */
+  readonly configRecorder: ConfigRecorder;
+  /** Security Hub and its standards. */
+  readonly securityHub: SecurityHub;
+  /** Macie for the account (the environments run their classification jobs). */
+  readonly macie: MacieAccount;
+  /** Password policy, people's admin and auditor roles. */
+  readonly identity: Identity;
 
   constructor(scope: Construct, props: AccountStackProps) {
     super(scope, ACCOUNT_STACK, {
@@ -101,6 +117,27 @@ export class AccountStack extends PlatformStack {
     this.xrayEncryption = new XrayEncryption(this, "xray-encryption", { naming });
     this.vulnerabilityScanning = new VulnerabilityScanning(this, "vulnerability-scanning", { ...props.config.vulnerabilityScanning, naming });
     const context = AwsContext.of(this);
+    this.accessLogBucket = new SecureBucket(this, "access-logs", {
+      where: `${ACCOUNT_STACK}.accessLogs`,
+      bucketName: `${naming.name("s3-access-logs")}-${context.accountId}`,
+      encryption: "SSE-S3",
+      lifecycle: { expirationDays: 365, noncurrentVersionExpirationDays: 1 },
+      policyStatements: () => [s3LoggingStatement(context, this.accessLogBucket.bucketArn)],
+    });
+    exemptAccessLogBucket(this.accessLogBucket);
+    this.configRecorder = new ConfigRecorder(this, "config", {
+      ...props.config.config,
+      naming,
+      serviceLinkedRoleArn: this.serviceLinkedRoles.roleArns["config.amazonaws.com"],
+      accessLogBucketName: this.accessLogBucket.bucketName,
+    });
+    this.securityHub = new SecurityHub(this, "security-hub", {
+      ...props.config.securityHub,
+      configPath: `${ACCOUNT_STACK}.securityHub`,
+      dependsOn: [this.configRecorder.status],
+    });
+    this.macie = new MacieAccount(this, "macie");
+    this.identity = new Identity(this, "identity", { ...props.config.identity, naming });
     declareOutputs(this, {
       account_id: { value: context.accountId, description: "The AWS account the platform runs in" },
       partition: { value: context.partition, description: "The AWS partition (aws, aws-us-gov, …) for building ARNs" },
@@ -108,6 +145,9 @@ export class AccountStack extends PlatformStack {
         value: this.dns.apexNameServers,
         description: `Name servers of ${props.config.dns.apexDomain}: enter them at the domain's registrar (once per account)`,
       },
+      admin_role_arn: { value: this.identity.roleArns.admin, description: "People's administrator role (MFA required, 1-hour sessions; cluster-admin of every environment)" },
+      auditor_role_arn: { value: this.identity.roleArns.auditor, description: "People's read-only auditor role (MFA required)" },
+      config_bucket: { value: this.configRecorder.bucket.bucketName, description: "Where AWS Config delivers snapshots and history" },
       github_oidc_provider_arn: { value: this.ci.providerArn, description: "GitHub Actions' OIDC identity provider" },
       ci_roles: { value: roles, description: "CI's plan and apply role ARNs per environment" },
       ci_roles_json: {

@@ -1,4 +1,6 @@
 import { ITerraformDependable, TerraformOutput } from "cdktf";
+import type { DataClassificationJob } from "../modules/aws/security/data-classification";
+import { addDataClassification } from "./compliance";
 import { Construct } from "constructs";
 import { AdotCollector } from "../modules/kubernetes/addons/adot-collector";
 import { AlbOriginSecurityGroup } from "../modules/aws/network/alb-origin-security-group";
@@ -62,6 +64,8 @@ export class AddonsStack extends KubernetesStack {
   readonly logShipping: AlloyLogShipper;
   /** Velero, its bucket and (production) the DR replica. */
   readonly velero: Velero;
+  /** Macie's personal-data discovery job over this environment's buckets (issue 28); undefined where off. */
+  readonly dataClassification?: DataClassificationJob;
   /** The ADOT collector (OTLP in, X-Ray out) in `observability`. */
   readonly adotCollector: AdotCollector;
   /** The ConfigMap `auth0` in `aivo`. */
@@ -297,6 +301,7 @@ export class AddonsStack extends KubernetesStack {
       this.logShipping.addOn,
       this.velero.addOn,
     ];
+    this.dataClassification = addDataClassification(this, environment);
     new TerraformOutput(this, "helm_releases", {
       value: Object.fromEntries(this.releases.map((r) => [r.releaseName, `${r.chart.chart}@${r.chart.version}`])),
       description: "Installed charts and versions, by release name",

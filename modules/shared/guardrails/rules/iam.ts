@@ -42,8 +42,8 @@ function findings(doc: StackDocument, bad: (s: Statement) => string | undefined)
   });
 }
 
-/** The AWS managed policies that amount to administering the account. */
-const ADMIN_MANAGED_POLICY = /:iam::aws:policy\/(AdministratorAccess|IAMFullAccess)$/;
+/** AWS's managed policy that allows every action on every resource. */
+const ADMIN_MANAGED_POLICY = /:iam::aws:policy\/AdministratorAccess$/;
 
 /** Every managed policy ARN a role, user or group is given, with where it is written. */
 function managedPolicyArns(doc: StackDocument): Finding[] {
@@ -68,7 +68,7 @@ export const IAM_RULES: readonly Rule[] = [
     id: "AIVO-IAM-ADMIN-POLICY",
     severity: "error",
     checkov: ["CKV_AWS_274"],
-    message: "No role, user or group is given AdministratorAccess or IAMFullAccess",
+    message: "No role, user or group is given AdministratorAccess",
     fix: "grant the services the principal uses (e.g. a policy derived from the resource types it manages, modules/aws/security/github-oidc-roles/permissions.ts)",
     evaluate: managedPolicyArns,
   },
