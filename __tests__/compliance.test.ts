@@ -132,3 +132,71 @@ describe("CI permissions across the platform", () => {
     expect(JSON.stringify(account)).not.toContain("AdministratorAccess");
   });
 });
+
+// ---- compliance and proven recovery (issue 28), on the same synthesized platform ------------------
+
+const envDoc = (env: string) => stacksOf[env][0][1];
+const tierOf = (env: string) => platform.environments[env].config.tier;
+const critical = (env: string) => `\${aws_sns_topic_policy.${Object.keys(resourcesOf(envDoc(env), "aws_sns_topic_policy")).find((k) => k.includes("critical"))}.arn}`;
+
+describe.each(environments)("compliance and recovery of %s", (env) => {
+  const doc = envDoc(env);
+  const config = platform.environments[env].config;
+
+  it("admits the account's MFA-protected admin role as cluster-admin", () => {
+    const [key] = Object.entries(resourcesOf(doc, "aws_eks_access_entry")).find(([, e]) => plain(e.principal_arn) === "arn:aws:iam::123456789012:role/aivo-account-admin")!;
+    const associations = configsOf(doc, "aws_eks_access_policy_association").filter((a) => a.principal_arn === `\${aws_eks_access_entry.${key}.principal_arn}`);
+    expect(associations.map((a) => a.policy_arn)).toEqual([expect.stringMatching(/:cluster-access-policy\/AmazonEKSClusterAdminPolicy$/)]);
+  });
+
+  it("tests restores of the database, file system and backups bucket where restoreTesting is on (the production tier by default)", () => {
+    const on = config.restoreTesting?.enabled ?? tierOf(env) === "production";
+    const selections = configsOf(doc, "aws_backup_restore_testing_selection");
+    if (!on) {
+      expect(selections).toEqual([]);
+      return;
+    }
+    const [plan] = configsOf(doc, "aws_backup_restore_testing_plan");
+    expect(plan.recovery_point_selection).toEqual([expect.objectContaining({ algorithm: "LATEST_WITHIN_WINDOW", recovery_point_types: ["SNAPSHOT"] })]);
+    const types = selections.map((s) => s.protected_resource_type).sort();
+    expect(types).toEqual(["RDS", "S3", ...(config.fileStorage.enabled === false ? [] : ["EFS"])].sort());
+    for (const s of selections) expect(s.validation_window_hours).toBeGreaterThanOrEqual(1);
+    // The file system and the bucket join the backup plan, so their recovery points exist to test.
+    const added = configsOf(doc, "aws_backup_selection").find((s) => s.name === `aivo-${env}-files`)!;
+    expect(added.resources).toHaveLength(types.length - 1);
+    const alarms = configsOf(doc, "aws_cloudwatch_metric_alarm").filter((a) => a.namespace === "AWS/Backup");
+    expect(alarms.map((a) => a.metric_name).sort()).toEqual(types.flatMap(() => ["NumberOfRestoreJobsCompleted", "NumberOfRestoreJobsFailed"]).sort());
+    for (const a of alarms) expect(a.alarm_actions).toHaveLength(1);
+  });
+
+  it("has game-day templates stopped by its paging alarms where faultInjection is on (staging tier by default), never by default in production", () => {
+    const on = config.faultInjection?.enabled ?? tierOf(env) === "staging";
+    const templates = configsOf(doc, "aws_fis_experiment_template");
+    if (tierOf(env) === "production" && config.faultInjection?.enabled === undefined) expect(templates).toEqual([]);
+    if (!on) return;
+    expect(templates.map((t) => t.tags.Name).sort()).toEqual([`aivo-${env}-fis-disrupt-az-network`, `aivo-${env}-fis-fail-over-database`, `aivo-${env}-fis-terminate-az-nodes`]);
+    const alarms = resourcesOf(doc, "aws_cloudwatch_metric_alarm");
+    for (const t of templates) {
+      expect(t.stop_condition.length).toBeGreaterThanOrEqual(1);
+      for (const stop of t.stop_condition) {
+        const key = /aws_cloudwatch_metric_alarm\.([\w-]+)\.arn/.exec(stop.value)![1];
+        expect(alarms[key].alarm_actions).toContain(critical(env));
+      }
+    }
+    const actions = templates.flatMap((t) => t.action.map((a: { action_id: string }) => a.action_id)).sort();
+    expect(actions).toEqual(["aws:ec2:terminate-instances", "aws:ec2:terminate-instances", "aws:network:disrupt-connectivity", "aws:rds:reboot-db-instances"]);
+  });
+
+  it("runs Macie's weekly personal-data job over backups, Velero and Loki's chunks where dataClassification is on (production tier by default)", () => {
+    const on = config.dataClassification?.enabled ?? tierOf(env) === "production";
+    const jobs = stacksOf[env].flatMap(([, d]) => configsOf(d, "aws_macie2_classification_job"));
+    if (!on) {
+      expect(jobs).toEqual([]);
+      return;
+    }
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ job_type: "SCHEDULED", schedule_frequency: { weekly_schedule: "SUNDAY" }, initial_run: true });
+    const buckets: string[] = jobs[0].s3_job_definition.bucket_definitions[0].buckets;
+    expect(buckets).toEqual([expect.stringMatching(/backups/), expect.stringMatching(/velero_bucket/), expect.stringMatching(/loki_chunks-bucket/)]);
+  });
+});
