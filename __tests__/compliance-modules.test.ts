@@ -9,6 +9,10 @@ import { FINDING_SOURCES, SOURCE_TOPICS, findingPattern } from "../modules/aws/s
 import { RestoreTesting } from "../modules/aws/data/restore-testing";
 import { FaultInjection, FaultInjectionProps } from "../modules/aws/observability/fault-injection";
 import { Naming } from "../modules/shared/naming";
+import { escapeTemplateSequences } from "../modules/shared/hcl";
+import { DRILL_EXCLUDED_RESOURCES, DRILL_SCRIPT, RESTORE_DRILL_NAME, RestoreDrill } from "../modules/kubernetes/cluster/restore-drill";
+import { platformRules } from "../modules/kubernetes/addons/kube-prometheus-stack";
+import { spawnSync } from "child_process";
 import { TerraformJson, configsOf, onlyResource, parse, policy, resourcesOf } from "./helpers";
 import { accountStackAlone } from "./account-helpers";
 
@@ -283,5 +287,65 @@ describe("fault injection", () => {
     [{ stopAlarmArns: [] }, "staging.faultInjection: 0 stop alarms; FIS takes 1-5 (the environment's critical alarms)"],
   ])("rejects %j", (over, message) => {
     expect(() => synth((s) => new FaultInjection(s, "f", { ...props, ...over }))).toThrow(message);
+  });
+});
+
+describe("Velero restore drill", () => {
+  const props = { where: "staging.restoreDrill", veleroNamespace: "velero", scheduleName: "velero-every-6-hours" };
+  const doc = synth((s) => new RestoreDrill(s, "d", { ...props, namespace: "auth-svc" }));
+  const manifests = Object.fromEntries(configsOf(doc, "kubernetes_manifest").map((m) => [m.manifest.kind, m.manifest]));
+
+  it("restores the latest backup of the schedule into a scratch namespace, nothing that runs or reaches out", () => {
+    const container = manifests.CronJob.spec.jobTemplate.spec.template.spec.containers[0];
+    const env = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    expect(env.SCRATCH_NAMESPACE).toBe("restore-drill-auth-svc");
+    expect(JSON.parse(env.RESTORE_SPEC)).toEqual({
+      scheduleName: "velero-every-6-hours",
+      includedNamespaces: ["auth-svc"],
+      namespaceMapping: { "auth-svc": "restore-drill-auth-svc" },
+      excludedResources: [...DRILL_EXCLUDED_RESOURCES],
+      restorePVs: true,
+    });
+    for (const r of ["pods", "deployments.apps", "services", "ingresses.networking.k8s.io"]) expect(DRILL_EXCLUDED_RESOURCES).toContain(r);
+    expect(manifests.CronJob.spec).toMatchObject({ schedule: "30 3 * * 0", concurrencyPolicy: "Forbid", jobTemplate: { spec: { backoffLimit: 0 } } });
+    // Terraform reads the shell's ${…} literally only when escaped.
+    expect(container.command[2]).toBe(escapeTemplateSequences(DRILL_SCRIPT));
+  });
+
+  it("is a valid shell script that fails the Job on a failed, empty or late restore and always cleans up", () => {
+    expect(DRILL_SCRIPT).toMatch(/trap cleanup EXIT/);
+    for (const failure of ["Failed|PartiallyFailed|FailedValidation", "restored nothing", "error(s)", "after $TIMEOUT_MINUTES minutes"]) expect(DRILL_SCRIPT).toContain(failure);
+    const check = spawnSync("sh", ["-n", "-c", DRILL_SCRIPT], { encoding: "utf8" });
+    expect([check.status, check.stderr]).toEqual([0, ""]);
+  });
+
+  it("runs under the restricted Pod Security Standard", () => {
+    const pod = manifests.CronJob.spec.jobTemplate.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+    expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+    expect(pod.hostNetwork ?? false).toBe(false);
+    expect(pod.volumes).toEqual([{ name: "tmp", emptyDir: { sizeLimit: "16Mi" } }]);
+  });
+
+  it("may touch only Restores in Velero's namespace and the scratch namespace itself", () => {
+    expect(manifests.Role.rules).toEqual([{ apiGroups: ["velero.io"], resources: ["restores"], verbs: ["create", "get", "delete"] }]);
+    expect(manifests.ClusterRole.rules).toEqual([{ apiGroups: [""], resources: ["namespaces"], resourceNames: ["restore-drill-auth-svc"], verbs: ["get", "list", "watch", "delete"] }]);
+    expect(manifests.ClusterRoleBinding.subjects).toEqual([{ kind: "ServiceAccount", name: RESTORE_DRILL_NAME, namespace: "velero" }]);
+  });
+
+  it("alerts when the drill fails or stops succeeding", () => {
+    const groups = platformRules("monitoring").spec!.groups!;
+    const rules = groups.find((g) => g.name === "aivo.restore-drill")!.rules!;
+    expect(rules.map((r) => r.alert)).toEqual(["VeleroRestoreDrillFailed", "VeleroRestoreDrillStale"]);
+    expect(rules[0].expr).toContain(`job_name=~"${RESTORE_DRILL_NAME}-.*"`);
+  });
+
+  it.each([
+    [{ namespace: "Auth" }, 'staging.restoreDrill.namespace: "Auth" is not a namespace name'],
+    [{ namespace: "velero" }, 'staging.restoreDrill.namespace: "velero" is Velero\'s own namespace; drill a namespace with workloads\' state'],
+    [{ timeoutMinutes: 1 }, "staging.restoreDrill.timeoutMinutes: 1 is outside 5-180"],
+    [{ schedule: "weekly" }, 'staging.restoreDrill.schedule: "weekly" is not a cron expression'],
+  ])("rejects %j", (over, message) => {
+    expect(() => synth((s) => new RestoreDrill(s, "d", { ...props, ...over }))).toThrow(message);
   });
 });

@@ -9,6 +9,9 @@ import { ACCOUNT_STACK } from "./account-stack";
 import type { AddonsStack } from "./addons-stack";
 import type { EnvironmentStack } from "./environment-stack";
 import { PROJECT } from "./types";
+import { RestoreDrill } from "../modules/kubernetes/cluster/restore-drill";
+import { VELERO_SCHEDULE_FULL_NAME } from "../modules/kubernetes/addons/velero";
+import { NAMESPACES } from "../modules/kubernetes/platform";
 
 /**
  * The people's roles (account stack, modules/aws/security/identity) an environment's cluster admits
@@ -84,5 +87,21 @@ export function addDataClassification(addons: AddonsStack, environment: Environm
       velero: addons.velero.bucket.bucketName,
       "loki-chunks": addons.loki.chunksBucket.bucketName,
     },
+  });
+}
+
+/**
+ * The weekly Velero restore drill (on unless `restoreDrill.enabled` is false): the latest backup of
+ * one namespace restored into a scratch namespace, checked and deleted, after Velero's release.
+ */
+export function addRestoreDrill(addons: AddonsStack, environment: EnvironmentStack): RestoreDrill | undefined {
+  const { config } = environment;
+  if (config.restoreDrill?.enabled === false) return undefined;
+  return new RestoreDrill(addons, "restore-drill", {
+    ...config.restoreDrill,
+    where: `${config.name}.restoreDrill`,
+    veleroNamespace: NAMESPACES.velero.name,
+    scheduleName: VELERO_SCHEDULE_FULL_NAME,
+    dependsOn: [addons.velero.addOn.release],
   });
 }

@@ -6,6 +6,7 @@ import type { EksSettings } from "../modules/aws/compute/eks";
 import type { RestoreTestingSettings } from "../modules/aws/data/restore-testing";
 import type { FaultInjectionSettings } from "../modules/aws/observability/fault-injection";
 import type { DataClassificationSettings } from "../modules/aws/security/data-classification";
+import type { RestoreDrillSettings } from "../modules/kubernetes/cluster/restore-drill";
 import type { RedisSettings } from "../modules/aws/data/elasticache";
 import type { WafSettings } from "../modules/aws/edge/waf";
 import type { CostMonitoringSettings } from "../modules/aws/observability/cost-monitoring";
@@ -74,6 +75,8 @@ export interface EnvironmentConfig {
   readonly faultInjection?: FaultInjectionSettings;
   /** Macie's weekly personal-data discovery job. @default on for the production tier */
   readonly dataClassification?: DataClassificationSettings;
+  /** The weekly Velero restore drill (one namespace into a scratch namespace). @default on, namespace "monitoring" */
+  readonly restoreDrill?: RestoreDrillSettings;
   /** ElastiCache Redis 7.1: node type and count, multi-AZ, snapshots. */
   readonly cache: RedisSettings;
   /** RDS PostgreSQL 15: instance class, storage, multi-AZ, backups, replicas. */
