@@ -13,6 +13,9 @@ import { escapeTemplateSequences } from "../modules/shared/hcl";
 import { DRILL_EXCLUDED_RESOURCES, DRILL_SCRIPT, RESTORE_DRILL_NAME, RestoreDrill } from "../modules/kubernetes/cluster/restore-drill";
 import { platformRules } from "../modules/kubernetes/addons/kube-prometheus-stack";
 import { spawnSync } from "child_process";
+import { readFileSync } from "fs";
+import { join } from "path";
+import { complianceSections, generatedBlocks, renderComplianceDoc } from "../environments/compliance-doc";
 import { TerraformJson, configsOf, onlyResource, parse, policy, resourcesOf } from "./helpers";
 import { accountStackAlone } from "./account-helpers";
 
@@ -347,5 +350,19 @@ describe("Velero restore drill", () => {
     [{ schedule: "weekly" }, 'staging.restoreDrill.schedule: "weekly" is not a cron expression'],
   ])("rejects %j", (over, message) => {
     expect(() => synth((s) => new RestoreDrill(s, "d", { ...props, ...over }))).toThrow(message);
+  });
+});
+
+describe("docs/compliance.md", () => {
+  const file = readFileSync(join(__dirname, "..", "docs", "compliance.md"), "utf8");
+  it("is current: every generated block renders from the code as it stands", () => {
+    expect(generatedBlocks(file).sort()).toEqual(Object.keys(complianceSections()).sort());
+    expect(renderComplianceDoc(file)).toBe(file);
+  });
+
+  it("fails on a stale block and on a block the code does not render", () => {
+    const stale = file.replace(/(<!-- generated:standards -->\n)/, "$1| stale |\n");
+    expect(renderComplianceDoc(stale)).toBe(file);
+    expect(() => renderComplianceDoc("<!-- generated:soc3 -->\n<!-- /generated:soc3 -->")).toThrow('docs/compliance.md: generated block "soc3" is not one of');
   });
 });

@@ -3,6 +3,7 @@ import { buildPlatform } from "../environments";
 import { ACCOUNT } from "../environments/account";
 import { DATA_SOURCE_ACTIONS, NAME_SCOPED_SERVICES, RESOURCE_TYPE_SERVICES, isAwsType } from "../modules/aws/security/github-oidc-roles/permissions";
 import { RULES, evaluate } from "../modules/shared/guardrails";
+import { GDPR, SOC2 } from "../environments/compliance-map";
 import { TerraformJson, configsOf, parse, policy, resourcesOf } from "./helpers";
 
 // The whole platform, once: every stack of every environment, as CI plans and applies them.
@@ -198,5 +199,14 @@ describe.each(environments)("compliance and recovery of %s", (env) => {
     expect(jobs[0]).toMatchObject({ job_type: "SCHEDULED", schedule_frequency: { weekly_schedule: "SUNDAY" }, initial_run: true });
     const buckets: string[] = jobs[0].s3_job_definition.bucket_definitions[0].buckets;
     expect(buckets).toEqual([expect.stringMatching(/backups/), expect.stringMatching(/velero_bucket/), expect.stringMatching(/loki_chunks-bucket/)]);
+  });
+});
+
+describe("the compliance mapping (docs/compliance.md)", () => {
+  it("names only resource types some stack synthesizes", () => {
+    const all = [account, ...Object.values(stacksOf).flatMap((d) => d.map(([, doc]) => doc))];
+    const synthesized = new Set(all.flatMap((d) => Object.keys(d.resource ?? {})));
+    const named = [...SOC2, ...GDPR].flatMap((m) => m.resources.map((r) => [m.requirement, r]));
+    expect(named.filter(([, r]) => !synthesized.has(r))).toEqual([]);
   });
 });
