@@ -5,7 +5,7 @@ import { AuditTrail } from "../modules/aws/security/audit-trail";
 import { Naming } from "../modules/shared/naming";
 import { ThreatDetection } from "../modules/aws/security/threat-detection";
 import { VulnerabilityScanning } from "../modules/aws/security/vulnerability-scanning";
-import { configsOf, onlyResource, parse, policy } from "./helpers";
+import { configsOf, onlyResource, parse, policy, resourcesOf } from "./helpers";
 import { accountStackAlone } from "./account-helpers";
 
 const doc = parse(
@@ -54,15 +54,17 @@ describe("CloudTrail (account stack)", () => {
   });
 
   it("keeps logs in a private, versioned, KMS-encrypted, TLS-only bucket with a lifecycle", () => {
-    expect(onlyResource(doc, "aws_s3_bucket_public_access_block")).toEqual(
+    // The trail's bucket among the account's (Config's and the access logs' too).
+    const trailBucket = (type: string) => Object.entries(resourcesOf(doc, type)).find(([k]) => k.startsWith("audit-trail_bucket"))![1];
+    expect(trailBucket("aws_s3_bucket_public_access_block")).toEqual(
       expect.objectContaining({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }),
     );
-    expect(onlyResource(doc, "aws_s3_bucket_versioning").versioning_configuration.status).toBe("Enabled");
-    expect(onlyResource(doc, "aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
-    const rule = onlyResource(doc, "aws_s3_bucket_lifecycle_configuration").rule[0];
+    expect(trailBucket("aws_s3_bucket_versioning").versioning_configuration.status).toBe("Enabled");
+    expect(trailBucket("aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
+    const rule = trailBucket("aws_s3_bucket_lifecycle_configuration").rule[0];
     expect(rule.transition).toEqual([{ days: 90, storage_class: "GLACIER" }]);
     expect(rule.expiration).toEqual([{ days: 2557 }]);
-    const statements = policy(onlyResource(doc, "aws_s3_bucket_policy").policy).Statement;
+    const statements = policy(trailBucket("aws_s3_bucket_policy").policy).Statement;
     expect(statements.find((s) => s.Sid === "DenyInsecureTransport")).toEqual(
       expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
     );

@@ -35,9 +35,10 @@ function synthDns(props: Partial<DnsZonesProps> = {}): TerraformJson {
 }
 
 describe("account stack: service-linked roles", () => {
-  it("creates the Auto Scaling and EC2 Spot service-linked roles once per account, at stable addresses", () => {
+  it("creates the Auto Scaling, EC2 Spot and Config service-linked roles once per account, at stable addresses", () => {
     const roles = resourcesOf(account, "aws_iam_service_linked_role");
-    expect(Object.keys(roles).sort()).toEqual(["autoscaling", "spot"]);
+    expect(Object.keys(roles).sort()).toEqual(["autoscaling", "config", "spot"]);
+    expect(roles.config.aws_service_name).toBe("config.amazonaws.com");
     expect(roles.autoscaling.aws_service_name).toBe("autoscaling.amazonaws.com");
     expect(roles.spot.aws_service_name).toBe("spot.amazonaws.com");
     expect(PLATFORM_SERVICE_LINKED_ROLES["autoscaling.amazonaws.com"]).toBe("AWSServiceRoleForAutoScaling");
