@@ -18,7 +18,10 @@ export const SECURITY_STANDARDS = {
 } as const;
 export type SecurityStandard = keyof typeof SECURITY_STANDARDS;
 
-/** A control turned off in some standards, and why. */
+/**
+ * A control turned off in some standards, and why. `standards` must list only standards that hold the
+ * control (Security Hub's "Controls that apply to the standard" pages), or the association fails.
+ */
 export interface DisabledControl {
   /** The security control id, e.g. `GuardDuty.12`. */
   readonly control: string;
@@ -40,7 +43,7 @@ export const DISABLED_CONTROLS: readonly DisabledControl[] = [
   },
   {
     control: "Macie.2",
-    standards: ["fsbp"],
+    standards: ["fsbp", "nist80053"],
     reason: "Automated sensitive data discovery: a scheduled Macie classification job scans the buckets that can hold personal data instead (modules/aws/security/data-classification)",
   },
 ];
