@@ -234,6 +234,16 @@ describe("identity", () => {
 });
 
 describe("Macie", () => {
+  it("grants Macie's role Decrypt on each bucket's CMK before the job runs", () => {
+    const doc = synth((s) => new DataClassificationJob(s, "j", { naming: env, buckets: { backups: { name: "b", kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" } } }));
+    expect(onlyResource(doc, "aws_kms_grant")).toMatchObject({
+      key_id: "arn:aws:kms:us-east-1:1:key/k",
+      operations: ["Decrypt"],
+      grantee_principal: expect.stringMatching(/:role\/aws-service-role\/macie\.amazonaws\.com\/AWSServiceRoleForAmazonMacie$/),
+    });
+    expect(onlyResource(doc, "aws_macie2_classification_job").depends_on).toEqual([expect.stringMatching(/^aws_kms_grant\./)]);
+  });
+
   it("enables Macie for the account", () => {
     expect(onlyResource(account, "aws_macie2_account")).toEqual({ status: "ENABLED", finding_publishing_frequency: "FIFTEEN_MINUTES" });
   });
@@ -243,7 +253,7 @@ describe("Macie", () => {
     [{ samplingPercentage: 0 }, "staging.dataClassification.samplingPercentage: 0 is outside 1-100"],
     [{ buckets: {} }, "staging.dataClassification: no bucket to classify; list the buckets that can hold personal data"],
   ])("rejects %j", (over, message) => {
-    expect(() => synth((s) => new DataClassificationJob(s, "j", { naming: env, buckets: { backups: "b" }, ...over }))).toThrow(message);
+    expect(() => synth((s) => new DataClassificationJob(s, "j", { naming: env, buckets: { backups: { name: "b", kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" } }, ...over }))).toThrow(message);
   });
 });
 

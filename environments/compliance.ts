@@ -83,9 +83,9 @@ export function addDataClassification(addons: AddonsStack, environment: Environm
     ...config.dataClassification,
     naming,
     buckets: {
-      backups: environment.buckets.buckets.backups.bucketName,
-      velero: addons.velero.bucket.bucketName,
-      "loki-chunks": addons.loki.chunksBucket.bucketName,
+      backups: { name: environment.buckets.buckets.backups.bucketName, kmsKeyArn: environment.buckets.keys.backups.keyArn },
+      velero: { name: addons.velero.bucket.bucketName, kmsKeyArn: addons.velero.key.keyArn },
+      "loki-chunks": { name: addons.loki.chunksBucket.bucketName, kmsKeyArn: addons.loki.key.keyArn },
     },
   });
 }

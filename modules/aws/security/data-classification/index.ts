@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { Macie2Account } from "@cdktf/provider-aws/lib/macie2-account";
 import { Macie2ClassificationJob } from "@cdktf/provider-aws/lib/macie2-classification-job";
+import { KmsGrant } from "@cdktf/provider-aws/lib/kms-grant";
 import { AwsContext } from "../../../shared/aws-context";
 import { Naming } from "../../../shared/naming";
 
@@ -31,20 +32,29 @@ export interface DataClassificationJobProps extends DataClassificationSettings {
   /** Names the job `aivo-<env>-personal-data`. */
   readonly naming: Naming;
   /**
-   * The buckets that can hold personal data, by why: the scheduled job inspects exactly these.
-   * At least one.
+   * The buckets that can hold personal data, by label: their names, and the CMKs their objects are
+   * encrypted with (Macie's service-linked role gets a Decrypt grant on each, or it skips the
+   * objects). At least one.
    */
-  readonly buckets: Readonly<Record<string, string>>;
+  readonly buckets: Readonly<Record<string, { readonly name: string; readonly kmsKeyArn: string }>>;
+}
+
+/** The role Macie reads objects with (created when Macie is enabled, by the account stack). */
+export function macieServiceLinkedRoleArn(context: AwsContext): string {
+  return `arn:${context.partition}:iam::${context.accountId}:role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie`;
 }
 
 /**
  * A weekly Macie classification job over an environment's buckets that can hold personal data, with
- * AWS's recommended managed data identifiers (names, addresses, e-mail, credentials, …). The job is
+ * Macie's default (recommended) managed data identifiers (names, addresses, e-mail, credentials, …),
+ * and a Decrypt grant for Macie's role on each bucket's CMK. The job is
  * created once per environment (Macie jobs are immutable apart from their status; a changed bucket
  * list replaces the job).
  */
 export class DataClassificationJob extends Construct {
   readonly job: Macie2ClassificationJob;
+  /** The Decrypt grants of Macie's role on the buckets' keys, by bucket label. */
+  readonly grants: Readonly<Record<string, KmsGrant>>;
 
   constructor(scope: Construct, id: string, props: DataClassificationJobProps) {
     super(scope, id);
@@ -53,9 +63,21 @@ export class DataClassificationJob extends Construct {
     if (!WEEKDAYS.includes(weekday)) throw new Error(`${path}.weekday: "${weekday}" is not one of ${WEEKDAYS.join(", ")}`);
     const sampling = props.samplingPercentage ?? 100;
     if (!Number.isInteger(sampling) || sampling < 1 || sampling > 100) throw new Error(`${path}.samplingPercentage: ${sampling} is outside 1-100`);
-    const buckets = Object.values(props.buckets);
+    const buckets = Object.values(props.buckets).map((b) => b.name);
     if (buckets.length === 0) throw new Error(`${path}: no bucket to classify; list the buckets that can hold personal data`);
     const context = AwsContext.of(this);
+    // Macie reads SSE-KMS objects only when its role may decrypt them: a grant per key, no key policy change.
+    this.grants = Object.fromEntries(
+      Object.entries(props.buckets).map(([label, bucket]) => [
+        label,
+        new KmsGrant(this, `grant-${label}`, {
+          name: props.naming.name("macie", label),
+          keyId: bucket.kmsKeyArn,
+          granteePrincipal: macieServiceLinkedRoleArn(context),
+          operations: ["Decrypt"],
+        }),
+      ]),
+    );
     this.job = new Macie2ClassificationJob(this, "job", {
       name: props.naming.name("personal-data"),
       description: `Weekly personal-data discovery over ${Object.keys(props.buckets).join(", ")}`,
@@ -64,6 +86,7 @@ export class DataClassificationJob extends Construct {
       initialRun: true,
       samplingPercentage: sampling,
       s3JobDefinition: { bucketDefinitions: [{ accountId: context.accountId, buckets }] },
+      dependsOn: Object.values(this.grants),
     });
   }
 }

@@ -84,6 +84,7 @@ export const RESOURCE_TYPE_SERVICES: Readonly<Record<string, readonly string[]>>
   aws_inspector2_enabler: ["inspector2"],
   aws_internet_gateway: ["ec2"],
   aws_kms_alias: ["kms"],
+  aws_kms_grant: ["kms"],
   aws_kms_key: ["kms"],
   aws_launch_template: ["ec2"],
   aws_macie2_account: ["macie2"],
@@ -231,6 +232,11 @@ export function applyStatements(services: readonly string[], arns: EnvironmentAr
           "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PassRole",
         ],
         Resource: role,
+      },
+      {
+        Sid: "ManagePoliciesOfThisEnvironment",
+        Action: ["iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"],
+        Resource: `arn:${p}:iam::${a}:policy/${prefix}-*`,
       },
       {
         Sid: "ManageClusterOidcProviders",
