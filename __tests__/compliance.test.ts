@@ -144,7 +144,8 @@ describe.each(environments)("compliance and recovery of %s", (env) => {
   const doc = envDoc(env);
   const config = platform.environments[env].config;
 
-  it("admits the account's MFA-protected admin role as cluster-admin", () => {
+  it.each(stacksOf[env].filter(([name]) => name === env || name.endsWith("-dr")).map(([name]) => [name]))("admits the account's MFA-protected admin role as cluster-admin of %s", (stackName) => {
+    const doc = stacksOf[env].find(([name]) => name === stackName)![1];
     const [key] = Object.entries(resourcesOf(doc, "aws_eks_access_entry")).find(([, e]) => plain(e.principal_arn) === "arn:aws:iam::123456789012:role/aivo-account-admin")!;
     const associations = configsOf(doc, "aws_eks_access_policy_association").filter((a) => a.principal_arn === `\${aws_eks_access_entry.${key}.principal_arn}`);
     expect(associations.map((a) => a.policy_arn)).toEqual([expect.stringMatching(/:cluster-access-policy\/AmazonEKSClusterAdminPolicy$/)]);

@@ -1,3 +1,4 @@
+import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { RestoreTesting } from "../modules/aws/data/restore-testing";
 import { FaultInjection, MAX_STOP_CONDITIONS } from "../modules/aws/observability/fault-injection";
@@ -19,8 +20,8 @@ import { NAMESPACES } from "../modules/kubernetes/platform";
  */
 export const CLUSTER_ADMIN_HUMAN_ROLES: readonly HumanRole[] = ["admin"];
 
-/** The ARNs of `CLUSTER_ADMIN_HUMAN_ROLES`, for the cluster's `adminRoleArns`. */
-export function clusterAdminRoleArns(stack: EnvironmentStack): string[] {
+/** The ARNs of `CLUSTER_ADMIN_HUMAN_ROLES`, for the `adminRoleArns` of a stack's cluster (an environment's or its DR side's). */
+export function clusterAdminRoleArns(stack: Construct): string[] {
   const context = AwsContext.of(stack);
   return CLUSTER_ADMIN_HUMAN_ROLES.map((role) => humanRoleArn(context, new Naming(PROJECT, ACCOUNT_STACK), role));
 }
