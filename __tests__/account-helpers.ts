@@ -10,8 +10,8 @@ export const SAMPLE_ENVIRONMENT_TYPES = ["aws_vpc", "aws_iam_role", "aws_eks_clu
  * each environment's CI apply role manages `SAMPLE_ENVIRONMENT_TYPES`, as buildPlatform would record
  * its stacks' resource types.
  */
-export function accountStackAlone(environmentDomains: Readonly<Record<string, string>>, config: AccountConfig = ACCOUNT): AccountStack {
-  const stack = new AccountStack(Testing.app(), { config, environmentDomains });
+export function accountStackAlone(environmentDomains: Readonly<Record<string, string>>, config: AccountConfig = ACCOUNT, otherRegions?: readonly string[]): AccountStack {
+  const stack = new AccountStack(Testing.app(), { config, environmentDomains, otherRegions });
   for (const environment of Object.keys(environmentDomains)) stack.ci.manage(environment, SAMPLE_ENVIRONMENT_TYPES);
   return stack;
 }

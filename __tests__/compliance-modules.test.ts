@@ -376,3 +376,21 @@ describe("docs/compliance.md", () => {
     expect(() => renderComplianceDoc("<!-- generated:soc3 -->\n<!-- /generated:soc3 -->")).toThrow('docs/compliance.md: generated block "soc3" is not one of');
   });
 });
+
+describe("the environments' other regions (account stack)", () => {
+  const doc = parse(Testing.synth(accountStackAlone({ development: "dev.aivo.edu" }, undefined, ["us-east-1", "us-west-2", "us-west-2"])));
+  it("records every type but the global ones there, into the primary's bucket, and checks the same standards", () => {
+    const recorders = configsOf(doc, "aws_config_configuration_recorder");
+    expect(recorders.map((r) => [r.provider ?? "default", r.recording_group.include_global_resource_types]).sort()).toEqual([["aws.us_west_2", false], ["default", true]]);
+    const channels = configsOf(doc, "aws_config_delivery_channel");
+    expect(new Set(channels.map((c) => c.s3_bucket_name)).size).toBe(1);
+    expect(new Set(channels.map((c) => c.s3_kms_key_arn)).size).toBe(1);
+    const west = configsOf(doc, "aws_securityhub_standards_subscription").filter((s) => s.provider === "aws.us_west_2");
+    expect(west).toHaveLength(Object.keys(SECURITY_STANDARDS).length);
+    expect(configsOf(doc, "aws_config_conformance_pack").every((p) => p.provider === undefined)).toBe(true);
+  });
+
+  it("aggregates their Security Hub findings in the account stack's region, where the routes are", () => {
+    expect(onlyResource(doc, "aws_securityhub_finding_aggregator")).toMatchObject({ linking_mode: "SPECIFIED_REGIONS", specified_regions: ["us-west-2"] });
+  });
+});

@@ -11,10 +11,11 @@ import { AuditTrail } from "../modules/aws/security/audit-trail";
 import { ThreatDetection } from "../modules/aws/security/threat-detection";
 import { XrayEncryption } from "../modules/aws/observability/tracing";
 import { VulnerabilityScanning } from "../modules/aws/security/vulnerability-scanning";
-import { ConfigRecorder } from "../modules/aws/security/config-recorder";
+import { ConfigRecorder, RegionalConfigRecorder } from "../modules/aws/security/config-recorder";
 import { MacieAccount } from "../modules/aws/security/data-classification";
 import { Identity } from "../modules/aws/security/identity";
 import { SecurityHub } from "../modules/aws/security/security-hub";
+import { SecurityhubFindingAggregator } from "@cdktf/provider-aws/lib/securityhub-finding-aggregator";
 import { SecureBucket } from "../modules/aws/data/secure-bucket";
 import { exemptAccessLogBucket, s3LoggingStatement } from "../modules/aws/data/buckets";
 import { AccountConfig } from "./account";
@@ -36,6 +37,11 @@ export interface AccountStackProps {
    * a certificate, and CI gets a plan and an apply role for each environment.
    */
   readonly environmentDomains: Readonly<Record<string, string>>;
+  /**
+   * Regions besides the account stack's where the environments run (their regions, DR regions): AWS
+   * Config records and Security Hub checks there too. @default none
+   */
+  readonly otherRegions?: readonly string[];
 }
 
 /**
@@ -136,6 +142,27 @@ export class AccountStack extends PlatformStack {
       configPath: `${ACCOUNT_STACK}.securityHub`,
       dependsOn: [this.configRecorder.status],
     });
+    const otherRegions = [...new Set(props.otherRegions ?? [])].filter((r) => r !== STATE_BACKEND.region);
+    const regionalHubs: SecurityHub[] = [];
+    for (const region of otherRegions) {
+      const provider = this.addAwsProvider(`aws-${region}`, region, region.replace(/-/g, "_"));
+      const recorder = new RegionalConfigRecorder(this, `config-${region}`, {
+        naming,
+        provider,
+        serviceLinkedRoleArn: this.serviceLinkedRoles.roleArns["config.amazonaws.com"],
+        delivery: this.configRecorder.delivery,
+        settings: props.config.config,
+      });
+      regionalHubs.push(new SecurityHub(this, `security-hub-${region}`, { ...props.config.securityHub, configPath: `${ACCOUNT_STACK}.securityHub`, provider, dependsOn: [recorder.status] }));
+    }
+    // The other regions' findings are aggregated here, where the routes to the topics are.
+    if (otherRegions.length > 0) {
+      new SecurityhubFindingAggregator(this, "security-hub-aggregator", {
+        linkingMode: "SPECIFIED_REGIONS",
+        specifiedRegions: otherRegions,
+        dependsOn: [this.securityHub.account, ...regionalHubs.map((h) => h.account)],
+      });
+    }
     this.macie = new MacieAccount(this, "macie");
     this.identity = new Identity(this, "identity", { ...props.config.identity, naming });
     declareOutputs(this, {

@@ -1,3 +1,4 @@
+import { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { ConfigConfigurationRecorder } from "@cdktf/provider-aws/lib/config-configuration-recorder";
 import { ConfigConfigurationRecorderStatus } from "@cdktf/provider-aws/lib/config-configuration-recorder-status";
@@ -16,6 +17,8 @@ export type { ConformancePackName } from "./packs";
 
 /** The AWS Config service principal. */
 export const CONFIG_SERVICE = "config.amazonaws.com";
+/** The key prefix every recorder delivers under (`config/AWSLogs/<account>/Config/<region>/…`). */
+export const CONFIG_KEY_PREFIX = "config";
 
 /** The account's `config` settings (environments/account.ts). */
 export interface ConfigRecorderSettings {
@@ -60,6 +63,8 @@ export class ConfigRecorder extends Construct {
   readonly deliveryChannel: ConfigDeliveryChannel;
   readonly bucket: SecureBucket;
   readonly key: CustomerManagedKey;
+  /** Where every region's recorder delivers (this bucket, its key). */
+  readonly delivery: ConfigDelivery;
   /** The conformance packs by name. */
   readonly conformancePacks: Readonly<Partial<Record<ConformancePackName, ConfigConformancePack>>>;
 
@@ -87,7 +92,7 @@ export class ConfigRecorder extends Construct {
       description: `Encrypts the AWS Config snapshots and history of ${naming.prefix}`,
       serviceGrants: [CustomerManagedKey.serviceGrant(context, CONFIG_SERVICE, ["kms:Decrypt", "kms:GenerateDataKey"])],
     });
-    const prefix = "config";
+    const prefix = CONFIG_KEY_PREFIX;
     const bucket: SecureBucket = new SecureBucket(this, "bucket", {
       where: `${path}.bucket`,
       bucketName: `${naming.name("config")}-${context.accountId}`,
@@ -111,26 +116,13 @@ export class ConfigRecorder extends Construct {
     });
     this.bucket = bucket;
 
-    this.recorder = new ConfigConfigurationRecorder(this, "recorder", {
-      name: naming.name("config"),
-      roleArn: props.serviceLinkedRoleArn,
-      recordingGroup: { allSupported: true, includeGlobalResourceTypes: props.recordGlobalResourceTypes ?? true },
-      recordingMode: { recordingFrequency: "CONTINUOUS" },
-    });
-    this.deliveryChannel = new ConfigDeliveryChannel(this, "delivery-channel", {
-      name: naming.name("config"),
-      s3BucketName: bucket.bucketName,
-      s3KeyPrefix: prefix,
-      s3KmsKeyArn: this.key.keyArn,
-      snapshotDeliveryProperties: { deliveryFrequency: props.snapshotFrequency ?? "TwentyFour_Hours" },
-      dependsOn: [this.recorder, bucket.policy],
-    });
-    this.status = new ConfigConfigurationRecorderStatus(this, "status", {
-      name: this.recorder.name,
-      isEnabled: true,
-      dependsOn: [this.deliveryChannel],
-    });
-    new ConfigRetentionConfiguration(this, "retention", { retentionPeriodInDays: retention });
+    this.delivery = { bucketName: bucket.bucketName, kmsKeyArn: this.key.keyArn, bucketPolicy: bucket.policy };
+    ({ recorder: this.recorder, deliveryChannel: this.deliveryChannel, status: this.status } = record(this, {
+      ...props,
+      retentionDays: retention,
+      delivery: this.delivery,
+      recordGlobalResourceTypes: props.recordGlobalResourceTypes ?? true,
+    }));
 
     const conformancePacks: Partial<Record<ConformancePackName, ConfigConformancePack>> = {};
     for (const pack of packs) {
@@ -141,5 +133,73 @@ export class ConfigRecorder extends Construct {
       });
     }
     this.conformancePacks = conformancePacks;
+  }
+}
+
+/** A recorder's destination: the account's Config bucket and its key (the key must be in the bucket's region). */
+export interface ConfigDelivery {
+  readonly bucketName: string;
+  readonly kmsKeyArn: string;
+  /** The bucket's policy, which must let Config write before a channel is created. */
+  readonly bucketPolicy: ITerraformDependable;
+}
+
+interface RecordProps extends ConfigRecorderSettings {
+  readonly naming: Naming;
+  readonly serviceLinkedRoleArn: string;
+  readonly delivery: ConfigDelivery;
+  readonly recordGlobalResourceTypes: boolean;
+  readonly provider?: TerraformProvider;
+}
+
+/** A recorder of every supported type, its delivery channel, its status (on) and the retention configuration. */
+function record(scope: Construct, props: RecordProps) {
+  const { naming, provider } = props;
+  const recorder = new ConfigConfigurationRecorder(scope, "recorder", {
+    provider,
+    name: naming.name("config"),
+    roleArn: props.serviceLinkedRoleArn,
+    recordingGroup: { allSupported: true, includeGlobalResourceTypes: props.recordGlobalResourceTypes },
+    recordingMode: { recordingFrequency: "CONTINUOUS" },
+  });
+  const deliveryChannel = new ConfigDeliveryChannel(scope, "delivery-channel", {
+    provider,
+    name: naming.name("config"),
+    s3BucketName: props.delivery.bucketName,
+    s3KeyPrefix: CONFIG_KEY_PREFIX,
+    s3KmsKeyArn: props.delivery.kmsKeyArn,
+    snapshotDeliveryProperties: { deliveryFrequency: props.snapshotFrequency ?? "TwentyFour_Hours" },
+    dependsOn: [recorder, props.delivery.bucketPolicy],
+  });
+  const status = new ConfigConfigurationRecorderStatus(scope, "status", { provider, name: recorder.name, isEnabled: true, dependsOn: [deliveryChannel] });
+  new ConfigRetentionConfiguration(scope, "retention", { provider, retentionPeriodInDays: props.retentionDays ?? 2557 });
+  return { recorder, deliveryChannel, status };
+}
+
+export interface RegionalConfigRecorderProps {
+  /** Names the recorder and channel (`aivo-account-config`). */
+  readonly naming: Naming;
+  /** The provider of the region recorded. */
+  readonly provider: TerraformProvider;
+  /** ARN of `AWSServiceRoleForConfig`. */
+  readonly serviceLinkedRoleArn: string;
+  /** The primary recorder's destination (`ConfigRecorder.delivery`). */
+  readonly delivery: ConfigDelivery;
+  /** The account's `config` settings (retention, snapshot frequency). */
+  readonly settings?: ConfigRecorderSettings;
+}
+
+/**
+ * AWS Config in a further region the environments use (their DR region): every supported type but
+ * the global ones (recorded once, by the primary `ConfigRecorder`), delivered into the primary's
+ * bucket with its key. The conformance packs run in the primary region only.
+ */
+export class RegionalConfigRecorder extends Construct {
+  readonly recorder: ConfigConfigurationRecorder;
+  readonly status: ConfigConfigurationRecorderStatus;
+
+  constructor(scope: Construct, id: string, props: RegionalConfigRecorderProps) {
+    super(scope, id);
+    ({ recorder: this.recorder, status: this.status } = record(this, { ...props.settings, ...props, recordGlobalResourceTypes: false }));
   }
 }

@@ -113,6 +113,7 @@ export const RESOURCE_TYPE_SERVICES: Readonly<Record<string, readonly string[]>>
   aws_secretsmanager_secret_version: ["secretsmanager"],
   aws_security_group: ["ec2"],
   aws_securityhub_account: ["securityhub"],
+  aws_securityhub_finding_aggregator: ["securityhub"],
   aws_securityhub_standards_control_association: ["securityhub"],
   aws_securityhub_standards_subscription: ["securityhub"],
   aws_sns_topic: ["sns"],

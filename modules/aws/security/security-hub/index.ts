@@ -1,4 +1,4 @@
-import { ITerraformDependable } from "cdktf";
+import { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { SecurityhubAccount } from "@cdktf/provider-aws/lib/securityhub-account";
 import { SecurityhubStandardsControlAssociation } from "@cdktf/provider-aws/lib/securityhub-standards-control-association";
@@ -59,6 +59,8 @@ export interface SecurityHubProps extends SecurityHubSettings {
   readonly configPath?: string;
   /** What must exist first: the AWS Config recorder's status (Security Hub's controls evaluate through Config). */
   readonly dependsOn?: ITerraformDependable[];
+  /** The provider of the region. @default the stack's default provider */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -80,8 +82,10 @@ export class SecurityHub extends Construct {
       if (!(s in SECURITY_STANDARDS)) throw new Error(`${path}.standards[${i}]: "${s}" is not a standard the platform knows; use ${Object.keys(SECURITY_STANDARDS).join(", ")}`);
       if (standards.indexOf(s) !== i) throw new Error(`${path}.standards[${i}]: "${s}" is listed twice; list it once`);
     });
-    const context = AwsContext.of(this);
+    const { provider } = props;
+    const context = AwsContext.of(this, provider);
     this.account = new SecurityhubAccount(this, "account", {
+      provider,
       enableDefaultStandards: false,
       autoEnableControls: true,
       controlFindingGenerator: "SECURITY_CONTROL",
@@ -90,11 +94,12 @@ export class SecurityHub extends Construct {
     const arn = (s: SecurityStandard) => `arn:${context.partition}:securityhub:${context.region}::${SECURITY_STANDARDS[s]}`;
     const subscriptions: Partial<Record<SecurityStandard, SecurityhubStandardsSubscription>> = {};
     for (const s of standards) {
-      subscriptions[s] = new SecurityhubStandardsSubscription(this, `standard-${s}`, { standardsArn: arn(s), dependsOn: [this.account] });
+      subscriptions[s] = new SecurityhubStandardsSubscription(this, `standard-${s}`, { provider, standardsArn: arn(s), dependsOn: [this.account] });
     }
     for (const { control, standards: where, reason } of DISABLED_CONTROLS) {
       for (const s of where.filter((w) => subscriptions[w])) {
         new SecurityhubStandardsControlAssociation(this, `disabled-${s}-${control}`, {
+          provider,
           securityControlId: control,
           standardsArn: arn(s),
           associationStatus: "DISABLED",
