@@ -76,6 +76,13 @@ describe.each(environments)("CI permissions of %s, derived from its stacks", (en
     }
   });
 
+  it("keeps the derived policy and the boundary within IAM's 6,144-character limit for managed policies", () => {
+    for (const name of [`aivo-${env}-ci-apply`, `aivo-${env}-ci-boundary`]) {
+      const text = plain(configsOf(account, "aws_iam_policy").find((p) => p.name === name)!.policy).replace(/\s/g, "");
+      expect([name, text.length <= 6144]).toEqual([name, true]);
+    }
+  });
+
   it("puts the environment's permissions boundary on every role its stacks create", () => {
     for (const [stack, doc] of docs) {
       for (const role of configsOf(doc, "aws_iam_role")) {
