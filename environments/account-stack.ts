@@ -18,6 +18,7 @@ import { SecurityHub } from "../modules/aws/security/security-hub";
 import { SecurityhubFindingAggregator } from "@cdktf/provider-aws/lib/securityhub-finding-aggregator";
 import { SecureBucket } from "../modules/aws/data/secure-bucket";
 import { exemptAccessLogBucket, s3LoggingStatement } from "../modules/aws/data/buckets";
+import { CostOptimization } from "../modules/aws/observability/cost-optimization";
 import { AccountConfig } from "./account";
 import { PlatformStack } from "./platform-stack";
 import { ACCOUNT_STACK } from "./stack-names";
@@ -80,6 +81,8 @@ export class AccountStack extends PlatformStack {
   readonly macie: MacieAccount;
   /** Password policy, people's admin and auditor roles. */
   readonly identity: Identity;
+  /** Compute Optimizer and Cost Optimization Hub enrolment (recommendations only; buying stays human). */
+  readonly costOptimization: CostOptimization;
 
   constructor(scope: Construct, props: AccountStackProps) {
     super(scope, ACCOUNT_STACK, {
@@ -122,6 +125,7 @@ export class AccountStack extends PlatformStack {
     this.accessAnalyzer = new AccessAnalyzer(this, "access-analyzer", { ...props.config.accessAnalyzer, naming });
     this.xrayEncryption = new XrayEncryption(this, "xray-encryption", { naming });
     this.vulnerabilityScanning = new VulnerabilityScanning(this, "vulnerability-scanning", { ...props.config.vulnerabilityScanning, naming });
+    this.costOptimization = new CostOptimization(this, "cost-optimization");
     const context = AwsContext.of(this);
     this.accessLogBucket = new SecureBucket(this, "access-logs", {
       where: `${ACCOUNT_STACK}.accessLogs`,
@@ -177,6 +181,7 @@ export class AccountStack extends PlatformStack {
       config_bucket: { value: this.configRecorder.bucket.bucketName, description: "Where AWS Config delivers snapshots and history" },
       github_oidc_provider_arn: { value: this.ci.providerArn, description: "GitHub Actions' OIDC identity provider" },
       ci_roles: { value: roles, description: "CI's plan and apply role ARNs per environment" },
+      compute_optimizer_status: { value: this.costOptimization.computeOptimizer.status, description: "Compute Optimizer enrolment (Active): right-sizing in the console's Compute Optimizer page or `aws compute-optimizer get-ec2-instance-recommendations`" },
       ci_roles_json: {
         value: Fn.jsonencode(roles),
         description: `The value of the ${CI_ROLES_VARIABLE} repository variable: terraform output -raw ci_roles_json | gh variable set ${CI_ROLES_VARIABLE}`,
