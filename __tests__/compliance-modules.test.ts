@@ -195,7 +195,7 @@ describe("AWS Config", () => {
   });
 
   it.each([
-    [{ retentionDays: 10 }, "account.config.retentionDays: 10 is outside 30-2557 days, the range AWS Config keeps configuration items"],
+    [{ retentionDays: 10 }, "account.config.retentionDays: 10 is outside 30..2557; days, the range AWS Config keeps configuration items"],
     [{ retentionDays: 400, objectRetentionDays: 365 }, "account.config.objectRetentionDays: 365 must be a whole number of days ≥ retentionDays (400), or S3 drops history Config still reports"],
     [{ conformancePacks: ["soc2" as never] }, 'account.config.conformancePacks[0]: "soc2" is not a carried pack; use hipaa-security, pci-dss-v4'],
   ])("rejects %j", (settings, message) => {
@@ -228,8 +228,8 @@ describe("identity", () => {
   });
 
   it("rejects sessions and MFA ages IAM would not take", () => {
-    expect(() => synth((s) => new Identity(s, "i", { naming, maxSessionDuration: 600 }))).toThrow("account.identity.maxSessionDuration: 600 is outside 3600-43200 seconds, the range IAM accepts");
-    expect(() => synth((s) => new Identity(s, "i", { naming, maxMfaAgeSeconds: 10 }))).toThrow("account.identity.maxMfaAgeSeconds: 10 is outside 60-43200 seconds");
+    expect(() => synth((s) => new Identity(s, "i", { naming, maxSessionDuration: 600 }))).toThrow("account.identity.maxSessionDuration: 600 is outside 3600..43200; seconds, the range IAM accepts");
+    expect(() => synth((s) => new Identity(s, "i", { naming, maxMfaAgeSeconds: 10 }))).toThrow("account.identity.maxMfaAgeSeconds: 10 is outside 60..43200; seconds since the MFA sign-in");
   });
 });
 
@@ -250,7 +250,7 @@ describe("Macie", () => {
 
   it.each([
     [{ weekday: "FUNDAY" as never }, 'staging.dataClassification.weekday: "FUNDAY" is not one of MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY'],
-    [{ samplingPercentage: 0 }, "staging.dataClassification.samplingPercentage: 0 is outside 1-100"],
+    [{ samplingPercentage: 0 }, "staging.dataClassification.samplingPercentage: 0 is outside 1..100; the share of objects inspected, in percent"],
     [{ buckets: {} }, "staging.dataClassification: no bucket to classify; list the buckets that can hold personal data"],
   ])("rejects %j", (over, message) => {
     expect(() => synth((s) => new DataClassificationJob(s, "j", { naming: env, buckets: { backups: { name: "b", kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" } }, ...over }))).toThrow(message);
@@ -268,8 +268,8 @@ describe("restore testing", () => {
 
   it.each([
     [{ schedule: "weekly" }, 'staging.restoreTesting.schedule: "weekly" is not an AWS cron expression (cron(<min> <hour> <day> <month> <weekday> <year>))'],
-    [{ validationWindowHours: { database: 200 } }, "staging.restoreTesting.validationWindowHours.database: 200 is outside 1-168 hours"],
-    [{ selectionWindowDays: 0 }, "staging.restoreTesting.selectionWindowDays: 0 is outside 1-365"],
+    [{ validationWindowHours: { database: 200 } }, "staging.restoreTesting.validationWindowHours.database: 200 is outside 1..168; hours AWS Backup keeps the restored copy"],
+    [{ selectionWindowDays: 0 }, "staging.restoreTesting.selectionWindowDays: 0 is outside 1..365; days back the recovery point is chosen from"],
     [{ resources: { bucket: "arn:aws:s3:::b" } }, "staging.restoreTesting: no database to test; the database's backups are what the RPO rests on"],
     [{ alarmTopicArns: [] }, "staging.restoreTesting: no alarm topic; failed restore tests must reach someone"],
   ])("rejects %j", (over, message) => {
@@ -295,7 +295,7 @@ describe("fault injection", () => {
 
   it.each([
     [{ availabilityZone: "us-east-1c" }, 'staging.faultInjection.availabilityZone: "us-east-1c" is not one of the environment\'s AZs (us-east-1a, us-east-1b)'],
-    [{ nodeTerminationPercent: 0 }, "staging.faultInjection.nodeTerminationPercent: 0 is outside 1-100"],
+    [{ nodeTerminationPercent: 0 }, "staging.faultInjection.nodeTerminationPercent: 0 is outside 1..100; the share of the AZ's nodes terminated, in percent"],
     [{ networkDisruptionDuration: "10m" }, 'staging.faultInjection.networkDisruptionDuration: "10m" is not PT<1-720>M'],
     [{ stopAlarmArns: [] }, "staging.faultInjection: 0 stop alarms; FIS takes 1-5 (the environment's critical alarms)"],
   ])("rejects %j", (over, message) => {
@@ -356,7 +356,7 @@ describe("Velero restore drill", () => {
   it.each([
     [{ namespace: "Auth" }, 'staging.restoreDrill.namespace: "Auth" is not a namespace name'],
     [{ namespace: "velero" }, 'staging.restoreDrill.namespace: "velero" is Velero\'s own namespace; drill a namespace with workloads\' state'],
-    [{ timeoutMinutes: 1 }, "staging.restoreDrill.timeoutMinutes: 1 is outside 5-180"],
+    [{ timeoutMinutes: 1 }, "staging.restoreDrill.timeoutMinutes: 1 is outside 5..180; minutes the drill waits for Velero"],
     [{ schedule: "weekly" }, 'staging.restoreDrill.schedule: "weekly" is not a cron expression'],
   ])("rejects %j", (over, message) => {
     expect(() => synth((s) => new RestoreDrill(s, "d", { ...props, ...over }))).toThrow(message);

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { assertIntegerInRange } from "../datastore-common";
 import { BackupRestoreTestingPlan } from "@cdktf/provider-aws/lib/backup-restore-testing-plan";
 import { BackupRestoreTestingSelection } from "@cdktf/provider-aws/lib/backup-restore-testing-selection";
 import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
@@ -54,10 +55,10 @@ export class RestoreTesting extends Construct {
     const schedule = props.schedule ?? "cron(0 5 ? * SUN *)";
     if (!CRON.test(schedule)) throw new Error(`${path}.schedule: "${schedule}" is not an AWS cron expression (cron(<min> <hour> <day> <month> <weekday> <year>))`);
     const windowDays = props.selectionWindowDays ?? 7;
-    if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 365) throw new Error(`${path}.selectionWindowDays: ${windowDays} is outside 1-365`);
+    assertIntegerInRange(`${path}.selectionWindowDays`, windowDays, 1, 365, "days back the recovery point is chosen from");
     const windows: Record<RestoreTestedType, number> = { database: 4, fileSystem: 1, bucket: 1, ...props.validationWindowHours };
     for (const [type, hours] of Object.entries(windows)) {
-      if (!Number.isInteger(hours) || hours < 1 || hours > 168) throw new Error(`${path}.validationWindowHours.${type}: ${hours} is outside 1-168 hours`);
+      assertIntegerInRange(`${path}.validationWindowHours.${type}`, hours, 1, 168, "hours AWS Backup keeps the restored copy");
     }
     const tested = (Object.keys(RESTORE_TESTED_TYPES) as RestoreTestedType[]).filter((t) => props.resources[t] !== undefined);
     if (!tested.includes("database")) throw new Error(`${path}: no database to test; the database's backups are what the RPO rests on`);

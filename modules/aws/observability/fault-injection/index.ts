@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { assertIntegerInRange } from "../../data/datastore-common";
 import { FisExperimentTemplate, FisExperimentTemplateAction, FisExperimentTemplateTarget } from "@cdktf/provider-aws/lib/fis-experiment-template";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
@@ -63,7 +64,7 @@ export class FaultInjection extends Construct {
     const az = props.availabilityZone ?? props.availabilityZones[0];
     if (!props.availabilityZones.includes(az)) throw new Error(`${path}.availabilityZone: "${az}" is not one of the environment's AZs (${props.availabilityZones.join(", ")})`);
     const percent = props.nodeTerminationPercent ?? 50;
-    if (!Number.isInteger(percent) || percent < 1 || percent > 100) throw new Error(`${path}.nodeTerminationPercent: ${percent} is outside 1-100`);
+    assertIntegerInRange(`${path}.nodeTerminationPercent`, percent, 1, 100, "the share of the AZ's nodes terminated, in percent");
     const duration = props.networkDisruptionDuration ?? "PT10M";
     const minutes = /^PT(\d+)M$/.exec(duration);
     if (!minutes || Number(minutes[1]) < 1 || Number(minutes[1]) > 720) throw new Error(`${path}.networkDisruptionDuration: "${duration}" is not PT<1-720>M`);

@@ -1,4 +1,5 @@
 import { ITerraformDependable, TerraformProvider } from "cdktf";
+import { assertIntegerInRange } from "../../data/datastore-common";
 import { Construct } from "constructs";
 import { ConfigConfigurationRecorder } from "@cdktf/provider-aws/lib/config-configuration-recorder";
 import { ConfigConfigurationRecorderStatus } from "@cdktf/provider-aws/lib/config-configuration-recorder-status";
@@ -73,9 +74,7 @@ export class ConfigRecorder extends Construct {
     const { naming } = props;
     const path = `${naming.environment}.config`;
     const retention = props.retentionDays ?? 2557;
-    if (!Number.isInteger(retention) || retention < 30 || retention > 2557) {
-      throw new Error(`${path}.retentionDays: ${retention} is outside 30-2557 days, the range AWS Config keeps configuration items`);
-    }
+    assertIntegerInRange(`${path}.retentionDays`, retention, 30, 2557, "days, the range AWS Config keeps configuration items");
     const objectRetention = props.objectRetentionDays ?? 2557;
     if (!Number.isInteger(objectRetention) || objectRetention < retention) {
       throw new Error(`${path}.objectRetentionDays: ${objectRetention} must be a whole number of days ≥ retentionDays (${retention}), or S3 drops history Config still reports`);

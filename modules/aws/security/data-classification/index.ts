@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { assertIntegerInRange } from "../../data/datastore-common";
 import { Macie2Account } from "@cdktf/provider-aws/lib/macie2-account";
 import { Macie2ClassificationJob } from "@cdktf/provider-aws/lib/macie2-classification-job";
 import { KmsGrant } from "@cdktf/provider-aws/lib/kms-grant";
@@ -62,7 +63,7 @@ export class DataClassificationJob extends Construct {
     const weekday = props.weekday ?? "SUNDAY";
     if (!WEEKDAYS.includes(weekday)) throw new Error(`${path}.weekday: "${weekday}" is not one of ${WEEKDAYS.join(", ")}`);
     const sampling = props.samplingPercentage ?? 100;
-    if (!Number.isInteger(sampling) || sampling < 1 || sampling > 100) throw new Error(`${path}.samplingPercentage: ${sampling} is outside 1-100`);
+    assertIntegerInRange(`${path}.samplingPercentage`, sampling, 1, 100, "the share of objects inspected, in percent");
     const buckets = Object.values(props.buckets).map((b) => b.name);
     if (buckets.length === 0) throw new Error(`${path}: no bucket to classify; list the buckets that can hold personal data`);
     const context = AwsContext.of(this);

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { assertIntegerInRange } from "../../data/datastore-common";
 import { IamAccountPasswordPolicy } from "@cdktf/provider-aws/lib/iam-account-password-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -69,13 +70,9 @@ export class Identity extends Construct {
     super(scope, id);
     const path = `${props.naming.environment}.identity`;
     const session = props.maxSessionDuration ?? 3600;
-    if (!Number.isInteger(session) || session < 3600 || session > 43200) {
-      throw new Error(`${path}.maxSessionDuration: ${session} is outside 3600-43200 seconds, the range IAM accepts`);
-    }
+    assertIntegerInRange(`${path}.maxSessionDuration`, session, 3600, 43200, "seconds, the range IAM accepts");
     const mfaAge = props.maxMfaAgeSeconds ?? 3600;
-    if (!Number.isInteger(mfaAge) || mfaAge < 60 || mfaAge > 43200) {
-      throw new Error(`${path}.maxMfaAgeSeconds: ${mfaAge} is outside 60-43200 seconds`);
-    }
+    assertIntegerInRange(`${path}.maxMfaAgeSeconds`, mfaAge, 60, 43200, "seconds since the MFA sign-in");
     const context = AwsContext.of(this);
     this.passwordPolicy = new IamAccountPasswordPolicy(this, "password-policy", { ...PASSWORD_POLICY });
 

@@ -1,4 +1,5 @@
 import { ITerraformDependable } from "cdktf";
+import { assertIntegerInRange } from "../../../aws/data/datastore-common";
 import { Construct } from "constructs";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
@@ -119,7 +120,7 @@ export class RestoreDrill extends Construct {
     const schedule = props.schedule ?? "30 3 * * 0";
     assertCron(`${props.where}.schedule`, schedule);
     const timeout = props.timeoutMinutes ?? 45;
-    if (!Number.isInteger(timeout) || timeout < 5 || timeout > 180) throw new Error(`${props.where}.timeoutMinutes: ${timeout} is outside 5-180`);
+    assertIntegerInRange(`${props.where}.timeoutMinutes`, timeout, 5, 180, "minutes the drill waits for Velero");
     const scratch = scratchNamespace(namespace);
     const ns = props.veleroNamespace;
     const labels = { "app.kubernetes.io/name": RESTORE_DRILL_NAME, "app.kubernetes.io/part-of": "aivo-platform" };
