@@ -55,6 +55,7 @@ export function buildPlatform(
     config: account,
     environmentDomains: Object.fromEntries(environments.map((config) => [config.name, config.edge.domain])),
     otherRegions: environments.flatMap((config) => [config.region, ...(config.drRegion ? [config.drRegion] : [])]),
+    alertMailFromAddresses: [...new Set(environments.flatMap((config) => config.observability.receivers.email?.from ?? []))],
   });
   accountStack.addDependency(bootstrap);
   // A module's own rule that fails stops its environment's stacks only: the other environments are
