@@ -98,6 +98,9 @@ describe("npm run synth with a deliberately insecure stack added", () => {
         "bootstrap/state AIVO-S3-ACCESS-LOGGING",
         "bootstrap/state AIVO-S3-ACCOUNT-SCOPED-NAME",
         "account/audit-trail/bucket AIVO-S3-ACCESS-LOGGING",
+        "account/access-logs AIVO-S3-ENCRYPTION",
+        "account/access-logs AIVO-S3-ACCESS-LOGGING",
+        "account/identity/admin-identity AIVO-IAM-PASSROLE-ANY",
         ...ENVIRONMENTS.flatMap((e) => [
           `${e.name}/eks AIVO-SG-OPEN-EGRESS`,
           ...accessLogs(`${e.name}/buckets/access-logs`),
