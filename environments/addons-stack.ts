@@ -16,6 +16,8 @@ import { chartFor, DEFAULT_REPLICAS, ReplicatedController } from "../modules/kub
 import { Kyverno } from "../modules/kubernetes/addons/kyverno";
 import { MetricsServer } from "../modules/kubernetes/addons/metrics-server";
 import { AlloyLogShipper } from "../modules/kubernetes/addons/alloy";
+import { ArgoCd } from "../modules/kubernetes/addons/argo-cd";
+import { ArgoRollouts } from "../modules/kubernetes/addons/argo-rollouts";
 import { LOKI_PUSH_URL, Loki } from "../modules/kubernetes/addons/loki";
 import { Monitoring } from "../modules/kubernetes/addons/kube-prometheus-stack";
 import { Velero } from "../modules/kubernetes/addons/velero";
@@ -35,7 +37,8 @@ import { KubernetesStack } from "./kubernetes-stack";
  *
  * Release order (each waits for the one before): 1 AWS Load Balancer Controller (its webhook mutates
  * every Service created later), 2 cert-manager, 3 External Secrets, 4 karpenter-crd + Karpenter,
- * 5 metrics-server, 6 external-dns, 7 Kyverno + its pod-security policies, 8 the ADOT collector.
+ * 5 metrics-server, 6 external-dns, 7 Kyverno + its pod-security policies, 8 the ADOT collector,
+ * 9 Argo Rollouts and 10 Argo CD (the services' delivery: `<env>-services` writes their Applications).
  *
  * Core objects of the integrations (no CRD): the Auth0 ConfigMap in `aivo`, Vault's `vault-auth`
  * service account, and an EFS StorageClass (with a static volume on its access point) per consumer.
@@ -64,6 +67,10 @@ export class AddonsStack extends KubernetesStack {
   readonly velero: Velero;
   /** The ADOT collector (OTLP in, X-Ray out) in `observability`. */
   readonly adotCollector: AdotCollector;
+  /** Argo Rollouts: the services' canaries. */
+  readonly argoRollouts: ArgoRollouts;
+  /** Argo CD: deploys the services' charts (GitOps). */
+  readonly argoCd: ArgoCd;
   /** The ConfigMap `auth0` in `aivo`. */
   readonly auth0: Auth0Config;
   /** Vault's Kubernetes-auth service account; undefined without a `vault` section (the store is in `<env>-workloads`). */
@@ -158,6 +165,22 @@ export class AddonsStack extends KubernetesStack {
       chart: chartFor(settings, "adotCollector"),
       dependsOn: after(this.kyverno.policies, "observability"),
     });
+    // Service delivery (issue 25): after the load balancer controller (Rollouts writes its Ingress
+    // actions) and Kyverno (their pods are admitted by its policies).
+    this.argoRollouts = new ArgoRollouts(this, "argo-rollouts", {
+      where: where("argoRollouts"),
+      chart: chartFor(settings, "argoRollouts"),
+      replicas: replicas("argoRollouts"),
+      dependsOn: after(this.adotCollector.addOn, "argoRollouts"),
+    });
+    this.argoCd = new ArgoCd(this, "argo-cd", {
+      where: where("argoCd"),
+      chart: chartFor(settings, "argoCd"),
+      url: `https://argocd.${config.edge.domain}`,
+      replicas: replicas("argoCd"),
+      sso: settings.argoCdSso,
+      dependsOn: after(this.argoRollouts.addOn, "argoCd"),
+    });
     this.auth0 = new Auth0Config(this, "auth0", { ...config.auth0, environment: config.name, dependsOn: ns("aivo") });
     if (config.vault) {
       // The service account only; its ClusterSecretStore is a custom resource, in <env>-workloads.
@@ -188,6 +211,8 @@ export class AddonsStack extends KubernetesStack {
       this.kyverno.addOn,
       this.kyverno.policies,
       this.adotCollector.addOn,
+      this.argoRollouts.addOn,
+      this.argoCd.addOn,
     ];
 
     this.albSecurityGroup = new AlbOriginSecurityGroup(this, "alb-origin-sg", {
