@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { AwsContext } from "../modules/shared/aws-context";
 import { DnsZones } from "../modules/aws/network/dns-zones";
 import { GitHubOidcRoles } from "../modules/aws/security/github-oidc-roles";
+import { EcrPushRoles } from "../modules/aws/delivery/ecr-push-roles";
 import { Naming } from "../modules/shared/naming";
 import { declareOutputs } from "../modules/shared/outputs";
 import { ServiceLinkedRoles } from "../modules/aws/security/service-linked-roles";
@@ -18,6 +19,9 @@ import { STATE_BACKEND, stateBackendConfig, stateKey } from "./state";
 /** The repository variable CI reads its role ARNs from: `{"<env>": {"plan": arn, "apply": arn}}` (README, "How CI reviews plans"). */
 export const CI_ROLES_VARIABLE = "AIVO_CI_ROLES";
 
+/** The repository variable the service pipelines read their push roles from: `{"<env>": {"region": …, "roles": {"<service>": arn}}}`. */
+export const IMAGE_PUSH_ROLES_VARIABLE = "AIVO_IMAGE_PUSH_ROLES";
+
 /** The stack name: `cdktf deploy account`. */
 export const ACCOUNT_STACK = "account";
 
@@ -30,6 +34,10 @@ export interface AccountStackProps {
    * a certificate, and CI gets a plan and an apply role for each environment.
    */
   readonly environmentDomains: Readonly<Record<string, string>>;
+  /** Each environment's region by name: where its services' ECR repositories live. @default none (no push roles) */
+  readonly environmentRegions?: Readonly<Record<string, string>>;
+  /** The application services (their names): a push role per environment and service. @default [] */
+  readonly services?: readonly string[];
 }
 
 /**
@@ -48,6 +56,8 @@ export class AccountStack extends PlatformStack {
   readonly dns: DnsZones;
   /** GitHub Actions' OIDC provider and per-environment plan/apply roles. */
   readonly ci: GitHubOidcRoles;
+  /** The service pipelines' image push roles, per environment and service. */
+  readonly imagePush: EcrPushRoles;
   /** CloudTrail: the account's multi-region audit trail. */
   readonly auditTrail: AuditTrail;
   /** GuardDuty and its findings routing. */
@@ -93,6 +103,13 @@ export class AccountStack extends PlatformStack {
       Object.entries(this.ci.roles).map(([scope, r]) => [scope, r.applyRoleArn ? { plan: r.planRoleArn, apply: r.applyRoleArn } : { plan: r.planRoleArn }]),
     );
     const { naming } = this;
+    this.imagePush = new EcrPushRoles(this, "image-push", {
+      naming,
+      repository: props.config.github.repository,
+      providerArn: this.ci.providerArn,
+      environments: props.environmentRegions ?? {},
+      services: props.services ?? [],
+    });
     this.auditTrail = new AuditTrail(this, "audit-trail", { ...props.config.auditTrail, naming });
     this.threatDetection = new ThreatDetection(this, "threat-detection", { ...props.config.threatDetection, naming });
     this.accessAnalyzer = new AccessAnalyzer(this, "access-analyzer", { ...props.config.accessAnalyzer, naming });
@@ -108,6 +125,12 @@ export class AccountStack extends PlatformStack {
       },
       github_oidc_provider_arn: { value: this.ci.providerArn, description: "GitHub Actions' OIDC identity provider" },
       ci_roles: { value: roles, description: "CI's plan and apply role ARNs per environment" },
+      image_push_roles_json: {
+        value: Fn.jsonencode(
+          Object.fromEntries(Object.entries(props.environmentRegions ?? {}).map(([env, region]) => [env, { region, roles: this.imagePush.roleArns[env] }])),
+        ),
+        description: `The value of the ${IMAGE_PUSH_ROLES_VARIABLE} repository variable: terraform output -raw image_push_roles_json | gh variable set ${IMAGE_PUSH_ROLES_VARIABLE}`,
+      },
       ci_roles_json: {
         value: Fn.jsonencode(roles),
         description: `The value of the ${CI_ROLES_VARIABLE} repository variable: terraform output -raw ci_roles_json | gh variable set ${CI_ROLES_VARIABLE}`,

@@ -56,6 +56,8 @@ export function buildPlatform(
   const accountStack = new AccountStack(app, {
     config: account,
     environmentDomains: Object.fromEntries(environments.map((config) => [config.name, config.edge.domain])),
+    environmentRegions: Object.fromEntries(environments.map((config) => [config.name, config.region])),
+    services: services.map((chart) => chart.spec.name),
   });
   accountStack.addDependency(bootstrap);
   // A module's own rule that fails stops its environment's stacks only: the other environments are
