@@ -125,15 +125,15 @@ describe.each(NAMES)("the %s chart", (name) => {
   itHelm("uses the names cdktf gave the AWS side: service account, namespace, role trust, secret paths", () => {
     for (const r of renders) {
       const naming = new Naming("aivo", r.env);
-      const roles = Object.values(r.synthesized.resource!.aws_iam_role);
+      const roles = Object.values(r.synthesized.resource!.aws_iam_role!);
       const trustOf = (role: K8s) => JSON.stringify(policy(role.assume_role_policy).Statement[0].Condition);
       const sa = one(r.objects, "ServiceAccount", name);
       const serviceRole = roles.find((x) => x.name === naming.name(name))!;
       expect(trustOf(serviceRole)).toContain(`system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`);
       expect(sa.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe(`arn:aws:iam::123456789012:role/${serviceRole.name}`);
       for (const workload of r.objects.filter((o) => ["Deployment", "Rollout"].includes(o.kind))) expect(workload.spec.template.spec.serviceAccountName).toBe(sa.metadata.name);
-      const readable: string = policy(Object.values(r.synthesized.resource!.aws_iam_role_policy).find((p) => p.name === serviceRole.name)!.policy)
-        .Statement.find((s: K8s) => s.Sid === "ReadOwnSecrets").Resource;
+      const readable: string = policy((Object.values(r.synthesized.resource!.aws_iam_role_policy!).find((p) => p.name === serviceRole.name)!.policy as string))
+        .Statement.find((s: K8s) => s.Sid === "ReadOwnSecrets")!.Resource;
       expect(readable.endsWith(`:secret:${serviceSecretPrefix(naming, name)}*`)).toBe(true);
       const secretKeys = find(r.objects, "ExternalSecret", `${name}-postgres`).flatMap((es) => es.spec.data.map((d: K8s) => d.remoteRef.key as string));
       for (const key of secretKeys) expect(key.startsWith(serviceSecretPrefix(naming, name))).toBe(true);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, Buffer */
 /**
  * Puts a real Helm (and kubectl) into `.cache/helm/<version>/` for the chart tests (`npm run helm:fetch`).
  *

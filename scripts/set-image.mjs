@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process */
 /**
  * Records a release in a service chart's values file, keeping its comments:
  *   node scripts/set-image.mjs helm/services/<name>/values-<env>.yaml <tag> <sha256:digest>

@@ -130,6 +130,7 @@ export function validateServiceInEnvironment(environment: string, tier: string, 
 
 /** Checks the registry: each spec, then names and public paths unique across services. */
 export function validateServiceRegistry(specs: readonly ServiceSpec[]): void {
+  specs.forEach((spec) => validateServiceSpec(`services.${spec.name}`, spec));
   specs.forEach((spec, i) => {
     const first = specs.findIndex((s) => s.name === spec.name);
     if (first !== i) fail(`services[${i}].name`, `"${spec.name}" is also the name of services[${first}]; names must be unique`);
