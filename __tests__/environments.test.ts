@@ -62,7 +62,7 @@ describe("the platform", () => {
       expect(output.description).toBeTruthy();
     }
     expect(Object.keys(parse(bootstrapJson).output!).sort()).toEqual(["lock_table", "state_bucket", "state_bucket_arn", "state_kms_key_alias", "state_kms_key_arn"]);
-    expect(Object.keys(parse(Testing.synth(platform.account)).output!).sort()).toEqual(["account_id", "apex_name_servers", "ci_roles", "ci_roles_json", "github_oidc_provider_arn", "partition"]);
+    expect(Object.keys(parse(Testing.synth(platform.account)).output!).sort()).toEqual(["account_id", "apex_name_servers", "ci_roles", "ci_roles_json", "github_oidc_provider_arn", "image_push_roles_json", "partition"]);
   });
 
   it("deploys bootstrap, then account, then the environments", () => {

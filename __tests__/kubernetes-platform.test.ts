@@ -13,7 +13,7 @@ import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from "../modules/aws/network/alb
 import { LBC_CLUSTER_TAG } from "../modules/kubernetes/addons/aws-load-balancer-controller";
 import { CONTROL_PLANE_TO_NODE_PORTS } from "../modules/aws/compute/eks";
 import { KARPENTER_VERSION } from "../modules/aws/compute/karpenter-prerequisites";
-import { CLUSTER_ISSUERS, CLUSTER_SECRET_STORE_NAME, HELM_CHARTS, HelmChartKey, IRSA_ROLE_ANNOTATION } from "../modules/kubernetes/platform";
+import { CLUSTER_ISSUERS, CLUSTER_SECRET_STORE_NAME, CONTROLLER_NODE_SELECTOR, HELM_CHARTS, HelmChartKey, IRSA_ROLE_ANNOTATION, NAMESPACES } from "../modules/kubernetes/platform";
 import { POLICY_EXCLUDED_NAMESPACES } from "../modules/kubernetes/addons/kyverno";
 import { TerraformJson, configsOf, policy } from "./helpers";
 import { manifestOf, manifestsOf, releaseAddress, releaseOf, releaseValues, synthApp } from "./kubernetes-helpers";
@@ -68,8 +68,27 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s addons", (name,
     // …the VPA (issue 18; the NVIDIA device plugin only where a GPU pool is on).
     const OBSERVABILITY: HelmChartKey[] = ["prometheusOperatorCrds", "kubePrometheusStack", "loki", "alloy", "velero"];
     const COMPUTE: HelmChartKey[] = ["verticalPodAutoscaler", ...(config.nodePools?.nvidiaDevicePlugin ? (["nvidiaDevicePlugin"] as HelmChartKey[]) : [])];
-    expect(configsOf(doc, "helm_release").map((r) => r.name).sort()).toEqual([...ORDER, ...OBSERVABILITY, ...COMPUTE].map((k) => HELM_CHARTS[k].name).sort());
+    // …and the services' delivery (issue 25).
+    const DELIVERY: HelmChartKey[] = ["argoRollouts", "argoCd"];
+    expect(configsOf(doc, "helm_release").map((r) => r.name).sort()).toEqual([...ORDER, ...OBSERVABILITY, ...COMPUTE, ...DELIVERY].map((k) => HELM_CHARTS[k].name).sort());
     expect(HELM_CHARTS.karpenter.version).toBe(KARPENTER_VERSION);
+  });
+
+  it("installs Argo Rollouts, then Argo CD, on the controllers' nodes in restricted namespaces, without Dex or a dashboard", () => {
+    for (const key of ["argoRollouts", "argoCd"] as const) {
+      const release = releaseOf(doc, HELM_CHARTS[key].name);
+      expect(release).toMatchObject({ chart: HELM_CHARTS[key].chart, version: HELM_CHARTS[key].version, namespace: HELM_CHARTS[key].namespace, wait: true, atomic: true });
+      expect(NAMESPACES[key].podSecurity).toBe("restricted");
+    }
+    expect(releaseOf(doc, "argocd").depends_on).toContain(releaseAddress(doc, "argo-rollouts"));
+    const argoCd = releaseValues(doc, "argocd");
+    expect(argoCd.global.nodeSelector).toMatchObject(CONTROLLER_NODE_SELECTOR);
+    expect(argoCd).toMatchObject({ dex: { enabled: false }, notifications: { enabled: false }, crds: { install: true, keep: true } });
+    expect(argoCd.configs.cm["admin.enabled"]).toBe(config.kubernetes.argoCdSso === undefined);
+    expect(argoCd.configs.rbac["policy.default"]).toBe("role:readonly");
+    const rollouts = releaseValues(doc, "argo-rollouts");
+    expect(rollouts.controller.nodeSelector).toEqual(CONTROLLER_NODE_SELECTOR);
+    expect(rollouts).toMatchObject({ installCRDs: true, dashboard: { enabled: false }, podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } } });
   });
 
   it("installs in order: LB controller, cert-manager, External Secrets, Karpenter, metrics-server, external-dns, Kyverno, the ADOT collector", () => {
