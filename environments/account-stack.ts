@@ -14,6 +14,7 @@ import { XrayEncryption } from "../modules/aws/observability/tracing";
 import { VulnerabilityScanning } from "../modules/aws/security/vulnerability-scanning";
 import { AccountConfig } from "./account";
 import { PlatformStack } from "./platform-stack";
+import { ACCOUNT_STACK } from "./stack-names";
 import { STATE_BACKEND, stateBackendConfig, stateKey } from "./state";
 
 /** The repository variable CI reads its role ARNs from: `{"<env>": {"plan": arn, "apply": arn}}` (README, "How CI reviews plans"). */
@@ -22,8 +23,7 @@ export const CI_ROLES_VARIABLE = "AIVO_CI_ROLES";
 /** The repository variable the service pipelines read their push roles from: `{"<env>": {"region": …, "roles": {"<service>": arn}}}`. */
 export const IMAGE_PUSH_ROLES_VARIABLE = "AIVO_IMAGE_PUSH_ROLES";
 
-/** The stack name: `cdktf deploy account`. */
-export const ACCOUNT_STACK = "account";
+export { ACCOUNT_STACK } from "./stack-names";
 
 export interface AccountStackProps {
   /** The account's settings (environments/account.ts). */
