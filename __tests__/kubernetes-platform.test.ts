@@ -15,6 +15,7 @@ import { CONTROL_PLANE_TO_NODE_PORTS } from "../modules/aws/compute/eks";
 import { KARPENTER_VERSION } from "../modules/aws/compute/karpenter-prerequisites";
 import { CLUSTER_ISSUERS, CLUSTER_SECRET_STORE_NAME, CONTROLLER_NODE_SELECTOR, HELM_CHARTS, HelmChartKey, IRSA_ROLE_ANNOTATION, NAMESPACES } from "../modules/kubernetes/platform";
 import { POLICY_EXCLUDED_NAMESPACES } from "../modules/kubernetes/addons/kyverno";
+import { SEVERITIES } from "../modules/aws/observability/alerting";
 import { TerraformJson, configsOf, policy } from "./helpers";
 import { manifestOf, manifestsOf, releaseAddress, releaseOf, releaseValues, synthApp } from "./kubernetes-helpers";
 
@@ -86,6 +87,17 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s addons", (name,
     expect(argoCd).toMatchObject({ dex: { enabled: false }, notifications: { enabled: false }, crds: { install: true, keep: true } });
     expect(argoCd.configs.cm["admin.enabled"]).toBe(config.kubernetes.argoCdSso === undefined);
     expect(argoCd.configs.rbac["policy.default"]).toBe("role:readonly");
+    const replicas = config.kubernetes.replicas?.argoCd ?? (config.tier === "development" ? 1 : 2);
+    expect([argoCd.server.replicas, argoCd.repoServer.replicas]).toEqual([replicas, replicas]);
+    // A failed release alerts: the controller's metrics are scraped, and its rules watch the services' project.
+    expect(releaseOf(doc, "argocd").depends_on).toContain(releaseAddress(doc, HELM_CHARTS.prometheusOperatorCrds.name));
+    expect(argoCd.controller.metrics).toMatchObject({ enabled: true, serviceMonitor: { enabled: true }, rules: { enabled: true } });
+    const rules = argoCd.controller.metrics.rules.spec as { alert: string; expr: string; labels: { severity: string } }[];
+    expect(rules.map((r) => r.alert)).toEqual(["AivoServiceSyncFailed", "AivoServiceDegraded", "AivoServiceReleaseStuck"]);
+    for (const r of rules) {
+      expect(r.expr).toContain('project="aivo-services"');
+      expect(SEVERITIES).toContain(r.labels.severity);
+    }
     const rollouts = releaseValues(doc, "argo-rollouts");
     expect(rollouts.controller.nodeSelector).toEqual(CONTROLLER_NODE_SELECTOR);
     expect(rollouts).toMatchObject({ installCRDs: true, dashboard: { enabled: false }, podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } } });

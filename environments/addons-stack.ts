@@ -18,6 +18,7 @@ import { MetricsServer } from "../modules/kubernetes/addons/metrics-server";
 import { AlloyLogShipper } from "../modules/kubernetes/addons/alloy";
 import { ArgoCd } from "../modules/kubernetes/addons/argo-cd";
 import { ArgoRollouts } from "../modules/kubernetes/addons/argo-rollouts";
+import { SERVICES_PROJECT } from "../modules/kubernetes/gitops";
 import { LOKI_PUSH_URL, Loki } from "../modules/kubernetes/addons/loki";
 import { Monitoring } from "../modules/kubernetes/addons/kube-prometheus-stack";
 import { Velero } from "../modules/kubernetes/addons/velero";
@@ -165,22 +166,6 @@ export class AddonsStack extends KubernetesStack {
       chart: chartFor(settings, "adotCollector"),
       dependsOn: after(this.kyverno.policies, "observability"),
     });
-    // Service delivery (issue 25): after the load balancer controller (Rollouts writes its Ingress
-    // actions) and Kyverno (their pods are admitted by its policies).
-    this.argoRollouts = new ArgoRollouts(this, "argo-rollouts", {
-      where: where("argoRollouts"),
-      chart: chartFor(settings, "argoRollouts"),
-      replicas: replicas("argoRollouts"),
-      dependsOn: after(this.adotCollector.addOn, "argoRollouts"),
-    });
-    this.argoCd = new ArgoCd(this, "argo-cd", {
-      where: where("argoCd"),
-      chart: chartFor(settings, "argoCd"),
-      url: `https://argocd.${config.edge.domain}`,
-      replicas: replicas("argoCd"),
-      sso: settings.argoCdSso,
-      dependsOn: after(this.argoRollouts.addOn, "argoCd"),
-    });
     this.auth0 = new Auth0Config(this, "auth0", { ...config.auth0, environment: config.name, dependsOn: ns("aivo") });
     if (config.vault) {
       // The service account only; its ClusterSecretStore is a custom resource, in <env>-workloads.
@@ -211,8 +196,6 @@ export class AddonsStack extends KubernetesStack {
       this.kyverno.addOn,
       this.kyverno.policies,
       this.adotCollector.addOn,
-      this.argoRollouts.addOn,
-      this.argoCd.addOn,
     ];
 
     this.albSecurityGroup = new AlbOriginSecurityGroup(this, "alb-origin-sg", {
@@ -312,6 +295,25 @@ export class AddonsStack extends KubernetesStack {
       // Its ServiceMonitor needs the prometheus-operator CRDs.
       dependsOn: [this.namespaces.of("velero"), this.monitoring.crds.release],
     });
+    // Service delivery (issue 25): after the load balancer controller (Rollouts writes its Ingress
+    // actions), Kyverno (their pods are admitted by its policies) and the prometheus-operator CRDs
+    // (Argo CD's ServiceMonitor and release alerts). Development runs one replica of each.
+    const deliveryReplicas = (key: "argoCd" | "argoRollouts") => settings.replicas?.[key] ?? (config.tier === "development" ? 1 : DEFAULT_REPLICAS);
+    this.argoRollouts = new ArgoRollouts(this, "argo-rollouts", {
+      where: where("argoRollouts"),
+      chart: chartFor(settings, "argoRollouts"),
+      replicas: deliveryReplicas("argoRollouts"),
+      dependsOn: [...ns("argoRollouts"), platformReady],
+    });
+    this.argoCd = new ArgoCd(this, "argo-cd", {
+      where: where("argoCd"),
+      chart: chartFor(settings, "argoCd"),
+      url: `https://argocd.${config.edge.domain}`,
+      replicas: deliveryReplicas("argoCd"),
+      sso: settings.argoCdSso,
+      alertOnProject: SERVICES_PROJECT,
+      dependsOn: [...ns("argoCd"), this.argoRollouts.addOn.release, this.monitoring.crds.release],
+    });
     this.releases = [
       ...this.releases,
       ...(this.verticalPodAutoscaler ? [this.verticalPodAutoscaler] : []),
@@ -321,6 +323,8 @@ export class AddonsStack extends KubernetesStack {
       this.loki.addOn,
       this.logShipping.addOn,
       this.velero.addOn,
+      this.argoRollouts.addOn,
+      this.argoCd.addOn,
     ];
     new TerraformOutput(this, "helm_releases", {
       value: Object.fromEntries(this.releases.map((r) => [r.releaseName, `${r.chart.chart}@${r.chart.version}`])),

@@ -35,10 +35,67 @@ export interface ArgoCdProps {
   readonly replicas?: number;
   /** OIDC single sign-on; without it only the local `admin` user (initial password in `argocd-initial-admin-secret`) logs in. @default none */
   readonly sso?: ArgoCdSso;
+  /**
+   * The AppProject whose Applications the release alerts watch (the services'). With it, the
+   * controller's metrics are scraped (a ServiceMonitor; the prometheus-operator CRDs must be installed
+   * first) and `serviceReleaseAlerts` fire on a failed or degraded release. @default none: no metrics
+   */
+  readonly alertOnProject?: string;
   /** Values merged over the defaults. @default {} */
   readonly values?: HelmValues;
   /** Releases installed first. @default none */
   readonly dependsOn?: ITerraformDependable[];
+}
+
+/** A Prometheus alerting rule, as the chart's `controller.metrics.rules.spec` takes it. */
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly labels: { readonly severity: string };
+  readonly annotations: { readonly summary: string; readonly description: string };
+}
+
+/**
+ * How a failed release shows up where people look (Alertmanager → Slack, e-mail; severities of
+ * modules/aws/observability/alerting): a sync that failed (a PreSync migration, a PostSync smoke test,
+ * a render error), an Application Degraded (an aborted canary, pods failing their probes), a release
+ * stuck progressing.
+ */
+export function serviceReleaseAlerts(project: string): AlertRule[] {
+  const guide = "docs/shipping-a-service.md";
+  return [
+    {
+      alert: "AivoServiceSyncFailed",
+      expr: `sum by (name) (increase(argocd_app_sync_total{project="${project}",phase=~"Error|Failed"}[15m])) > 0`,
+      for: "0m",
+      labels: { severity: "alert" },
+      annotations: {
+        summary: "{{ $labels.name }}: the release failed to sync",
+        description: `Argo CD could not sync {{ $labels.name }}: a failed migration or smoke test hook, or a chart that does not render. The previous version keeps serving. argocd app get {{ $labels.name }}; ${guide}, "How an automatic rollback looks".`,
+      },
+    },
+    {
+      alert: "AivoServiceDegraded",
+      expr: `max by (name) (argocd_app_info{project="${project}",health_status="Degraded"}) == 1`,
+      for: "2m",
+      labels: { severity: "alert" },
+      annotations: {
+        summary: "{{ $labels.name }} is Degraded",
+        description: `{{ $labels.name }}'s Rollout or Deployment is Degraded: a canary aborted by its analysis, or pods failing. kubectl argo rollouts get rollout {{ $labels.name }} -n aivo; ${guide}, "Manual rollback and hotfix".`,
+      },
+    },
+    {
+      alert: "AivoServiceReleaseStuck",
+      expr: `max by (name) (argocd_app_info{project="${project}",health_status="Progressing"}) == 1`,
+      for: "45m",
+      labels: { severity: "warning" },
+      annotations: {
+        summary: "{{ $labels.name }} has been progressing for 45 minutes",
+        description: `A release of {{ $labels.name }} neither finished nor failed: a canary paused on an inconclusive analysis, or pods that never become ready. ${guide}, "Watching a canary".`,
+      },
+    },
+  ];
 }
 
 /**
@@ -93,6 +150,17 @@ export class ArgoCd extends Construct {
         applicationSet: { replicas: 0 },
         server: ha,
         repoServer: ha,
+        ...(props.alertOnProject
+          ? {
+              controller: {
+                metrics: {
+                  enabled: true,
+                  serviceMonitor: { enabled: true },
+                  rules: { enabled: true, spec: serviceReleaseAlerts(props.alertOnProject) as unknown as HelmValues[] },
+                },
+              },
+            }
+          : {}),
       },
       values: props.values,
       dependsOn: props.dependsOn,
