@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { HelmAddOn, HelmValues } from "../../helm-addon";
+import { HelmAddOn, HelmValues, assertReplicas } from "../../helm-addon";
 import type { HelmChart } from "../../platform";
 import { CONTROLLER_NODE_SELECTOR } from "../../platform";
 import type { ITerraformDependable } from "cdktf";
@@ -112,7 +112,7 @@ export class ArgoCd extends Construct {
   constructor(scope: Construct, id: string, props: ArgoCdProps) {
     super(scope, id);
     const replicas = props.replicas ?? 2;
-    if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`${props.where}.replicas: ${replicas} is not a replica count; use a whole number ≥ 1`);
+    assertReplicas(props.where, replicas);
     const sso = props.sso;
     if (sso && !/^https:\/\//.test(sso.issuer)) throw new Error(`${props.where}.sso.issuer: "${sso.issuer}" is not an https:// issuer URL`);
     const ha = { replicas, pdb: { enabled: replicas > 1, minAvailable: 1 } };

@@ -1,6 +1,6 @@
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { HelmAddOn, HelmValues } from "../../helm-addon";
+import { HelmAddOn, HelmValues, assertReplicas } from "../../helm-addon";
 import { CONTROLLER_NODE_SELECTOR } from "../../platform";
 import type { HelmChart } from "../../platform";
 
@@ -30,7 +30,7 @@ export class ArgoRollouts extends Construct {
   constructor(scope: Construct, id: string, props: ArgoRolloutsProps) {
     super(scope, id);
     const replicas = props.replicas ?? 2;
-    if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`${props.where}.replicas: ${replicas} is not a replica count; use a whole number ≥ 1`);
+    assertReplicas(props.where, replicas);
     this.addOn = new HelmAddOn(this, "chart", {
       where: props.where,
       chart: props.chart,
