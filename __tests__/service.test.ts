@@ -80,17 +80,28 @@ describe("ApplicationService: the AWS side and the Argo CD Application", () => {
     expect(statements.map((s: Record<string, unknown>) => s.Resource)).toEqual([
       env.dataStores.postgres!.masterSecretArn,
       env.dataStores.postgres!.masterSecretKmsKeyArn,
-      expect.stringMatching(/:secret:aivo\/staging\/demo-svc\/database-\*$/),
+      expect.stringMatching(/^\$\{aws_secretsmanager_secret\.demo-svc_database-secret_\w+\.arn\}$/),
       env.secretsKeyArn,
     ]);
-    expect(statements[2].Action).toEqual(expect.arrayContaining(["secretsmanager:CreateSecret", "secretsmanager:PutSecretValue"]));
+    expect(statements[2].Action).toEqual(["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"]);
     // Decrypt and encrypt through Secrets Manager only.
     for (const s of [statements[1], statements[3]]) expect(s.Condition.StringEquals["kms:ViaService"]).toMatch(/^secretsmanager\.\$\{data\.aws_region\.[\w-]+\.region\}\.amazonaws\.com$/);
+  });
+
+  it("creates the service's database secret empty, with the services' CMK and the tag External Secrets writes only with", () => {
+    expect(onlyResource(doc, "aws_secretsmanager_secret")).toMatchObject({
+      name: "aivo/staging/demo-svc/database",
+      kms_key_id: fakeEnvironment("staging", "staging").secretsKeyArn,
+      tags: { "managed-by": "external-secrets" },
+      recovery_window_in_days: 0,
+    });
+    expect(configsOf(doc, "aws_secretsmanager_secret_version")).toEqual([]);
   });
 
   it("has no bootstrap role without PostgreSQL", () => {
     const noDb = synthService(chartOf({ ...base, dataStores: { redis: true } }), fakeEnvironment("staging", "staging"));
     expect(configsOf(noDb, "aws_iam_role").map((r) => r.name)).toEqual(["aivo-staging-demo-svc"]);
+    expect(configsOf(noDb, "aws_secretsmanager_secret")).toEqual([]);
     expect(applicationOf(noDb).spec.source.helm.valuesObject.platform.postgres).toBeUndefined();
   });
 

@@ -2,8 +2,9 @@
 Argo CD hooks. PreSync, in waves (each waits for the one before to be healthy):
   -10  the hooks' NetworkPolicy; the bootstrap's ServiceAccount (IRSA: the service's db-bootstrap
        role), its SecretStore, and a Password generator
-   -9  a PushSecret writing aivo/<env>/<name>/database (JSON username, password) to Secrets Manager if
-       it does not exist yet (updatePolicy IfNotExists: the first sync creates it, later ones keep it)
+   -9  a PushSecret filling aivo/<env>/<name>/database (JSON username, password) in Secrets Manager
+       when it has no value yet (updatePolicy IfNotExists: the first sync writes it, later ones keep
+       it); cdktf creates that secret empty, with the services' CMK and External Secrets' managed-by tag
    -8  ExternalSecrets of the RDS-managed master user and of that database secret
    -7  the database bootstrap Job: psql creates or updates the service's role (LOGIN, the password of
        the secret) and its database; idempotent, so it also heals a rebuilt database
@@ -76,7 +77,7 @@ metadata:
     {{- include "aivo-service.hook" (dict "phase" "PreSync" "wave" -9 "delete" $transient) | nindent 4 }}
 spec:
   refreshInterval: 1h
-  # Created once; the PushSecret's deletion (after every successful sync) leaves the secret in place.
+  # Written once; the PushSecret's deletion (after every successful sync) leaves the value in place.
   updatePolicy: IfNotExists
   deletionPolicy: None
   secretStoreRefs:
@@ -99,9 +100,7 @@ spec:
         apiVersion: kubernetes.external-secrets.io/v1alpha1
         kind: PushSecretMetadata
         spec:
-          kmsKeyID: {{ $p.postgres.secretKmsKeyArn | quote }}
           secretPushFormat: string
-          description: {{ printf "%s's PostgreSQL user (written once by its database bootstrap; Argo CD hook)" $name | quote }}
 {{- range $secret := list (dict "name" "db-admin" "key" $p.postgres.masterSecretArn "prefix" "PG") (dict "name" "db-service" "key" $p.postgres.serviceSecret "prefix" "DATABASE_") }}
 ---
 apiVersion: external-secrets.io/v1

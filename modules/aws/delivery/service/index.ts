@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { AwsContext } from "../../../shared/aws-context";
 import { PolicyStatement } from "../../../shared/iam";
 import { ServiceAccountRole } from "../../compute/irsa-role";
@@ -23,6 +24,11 @@ export const UNTAGGED_IMAGE_EXPIRY_DAYS = 7;
 export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 /** Suffix of the service account (and IAM role) the PreSync database bootstrap runs as. */
 export const DB_BOOTSTRAP_SUFFIX = "db-bootstrap";
+/**
+ * The tag External Secrets marks the Secrets Manager secrets it may write with: a PushSecret refuses a
+ * secret without it, and fills an empty one that has it (providers/v1/aws/secretsmanager, `isManagedByESO`).
+ */
+export const EXTERNAL_SECRETS_MANAGED_TAG = { "managed-by": "external-secrets" } as const;
 
 /** `aivo/<env>/<service>/`: the Secrets Manager prefix a service reads, and only it. */
 export function serviceSecretPrefix(naming: Naming, service: string): string {
@@ -205,6 +211,11 @@ export class ApplicationService extends Construct {
   readonly role: ServiceAccountRole;
   /** The IRSA role of the PreSync database bootstrap; undefined without PostgreSQL. */
   readonly bootstrapRole?: ServiceAccountRole;
+  /**
+   * `aivo/<env>/<service>/database`: the container of the service's database credentials (no value in
+   * Terraform; the PreSync bootstrap's PushSecret fills it once); undefined without PostgreSQL.
+   */
+  readonly databaseSecret?: SecretsmanagerSecret;
   /** The tier's release (values file, recorded image, strategy). */
   readonly release: ServiceTierRelease;
   /** The `platform` values the Application hands the chart. */
@@ -272,12 +283,20 @@ export class ApplicationService extends Construct {
     const redis = stores.includes("redis") ? env.dataStores.redis : undefined;
     const databaseSecret = serviceDatabaseSecretName(naming, spec.name);
     if (postgres) {
+      this.databaseSecret = new SecretsmanagerSecret(this, "database-secret", {
+        name: databaseSecret,
+        description: `${spec.name}'s own PostgreSQL user (JSON username, password); the value is generated in the cluster by its database bootstrap (Argo CD PreSync)`,
+        kmsKeyId: env.secretsKeyArn,
+        // Development is torn down and rebuilt: its secret goes at once; production's can be restored for 30 days.
+        recoveryWindowInDays: env.tier === "production" ? 30 : 0,
+        tags: { ...EXTERNAL_SECRETS_MANAGED_TAG },
+      });
       this.bootstrapRole = new ServiceAccountRole(this, "bootstrap-role", {
         ...irsa,
         name: `${spec.name}-${DB_BOOTSTRAP_SUFFIX}`,
         description: `${spec.name}'s database bootstrap in ${naming.prefix}: reads the RDS master secret, writes ${databaseSecret}`,
         serviceAccount: `${spec.name}-${DB_BOOTSTRAP_SUFFIX}`,
-        statements: databaseBootstrapStatements(context, postgres, databaseSecret, env.secretsKeyArn),
+        statements: databaseBootstrapStatements(context, postgres, this.databaseSecret.arn, env.secretsKeyArn),
       });
     }
 
@@ -297,7 +316,6 @@ export class ApplicationService extends Construct {
               subnetCidrs: [...postgres.subnetCidrs],
               serviceSecret: databaseSecret,
               masterSecretArn: postgres.masterSecretArn,
-              secretKmsKeyArn: env.secretsKeyArn,
               bootstrapRoleArn: this.bootstrapRole!.roleArn,
             },
           }
@@ -341,19 +359,18 @@ export class ApplicationService extends Construct {
 
 /**
  * The database bootstrap's permissions: read the RDS-managed master user secret (and decrypt it with
- * its CMK, through Secrets Manager only), and create/read/write the service's own database secret with
- * the services' CMK (External Secrets' PushSecret creates it if missing: Describe, Create, Tag, Put).
+ * its CMK, through Secrets Manager only), and fill the service's own database secret once (External
+ * Secrets' PushSecret: Describe, GetSecretValue, PutSecretValue), with the services' CMK.
  */
-export function databaseBootstrapStatements(context: AwsContext, postgres: PostgresEndpoint, databaseSecret: string, secretsKeyArn: string): PolicyStatement[] {
+export function databaseBootstrapStatements(context: AwsContext, postgres: PostgresEndpoint, databaseSecretArn: string, secretsKeyArn: string): PolicyStatement[] {
   const viaSecretsManager = { "kms:ViaService": `secretsmanager.${context.region}.amazonaws.com` };
-  const own = context.arn("secretsmanager", `secret:${databaseSecret}-*`);
   return [
     { Sid: "ReadMasterSecret", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: postgres.masterSecretArn },
     { Sid: "DecryptMasterSecret", Action: "kms:Decrypt", Resource: postgres.masterSecretKmsKeyArn, Condition: { StringEquals: viaSecretsManager } },
     {
-      Sid: "WriteServiceDatabaseSecret",
-      Action: ["secretsmanager:CreateSecret", "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:TagResource"],
-      Resource: own,
+      Sid: "FillServiceDatabaseSecret",
+      Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+      Resource: databaseSecretArn,
     },
     { Sid: "EncryptServiceDatabaseSecret", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: secretsKeyArn, Condition: { StringEquals: viaSecretsManager } },
   ];
