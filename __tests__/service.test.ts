@@ -113,6 +113,7 @@ describe("ApplicationService: the AWS side and the Argo CD Application", () => {
       encryption_configuration: [{ encryption_type: "KMS", kms_key: fakeEnvironment("staging", "staging").imageKeyArn }],
       force_delete: false,
     });
+    expect(onlyResource(synthService(chartOf(base), fakeEnvironment("dev", "development")), "aws_ecr_repository").force_delete).toBe(true);
     const rules = JSON.parse(onlyResource(doc, "aws_ecr_lifecycle_policy").policy).rules;
     expect(rules[1].selection).toEqual({ tagStatus: "any", countType: "imageCountMoreThan", countNumber: 10 });
     expect(imageLifecyclePolicy(30)).toContain('"countNumber":30');

@@ -249,7 +249,8 @@ export class ApplicationService extends Construct {
       imageTagMutability: "IMMUTABLE",
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: env.imageKeyArn }],
-      forceDelete: false,
+      // Development is torn down at will (its buckets go with their objects too); elsewhere images outlive a destroy.
+      forceDelete: env.tier === "development",
     });
     new EcrLifecyclePolicy(this, "lifecycle", {
       repository: this.repository.name,
