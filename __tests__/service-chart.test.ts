@@ -226,6 +226,25 @@ describe.each(NAMES)("the %s chart", (name) => {
     }
   });
 
+  itHelm("opens the network only as the hooks need: DNS and the database for the Jobs, the smoke test into the service's port", () => {
+    for (const r of renders) {
+      const hooks = one(r.objects, "NetworkPolicy", `${name}-hooks`);
+      expect(hooks.spec.podSelector.matchExpressions[0].values).toEqual([`${name}-db-bootstrap`, `${name}-migrate`, `${name}-smoke-test`]);
+      expect(hooks.spec.ingress).toEqual([]);
+      const ports = hooks.spec.egress.map((e: K8s) => e.ports.map((p: K8s) => p.port)).flat();
+      const platform = applicationOf(r.synthesized).spec.source.helm.valuesObject.platform;
+      const postgres = chart.spec.dataStores?.postgres ? [platform.postgres.port] : [];
+      const redis = chart.spec.dataStores?.redis ? [platform.redis.port] : [];
+      expect(ports).toEqual([53, 53, ...postgres, chart.spec.port]);
+      for (const job of find(r.objects, "Job")) expect(hooks.spec.podSelector.matchExpressions[0].values).toContain(job.spec.template.metadata.labels["app.kubernetes.io/name"]);
+      const service = one(r.objects, "NetworkPolicy", name);
+      expect(service.spec.ingress).toContainEqual({ from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": `${name}-smoke-test` } } }], ports: [{ protocol: "TCP", port: chart.spec.port }] });
+      // The service itself: no way out but DNS, its data stores, the services it calls and HTTPS.
+      const calls = platform.peers.calls.map((c: K8s) => c.port);
+      expect(service.spec.egress.map((e: K8s) => e.ports.map((p: K8s) => p.port)).flat()).toEqual([53, 53, ...postgres, ...redis, ...calls, 443]);
+    }
+  });
+
   itHelm("refuses bad values with the path and the reason: unknown keys, wrong types, latest", () => {
     const r = renders[0];
     const bad = (values: unknown) => helm(binary!, ["template", name, dir, ...r.args, "-f", valuesFile(values)]);
