@@ -264,3 +264,31 @@ describe.each(NAMES)("the %s chart", (name) => {
     expect(noImage.status === 0 ? "" : noImage.stderr).toMatch(chart.tiers[r.tier].digest || chart.tiers[r.tier].tag ? /^$/ : /neither image.digest nor image.tag is set/);
   });
 });
+
+describe("the chart checks themselves", () => {
+  it("find every restricted Pod Security violation", () => {
+    const bad = {
+      hostNetwork: true,
+      volumes: [{ name: "host", hostPath: { path: "/" } }],
+      containers: [{ name: "c", securityContext: { privileged: true, capabilities: { add: ["SYS_ADMIN"] } }, ports: [{ hostPort: 80 }] }],
+    };
+    expect(checkRestrictedPod(bad)).toEqual([
+      "hostNetwork is set",
+      "volume host is hostPath",
+      "container c: privileged",
+      "container c: allowPrivilegeEscalation is not false",
+      "container c: runAsNonRoot is not true",
+      "container c: seccomp undefined",
+      "container c: capabilities not dropped",
+      "container c: adds SYS_ADMIN",
+      "container c: hostPort 80",
+    ]);
+  });
+
+  it("read only the condition form the chart writes, and follow Argo Rollouts' limits", () => {
+    expect(() => evaluateCondition("len(result) > 0", [1])).toThrow('unsupported condition "len(result) > 0"');
+    const metric = { successCondition: "result[0] >= 0.99", failureCondition: "result[0] < 0.99", failureLimit: 0, inconclusiveLimit: 0, count: 3 };
+    expect(simulateAnalysis(metric, [0.98])).toBe("Failed");
+    expect(simulateAnalysis(metric, [0.995, 0.995])).toBe("Running");
+  });
+});
