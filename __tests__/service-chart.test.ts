@@ -5,7 +5,15 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { parseAllDocuments } from "yaml";
-import { TIER_VALUES_FILES, loadServiceChart, serviceDatabaseSecretName, serviceSecretPrefix } from "../modules/aws/delivery/service";
+import {
+  NLB_PORT_NAME,
+  TIER_VALUES_FILES,
+  buildNlbService,
+  loadServiceChart,
+  nlbIngressRule,
+  serviceDatabaseSecretName,
+  serviceSecretPrefix,
+} from "../modules/aws/delivery/service";
 import { Naming } from "../modules/shared/naming";
 import { serviceChartNames } from "../environments/services";
 import { SERVICE_RESOURCE_KINDS } from "../modules/kubernetes/gitops";
@@ -243,6 +251,32 @@ describe.each(NAMES)("the %s chart", (name) => {
       const calls = platform.peers.calls.map((c: K8s) => c.port);
       expect(service.spec.egress.map((e: K8s) => e.ports.map((p: K8s) => p.port)).flat()).toEqual([53, 53, ...postgres, ...redis, ...calls, 443]);
     }
+  });
+
+  itHelm("renders a TCP or gRPC port as the NLB Service and the NetworkPolicy rule nlb.ts defines", () => {
+    const nlb = { containerPort: 9090, protocol: "grpc" as const, hostname: `${name}.internal.stag.aivo.edu` };
+    const spec = { ...chart.spec, networkLoadBalancer: nlb };
+    const networkLoadBalancers = {
+      certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/origin",
+      internalSubnetCidrs: ["10.20.1.0/24", "10.20.2.0/24"],
+      publicSubnetCidrs: ["10.20.101.0/24"],
+      internalClientCidrs: ["10.20.0.0/16"],
+      deletionProtection: false,
+    };
+    const synthesized = synthService({ ...chart, spec }, { ...fakeEnvironment("stagx", "staging"), networkLoadBalancers });
+    const platform = resolveTokens(applicationOf(synthesized).spec.source.helm.valuesObject, synthesized);
+    const r = renders.find((x) => x.tier === "staging")!;
+    const out = helm(binary!, ["template", name, dir, "-n", "aivo", ...r.args, "-f", valuesFile(platform), "-f", valuesFile({ service: { networkLoadBalancer: nlb } })]);
+    expect(out.stderr).toBe("");
+    const objects = parseAllDocuments(out.stdout).map((d) => d.toJS()).filter(Boolean) as K8s[];
+    const service = one(objects, "Service", `${name}-nlb`);
+    const reference = JSON.parse(JSON.stringify(buildNlbService(spec, nlb, networkLoadBalancers, { namespace: "aivo", labels: {} })));
+    expect({ ...service, metadata: { ...service.metadata, labels: {} } }).toEqual(reference);
+    const workload = one(objects, "Rollout");
+    expect(workload.spec.template.spec.containers[0].ports).toContainEqual({ name: NLB_PORT_NAME, containerPort: 9090, protocol: "TCP" });
+    expect(one(objects, "NetworkPolicy", name).spec.ingress).toContainEqual(nlbIngressRule(spec, nlb, networkLoadBalancers));
+    const [check] = validateWithModels([{ module: MODELS["v1/Service"][0], className: "Service", object: service }]);
+    expect(check).toBe("");
   });
 
   itHelm("refuses bad values with the path and the reason: unknown keys, wrong types, latest", () => {

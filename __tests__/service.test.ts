@@ -16,7 +16,13 @@ import {
   parseCpu,
   parseMemory,
   validateServiceRegistry,
+  NLB_LOAD_BALANCER_CLASS,
+  NLB_PORT_NAME,
+  buildNlbService,
+  nlbIngressRule,
+  nlbServiceAnnotations,
 } from "../modules/aws/delivery/service";
+import { journalSvc } from "./fixtures/journal-svc";
 import { configsOf, onlyResource, parse, policy } from "./helpers";
 import { applicationOf, fakeEnvironment, synthService } from "./service-fixtures";
 import { validateWithModels } from "./kubernetes-validate";
@@ -260,5 +266,77 @@ describe("quantities and helpers", () => {
   it("deploy only real tags", () => {
     expect(["1.2.3", "v2", "sha-0a1b2c3", "main_42"].every(isDeployableImageTag)).toBe(true);
     expect(["latest", "LATEST", "", "-x", "a b", "x".repeat(129)].some(isDeployableImageTag)).toBe(false);
+  });
+});
+
+describe("ApplicationService with a Network Load Balancer (the second example service, journal-svc)", () => {
+  const staging = fakeEnvironment("staging", "staging");
+  const nlbEnvironment = {
+    ...staging,
+    networkLoadBalancers: {
+      certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/origin",
+      internalSubnetCidrs: ["10.20.1.0/24", "10.20.2.0/24"],
+      publicSubnetCidrs: ["10.20.101.0/24", "10.20.102.0/24"],
+      internalClientCidrs: ["10.20.0.0/16"],
+      deletionProtection: true,
+    },
+  };
+  const doc = synthService(chartOf(journalSvc), nlbEnvironment);
+  const platform = applicationOf(doc).spec.source.helm.valuesObject.platform;
+
+  it("hands the chart the NLB's annotations, computed once: internal TLS with the environment's certificate, pod IPs, HTTP/2", () => {
+    const annotations = platform.networkLoadBalancer.annotations;
+    expect(annotations).toEqual(nlbServiceAnnotations(journalSvc, journalSvc.networkLoadBalancer!, nlbEnvironment.networkLoadBalancers));
+    const a = (key: string) => annotations[`service.beta.kubernetes.io/aws-load-balancer-${key}`];
+    expect([a("scheme"), a("nlb-target-type"), a("ssl-cert"), a("ssl-ports"), a("backend-protocol"), a("alpn-policy")]).toEqual([
+      "internal",
+      "ip",
+      "arn:aws:acm:us-east-1:123456789012:certificate/origin",
+      NLB_PORT_NAME,
+      "tcp",
+      "HTTP2Only",
+    ]);
+    expect([a("healthcheck-protocol"), a("healthcheck-port"), a("healthcheck-path")]).toEqual(["http", "8080", "/healthz/ready"]);
+    expect(a("attributes")).toContain("deletion_protection.enabled=true");
+    expect(annotations["external-dns.alpha.kubernetes.io/hostname"]).toBe("journal.internal.staging.aivo.edu");
+    expect(platform.networkLoadBalancer.sourceRanges).toEqual(["10.20.0.0/16"]);
+    expect(platform.networkLoadBalancer.ingressCidrs).toEqual(["10.20.1.0/24", "10.20.2.0/24"]);
+  });
+
+  it("builds the reference NLB Service the chart's must equal; internet-facing uses the public subnets, no source ranges", () => {
+    const grpc = buildNlbService(journalSvc, journalSvc.networkLoadBalancer!, nlbEnvironment.networkLoadBalancers, { namespace: "aivo", labels: {} });
+    expect(grpc.spec).toMatchObject({ type: "LoadBalancer", loadBalancerClass: NLB_LOAD_BALANCER_CLASS, ports: [{ name: NLB_PORT_NAME, port: 443, targetPort: NLB_PORT_NAME, protocol: "TCP" }] });
+    const tcp = buildNlbService(journalSvc, { containerPort: 5432, protocol: "tcp", scheme: "internet-facing", listenerPort: 6432 }, nlbEnvironment.networkLoadBalancers, { namespace: "aivo", labels: {} });
+    expect(tcp.metadata!.annotations!["service.beta.kubernetes.io/aws-load-balancer-alpn-policy"]).toBeUndefined();
+    expect(tcp.spec!.ports![0].port).toBe(6432);
+    expect(tcp.spec!.loadBalancerSourceRanges).toBeUndefined();
+    expect(nlbIngressRule(journalSvc, { containerPort: 5432, protocol: "tcp", scheme: "internet-facing" }, nlbEnvironment.networkLoadBalancers).from).toEqual([
+      { ipBlock: { cidr: "10.20.101.0/24" } },
+      { ipBlock: { cidr: "10.20.102.0/24" } },
+    ]);
+  });
+
+  it("lets the consumer read its topic as its own group and the topic's schema", () => {
+    const statements = policy(configsOf(doc, "aws_iam_role_policy").find((p) => p.name === "aivo-staging-journal-svc")!.policy).Statement;
+    expect(statements.find((s) => s.Sid === "KafkaConsume0")!.Resource).toMatch(/:topic\/aivo-staging-kafka\/\*\/journal\.events$/);
+    expect(statements.find((s) => s.Sid === "KafkaGroup0")!.Resource).toMatch(/:group\/aivo-staging-kafka\/\*\/journal-svc$/);
+    expect(statements.find((s) => s.Sid === "ReadSchema0")!.Resource[1]).toMatch(/:schema\/aivo-staging-events\/journal_events$/);
+  });
+
+  it.each<[string, Partial<ServiceSpec>, string]>([
+    ["the HTTP port", { networkLoadBalancer: { containerPort: 8080, protocol: "tcp" } }, "services.journal-svc.networkLoadBalancer.containerPort: 8080 is the HTTP port"],
+    ["a port beyond 65535", { networkLoadBalancer: { containerPort: 70000, protocol: "tcp" } }, "services.journal-svc.networkLoadBalancer.containerPort: 70000 is not a port 1-65535"],
+    ["a bad listener port", { networkLoadBalancer: { containerPort: 9090, protocol: "tcp", listenerPort: 0 } }, "networkLoadBalancer.listenerPort: 0 is not a port 1-65535"],
+    ["an unknown protocol", { networkLoadBalancer: { containerPort: 9090, protocol: "udp" as never } }, 'networkLoadBalancer.protocol: "udp" is not one of tcp, grpc'],
+    ["an unknown scheme", { networkLoadBalancer: { containerPort: 9090, protocol: "tcp", scheme: "public" as never } }, 'networkLoadBalancer.scheme: "public" is not "internal" or "internet-facing"'],
+    ["a malformed host name", { networkLoadBalancer: { containerPort: 9090, protocol: "tcp", hostname: "Journal_Internal" } }, 'networkLoadBalancer.hostname: "Journal_Internal" is not a lower-case DNS name'],
+    ["a Kafka topic with a wildcard", { awsAccess: [{ kind: "kafka-topic", topic: "journal.*", access: "consume" }] }, 'awsAccess[0].topic: "journal.*" is not a Kafka topic name'],
+    ["a Kafka access that is neither produce nor consume", { awsAccess: [{ kind: "kafka-topic", topic: "journal.events", access: "admin" as never }] }, 'awsAccess[0].access: "admin" is not "produce" or "consume"'],
+  ])("rejects %s", (_what, change, message) => {
+    expect(() => validateServiceRegistry([{ ...journalSvc, ...change }])).toThrow(message);
+  });
+
+  it("rejects an NLB in an environment that offers none", () => {
+    expect(() => synthService(chartOf(journalSvc), staging)).toThrow("staging.services.journal-svc.networkLoadBalancer: staging offers no Network Load Balancer settings");
   });
 });

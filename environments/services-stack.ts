@@ -133,6 +133,13 @@ export class ServicesStack extends KubernetesStack {
       nodes: { label: NODE_TYPE_LABEL, taintKey: WORKLOAD_TYPE_TAINT_KEY },
       gitops: { argoNamespace, source: gitops },
       labels: { environment: config.name },
+      networkLoadBalancers: {
+        certificateArn: environment.edge.originCertificateArn,
+        internalSubnetCidrs: config.network.privateSubnets,
+        publicSubnetCidrs: config.network.publicSubnets,
+        internalClientCidrs: [config.network.vpcCidr],
+        deletionProtection: config.tier === "production",
+      },
     };
 
     const services: Record<string, ApplicationService> = {};

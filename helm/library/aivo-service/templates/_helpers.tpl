@@ -118,7 +118,7 @@ argocd.argoproj.io/hook-delete-policy: {{ .delete }}
 
 {{- /* Renders every object of the service, in the order Argo CD applies them. */ -}}
 {{- define "aivo-service.all" -}}
-{{- $templates := list "aivo-service.serviceAccount" "aivo-service.externalSecrets" "aivo-service.services" "aivo-service.workload" "aivo-service.hpa" "aivo-service.pdb" "aivo-service.networkPolicy" "aivo-service.serviceMonitor" "aivo-service.ingress" "aivo-service.vpa" "aivo-service.analysisTemplate" "aivo-service.hooksNetworkPolicy" "aivo-service.databaseHooks" "aivo-service.migrationHook" "aivo-service.smokeTestHook" -}}
+{{- $templates := list "aivo-service.serviceAccount" "aivo-service.externalSecrets" "aivo-service.services" "aivo-service.nlbService" "aivo-service.workload" "aivo-service.hpa" "aivo-service.pdb" "aivo-service.networkPolicy" "aivo-service.serviceMonitor" "aivo-service.ingress" "aivo-service.vpa" "aivo-service.analysisTemplate" "aivo-service.hooksNetworkPolicy" "aivo-service.databaseHooks" "aivo-service.migrationHook" "aivo-service.smokeTestHook" -}}
 {{- range $templates }}
 {{- $out := include . $ | trim }}
 {{- if $out }}

@@ -55,6 +55,41 @@ spec:
 {{- end }}
 {{- end -}}
 
+{{- /*
+A TCP or gRPC port through a Network Load Balancer (service.networkLoadBalancer): a LoadBalancer
+Service the AWS Load Balancer Controller turns into an NLB. Its annotations (TLS with the
+environment's certificate, IP targets, HTTP/2 for gRPC, health checks on the readiness path) come
+computed from the Application (platform.networkLoadBalancer, from modules/aws/delivery/service/nlb.ts).
+*/ -}}
+{{- define "aivo-service.nlbService" -}}
+{{- $nlb := .Values.service.networkLoadBalancer -}}
+{{- if $nlb -}}
+{{- $p := required "platform.networkLoadBalancer: the environment offers no Network Load Balancer settings" .Values.platform.networkLoadBalancer -}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .Values.service.name }}-nlb
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "aivo-service.labels" . | nindent 4 }}
+  annotations:
+    {{- toYaml $p.annotations | nindent 4 }}
+spec:
+  type: LoadBalancer
+  loadBalancerClass: service.k8s.aws/nlb
+  selector:
+    {{- include "aivo-service.selectorLabels" . | nindent 4 }}
+  ports:
+    - name: l4
+      port: {{ $nlb.listenerPort | default 443 }}
+      targetPort: l4
+      protocol: TCP
+  {{- with $p.sourceRanges }}
+  loadBalancerSourceRanges: {{ toJson . }}
+  {{- end }}
+{{- end -}}
+{{- end -}}
+
 {{- define "aivo-service.metricsPortName" -}}
 {{- $svc := .Values.service -}}
 {{- if and $svc.metrics.port (ne (int $svc.metrics.port) (int $svc.port)) }}metrics{{ else }}http{{ end -}}
@@ -84,6 +119,21 @@ spec:
       ports:
         - protocol: TCP
           port: {{ $svc.port }}
+    {{- end }}
+    {{- with .Values.service.networkLoadBalancer }}
+    # The NLB's nodes (client IPs are not kept for IP targets): its port, and the HTTP port for health checks.
+    - from:
+        {{- range $p.networkLoadBalancer.ingressCidrs }}
+        - ipBlock:
+            cidr: {{ . }}
+        {{- end }}
+      ports:
+        - protocol: TCP
+          port: {{ .containerPort }}
+        {{- if ne (int .containerPort) (int $svc.port) }}
+        - protocol: TCP
+          port: {{ $svc.port }}
+        {{- end }}
     {{- end }}
     {{- if $p.peers.callers }}
     - from:

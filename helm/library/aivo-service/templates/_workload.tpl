@@ -89,6 +89,12 @@ spec:
           containerPort: {{ $svc.metrics.port }}
           protocol: TCP
         {{- end }}
+        {{- with $svc.networkLoadBalancer }}
+        # The TCP or gRPC port the Network Load Balancer forwards to (TLS ends at the NLB).
+        - name: l4
+          containerPort: {{ .containerPort }}
+          protocol: TCP
+        {{- end }}
       {{- with (include "aivo-service.env" . | trim) }}
       env:
         {{- . | nindent 8 }}

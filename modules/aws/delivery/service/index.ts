@@ -5,16 +5,19 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { AwsContext } from "../../../shared/aws-context";
 import { PolicyStatement } from "../../../shared/iam";
 import { ServiceAccountRole } from "../../compute/irsa-role";
+import { kafkaTopicStatements } from "../../data/kafka/client-access";
 import { KubernetesManifest } from "../../../kubernetes/manifest";
 import { GitOpsSource, serviceApplication } from "../../../kubernetes/gitops";
 import { Naming } from "../../../shared/naming";
 import { AwsAccess, DataStoreKind, ServiceChart, ServiceTierRelease } from "./spec";
 import { usedDataStores, validateServiceInEnvironment } from "./validate";
+import { NetworkLoadBalancerEnvironment, nlbIngressRule, nlbServiceAnnotations } from "./nlb";
 
 export * from "./chart";
 export * from "./quantity";
 export * from "./spec";
 export * from "./validate";
+export * from "./nlb";
 
 /** Images an ECR repository keeps unless the spec says otherwise. */
 export const DEFAULT_KEEP_IMAGES = 30;
@@ -151,6 +154,8 @@ export interface ServiceEnvironment {
   readonly ingress: PublicIngress;
   /** Labels on every object besides `app.kubernetes.io/name` (e.g. `environment`). @default {} */
   readonly labels?: Readonly<Record<string, string>>;
+  /** What a service's Network Load Balancer gets (certificate, subnets). @default none: no service may ask for an NLB */
+  readonly networkLoadBalancers?: NetworkLoadBalancerEnvironment;
 }
 
 export interface ApplicationServiceProps {
@@ -162,9 +167,12 @@ export interface ApplicationServiceProps {
   readonly peers?: ServicePeers;
 }
 
-/** The IAM statements of `awsAccess`, each scoped to one named resource of the environment. */
-export function awsAccessStatements(context: AwsContext, naming: Naming, grants: readonly AwsAccess[]): PolicyStatement[] {
-  return grants.map((grant, i): PolicyStatement => {
+/**
+ * The IAM statements of `awsAccess`, each scoped to named resources of the environment. A consumer of
+ * a Kafka topic reads as the consumer group named after the service (`service`).
+ */
+export function awsAccessStatements(context: AwsContext, naming: Naming, grants: readonly AwsAccess[], service = "*"): PolicyStatement[] {
+  return grants.flatMap((grant, i): PolicyStatement | PolicyStatement[] => {
     switch (grant.kind) {
       case "s3-bucket": {
         const bucket = `arn:${context.partition}:s3:::${naming.name(grant.bucket)}`;
@@ -187,6 +195,8 @@ export function awsAccessStatements(context: AwsContext, naming: Naming, grants:
       }
       case "sns-topic":
         return { Sid: `SnsPublish${i}`, Action: "sns:Publish", Resource: context.arn("sns", naming.name(grant.topic)) };
+      case "kafka-topic":
+        return kafkaTopicStatements(context, naming, grant.topic, grant.access, service, i);
     }
   });
 }
@@ -236,6 +246,9 @@ export class ApplicationService extends Construct {
       (Object.keys(env.dataStores) as DataStoreKind[]).filter((k) => env.dataStores[k] !== undefined),
     );
     const where = `${naming.environment}.services.${spec.name}`;
+    if (spec.networkLoadBalancer && !env.networkLoadBalancers) {
+      throw new Error(`${where}.networkLoadBalancer: ${naming.environment} offers no Network Load Balancer settings (certificate, subnets); pass environment.networkLoadBalancers`);
+    }
     (spec.calls ?? []).forEach((callee, i) => {
       if (!props.peers?.calls.some((c) => c.name === callee)) {
         throw new Error(`${where}.calls[${i}]: "${callee}" is not among the peers given to the template; pass it in peers.calls`);
@@ -276,7 +289,7 @@ export class ApplicationService extends Construct {
             ArnLike: { "kms:EncryptionContext:SecretARN": secretArns },
           },
         },
-        ...awsAccessStatements(context, naming, spec.awsAccess ?? []),
+        ...awsAccessStatements(context, naming, spec.awsAccess ?? [], spec.name),
       ],
     });
 
@@ -338,6 +351,16 @@ export class ApplicationService extends Construct {
         deletionProtection: ingress.deletionProtection,
       },
       peers: { calls: (props.peers?.calls ?? []).map((c) => ({ ...c })), callers: [...(props.peers?.callers ?? [])] },
+      // The NLB's Service annotations and NetworkPolicy peers, computed once (modules/aws/delivery/service/nlb.ts).
+      ...(spec.networkLoadBalancer && env.networkLoadBalancers
+        ? {
+            networkLoadBalancer: {
+              annotations: nlbServiceAnnotations(spec, spec.networkLoadBalancer, env.networkLoadBalancers),
+              sourceRanges: (spec.networkLoadBalancer.scheme ?? "internal") === "internal" ? [...env.networkLoadBalancers.internalClientCidrs] : [],
+              ingressCidrs: nlbIngressRule(spec, spec.networkLoadBalancer, env.networkLoadBalancers).from.map((f) => f.ipBlock.cidr),
+            },
+          }
+        : {}),
       nodes: { ...env.nodes },
     };
     this.application = new KubernetesManifest(this, "application", {

@@ -4,6 +4,8 @@
  * so the chart Argo CD renders and the AWS side cdktf creates share one definition.
  */
 
+import type { NetworkLoadBalancerSpec } from "./nlb";
+
 /** The node groups a service can be placed on (`node-type` label of modules/aws/compute/eks). */
 export const SERVICE_PLACEMENTS = ["general", "spot", "memory"] as const;
 export type ServicePlacement = (typeof SERVICE_PLACEMENTS)[number];
@@ -33,7 +35,12 @@ export const TIER_VALUES_FILES: Readonly<Record<string, string>> = {
 export type AwsAccess =
   | { readonly kind: "s3-bucket"; readonly bucket: string; readonly access: "read" | "read-write" }
   | { readonly kind: "sqs-queue"; readonly queue: string; readonly access: "consume" | "send" }
-  | { readonly kind: "sns-topic"; readonly topic: string };
+  | { readonly kind: "sns-topic"; readonly topic: string }
+  /**
+   * A Kafka topic of the environment's MSK cluster (IAM auth): produce or consume, plus reading the
+   * topic's schema in the environment's schema registry (modules/aws/data/schema-registry).
+   */
+  | { readonly kind: "kafka-topic"; readonly topic: string; readonly access: "produce" | "consume" };
 
 /** Prometheus scraping of a service, through a ServiceMonitor. */
 export interface ServiceMetrics {
@@ -67,7 +74,12 @@ export interface ServiceSpec {
   readonly publicPaths?: readonly string[];
   /** Other services (their names) this one calls inside the cluster. @default [] */
   readonly calls?: readonly string[];
-  /** Prometheus scraping. @default none */
+  /**
+   * A TCP or gRPC port exposed through a Network Load Balancer (internal by default, TLS with the
+   * environment's certificate, pod IPs as targets). @default none
+   */
+  readonly networkLoadBalancer?: NetworkLoadBalancerSpec;
+  /** Prometheus scraping (a ServiceMonitor). @default none */
   readonly metrics?: ServiceMetrics;
   /** A VerticalPodAutoscaler in recommendation mode. @default false */
   readonly verticalPodAutoscaler?: boolean;
