@@ -9,6 +9,7 @@ import {
   NLB_PORT_NAME,
   TIER_VALUES_FILES,
   buildNlbService,
+  ingressPaths,
   loadServiceChart,
   nlbIngressRule,
   serviceDatabaseSecretName,
@@ -76,7 +77,8 @@ describe.each(NAMES)("the %s chart", (name) => {
     buildDependencies(binary, dir);
     for (const [tier, release] of Object.entries(chart.tiers)) {
       const env = `${tier.slice(0, 4)}x`;
-      const synthesized = synthService(chart, fakeEnvironment(env, tier));
+      // The service that answers the origin's health check (auth-svc in every environment) gets its path routed.
+      const synthesized = synthService(chart, fakeEnvironment(env, tier), undefined, chart.spec.publicPaths?.length ? chart.spec.probes.readiness : undefined);
       const application = applicationOf(synthesized);
       const platform = resolveTokens(application.spec.source.helm.valuesObject, synthesized);
       // The pipeline's release: a digest (the values files in git may not have one yet).
@@ -250,6 +252,23 @@ describe.each(NAMES)("the %s chart", (name) => {
       // The service itself: no way out but DNS, its data stores, the services it calls and HTTPS.
       const calls = platform.peers.calls.map((c: K8s) => c.port);
       expect(service.spec.egress.map((e: K8s) => e.ports.map((p: K8s) => p.port)).flat()).toEqual([53, 53, ...postgres, ...redis, ...calls, 443]);
+    }
+  });
+
+  itHelm("serves its public paths and the origin health check's path (its readiness path, Exact) in the shared IngressGroup", () => {
+    for (const r of renders.filter(() => (chart.spec.publicPaths ?? []).length > 0)) {
+      const ingress = one(r.objects, "Ingress", name);
+      const expected = ingressPaths(chart.spec, chart.spec.probes.readiness);
+      expect(ingress.spec.rules[0].http.paths.map((p: K8s) => ({ path: p.path, pathType: p.pathType }))).toEqual(expected);
+      const platform = applicationOf(r.synthesized).spec.source.helm.valuesObject.platform;
+      expect(ingress.spec.rules[0].host).toBe(platform.ingress.host);
+      expect(ingress.metadata.annotations).toMatchObject({
+        "alb.ingress.kubernetes.io/group.name": platform.ingress.groupName,
+        "alb.ingress.kubernetes.io/security-groups": platform.ingress.securityGroup,
+        "alb.ingress.kubernetes.io/certificate-arn": platform.ingress.certificateArn,
+        "alb.ingress.kubernetes.io/healthcheck-path": chart.spec.probes.readiness,
+        "external-dns.alpha.kubernetes.io/hostname": platform.ingress.host,
+      });
     }
   });
 

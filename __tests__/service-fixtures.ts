@@ -51,12 +51,12 @@ export function fakeEnvironment(environment: string, tier: string): ServiceEnvir
 }
 
 /** Synthesizes one ApplicationService in a small stack. */
-export function synthService(chart: ServiceChart, env: ServiceEnvironment, peers?: ServicePeers): TerraformJson {
+export function synthService(chart: ServiceChart, env: ServiceEnvironment, peers?: ServicePeers, originHealthCheckPath?: string): TerraformJson {
   return parse(
     Testing.synthScope((scope) => {
       new AwsProvider(scope, "aws", { region: "us-east-1" });
       new KubernetesProvider(scope, "kubernetes", {});
-      new ApplicationService(scope, chart.spec.name, { chart, environment: env, peers });
+      new ApplicationService(scope, chart.spec.name, { chart, environment: env, peers, originHealthCheckPath });
     }),
   );
 }

@@ -8,6 +8,7 @@ import { ACCOUNT } from "../environments/account";
 import { development } from "../environments/development";
 import { SERVICES } from "../environments/services";
 import { PROMETHEUS_URL, argoCdSecretName } from "../environments/services-stack";
+import { DEFAULT_ORIGIN_HEALTH_CHECK_PATH } from "../modules/aws/edge/cloudfront";
 import { TIER_VALUES_FILES, loadServiceChart } from "../modules/aws/delivery/service";
 import { SERVICE_RESOURCE_KINDS } from "../modules/kubernetes/gitops";
 import { TerraformJson, configsOf, policy } from "./helpers";
@@ -80,6 +81,11 @@ describe.each(names)("%s-services", (name) => {
     const p = application.spec.source.helm.valuesObject.platform;
     expect(p).toMatchObject({ environment: name, region: config.region, labels: { environment: name }, secretStore: "aws-secrets-manager" });
     expect(p.ingress).toMatchObject({ groupName: `aivo-${name}`, host: config.edge.originDomain, sourceCidrs: config.network.publicSubnets, deletionProtection: config.tier === "production" });
+    // The addons stack's groups (CloudFront's, then Route 53 health checkers'), by id through cross-stack references.
+    const ref = (group: string) => `\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${name}-addons\\.outputs\\.cross-stack-output-aws_security_groupalb-origin-sg_${group}_\\w+id\\}`;
+    expect(p.ingress.securityGroup).toMatch(new RegExp(`^${ref("group")},${ref("health-checks")}$`));
+    // auth-svc answers the origin's Route 53 health check on its readiness path.
+    expect(p.ingress.healthCheckPath).toBe(config.edge.healthCheckPath ?? DEFAULT_ORIGIN_HEALTH_CHECK_PATH);
     expect(p.postgres).toMatchObject({ port: 5432, subnetCidrs: config.network.databaseSubnets, serviceSecret: `aivo/${name}/auth-svc/database` });
     expect(p.postgres.masterSecretArn).toMatch(/master_user_secret0secret_arn\}$/);
     expect(p.redis).toMatchObject({ port: 6379, subnetCidrs: config.network.databaseSubnets });
@@ -179,6 +185,16 @@ describe("a second service, a copy of the values", () => {
     const clash = loadServiceChart("reports-svc", copyChart("reports-svc", { ...reports, publicPaths: ["/api/auth/*"] }));
     expect(() => buildPlatform(Testing.app(), [development], ACCOUNT, [...SERVICES, clash])).toThrow(
       'services.reports-svc.publicPaths[0]: "/api/auth/*" is already a public path of auth-svc; public paths must be unique across services',
+    );
+  });
+});
+
+describe("the origin health check path", () => {
+  it("must be the readiness path of a public service, else the build names the field and the choices", () => {
+    const production = ENVIRONMENTS.find((e) => e.tier === "production")!;
+    const moved = { ...production, edge: { ...production.edge, healthCheckPath: "/healthz" } };
+    expect(() => buildPlatform(Testing.app(), [moved])).toThrow(
+      `${moved.name}.edge.healthCheckPath: "/healthz" is the readiness path of no public service (auth-svc: ${SERVICES.find((c) => c.spec.name === "auth-svc")!.spec.probes.readiness}); Route 53 would get the ALB's 404. Use one of them`,
     );
   });
 });

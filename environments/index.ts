@@ -58,6 +58,7 @@ export function buildPlatform(
     environmentDomains: Object.fromEntries(environments.map((config) => [config.name, config.edge.domain])),
     environmentRegions: Object.fromEntries(environments.map((config) => [config.name, config.region])),
     services: services.map((chart) => chart.spec.name),
+    alertMailFromAddresses: [...new Set(environments.flatMap((config) => config.observability.receivers.email?.from ?? []))],
   });
   accountStack.addDependency(bootstrap);
   // A module's own rule that fails stops its environment's stacks only: the other environments are

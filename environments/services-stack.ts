@@ -1,6 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { DEFAULT_ORIGIN_HEALTH_CHECK_PATH } from "../modules/aws/edge/cloudfront";
 import { EcrReplication } from "../modules/aws/delivery/ecr-replication";
 import { POSTGRES_PORT } from "../modules/aws/data/database";
 import { REDIS_PORT } from "../modules/aws/data/elasticache";
@@ -60,7 +61,13 @@ export class ServicesStack extends KubernetesStack {
       purpose: "service-secrets",
       description: `${naming.prefix}'s services' own secrets (database users) and Argo CD's (deploy key, OIDC), in Secrets Manager`,
     });
-    if (config.drRegion) this.replication = new EcrReplication(this, "image-replication", { naming, destinationRegion: config.drRegion });
+    if (config.drRegion) {
+      this.replication = new EcrReplication(this, "image-replication", {
+        naming,
+        destinationRegion: config.drRegion,
+        destinationProvider: this.addAwsProvider("aws-dr", config.drRegion, "dr"),
+      });
+    }
 
     // Argo CD's secrets: containers only; an operator puts the values (docs/shipping-a-service.md, "First deploy").
     this.repositorySecret = new SecretsmanagerSecret(this, "argocd-repository", {
@@ -125,8 +132,8 @@ export class ServicesStack extends KubernetesStack {
         groupName: naming.prefix,
         host: config.edge.originDomain,
         certificateArn: environment.edge.originCertificateArn,
-        // The addons stack's CloudFront-only group, by id (a cross-stack reference).
-        securityGroup: workloads.addons.albSecurityGroup.securityGroupId,
+        // The addons stack's groups, by id (cross-stack references): CloudFront's, and Route 53's health checkers'.
+        securityGroup: workloads.addons.albSecurityGroup.securityGroupIds.join(","),
         sourceCidrs: config.network.publicSubnets,
         deletionProtection: config.tier === "production",
       },
@@ -144,6 +151,16 @@ export class ServicesStack extends KubernetesStack {
 
     const services: Record<string, ApplicationService> = {};
     const vpaOff = config.verticalPodAutoscaler?.enabled === false;
+    // The origin's health check (edge and DR failover) gets 200 only from a ready pod: its path is routed,
+    // Exact, to the first public service whose readiness path it is.
+    const specs = charts.map((c) => c.spec);
+    const healthPath = config.edge.healthCheckPath ?? DEFAULT_ORIGIN_HEALTH_CHECK_PATH;
+    const healthService = specs.find((s) => (s.publicPaths ?? []).length > 0 && s.probes.readiness === healthPath);
+    if (specs.some((s) => (s.publicPaths ?? []).length > 0) && !healthService) {
+      throw new Error(
+        `${config.name}.edge.healthCheckPath: "${healthPath}" is the readiness path of no public service (${specs.filter((s) => s.publicPaths?.length).map((s) => `${s.name}: ${s.probes.readiness}`).join(", ")}); Route 53 would get the ALB's 404. Use one of them`,
+      );
+    }
     for (const chart of charts) {
       const { spec } = chart;
       if (spec.verticalPodAutoscaler && vpaOff) {
@@ -155,7 +172,12 @@ export class ServicesStack extends KubernetesStack {
         calls: (spec.calls ?? []).map((callee) => ({ name: callee, port: charts.find((c) => c.spec.name === callee)!.spec.port })),
         callers: charts.filter((c) => (c.spec.calls ?? []).includes(spec.name)).map((c) => c.spec.name),
       };
-      const service = new ApplicationService(this, spec.name, { chart, environment: serviceEnvironment, peers });
+      const service = new ApplicationService(this, spec.name, {
+        chart,
+        environment: serviceEnvironment,
+        peers,
+        originHealthCheckPath: spec === healthService ? healthPath : undefined,
+      });
       service.application.resource.dependsOn = [project.resource.fqn, credentials.resource.fqn];
       services[spec.name] = service;
     }

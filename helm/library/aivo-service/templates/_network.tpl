@@ -281,6 +281,7 @@ spec:
     - host: {{ $in.host | quote }}
       http:
         paths:
+          {{- $port := ternary "use-annotation" "http" (eq (include "aivo-service.canary" .) "true") }}
           {{- range $svc.publicPaths }}
           - path: {{ trimSuffix "/*" . | quote }}
             pathType: {{ if hasSuffix "/*" . }}Prefix{{ else }}Exact{{ end }}
@@ -288,7 +289,17 @@ spec:
               service:
                 name: {{ $svc.name }}
                 port:
-                  name: {{ if include "aivo-service.canary" $ }}use-annotation{{ else }}http{{ end }}
+                  name: {{ $port }}
+          {{- end }}
+          {{- with $in.healthCheckPath }}
+          # The origin's Route 53 health check: the readiness path, so it sees 200 only from a ready pod.
+          - path: {{ . | quote }}
+            pathType: Exact
+            backend:
+              service:
+                name: {{ $svc.name }}
+                port:
+                  name: {{ $port }}
           {{- end }}
 {{- end -}}
 {{- end -}}

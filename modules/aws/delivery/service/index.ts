@@ -12,8 +12,10 @@ import { Naming } from "../../../shared/naming";
 import { AwsAccess, DataStoreKind, ServiceChart, ServiceTierRelease } from "./spec";
 import { usedDataStores, validateServiceInEnvironment } from "./validate";
 import { NetworkLoadBalancerEnvironment, nlbIngressRule, nlbServiceAnnotations } from "./nlb";
+import { ingressPaths } from "./ingress";
 
 export * from "./chart";
+export * from "./ingress";
 export * from "./quantity";
 export * from "./spec";
 export * from "./validate";
@@ -108,7 +110,10 @@ export interface PublicIngress {
   readonly host: string;
   /** ARN of the regional ACM certificate of `host`. */
   readonly certificateArn: string;
-  /** The ALB's frontend security group id: HTTPS from CloudFront only. */
+  /**
+   * The ALB's frontend security groups (ids, comma-separated, as the annotation takes them): HTTPS from
+   * CloudFront, and from Route 53's health checkers.
+   */
   readonly securityGroup: string;
   /** CIDRs the ALB's nodes live in (public subnets): NetworkPolicy ingress of IP targets. */
   readonly sourceCidrs: readonly string[];
@@ -165,6 +170,8 @@ export interface ApplicationServiceProps {
   readonly environment: ServiceEnvironment;
   /** The services it calls and is called by (from the registry's `calls`). @default none */
   readonly peers?: ServicePeers;
+  /** The origin health check's path when this service answers it (its readiness path, routed Exact). @default not this service */
+  readonly originHealthCheckPath?: string;
 }
 
 /**
@@ -254,6 +261,13 @@ export class ApplicationService extends Construct {
         throw new Error(`${where}.calls[${i}]: "${callee}" is not among the peers given to the template; pass it in peers.calls`);
       }
     });
+    if (props.originHealthCheckPath !== undefined) {
+      try {
+        ingressPaths(spec, props.originHealthCheckPath);
+      } catch (error) {
+        throw new Error(`${where}: ${(error as Error).message}`);
+      }
+    }
     this.release = chart.tiers[env.tier];
     const context = AwsContext.of(this);
 
@@ -347,6 +361,8 @@ export class ApplicationService extends Construct {
         certificateArn: ingress.certificateArn,
         securityGroup: ingress.securityGroup,
         sslPolicy: ALB_SSL_POLICY,
+        // The origin's Route 53 health check, routed Exact to this service's readiness path.
+        ...(props.originHealthCheckPath !== undefined ? { healthCheckPath: props.originHealthCheckPath } : {}),
         sourceCidrs: [...ingress.sourceCidrs],
         deletionProtection: ingress.deletionProtection,
       },
