@@ -265,7 +265,7 @@ export class ApplicationService extends Construct {
       try {
         ingressPaths(spec, props.originHealthCheckPath);
       } catch (error) {
-        throw new Error(`${where}: ${(error as Error).message}`);
+        throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
       }
     }
     this.release = chart.tiers[env.tier];
