@@ -9,6 +9,7 @@ import { ValidatingAdmissionPolicy } from "kubernetes-models/admissionregistrati
 import { ValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { ENVIRONMENTS, buildPlatform } from "../environments";
+import { SERVICES } from "../environments/services";
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST, route53HealthCheckersPrefixList } from "../modules/aws/network/alb-origin-security-group";
 import { LBC_CLUSTER_TAG } from "../modules/kubernetes/addons/aws-load-balancer-controller";
 import { CONTROL_PLANE_TO_NODE_PORTS } from "../modules/aws/compute/eks";
@@ -368,18 +369,22 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s workloads", (na
 
 describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s origin health check", (name, config) => {
   const checks = configsOf(docs[name], "aws_route53_health_check");
-  const ingresses = manifestsOf(docs[`${name}-services`], "Ingress").map((m) => m.manifest);
-  const deployments = manifestsOf(docs[`${name}-services`], "Deployment").map((m) => m.manifest);
+  // The services' Ingresses are rendered by Argo CD from the chart with each Application's platform values
+  // (__tests__/service-chart.test.ts renders the health path's Exact route); here, what cdktf hands them.
+  const applications = manifestsOf(docs[`${name}-services`], "Application").map((m) => m.manifest);
+  const ingresses = applications.map((a) => a.spec.source.helm.valuesObject.platform.ingress);
 
   it("checks a path the services' Ingress routes to a service whose readiness probe it is (200 only from a ready pod)", () => {
     expect(checks).toHaveLength(1);
     const [check] = checks;
-    const routes = ingresses.flatMap((i) => i.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => ({ ...p, host: r.host }))));
-    const route = routes.find((p) => p.path === check.resource_path && p.pathType === "Exact");
-    expect(route).toBeDefined();
-    expect(route.host).toBe(check.fqdn);
-    const backend = deployments.find((d) => d.metadata.name === route.backend.service.name)!;
-    expect(backend.spec.template.spec.containers[0].readinessProbe.httpGet.path).toBe(check.resource_path);
+    const answering = applications.filter((a) => a.spec.source.helm.valuesObject.platform.ingress.healthCheckPath !== undefined);
+    expect(answering).toHaveLength(1);
+    const ingress = answering[0].spec.source.helm.valuesObject.platform.ingress;
+    expect(ingress.healthCheckPath).toBe(check.resource_path);
+    expect(ingress.host).toBe(check.fqdn);
+    const service = SERVICES.find((c) => c.spec.name === answering[0].metadata.name)!;
+    expect(service.spec.probes.readiness).toBe(check.resource_path);
+    expect(service.spec.publicPaths?.length).toBeGreaterThan(0);
   });
 
   it("lets Route 53's health checkers reach the ALB: a second group with their prefix list, named in the Ingress", () => {
@@ -392,6 +397,6 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s origin health c
     for (const group of groups) expect(group.egress).toBeUndefined();
     const fromCheckers = configsOf(addons, "aws_vpc_security_group_ingress_rule").find((r) => /route53-health-checkers/.test(r.prefix_list_id));
     expect(fromCheckers).toMatchObject({ from_port: 443, to_port: 443, ip_protocol: "tcp" });
-    for (const ingress of ingresses) expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/security-groups"].split(",")).toHaveLength(2);
+    for (const ingress of ingresses) expect(ingress.securityGroup.split(",")).toHaveLength(2);
   });
 });
