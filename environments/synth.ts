@@ -5,6 +5,7 @@ import { guardrailsFailed, reportGuardrails } from "../modules/shared/guardrails
 import { ENVIRONMENTS, buildPlatform } from "./index";
 import { EnvironmentConfig } from "./types";
 import { ConfigErrors } from "./validate";
+import { PlatformEstimate, appDocuments, estimatePlatform } from "./cost";
 
 /**
  * Where synthesis writes: JSON (`npm run synth`, `cdktf deploy/diff`) and HCL (`npm run synth:hcl`)
@@ -68,5 +69,21 @@ export function synthPlatform(
     }
     return 1;
   }
-  return reportGuardrails(app, report, info);
+  const guardrails = reportGuardrails(app, report, info);
+  return Math.max(guardrails, reportBudgets(estimatePlatform(appDocuments(app), environments), report, info));
+}
+
+/**
+ * Prints each environment's estimate against its budget: the budget rule's warnings and errors
+ * (`<env>.cost…`) to `report`, one summary line per environment to `info`. Returns 1 on an error.
+ */
+export function reportBudgets(estimate: PlatformEstimate, report: (line: string) => void, info: (line: string) => void): number {
+  const findings = estimate.environments.flatMap((e) => e.findings);
+  for (const f of findings.filter((f) => f.severity === "warning")) report(`warning: ${f.message}`);
+  for (const f of findings.filter((f) => f.severity === "error")) report(`error: ${f.message}`);
+  for (const e of estimate.environments) {
+    const budget = e.config.cost.monthlyBudgetUsd;
+    info(`cost ${e.config.name}: estimate $${e.totalUsd.toFixed(2)}/month, budget $${budget} (${Math.round((e.totalUsd / budget) * 100)} %); npm run cost for the lines`);
+  }
+  return findings.some((f) => f.severity === "error") ? 1 : 0;
 }

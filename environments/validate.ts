@@ -26,6 +26,8 @@ import { validateEndpointServices } from "../modules/aws/network/vpc-endpoints";
 import { ENVIRONMENT_TIERS, EnvironmentConfig, PROJECT } from "./types";
 import { validateObservability } from "../modules/kubernetes/addons/kube-prometheus-stack";
 import { validateVeleroSettings } from "../modules/kubernetes/addons/velero";
+import { usageErrors } from "../modules/shared/cost/usage";
+import { overBudgetErrors } from "../modules/shared/cost/budget";
 
 /** A mistake in an environment's configuration; `npm run synth` prints its message, not a stack trace. */
 export class ConfigError extends Error {
@@ -166,6 +168,9 @@ function checkEnvironment(config: EnvironmentConfig, findings: Findings): void {
   }
   checkConnectivityAndExternalSystems(config, findings);
   checkDr(config, findings);
+  // The cost estimate's usage assumptions and an acknowledged excess over the budget (docs/cost.md).
+  usageErrors(`${env}.cost.usage`, config.cost.usage ?? {}).forEach(fail);
+  if (config.cost.overBudget) overBudgetErrors(`${env}.cost.overBudget`, config.cost.overBudget, config.cost.monthlyBudgetUsd).forEach(fail);
 }
 
 /** Private connectivity, tracing, Auth0 and Vault (issue 16). */
