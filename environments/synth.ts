@@ -61,7 +61,7 @@ export function synthPlatform(
     app.synth();
   } catch (error) {
     // Guardrail errors fail app.synth() after every stack is checked; their report follows.
-    if (guardrailsFailed(app)) return reportGuardrails(app, report, info);
+    if (guardrailsFailed(app)) return Math.max(reportGuardrails(app, report, info), reportBudgets(estimatePlatform(appDocuments(app), environments), report, info));
     const errors = error instanceof ConfigErrors ? error.errors : [error instanceof Error ? error : new Error(String(error))];
     for (const err of errors) {
       report(`error: ${err.message}`);

@@ -6,6 +6,7 @@
  * Manager, KMS and CloudWatch below; the DR region beside it with the replication arrows.
  */
 import { StackDocument, TerraformDocument, TfBlock, block, blocks } from "../../modules/shared/guardrails/engine";
+import { sortedDocument } from "../../modules/shared/cost";
 
 /** A major component: its node id in the graph (the SVG's `<title>`) and its label. */
 export interface Component {
@@ -38,7 +39,7 @@ function tierOf(config: TfBlock, doc: StackDocument): Component["place"] | undef
 /** The components of a set of stack documents (one environment's stacks, or its DR stack). */
 export function componentsOf(docs: readonly TerraformDocument[]): Component[] {
   const out: Component[] = [];
-  const all = docs.map((d) => new StackDocument(d));
+  const all = docs.map((d) => new StackDocument(sortedDocument(d)));
   const of = (type: string) => all.flatMap((d) => d.resources(type).map((r) => ({ r, d })));
   const add = (c: Component) => out.push(c);
   if (of("aws_cloudfront_distribution").length) add({ id: "users", label: "Users", place: "outside" });

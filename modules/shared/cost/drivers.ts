@@ -103,7 +103,7 @@ const nodeGroup: Driver = (c, ctx) => {
   const type = (c.instance_types ?? [])[0] as string | undefined;
   const desired = num(block(c.scaling_config).desired_size);
   if (!type || desired === undefined) return { notPriced: "no instance type or desired size" };
-  const name = String(c.node_group_name ?? c.node_group_name_prefix ?? "").replace(/-$/, "").split("-").pop() || "node group";
+  const name = String(c.node_group_name ?? c.node_group_name_prefix ?? "").replace(/-$/, "").split("-").pop() || "unnamed";
   const isSpot = c.capacity_type === "SPOT";
   const label = `node group ${name}`;
   const charges: Charge[] = [hours(ctx, `EC2 ${type} (${label}${isSpot ? ", spot" : ""})`, `ec2:${type}`, desired, isSpot ? { factor: spot(ctx), assumptions: ["spotPriceRatio"] } : {})];

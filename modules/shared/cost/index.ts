@@ -159,8 +159,19 @@ function providerRegions(doc: TerraformDocument): Map<string, string> {
   return regions;
 }
 
+/**
+ * The document with its resource types and names in sorted order, as cdktf writes `cdk.tf.json`: a
+ * document recorded at synth and the same one read back from the file then give the same output.
+ */
+export function sortedDocument(doc: TerraformDocument): TerraformDocument {
+  const sorted = (o: Record<string, Record<string, TfBlock>> = {}) =>
+    Object.fromEntries(Object.keys(o).sort().map((type) => [type, Object.fromEntries(Object.keys(o[type]).sort().map((name) => [name, o[type][name]]))]));
+  return { ...doc, resource: sorted(doc.resource), data: sorted(doc.data) };
+}
+
 /** Estimates one synthesized stack (its resolved `cdk.tf.json`). */
-export function estimateStack(stack: string, doc: TerraformDocument, options: EstimateOptions = {}): StackEstimate {
+export function estimateStack(stack: string, unsorted: TerraformDocument, options: EstimateOptions = {}): StackEstimate {
+  const doc = sortedDocument(unsorted);
   const indexed = new StackDocument(doc);
   const regions = providerRegions(doc);
   const fallback = regions.get("aws") ?? options.defaultRegion ?? "us-east-1";
