@@ -245,9 +245,17 @@ describe("synthPlatform", () => {
     const app = Testing.app();
     expect(synthPlatform(undefined, app, (line) => lines.push(line), (line) => lines.push(line))).toBe(0);
     const stacks = app.node.children.map((c) => c.node.id);
-    // nothing but the guardrails' summary: one line per stack, then the totals
-    expect(lines.slice(0, -1).map((l) => l.split(":")[0])).toEqual(stacks.map((s) => `guardrails ${s}`));
-    expect(lines[lines.length - 1]).toMatch(new RegExp(`^guardrails: 0 error\\(s\\), \\d+ warning\\(s\\), 0 unused suppression\\(s\\) in ${stacks.length} stack\\(s\\)$`));
+    // the guardrails' summary: one line per stack, then the totals; then the budget rule: a warning per
+    // acknowledged excess over budget (docs/cost.md) and one cost line per environment
+    const acknowledged = ENVIRONMENTS.filter((e) => e.cost.overBudget);
+    const guardrails = lines.slice(0, stacks.length + 1);
+    expect(guardrails.slice(0, -1).map((l) => l.split(":")[0])).toEqual(stacks.map((s) => `guardrails ${s}`));
+    expect(guardrails[stacks.length]).toMatch(new RegExp(`^guardrails: 0 error\\(s\\), \\d+ warning\\(s\\), 0 unused suppression\\(s\\) in ${stacks.length} stack\\(s\\)$`));
+    expect(lines.slice(stacks.length + 1).map((l) => l.split(":")[0])).toEqual([
+      ...acknowledged.map(() => "warning"),
+      ...ENVIRONMENTS.map((e) => `cost ${e.name}`),
+    ]);
+    for (const e of acknowledged) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^warning: ${e.name}\\.cost\\.overBudget: the estimate, \\$[\\d,.]+/month, `)));
     expect(stacks).toEqual([
       "bootstrap",
       "account",
