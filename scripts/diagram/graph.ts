@@ -28,10 +28,11 @@ function tierOf(config: TfBlock, doc: StackDocument): Component["place"] | undef
   const text = JSON.stringify(config);
   const direct = /aws_subnet\.[A-Za-z0-9]+_(public|private|database)-/.exec(text);
   if (direct) return direct[1] as Component["place"];
-  for (const ref of text.match(/aws_(db|elasticache)_subnet_group\.[A-Za-z0-9_-]+/g) ?? []) {
-    const group = doc.at(ref);
-    const tier = group && /aws_subnet\.[A-Za-z0-9]+_(public|private|database)-/.exec(JSON.stringify(group.config));
-    if (tier) return tier[1] as Component["place"];
+  // Through the subnet group it names, or (a read replica) the instance it replicates.
+  for (const ref of text.match(/aws_(db_subnet_group|elasticache_subnet_group|db_instance)\.[A-Za-z0-9_-]+/g) ?? []) {
+    const other = doc.at(ref);
+    const tier = other && other.config !== config ? tierOf(other.config, doc) : undefined;
+    if (tier) return tier;
   }
   return undefined;
 }
@@ -109,21 +110,39 @@ function regionBody(prefix: string, components: readonly Component[], docs: read
   return [...cluster(`${prefix}vpc`, `VPC ${cidr}\n${azs.join(", ")}`, [...at("vpc"), ...tiers], 'style="rounded,dashed"'), ...at("cloud")];
 }
 
-/** The edges of one region's components that exist. */
+/**
+ * The rows of the picture, top to bottom (the document's layout): the way in, the public tier, the
+ * cluster's control plane, its node groups, its Karpenter pools, the private data stores, the database
+ * tier, the shared services. Each row is held on one rank by invisible edges.
+ */
+const ROWS: readonly ((id: string) => boolean)[] = [
+  (id) => ["users", "cloudfront", "waf"].includes(id),
+  (id) => ["alb", "nat"].includes(id),
+  (id) => ["eks", "endpoints"].includes(id),
+  (id) => id.startsWith("nodegroup_") || id.startsWith("fargate_"),
+  (id) => id.startsWith("karpenter_"),
+  (id) => /^(msk|efs)(_\d+)?$/.test(id),
+  (id) => /^(rds|elasticache|influxdb)(_\d+)?$/.test(id),
+  (id) => ["s3", "secrets", "kms", "cloudwatch"].includes(id),
+];
+
+/** The edges of one region's components that exist, and the invisible ones that keep its rows in order. */
 function regionEdges(prefix: string, components: readonly Component[]): string[] {
   const has = (name: string) => components.some((c) => c.id === name);
   const edge = (from: string, to: string, attrs = "") => (has(from) && has(to) ? [`${prefix}${from} -> ${prefix}${to}${attrs ? ` [${attrs}]` : ""};`] : []);
-  const firstOf = (prefixOf: string) => components.find((c) => c.id.startsWith(prefixOf))?.id;
-  const nodeTarget = firstOf("nodegroup_");
+  const nodeTarget = components.find((c) => c.id.startsWith("nodegroup_"))?.id;
+  const rows = ROWS.map((inRow) => components.filter((c) => inRow(c.id)).map((c) => `${prefix}${c.id}`)).filter((row) => row.length > 0);
+  const order = rows.flatMap((row, i) => [
+    ...(row.length > 1 ? [`{ rank=same; ${row.join("; ")}; }`] : []),
+    ...(i > 0 ? [`${rows[i - 1][0]} -> ${row[0]} [style=invis, weight=10];`] : []),
+  ]);
   return [
+    ...order,
     ...edge("users", "cloudfront"),
     ...edge("cloudfront", "waf"),
     ...edge("waf", "alb"),
     ...(nodeTarget ? edge("alb", nodeTarget, `lhead=cluster_${prefix}eks`) : []),
-    ...(nodeTarget ? edge(nodeTarget, "nat", 'label="egress"; style=dashed') : []),
-    ...(nodeTarget ? ["rds", "elasticache", "msk", "efs", "influxdb"].flatMap((d) => edge(nodeTarget, d, "style=dotted; arrowhead=none")) : []),
-    // Keep the shared services below the VPC, as the document draws them.
-    ...(has("rds") && has("s3") ? [`${prefix}rds -> ${prefix}s3 [style=invis];`] : []),
+    ...(nodeTarget ? edge(nodeTarget, "nat", 'label="egress", style=dashed, constraint=false') : []),
   ];
 }
 
