@@ -1,4 +1,13 @@
+import { Testing, Token } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
+import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { ENVIRONMENTS } from "../environments";
+import { parse } from "./helpers";
 import { environmentErrors } from "../environments/validate";
 import { DEFAULT_USAGE, PRICES, PRICED_REGIONS, estimateStack, usageErrors } from "../modules/shared/cost";
 import { budgetFindings, overBudgetErrors } from "../modules/shared/cost/budget";
@@ -8,26 +17,32 @@ import { PlanJson, ResourceChange } from "../scripts/plan-review/plan";
 import { COMMENT_MARGIN, GITHUB_COMMENT_LIMIT, render } from "../scripts/plan-review/render";
 import { review } from "../scripts/plan-review/review";
 
-/** A small stack: an EKS cluster with one node group (2 × m6i.large, 50 GB roots), a NAT gateway, two KMS keys, one in us-west-2. */
-const smallStack: TerraformDocument = {
-  provider: { aws: [{ region: "us-east-1" }, { region: "us-west-2", alias: "dr" }] },
-  resource: {
-    aws_eks_cluster: { cluster: { name: "aivo-test-eks", version: "1.35" } },
-    aws_launch_template: { lt: { block_device_mappings: [{ device_name: "/dev/xvda", ebs: { volume_size: 50, volume_type: "gp3" } }] } },
-    aws_eks_node_group: {
-      general: {
-        node_group_name_prefix: "aivo-test-general-",
-        instance_types: ["m6i.large"],
-        capacity_type: "ON_DEMAND",
-        scaling_config: { desired_size: 2, min_size: 1, max_size: 4 },
-        launch_template: { id: "${aws_launch_template.lt.id}", version: "${aws_launch_template.lt.latest_version}" },
-      },
-    },
-    aws_nat_gateway: { nat: { allocation_id: "x", subnet_id: "y" } },
-    aws_kms_key: { a: { enable_key_rotation: true }, b: { enable_key_rotation: true, provider: "aws.dr" } },
-    aws_iam_role: { role: { assume_role_policy: "{}" } },
-  },
-};
+/**
+ * A small stack, synthesized by cdktf: an EKS cluster with one node group (2 × m6i.large with 50 GB
+ * roots), a NAT gateway, two KMS keys (one in us-west-2) and an IAM role.
+ */
+const smallStack = parse(
+  Testing.synthScope((scope) => {
+    new AwsProvider(scope, "aws", { region: "us-east-1" });
+    const dr = new AwsProvider(scope, "aws-dr", { region: "us-west-2", alias: "dr" });
+    const role = new IamRole(scope, "role", { assumeRolePolicy: "{}" });
+    const cluster = new EksCluster(scope, "cluster", { name: "aivo-test-eks", roleArn: role.arn, version: "1.35", vpcConfig: { subnetIds: ["subnet-1"] } });
+    const template = new LaunchTemplate(scope, "lt", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50, volumeType: "gp3" } }] });
+    new EksNodeGroup(scope, "general", {
+      clusterName: cluster.name,
+      nodeGroupNamePrefix: "aivo-test-general-",
+      nodeRoleArn: role.arn,
+      subnetIds: ["subnet-1"],
+      instanceTypes: ["m6i.large"],
+      capacityType: "ON_DEMAND",
+      scalingConfig: { desiredSize: 2, minSize: 1, maxSize: 4 },
+      launchTemplate: { id: template.id, version: Token.asString(template.latestVersion) },
+    });
+    new NatGateway(scope, "nat", { allocationId: "eipalloc-1", subnetId: "subnet-1" });
+    new KmsKey(scope, "a", { enableKeyRotation: true });
+    new KmsKey(scope, "b", { enableKeyRotation: true, provider: dr });
+  }),
+) as TerraformDocument;
 
 describe("the estimate of a known small stack", () => {
   const estimate = estimateStack("small", smallStack);

@@ -9,10 +9,12 @@ export function usd(n: number): string {
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 
-/** `6 × $0.096/hour × 730 h × 0.35 spot`. */
+/** `6 × $0.096/hour × 730 h × 0.35 spot`, `27 × $1/month`. */
 export function formula(l: CostLine): string {
   const price = l.unitPriceUsd >= 0.01 ? `$${Number(l.unitPriceUsd.toFixed(4))}` : `$${l.unitPriceUsd}`;
-  return `${l.count} × ${price}/${l.priceUnit} × ${l.per} ${l.perUnit}${l.factor ? ` × ${l.factor.value} ${l.factor.why}` : ""}`;
+  // A monthly price billed once a month needs no "× 1 month".
+  const per = l.per === 1 && l.priceUnit !== "hour" && l.priceUnit !== "GB" ? "" : ` × ${l.per} ${l.perUnit}`;
+  return `${l.count} × ${price}/${l.priceUnit}${per}${l.factor ? ` × ${l.factor.value} ${l.factor.why}` : ""}`;
 }
 
 /** One stack's table: a line per driver (largest first), its total, then what is not priced. */
