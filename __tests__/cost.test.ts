@@ -204,3 +204,45 @@ describe("the plan review's cost delta", () => {
     expect(small).toContain("- … 92 more priced change(s)");
   });
 });
+
+describe("off-hours schedules read from the stacks", () => {
+  const weekdays = { start: "0 7 * * 1,2,3,4,5", stop: "0 20 * * 1,2,3,4,5" }; // 65 of 168 hours
+  const doc: TerraformDocument = {
+    provider: { aws: [{ region: "us-east-1" }] },
+    resource: {
+      aws_eks_node_group: { general: { instance_types: ["m6i.large"], scaling_config: { desired_size: 2 } } },
+      aws_autoscaling_schedule: {
+        start: { autoscaling_group_name: "${aws_eks_node_group.general.resources[0].autoscaling_groups[0].name}", desired_capacity: 2, recurrence: weekdays.start },
+        stop: { autoscaling_group_name: "${aws_eks_node_group.general.resources[0].autoscaling_groups[0].name}", desired_capacity: 0, recurrence: weekdays.stop },
+      },
+      aws_db_instance: { db: { identifier: "aivo-qa-postgres", instance_class: "db.t4g.medium" } },
+      aws_synthetics_canary: { api: { name: "aivo-qa-api", schedule: { expression: "rate(15 minutes)" } } },
+      aws_scheduler_schedule: Object.fromEntries(
+        [["rds", "DbInstanceIdentifier", "aivo-qa-postgres", "DBInstance"], ["synthetics", "Name", "aivo-qa-api", "Canary"]].flatMap(([service, key, name, what]) =>
+          (["start", "stop"] as const).map((verb) => [
+            `${service}-${verb}`,
+            {
+              schedule_expression: `cron(0 ${verb === "start" ? 7 : 20} ? * MON-FRI *)`,
+              target: { arn: `arn:aws:scheduler:::aws-sdk:${service}:${verb}${what}`, input: JSON.stringify({ [key]: name }) },
+            },
+          ]),
+        ),
+      ),
+    },
+  };
+  const share = 65 / 168;
+
+  it("bills a scaled-down node group, a stopped database and a stopped canary for the share of the week they run", () => {
+    const lines = Object.fromEntries(estimateStack("qa", doc).lines.map((l) => [l.type, l]));
+    expect(lines.aws_eks_node_group).toMatchObject({ count: Math.round(2 * share * 100) / 100, per: 730 });
+    expect(lines.aws_db_instance).toMatchObject({ count: 1, per: Math.round(730 * share * 100) / 100 });
+    expect(lines.aws_synthetics_canary).toMatchObject({ count: 1, per: Math.round(((730 * 60) / 15) * share) });
+    expect(lines.aws_eks_node_group.driver).toBe("EC2 m6i.large (node group unnamed, 2 nodes 39 % of the week, 0 off-hours)");
+  });
+
+  it("bills them all month without their schedules", () => {
+    const always = estimateStack("qa", { ...doc, resource: { ...doc.resource, aws_autoscaling_schedule: {}, aws_scheduler_schedule: {} } });
+    const lines = Object.fromEntries(always.lines.map((l) => [l.type, l]));
+    expect([lines.aws_eks_node_group.count, lines.aws_db_instance.per, lines.aws_synthetics_canary.per]).toEqual([2, 730, 2920]);
+  });
+});

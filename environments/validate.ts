@@ -28,6 +28,8 @@ import { validateObservability } from "../modules/kubernetes/addons/kube-prometh
 import { validateVeleroSettings } from "../modules/kubernetes/addons/velero";
 import { usageErrors } from "../modules/shared/cost/usage";
 import { overBudgetErrors } from "../modules/shared/cost/budget";
+import { validateGeolocation } from "../modules/aws/network/failover-dns";
+import { userExperienceRules } from "./user-experience";
 
 /** A mistake in an environment's configuration; `npm run synth` prints its message, not a stack trace. */
 export class ConfigError extends Error {
@@ -168,6 +170,7 @@ function checkEnvironment(config: EnvironmentConfig, findings: Findings): void {
   }
   checkConnectivityAndExternalSystems(config, findings);
   checkDr(config, findings);
+  userExperienceRules(config).forEach(check);
   // The cost estimate's usage assumptions and an acknowledged excess over the budget (docs/cost.md).
   usageErrors(`${env}.cost.usage`, config.cost.usage ?? {}).forEach(fail);
   if (config.cost.overBudget) overBudgetErrors(`${env}.cost.overBudget`, config.cost.overBudget, config.cost.monthlyBudgetUsd).forEach(fail);
@@ -208,6 +211,7 @@ function checkDr(config: EnvironmentConfig, findings: Findings): void {
   }
   const drRegion = config.drRegion;
   findings.check(() => validateNetworkLayout(`${env}.dr`, drRegion, dr.network));
+  if (dr.traffic.geolocation) findings.check(() => validateGeolocation(`${env}.dr.traffic`, config.edge.originDomain, dr.traffic.geolocation!));
   const lag = dr.database.replicaLagAlarmThresholdSeconds;
   if (lag !== undefined && (!Number.isInteger(lag) || lag < 1 || lag > DATABASE_RPO_SECONDS)) {
     findings.fail(

@@ -4,6 +4,7 @@
  * functions price a synthesized stack (`cdk.tf.json`) and a plan's before/after values.
  */
 import { TfBlock, TfValue, block, blocks, isTrue } from "../guardrails/engine";
+import { nodeGroupSchedule, rateMinutes, scheduledShare } from "./off-hours";
 import { UsageAssumptions } from "./usage";
 
 /** One charge of one resource. */
@@ -46,7 +47,8 @@ export interface AccountFeatures {
 /** A driver's verdict: charges, or why the resource can't be priced. */
 export type DriverResult = readonly Charge[] | { readonly notPriced: string };
 
-export type Driver = (config: TfBlock, ctx: DriverContext) => DriverResult;
+/** Prices one resource from its arguments; `address` is its Terraform address (for schedules that name it). */
+export type Driver = (config: TfBlock, ctx: DriverContext, address: string) => DriverResult;
 
 const num = (value: TfValue): number | undefined => {
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
@@ -99,13 +101,16 @@ function perNode(ctx: DriverContext, label: string, instanceType: string, nodes:
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-const nodeGroup: Driver = (c, ctx) => {
+const nodeGroup: Driver = (c, ctx, address) => {
   const type = (c.instance_types ?? [])[0] as string | undefined;
-  const desired = num(block(c.scaling_config).desired_size);
-  if (!type || desired === undefined) return { notPriced: "no instance type or desired size" };
+  const configured = num(block(c.scaling_config).desired_size);
+  if (!type || configured === undefined) return { notPriced: "no instance type or desired size" };
   const name = String(c.node_group_name ?? c.node_group_name_prefix ?? "").replace(/-$/, "").split("-").pop() || "unnamed";
   const isSpot = c.capacity_type === "SPOT";
-  const label = `node group ${name}`;
+  // Scaled down outside working hours by scheduled actions: the average node count over the week.
+  const schedule = nodeGroupSchedule(address, ctx.all("aws_autoscaling_schedule"));
+  const desired = schedule ? round(schedule.working * schedule.share + schedule.off * (1 - schedule.share)) : configured;
+  const label = `node group ${name}${schedule ? `, ${schedule.working} nodes ${Math.round(schedule.share * 100)} % of the week, ${schedule.off} off-hours` : ""}`;
   const charges: Charge[] = [hours(ctx, `EC2 ${type} (${label}${isSpot ? ", spot" : ""})`, `ec2:${type}`, desired, isSpot ? { factor: spot(ctx), assumptions: ["spotPriceRatio"] } : {})];
   const template = ctx.lookup(referencedAddress(block(c.launch_template).id) ?? "");
   for (const mapping of blocks(template?.block_device_mappings)) {
@@ -149,7 +154,12 @@ const dbInstance: Driver = (c, ctx) => {
   const copies = multiAz ? 2 : 1;
   const source = ctx.lookup(referencedAddress(c.replicate_source_db) ?? "");
   const role = source ? "read replica" : "primary";
-  const charges: Charge[] = [hours(ctx, `RDS ${cls} (${role}${multiAz ? ", Multi-AZ: 2 instances" : ""})`, `rds:${cls}`, copies)];
+  // Stopped outside working hours by EventBridge Scheduler: instance hours for the share it runs (storage stays billed).
+  const share = scheduledShare("rds", c.identifier, ctx.all("aws_scheduler_schedule"));
+  const running = share === undefined ? "" : `, runs ${Math.round(share * 100)} % of the week`;
+  const charges: Charge[] = [
+    hours(ctx, `RDS ${cls} (${role}${multiAz ? ", Multi-AZ: 2 instances" : ""}${running})`, `rds:${cls}`, copies, share === undefined ? {} : { per: round(ctx.usage.hoursPerMonth * share) }),
+  ];
   const storage = num(c.allocated_storage) ?? num(source?.allocated_storage);
   const storageType = (c.storage_type ?? source?.storage_type ?? "gp2") as string;
   if (storage !== undefined) {
@@ -294,6 +304,15 @@ const natGateway: Driver = (c, ctx) =>
         { driver: "NAT gateway data processed", priceKey: "nat:gb", count: 1, per: ctx.usage.natGbPerGateway, perUnit: "GB", assumptions: ["natGbPerGateway"] },
       ];
 
+/** A CloudWatch Synthetics canary: its runs per month at its rate, for the share of the week it runs. */
+const canary: Driver = (c, ctx) => {
+  const minutes = rateMinutes(block(c.schedule).expression);
+  if (minutes === undefined || minutes === 0) return { notPriced: `schedule ${JSON.stringify(block(c.schedule).expression)} is not a rate(…) the estimate reads` };
+  const share = scheduledShare("synthetics", c.name, ctx.all("aws_scheduler_schedule")) ?? 1;
+  const runs = Math.round(((ctx.usage.hoursPerMonth * 60) / minutes) * share);
+  return [{ driver: `Synthetics canary runs (every ${minutes} min${share < 1 ? `, ${Math.round(share * 100)} % of the week` : ""})`, priceKey: "synthetics:canary-run", count: 1, per: runs, perUnit: "runs" }];
+};
+
 /** The priced resource types and their drivers. */
 export const DRIVERS: Readonly<Record<string, Driver>> = {
   aws_eks_cluster: (_c, ctx) => [hours(ctx, "EKS control planes", "eks:cluster", 1)],
@@ -326,6 +345,7 @@ export const DRIVERS: Readonly<Record<string, Driver>> = {
   // External-access analyzers are free; unused-access ones bill per role and user, which the stacks don't tell.
   aws_accessanalyzer_analyzer: (c) => (String(c.type ?? "ACCOUNT").startsWith("ACCOUNT_UNUSED") || String(c.type).startsWith("ORGANIZATION_UNUSED") ? { notPriced: "billed per IAM role and user analyzed" } : []),
   aws_wafv2_ip_set: () => [],
+  aws_synthetics_canary: canary,
   aws_s3_bucket: (_c, ctx) => [{ driver: "S3 Standard storage", priceKey: "s3:standard", count: 1, per: ctx.usage.s3StorageGbPerBucket, perUnit: "GB-month", assumptions: ["s3StorageGbPerBucket"] }],
 };
 
@@ -355,7 +375,7 @@ export const NO_CHARGE_TYPES: ReadonlySet<string> = new Set([
   "aws_budgets_budget", "aws_ce_anomaly_monitor", "aws_ce_anomaly_subscription", "aws_ce_cost_allocation_tag",
   "aws_xray_encryption_config", "aws_xray_group", "aws_xray_sampling_rule", "aws_appautoscaling_target", "aws_appautoscaling_policy",
   "aws_ssm_parameter", "aws_backup_vault_policy", "aws_backup_selection", "aws_wafv2_web_acl_logging_configuration", "aws_chatbot_slack_channel_configuration",
-  "aws_secretsmanager_secret_version",
+  "aws_secretsmanager_secret_version", "aws_autoscaling_schedule", "aws_scheduler_schedule",
   "helm_release", "kubernetes_namespace_v1", "kubernetes_service_account_v1", "kubernetes_config_map_v1", "kubernetes_storage_class_v1",
   "kubernetes_annotations", "kubernetes_job_v1", "kubernetes_persistent_volume_v1",
 ]);

@@ -110,7 +110,7 @@ export function priceResources(
       notPriced.push({ address: r.address, type: r.type, reason: `region ${region} is not in the price table` });
       continue;
     }
-    const result = driver(r.config, ctx);
+    const result = driver(r.config, ctx, r.address);
     if ("notPriced" in result) {
       notPriced.push({ address: r.address, type: r.type, reason: result.notPriced });
       continue;

@@ -14,7 +14,7 @@ export const PRICED_REGIONS = ["us-east-1", "us-west-2"] as const;
 export type PricedRegion = (typeof PRICED_REGIONS)[number];
 
 /** What one unit of a price is. */
-export type PriceUnit = "hour" | "month" | "GB-month" | "GB" | "MiBps-month" | "vCPU-month" | "1M requests" | "1M events" | "10k requests" | "image";
+export type PriceUnit = "hour" | "month" | "GB-month" | "GB" | "MiBps-month" | "vCPU-month" | "1M requests" | "1M events" | "10k requests" | "image" | "run";
 
 /** One row: a billable unit of one service, in each priced region. */
 export interface PriceRow {
@@ -133,6 +133,7 @@ export const PRICES: readonly PriceRow[] = [
   both("cloudwatch:dashboard", "month", 3.0, PAGE.cloudwatch),
   both("cloudwatch:logs-ingestion", "GB", 0.5, PAGE.cloudwatch),
   both("cloudwatch:logs-storage", "GB-month", 0.03, PAGE.cloudwatch),
+  both("synthetics:canary-run", "run", 0.0012, PAGE.cloudwatch),
   both("waf:web-acl", "month", 5.0, PAGE.waf),
   both("waf:rule", "month", 1.0, PAGE.waf),
   both("waf:requests", "1M requests", 0.6, PAGE.waf),

@@ -25,7 +25,24 @@ export const GRAFANA_SERVICE_ACCOUNT = "grafana";
 /** The label (and value) Grafana's sidecar watches to load dashboards from ConfigMaps. */
 export const GRAFANA_DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } as const;
 /** Data source uids the dashboards reference. */
-export const DATASOURCE_UIDS = { prometheus: "prometheus", loki: "loki", cloudwatch: "cloudwatch" } as const;
+export const DATASOURCE_UIDS = { prometheus: "prometheus", loki: "loki", cloudwatch: "cloudwatch", xray: "xray" } as const;
+/**
+ * Grafana's trace view of X-Ray (the platform's Jaeger, docs/architecture-choices.md): the AWS X-Ray
+ * data source plugin, pinned (>= 2.13 needs Grafana 10.4+, which the pinned chart ships), installed at
+ * Grafana's start from grafana.com.
+ */
+export const GRAFANA_XRAY_PLUGIN = { id: "grafana-x-ray-datasource", version: "2.13.0" } as const;
+/** What the X-Ray data source reads (traces, service graph, insights; read-only). */
+export const GRAFANA_XRAY_ACTIONS: readonly string[] = [
+  "xray:BatchGetTraces",
+  "xray:GetTraceSummaries",
+  "xray:GetTraceGraph",
+  "xray:GetServiceGraph",
+  "xray:GetGroups",
+  "xray:GetTimeSeriesServiceStatistics",
+  "xray:GetInsightSummaries",
+  "xray:GetInsight",
+];
 /** The directory of the dashboards (one JSON file each, provisioned as-is). */
 export const DASHBOARDS_DIR = join(__dirname, "dashboards");
 
@@ -190,7 +207,7 @@ export class Monitoring extends Construct {
     this.grafanaRole = new ServiceAccountRole(this, "grafana-role", {
       naming,
       name: "grafana-cloudwatch",
-      description: `Grafana in ${naming.prefix}: read CloudWatch metrics and logs of ${props.region}`,
+      description: `Grafana in ${naming.prefix}: read CloudWatch metrics and logs and X-Ray traces of ${props.region}`,
       oidcProviderArn: props.oidcProviderArn,
       oidcIssuerUrl: props.oidcIssuerUrl,
       namespace,
@@ -203,6 +220,8 @@ export class Monitoring extends Construct {
           Condition: { StringEquals: { "aws:RequestedRegion": props.region } },
         },
         { Sid: "QueryLogGroupsOfAccountRegion", Action: [...GRAFANA_LOGS_ACTIONS], Resource: context.arn("logs", "log-group:*") },
+        // X-Ray's read actions take no resource-level permissions.
+        { Sid: "ReadTracesInRegion", Action: [...GRAFANA_XRAY_ACTIONS], Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": props.region } } },
       ],
     });
 
@@ -268,7 +287,9 @@ export class Monitoring extends Construct {
             access: "proxy",
             jsonData: { authType: "default", defaultRegion: props.region },
           },
+          { name: "X-Ray", type: GRAFANA_XRAY_PLUGIN.id, uid: DATASOURCE_UIDS.xray, access: "proxy", jsonData: { authType: "default", defaultRegion: props.region } },
         ],
+        plugins: [`${GRAFANA_XRAY_PLUGIN.id} ${GRAFANA_XRAY_PLUGIN.version}`],
       },
       additionalPrometheusRulesMap: { [PLATFORM_RULES_NAME]: JSON.parse(JSON.stringify(rules.spec)) as HelmValues },
     };
