@@ -245,13 +245,17 @@ describe("synthPlatform", () => {
     const app = Testing.app();
     expect(synthPlatform(undefined, app, (line) => lines.push(line), (line) => lines.push(line))).toBe(0);
     const stacks = app.node.children.map((c) => c.node.id);
-    // the guardrails' summary: one line per stack, then the totals; then the budget rule: a warning per
-    // acknowledged excess over budget (docs/cost.md) and one cost line per environment
-    const acknowledged = ENVIRONMENTS.filter((e) => e.cost.overBudget);
-    const guardrails = lines.slice(0, stacks.length + 1);
+    // the quota check first (each quota above its default but requested in code, then its summary: none exceeded)…
+    const quotaLines = lines.filter((l) => l.startsWith("[QUOTA "));
+    expect(quotaLines.every((l) => / within the \d+ requested by account: aws_servicequotas_service_quota\./.test(l))).toBe(true);
+    expect(lines[quotaLines.length]).toMatch(/^quotas: \d+ usage\(s\) of \d+ quotas checked, \d+ above the default and requested in code, 0 exceeded$/);
+    // …then the guardrails' summary: one line per stack, then the totals…
+    const guardrails = lines.slice(quotaLines.length + 1, quotaLines.length + 2 + stacks.length);
     expect(guardrails.slice(0, -1).map((l) => l.split(":")[0])).toEqual(stacks.map((s) => `guardrails ${s}`));
     expect(guardrails[stacks.length]).toMatch(new RegExp(`^guardrails: 0 error\\(s\\), \\d+ warning\\(s\\), 0 unused suppression\\(s\\) in ${stacks.length} stack\\(s\\)$`));
-    expect(lines.slice(stacks.length + 1).map((l) => l.split(":")[0])).toEqual([
+    // …then the budget rule: a warning per acknowledged excess over budget (docs/cost.md), one cost line per environment
+    const acknowledged = ENVIRONMENTS.filter((e) => e.cost.overBudget);
+    expect(lines.slice(quotaLines.length + 2 + stacks.length).map((l) => l.split(":")[0])).toEqual([
       ...acknowledged.map(() => "warning"),
       ...ENVIRONMENTS.map((e) => `cost ${e.name}`),
     ]);
