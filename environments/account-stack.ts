@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { AwsContext } from "../modules/shared/aws-context";
 import { DnsZones } from "../modules/aws/network/dns-zones";
 import { GitHubOidcRoles } from "../modules/aws/security/github-oidc-roles";
+import { EcrPushRoles } from "../modules/aws/delivery/ecr-push-roles";
 import { Naming } from "../modules/shared/naming";
 import { declareOutputs } from "../modules/shared/outputs";
 import { ServiceQuotas } from "../modules/aws/security/service-quotas";
@@ -29,6 +30,9 @@ import { STATE_BACKEND, stateBackendConfig, stateKey } from "./state";
 /** The repository variable CI reads its role ARNs from: `{"<env>": {"plan": arn, "apply": arn}}` (docs/ci.md, "How CI reviews plans"). */
 export const CI_ROLES_VARIABLE = "AIVO_CI_ROLES";
 
+/** The repository variable the service pipelines read their push roles from: `{"<env>": {"region": …, "roles": {"<service>": arn}}}`. */
+export const IMAGE_PUSH_ROLES_VARIABLE = "AIVO_IMAGE_PUSH_ROLES";
+
 export { ACCOUNT_STACK } from "./stack-names";
 
 export interface AccountStackProps {
@@ -40,6 +44,10 @@ export interface AccountStackProps {
    * a certificate, and CI gets a plan and an apply role for each environment.
    */
   readonly environmentDomains: Readonly<Record<string, string>>;
+  /** Each environment's region by name: where its services' ECR repositories live. @default none (no push roles) */
+  readonly environmentRegions?: Readonly<Record<string, string>>;
+  /** The application services (their names): a push role per environment and service. @default [] */
+  readonly services?: readonly string[];
   /**
    * Regions besides the account stack's where the environments run (their regions, DR regions): AWS
    * Config records and Security Hub checks there too. @default none
@@ -72,6 +80,8 @@ export class AccountStack extends PlatformStack {
   readonly mail?: MailIdentity;
   /** GitHub Actions' OIDC provider and per-environment plan/apply roles. */
   readonly ci: GitHubOidcRoles;
+  /** The service pipelines' image push roles, per environment and service. */
+  readonly imagePush: EcrPushRoles;
   /** CloudTrail: the account's multi-region audit trail. */
   readonly auditTrail: AuditTrail;
   /** GuardDuty and its findings routing. */
@@ -141,6 +151,13 @@ export class AccountStack extends PlatformStack {
       Object.entries(this.ci.roles).map(([scope, r]) => [scope, r.applyRoleArn ? { plan: r.planRoleArn, apply: r.applyRoleArn } : { plan: r.planRoleArn }]),
     );
     const { naming } = this;
+    this.imagePush = new EcrPushRoles(this, "image-push", {
+      naming,
+      repository: props.config.github.repository,
+      providerArn: this.ci.providerArn,
+      environments: props.environmentRegions ?? {},
+      services: props.services ?? [],
+    });
     this.auditTrail = new AuditTrail(this, "audit-trail", { ...props.config.auditTrail, naming });
     this.threatDetection = new ThreatDetection(this, "threat-detection", { ...props.config.threatDetection, naming });
     this.accessAnalyzer = new AccessAnalyzer(this, "access-analyzer", { ...props.config.accessAnalyzer, naming });
@@ -208,6 +225,12 @@ export class AccountStack extends PlatformStack {
         : {}),
       github_oidc_provider_arn: { value: this.ci.providerArn, description: "GitHub Actions' OIDC identity provider" },
       ci_roles: { value: roles, description: "CI's plan and apply role ARNs per environment" },
+      image_push_roles_json: {
+        value: Fn.jsonencode(
+          Object.fromEntries(Object.entries(props.environmentRegions ?? {}).map(([env, region]) => [env, { region, roles: this.imagePush.roleArns[env] }])),
+        ),
+        description: `The value of the ${IMAGE_PUSH_ROLES_VARIABLE} repository variable: terraform output -raw image_push_roles_json | gh variable set ${IMAGE_PUSH_ROLES_VARIABLE}`,
+      },
       compute_optimizer_status: { value: this.costOptimization.computeOptimizer.status, description: "Compute Optimizer enrolment (Active): right-sizing in the console's Compute Optimizer page or `aws compute-optimizer get-ec2-instance-recommendations`" },
       ci_roles_json: {
         value: Fn.jsonencode(roles),

@@ -20,6 +20,9 @@ import { chartFor, DEFAULT_REPLICAS, ReplicatedController } from "../modules/kub
 import { Kyverno } from "../modules/kubernetes/addons/kyverno";
 import { MetricsServer } from "../modules/kubernetes/addons/metrics-server";
 import { AlloyLogShipper } from "../modules/kubernetes/addons/alloy";
+import { ArgoCd } from "../modules/kubernetes/addons/argo-cd";
+import { ArgoRollouts } from "../modules/kubernetes/addons/argo-rollouts";
+import { SERVICES_PROJECT } from "../modules/kubernetes/gitops";
 import { LOKI_PUSH_URL, Loki } from "../modules/kubernetes/addons/loki";
 import { Monitoring } from "../modules/kubernetes/addons/kube-prometheus-stack";
 import { Velero } from "../modules/kubernetes/addons/velero";
@@ -39,7 +42,8 @@ import { KubernetesStack } from "./kubernetes-stack";
  *
  * Release order (each waits for the one before): 1 AWS Load Balancer Controller (its webhook mutates
  * every Service created later), 2 cert-manager, 3 External Secrets, 4 karpenter-crd + Karpenter,
- * 5 metrics-server, 6 external-dns, 7 Kyverno + its pod-security policies, 8 the ADOT collector.
+ * 5 metrics-server, 6 external-dns, 7 Kyverno + its pod-security policies, 8 the ADOT collector,
+ * 9 Argo Rollouts and 10 Argo CD (the services' delivery: `<env>-services` writes their Applications).
  *
  * Core objects of the integrations (no CRD): the Auth0 ConfigMap in `aivo`, Vault's `vault-auth`
  * service account, and an EFS StorageClass (with a static volume on its access point) per consumer.
@@ -72,6 +76,10 @@ export class AddonsStack extends KubernetesStack {
   readonly restoreDrill?: RestoreDrill;
   /** The ADOT collector (OTLP in, X-Ray out) in `observability`. */
   readonly adotCollector: AdotCollector;
+  /** Argo Rollouts: the services' canaries. */
+  readonly argoRollouts: ArgoRollouts;
+  /** Argo CD: deploys the services' charts (GitOps). */
+  readonly argoCd: ArgoCd;
   /** The ConfigMap `auth0` in `aivo`. */
   readonly auth0: Auth0Config;
   /** Vault's Kubernetes-auth service account; undefined without a `vault` section (the store is in `<env>-workloads`). */
@@ -302,6 +310,25 @@ export class AddonsStack extends KubernetesStack {
       // Its ServiceMonitor needs the prometheus-operator CRDs.
       dependsOn: [this.namespaces.of("velero"), this.monitoring.crds.release],
     });
+    // Service delivery (issue 25): after the load balancer controller (Rollouts writes its Ingress
+    // actions), Kyverno (their pods are admitted by its policies) and the prometheus-operator CRDs
+    // (Argo CD's ServiceMonitor and release alerts). Development runs one replica of each.
+    const deliveryReplicas = (key: "argoCd" | "argoRollouts") => settings.replicas?.[key] ?? (config.tier === "development" ? 1 : DEFAULT_REPLICAS);
+    this.argoRollouts = new ArgoRollouts(this, "argo-rollouts", {
+      where: where("argoRollouts"),
+      chart: chartFor(settings, "argoRollouts"),
+      replicas: deliveryReplicas("argoRollouts"),
+      dependsOn: [...ns("argoRollouts"), platformReady],
+    });
+    this.argoCd = new ArgoCd(this, "argo-cd", {
+      where: where("argoCd"),
+      chart: chartFor(settings, "argoCd"),
+      url: `https://argocd.${config.edge.domain}`,
+      replicas: deliveryReplicas("argoCd"),
+      sso: settings.argoCdSso,
+      alertOnProject: SERVICES_PROJECT,
+      dependsOn: [...ns("argoCd"), this.argoRollouts.addOn.release, this.monitoring.crds.release],
+    });
     this.releases = [
       ...this.releases,
       ...(this.verticalPodAutoscaler ? [this.verticalPodAutoscaler] : []),
@@ -311,6 +338,8 @@ export class AddonsStack extends KubernetesStack {
       this.loki.addOn,
       this.logShipping.addOn,
       this.velero.addOn,
+      this.argoRollouts.addOn,
+      this.argoCd.addOn,
     ];
     this.dataClassification = addDataClassification(this, environment);
     this.restoreDrill = addRestoreDrill(this, environment);

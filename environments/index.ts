@@ -9,7 +9,8 @@ import { DrStack } from "./dr-stack";
 import { EnvironmentStack } from "./environment-stack";
 import { production } from "./production";
 import { staging } from "./staging";
-import type { ServiceSpec } from "../modules/aws/delivery/service";
+import type { ServiceChart } from "../modules/aws/delivery/service";
+import { githubSshUrl } from "../modules/kubernetes/gitops";
 import { EnvironmentConfig } from "./types";
 import { ServicesStack } from "./services-stack";
 import { SERVICES } from "./services";
@@ -32,7 +33,7 @@ export interface Platform {
   readonly addons: Readonly<Record<string, AddonsStack>>;
   /** `<env>-workloads`: custom resources and in-cluster objects, after the CRDs exist. */
   readonly workloads: Readonly<Record<string, WorkloadsStack>>;
-  /** `<env>-services`: the application services (ECR, IAM roles, their Kubernetes objects), after the workloads. */
+  /** `<env>-services`: the application services (ECR, IAM roles, their Argo CD Applications), after the workloads. */
   readonly services: Readonly<Record<string, ServicesStack>>;
   /** The DR stacks (`<env>-dr`) of the environments with a `dr` section, by environment name. */
   readonly dr: Readonly<Record<string, DrStack>>;
@@ -47,14 +48,18 @@ export function buildPlatform(
   app: App,
   environments: readonly EnvironmentConfig[] = ENVIRONMENTS,
   account: AccountConfig = ACCOUNT,
-  services: readonly ServiceSpec[] = SERVICES,
+  services: readonly ServiceChart[] = SERVICES,
 ): Platform {
   validateEnvironments(environments);
+  // Argo CD deploys the service charts from this repository's default branch (docs/shipping-a-service.md).
+  const gitops = { repoUrl: githubSshUrl(account.github.repository), targetRevision: account.github.defaultBranch ?? "main" };
   const bootstrap = new BootstrapStack(app, { costCenter: account.costCenter });
   const accountStack = new AccountStack(app, {
     config: account,
     environmentDomains: Object.fromEntries(environments.map((config) => [config.name, config.edge.domain])),
     otherRegions: environments.flatMap((config) => [config.region, ...(config.drRegion ? [config.drRegion] : [])]),
+    environmentRegions: Object.fromEntries(environments.map((config) => [config.name, config.region])),
+    services: services.map((chart) => chart.spec.name),
     alertMailFromAddresses: [...new Set(environments.flatMap((config) => config.observability.receivers.email?.from ?? []))],
   });
   accountStack.addDependency(bootstrap);
@@ -75,7 +80,7 @@ export function buildPlatform(
       stack.addDependency(accountStack);
       const addons = new AddonsStack(app, stack);
       const workloads = new WorkloadsStack(app, stack, addons);
-      return { name: config.name, stack, addons, workloads, services: new ServicesStack(app, stack, workloads, services) };
+      return { name: config.name, stack, addons, workloads, services: new ServicesStack(app, stack, workloads, services, gitops) };
     }),
   );
   const dr = stacks.filter((s) => s.stack.config.dr).flatMap((s) => attempt(() => ({ name: s.name, stack: new DrStack(app, s.stack) })));

@@ -3,7 +3,7 @@ import { Construct, IConstruct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { COST_ALLOCATION_TAG_KEYS } from "../modules/aws/observability/cost-monitoring";
 import { renderStackHcl } from "../modules/shared/hcl";
-import { Guardrails } from "../modules/shared/guardrails";
+import { Guardrails, TerraformDocument } from "../modules/shared/guardrails";
 
 /** The namespace of the providers cdktf's prebuilt bindings name only by type (`aws`, `kubernetes`, `helm`). */
 export const PROVIDER_NAMESPACE = "hashicorp";
@@ -50,6 +50,13 @@ class QualifyProviderSources implements IAspect {
   }
 }
 
+const synthesized = new WeakMap<TerraformStack, TerraformDocument>();
+
+/** The document of `stack`'s last synthesis (what the cost estimate reads at synth), if it has one. */
+export function synthesizedDocument(stack: TerraformStack): TerraformDocument | undefined {
+  return synthesized.get(stack);
+}
+
 /**
  * A stack whose JSON plain Terraform tooling reads as-is: fully-qualified provider sources
  * (`hashicorp/aws`, not the bare `aws` cdktf writes), the pinned provider versions of the
@@ -90,6 +97,7 @@ export class PlatformStack extends TerraformStack {
   override toTerraform(): any {
     const doc = super.toTerraform();
     Guardrails.record(this, doc);
+    synthesized.set(this, doc);
     return doc;
   }
 

@@ -6,6 +6,7 @@ import { formatHclFiles } from "../modules/shared/hcl/format";
 import { ENVIRONMENTS, buildPlatform } from "./index";
 import { EnvironmentConfig } from "./types";
 import { ConfigErrors } from "./validate";
+import { PlatformEstimate, appDocuments, estimatePlatform } from "./cost";
 
 /**
  * Where synthesis writes: JSON (`npm run synth`, `cdktf deploy/diff`) and HCL (`npm run synth:hcl`)
@@ -69,7 +70,7 @@ export function synthPlatform(
     app.synth();
   } catch (error) {
     // Guardrail errors fail app.synth() after every stack is checked; their report follows.
-    if (guardrailsFailed(app)) return reportGuardrails(app, report, info);
+    if (guardrailsFailed(app)) return Math.max(reportGuardrails(app, report, info), reportBudgets(estimatePlatform(appDocuments(app), environments), report, info));
     const errors = error instanceof ConfigErrors ? error.errors : [error instanceof Error ? error : new Error(String(error))];
     for (const err of errors) {
       report(`error: ${err.message}`);
@@ -77,5 +78,21 @@ export function synthPlatform(
     }
     return 1;
   }
-  return reportGuardrails(app, report, info);
+  const guardrails = reportGuardrails(app, report, info);
+  return Math.max(guardrails, reportBudgets(estimatePlatform(appDocuments(app), environments), report, info));
+}
+
+/**
+ * Prints each environment's estimate against its budget: the budget rule's warnings and errors
+ * (`<env>.cost…`) to `report`, one summary line per environment to `info`. Returns 1 on an error.
+ */
+export function reportBudgets(estimate: PlatformEstimate, report: (line: string) => void, info: (line: string) => void): number {
+  const findings = estimate.environments.flatMap((e) => e.findings);
+  for (const f of findings.filter((f) => f.severity === "warning")) report(`warning: ${f.message}`);
+  for (const f of findings.filter((f) => f.severity === "error")) report(`error: ${f.message}`);
+  for (const e of estimate.environments) {
+    const budget = e.config.cost.monthlyBudgetUsd;
+    info(`cost ${e.config.name}: estimate $${e.totalUsd.toFixed(2)}/month, budget $${budget} (${Math.round((e.totalUsd / budget) * 100)} %); npm run cost for the lines`);
+  }
+  return findings.some((f) => f.severity === "error") ? 1 : 0;
 }

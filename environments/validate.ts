@@ -26,6 +26,8 @@ import { validateEndpointServices } from "../modules/aws/network/vpc-endpoints";
 import { ENVIRONMENT_TIERS, EnvironmentConfig, PROJECT } from "./types";
 import { validateObservability } from "../modules/kubernetes/addons/kube-prometheus-stack";
 import { validateVeleroSettings } from "../modules/kubernetes/addons/velero";
+import { usageErrors } from "../modules/shared/cost/usage";
+import { overBudgetErrors } from "../modules/shared/cost/budget";
 import { validateGeolocation } from "../modules/aws/network/failover-dns";
 import { userExperienceRules } from "./user-experience";
 
@@ -169,6 +171,9 @@ function checkEnvironment(config: EnvironmentConfig, findings: Findings): void {
   checkConnectivityAndExternalSystems(config, findings);
   checkDr(config, findings);
   userExperienceRules(config).forEach(check);
+  // The cost estimate's usage assumptions and an acknowledged excess over the budget (docs/cost.md).
+  usageErrors(`${env}.cost.usage`, config.cost.usage ?? {}).forEach(fail);
+  if (config.cost.overBudget) overBudgetErrors(`${env}.cost.overBudget`, config.cost.overBudget, config.cost.monthlyBudgetUsd).forEach(fail);
 }
 
 /** Private connectivity, tracing, Auth0 and Vault (issue 16). */

@@ -28,6 +28,7 @@
  * A stack's name is `<stack>=` before the path, or else the file name without `.json`
  * (`plans/production.json` → `production`).
  */
+import { costSection } from "./cost";
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { comparePlans } from "./compare";
@@ -108,9 +109,10 @@ function runReview(args: readonly string[]): Outcome {
   }
   const protectedEnvironments = options.protect !== undefined ? options.protect.split(",").map((s) => s.trim()).filter(Boolean) : DEFAULT_PROTECTED_ENVIRONMENTS;
   const result = review(plans, { protectedEnvironments, allowed });
-  const comment = render(result, { unplanned });
+  const cost = costSection(plans);
+  const comment = render(result, { unplanned, cost });
   if (options.summary) {
-    writeFileSync(options.summary, render(result, { limit: JOB_SUMMARY_LIMIT - 1_000, fullPlansAt: "the workflow run's plan artifacts", unplanned }));
+    writeFileSync(options.summary, render(result, { limit: JOB_SUMMARY_LIMIT - 1_000, fullPlansAt: "the workflow run's plan artifacts", unplanned, cost: costSection(plans, JOB_SUMMARY_LIMIT / 4) }));
   }
   const failed = result.blocking.length > 0 || result.stacks.some((s) => s.errored);
   if (options.comment) {

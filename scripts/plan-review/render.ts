@@ -162,6 +162,8 @@ export interface RenderOptions {
   readonly fullPlansAt?: string;
   /** Changed stacks CI did not plan (local state: `bootstrap`), named under the summary. @default [] */
   readonly unplanned?: readonly string[];
+  /** Lines shown under the summary table, e.g. the cost delta (`costSection` in ./cost, bounded in size). @default none */
+  readonly cost?: readonly string[];
 }
 
 /** Renders the review as markdown of at most `limit` characters. */
@@ -178,7 +180,7 @@ export function render(r: Review, options: RenderOptions = {}): string {
         : allDangerous.length > 0
           ? `⚠️ **${allDangerous.length} stateful resource(s) would be destroyed or replaced**: read them first.`
           : "✅ No stateful resource is destroyed or replaced.";
-  const head = [COMMENT_MARKER, "## Terraform plan review", "", status, "", ...summaryTable(r), "", "### Stateful resources destroyed or replaced", ""];
+  const head = [COMMENT_MARKER, "## Terraform plan review", "", status, "", ...summaryTable(r), "", ...(options.cost ?? []), "### Stateful resources destroyed or replaced", ""];
   const unplanned = options.unplanned ?? [];
   const stacksNote = [
     ...(r.stacks.length === 0 ? ["No stack with remote state changed: nothing to plan.", ""] : []),

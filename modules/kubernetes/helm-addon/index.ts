@@ -32,6 +32,11 @@ export function assertChartVersion(where: string, version: string): void {
   }
 }
 
+/** Throws `<where>.replicas: …` unless `replicas` is a whole number ≥ 1. */
+export function assertReplicas(where: string, replicas: number): void {
+  if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`${where}.replicas: ${replicas} is not a replica count; use a whole number ≥ 1`);
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

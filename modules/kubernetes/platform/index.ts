@@ -79,6 +79,16 @@ export const NAMESPACES = {
     podSecurity: "restricted",
     reason: "the Kafka topics Job runs as uid 1000, read-only root file system, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp",
   },
+  argoCd: {
+    name: "argocd",
+    podSecurity: "restricted",
+    reason: "Argo CD (the services' GitOps controller): every component runs non-root, read-only, all capabilities dropped, RuntimeDefault seccomp",
+  },
+  argoRollouts: {
+    name: "argo-rollouts",
+    podSecurity: "restricted",
+    reason: "the Argo Rollouts controller runs non-root, read-only, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp",
+  },
   tailscale: {
     name: "tailscale",
     podSecurity: "restricted",
@@ -216,6 +226,22 @@ export const HELM_CHARTS = {
     chart: "velero",
     repository: "https://vmware-tanzu.github.io/helm-charts",
     version: "12.1.0",
+  },
+  // Service delivery (issue 25): Argo CD deploys the services' charts, Argo Rollouts runs their canaries.
+  // argoproj/argo-helm at 2026-07-02 (af0a931): argo-cd 10.1.1 (Argo CD v3.4.4), argo-rollouts 2.41.0 (v1.9.0).
+  argoCd: {
+    name: "argocd",
+    namespace: NAMESPACES.argoCd.name,
+    chart: "argo-cd",
+    repository: "https://argoproj.github.io/argo-helm",
+    version: "10.1.1",
+  },
+  argoRollouts: {
+    name: "argo-rollouts",
+    namespace: NAMESPACES.argoRollouts.name,
+    chart: "argo-rollouts",
+    repository: "https://argoproj.github.io/argo-helm",
+    version: "2.41.0",
   },
   // Compute (modules/kubernetes/addons/vertical-pod-autoscaler, modules/kubernetes/cluster/node-pools).
   verticalPodAutoscaler: {

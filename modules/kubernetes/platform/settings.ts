@@ -1,6 +1,7 @@
 import { contains, parseIpv4Cidr } from "../../shared/cidr";
 import { assertChartVersion } from "../helm-addon";
 import { HELM_CHARTS, HelmChartKey } from "./index";
+import type { ArgoCdSso } from "../addons/argo-cd";
 
 /**
  * How `cdktf deploy` (a laptop or a CI runner) reaches the cluster's API server:
@@ -58,7 +59,7 @@ export interface KarpenterSettings {
 }
 
 /** The controllers whose replica counts the config sets. */
-export const REPLICATED_CONTROLLERS = ["awsLoadBalancerController", "certManager", "externalSecrets", "karpenter", "metricsServer", "kyverno"] as const;
+export const REPLICATED_CONTROLLERS = ["awsLoadBalancerController", "certManager", "externalSecrets", "karpenter", "metricsServer", "kyverno", "argoCd", "argoRollouts"] as const;
 export type ReplicatedController = (typeof REPLICATED_CONTROLLERS)[number];
 
 /** The Kubernetes platform of an environment (the config holds this object at `<env>.kubernetes`). */
@@ -75,6 +76,8 @@ export interface KubernetesSettings {
   readonly policyAction: PolicyAction;
   /** The ACME account's e-mail (Let's Encrypt expiry notices). */
   readonly acmeEmail: string;
+  /** Argo CD's single sign-on (docs/shipping-a-service.md, "Argo CD access"). @default none: the local admin only */
+  readonly argoCdSso?: ArgoCdSso;
 }
 
 /** Replicas of a controller unless the config says otherwise. */

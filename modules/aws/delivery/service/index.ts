@@ -1,28 +1,21 @@
-import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { AwsContext } from "../../../shared/aws-context";
-import { NODE_TYPE_LABEL, WORKLOAD_TYPE_TAINT_KEY } from "../../compute/eks";
 import { PolicyStatement } from "../../../shared/iam";
 import { ServiceAccountRole } from "../../compute/irsa-role";
 import { kafkaTopicStatements } from "../../data/kafka/client-access";
 import { KubernetesManifest } from "../../../kubernetes/manifest";
+import { GitOpsSource, serviceApplication } from "../../../kubernetes/gitops";
 import { Naming } from "../../../shared/naming";
-import {
-  DataStoreEndpoint,
-  PrometheusTarget,
-  PublicIngress,
-  ServiceDataStores,
-  ServicePeers,
-  ServiceObjects,
-  buildServiceObjects,
-} from "./objects";
-import { AwsAccess, DataStoreKind, ServiceSpec, ServiceTierValues } from "./spec";
-import type { NetworkLoadBalancerEnvironment } from "./nlb";
-import { assertImageTag, validateServiceInEnvironment, validateServiceSpec } from "./validate";
+import { AwsAccess, DataStoreKind, ServiceChart, ServiceTierRelease } from "./spec";
+import { usedDataStores, validateServiceInEnvironment } from "./validate";
+import { NetworkLoadBalancerEnvironment, nlbIngressRule, nlbServiceAnnotations } from "./nlb";
+import { ingressPaths } from "./ingress";
 
-export * from "./objects";
+export * from "./chart";
+export * from "./ingress";
 export * from "./quantity";
 export * from "./spec";
 export * from "./validate";
@@ -32,13 +25,22 @@ export * from "./nlb";
 export const DEFAULT_KEEP_IMAGES = 30;
 /** Days an untagged image (a failed or superseded push) stays before it expires. */
 export const UNTAGGED_IMAGE_EXPIRY_DAYS = 7;
+/** The ALB listeners' TLS policy: TLS 1.3 and 1.2 only. */
+export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** Suffix of the service account (and IAM role) the PreSync database bootstrap runs as. */
+export const DB_BOOTSTRAP_SUFFIX = "db-bootstrap";
+/**
+ * The tag External Secrets marks the Secrets Manager secrets it may write with: a PushSecret refuses a
+ * secret without it, and fills an empty one that has it (providers/v1/aws/secretsmanager, `isManagedByESO`).
+ */
+export const EXTERNAL_SECRETS_MANAGED_TAG = { "managed-by": "external-secrets" } as const;
 
 /** `aivo/<env>/<service>/`: the Secrets Manager prefix a service reads, and only it. */
 export function serviceSecretPrefix(naming: Naming, service: string): string {
   return `${naming.project}/${naming.environment}/${service}/`;
 }
 
-/** `aivo/<env>/<service>/database`: the service's own database user (JSON `username`, `password`). */
+/** `aivo/<env>/<service>/database`: the service's own database user (JSON `username`, `password`), written by its PreSync bootstrap. */
 export function serviceDatabaseSecretName(naming: Naming, service: string): string {
   return `${serviceSecretPrefix(naming, service)}database`;
 }
@@ -63,6 +65,68 @@ export function imageLifecyclePolicy(keep: number): string {
   });
 }
 
+/** An environment's data store as a service sees it. */
+export interface DataStoreEndpoint {
+  /** Host name (a token from the environment stack). */
+  readonly host: string;
+  readonly port: number;
+  /** CIDRs of the subnets it lives in (NetworkPolicy egress). */
+  readonly subnetCidrs: readonly string[];
+}
+
+/** PostgreSQL: the endpoint plus what the database bootstrap needs. */
+export interface PostgresEndpoint extends DataStoreEndpoint {
+  /** ARN of the RDS-managed master user secret (read by the bootstrap only). */
+  readonly masterSecretArn: string;
+  /** ARN of the CMK encrypting the master user secret (the bootstrap decrypts it). */
+  readonly masterSecretKmsKeyArn: string;
+}
+
+/** Redis: the endpoint plus its AUTH token secret. */
+export interface RedisEndpoint extends DataStoreEndpoint {
+  /** Secrets Manager name of the AUTH token (read through the ClusterSecretStore). */
+  readonly authTokenSecret: string;
+}
+
+/** The data stores an environment offers; a missing key means the environment has none of that kind. */
+export interface ServiceDataStores {
+  readonly postgres?: PostgresEndpoint;
+  readonly redis?: RedisEndpoint;
+}
+
+/** Where Prometheus runs: the ServiceMonitor's labels, the NetworkPolicy's peer, the analysis's address. */
+export interface PrometheusTarget {
+  readonly namespace: string;
+  readonly url: string;
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly serviceMonitorLabels: Readonly<Record<string, string>>;
+}
+
+/** The public side of an environment: one ALB (an IngressGroup) behind CloudFront. */
+export interface PublicIngress {
+  /** The IngressGroup name: every service's Ingress joins it, so the environment has one ALB. */
+  readonly groupName: string;
+  /** The ALB's DNS name, CloudFront's origin; external-dns creates its record. */
+  readonly host: string;
+  /** ARN of the regional ACM certificate of `host`. */
+  readonly certificateArn: string;
+  /**
+   * The ALB's frontend security groups (ids, comma-separated, as the annotation takes them): HTTPS from
+   * CloudFront, and from Route 53's health checkers.
+   */
+  readonly securityGroup: string;
+  /** CIDRs the ALB's nodes live in (public subnets): NetworkPolicy ingress of IP targets. */
+  readonly sourceCidrs: readonly string[];
+  /** ALB deletion protection (production). */
+  readonly deletionProtection: boolean;
+}
+
+/** The services a service talks to inside the cluster, and those that talk to it. */
+export interface ServicePeers {
+  readonly calls: readonly { readonly name: string; readonly port: number }[];
+  readonly callers: readonly string[];
+}
+
 /** What an environment offers its services, built by the stack from the environment stack's outputs. */
 export interface ServiceEnvironment {
   /** The environment's naming (`aivo-<env>-…`). */
@@ -75,8 +139,16 @@ export interface ServiceEnvironment {
   readonly oidcProviderArn: string;
   /** The OIDC issuer without `https://`. */
   readonly oidcIssuerUrl: string;
+  /** The environment's region (the bootstrap's SecretStore). */
+  readonly region: string;
   /** The CMK encrypting the environment's ECR repositories. */
   readonly imageKeyArn: string;
+  /** The CMK the services' own secrets (`aivo/<env>/<service>/database`) are encrypted with. */
+  readonly secretsKeyArn: string;
+  /** Node placement keys (modules/aws/compute/eks): the node-group label and the dedicated groups' taint key. */
+  readonly nodes: { readonly label: string; readonly taintKey: string };
+  /** Where Argo CD runs and what it deploys from. */
+  readonly gitops: { readonly argoNamespace: string; readonly source: GitOpsSource };
   /** The environment's data stores. */
   readonly dataStores: ServiceDataStores;
   /** The ClusterSecretStore the ExternalSecrets read from. */
@@ -92,15 +164,10 @@ export interface ServiceEnvironment {
 }
 
 export interface ApplicationServiceProps {
-  /** The service. */
-  readonly spec: ServiceSpec;
+  /** The service's chart (`loadServiceChart`). */
+  readonly chart: ServiceChart;
   /** The environment it runs in. */
   readonly environment: ServiceEnvironment;
-  /**
-   * The image tag to run: a plain string (validated, never `latest`) or a token / `${…}` expression
-   * such as a Terraform variable (validated by the variable's own `validation`).
-   */
-  readonly imageTag: string;
   /** The services it calls and is called by (from the registry's `calls`). @default none */
   readonly peers?: ServicePeers;
   /** The origin health check's path when this service answers it (its readiness path, routed Exact). @default not this service */
@@ -142,57 +209,66 @@ export function awsAccessStatements(context: AwsContext, naming: Naming, grants:
 }
 
 /**
- * The template every service of the platform is made from (the doc's `services/auth-svc` chart): one
- * `ServiceSpec` in, everything the service needs in one environment out.
+ * One service in one environment, from its chart (helm/services/<name>): cdktf creates the AWS side
+ * and the Argo CD Application; Argo CD renders the chart and owns every Kubernetes object.
  *
  * AWS: an ECR repository (immutable tags, scan on push, the environment's CMK, a lifecycle keeping
- * the last `keepImages`), an IRSA role reading only `aivo/<env>/<service>/*` secrets plus the spec's
- * `awsAccess`. Kubernetes (each object checked with its `kubernetes-models` schema): ServiceAccount,
- * Deployment (restricted security context, probes, requests/limits, zone spread, graceful stop,
- * node placement), Service, HPA, PDB, ExternalSecrets per data store, a NetworkPolicy, a
- * ServiceMonitor (with `metrics`) and an Ingress in the environment's IngressGroup (with `publicPaths`).
+ * the last `keepImages`), the service's IRSA role (reads only `aivo/<env>/<service>/*` secrets, plus
+ * the spec's `awsAccess`), and with PostgreSQL the database bootstrap's role (reads the RDS-managed
+ * master secret; writes only `aivo/<env>/<service>/database`, with the services' CMK). Kubernetes: the
+ * Application (`serviceApplication`), whose `platform` values carry those ARNs and the environment's
+ * endpoints, so the chart's names and the AWS side's come from one definition.
  */
 export class ApplicationService extends Construct {
   /** The ECR repository (escape hatch). */
   readonly repository: EcrRepository;
   /** `<account>.dkr.ecr.<region>.amazonaws.com/aivo-<env>-<service>`. */
   readonly repositoryUrl: string;
-  /** The IRSA role. */
+  /** The IRSA role of the service's pods. */
   readonly role: ServiceAccountRole;
-  /** The image the Deployment runs, `<repositoryUrl>:<tag>`. */
-  readonly image: string;
-  /** The tier's values used here. */
-  readonly values: ServiceTierValues;
-  /** The typed objects, as built (before rendering). */
-  readonly objects: ServiceObjects;
-  /** The `kubernetes_manifest` of each object, keyed like `objects`. */
-  readonly manifests: Readonly<Record<string, KubernetesManifest>>;
+  /** The IRSA role of the PreSync database bootstrap; undefined without PostgreSQL. */
+  readonly bootstrapRole?: ServiceAccountRole;
+  /**
+   * `aivo/<env>/<service>/database`: the container of the service's database credentials (no value in
+   * Terraform; the PreSync bootstrap's PushSecret fills it once); undefined without PostgreSQL.
+   */
+  readonly databaseSecret?: SecretsmanagerSecret;
+  /** The tier's release (values file, recorded image, strategy). */
+  readonly release: ServiceTierRelease;
+  /** The `platform` values the Application hands the chart. */
+  readonly platform: Record<string, unknown>;
+  /** The Argo CD Application. */
+  readonly application: KubernetesManifest;
 
   constructor(scope: Construct, id: string, props: ApplicationServiceProps) {
     super(scope, id);
-    const { spec, environment: env } = props;
+    const { chart, environment: env } = props;
+    const { spec } = chart;
     const naming = env.naming;
-    const where = `${naming.environment}.services.${spec.name}`;
-    validateServiceSpec(where, spec);
-    const stores = Object.entries(env.dataStores) as [DataStoreKind, DataStoreEndpoint | undefined][];
+    const stores = usedDataStores(spec);
     validateServiceInEnvironment(
       naming.environment,
       env.tier,
-      spec,
-      stores.filter(([, store]) => store !== undefined).map(([kind]) => kind),
-      stores.filter(([, store]) => store?.secret !== undefined).map(([kind]) => kind),
+      chart,
+      (Object.keys(env.dataStores) as DataStoreKind[]).filter((k) => env.dataStores[k] !== undefined),
     );
+    const where = `${naming.environment}.services.${spec.name}`;
     if (spec.networkLoadBalancer && !env.networkLoadBalancers) {
       throw new Error(`${where}.networkLoadBalancer: ${naming.environment} offers no Network Load Balancer settings (certificate, subnets); pass environment.networkLoadBalancers`);
     }
-    // A literal tag is checked here; a token or `${…}` expression by the Terraform variable's validation.
     (spec.calls ?? []).forEach((callee, i) => {
       if (!props.peers?.calls.some((c) => c.name === callee)) {
         throw new Error(`${where}.calls[${i}]: "${callee}" is not among the peers given to the template; pass it in peers.calls`);
       }
     });
-    if (!Token.isUnresolved(props.imageTag) && !props.imageTag.includes("${")) assertImageTag(`${where}.imageTag`, props.imageTag);
-    this.values = spec.tiers[env.tier];
+    if (props.originHealthCheckPath !== undefined) {
+      try {
+        ingressPaths(spec, props.originHealthCheckPath);
+      } catch (error) {
+        throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+    this.release = chart.tiers[env.tier];
     const context = AwsContext.of(this);
 
     this.repository = new EcrRepository(this, "repository", {
@@ -200,23 +276,21 @@ export class ApplicationService extends Construct {
       imageTagMutability: "IMMUTABLE",
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: env.imageKeyArn }],
-      forceDelete: false,
+      // Development is torn down at will (its buckets go with their objects too); elsewhere images outlive a destroy.
+      forceDelete: env.tier === "development",
     });
     new EcrLifecyclePolicy(this, "lifecycle", {
       repository: this.repository.name,
       policy: imageLifecyclePolicy(spec.keepImages ?? DEFAULT_KEEP_IMAGES),
     });
     this.repositoryUrl = this.repository.repositoryUrl;
-    this.image = `${this.repositoryUrl}:${props.imageTag}`;
 
     const secretArns = context.arn("secretsmanager", `secret:${serviceSecretPrefix(naming, spec.name)}*`);
+    const irsa = { naming, oidcProviderArn: env.oidcProviderArn, oidcIssuerUrl: env.oidcIssuerUrl, namespace: env.namespace };
     this.role = new ServiceAccountRole(this, "role", {
-      naming,
+      ...irsa,
       name: spec.name,
       description: `${spec.name} in ${naming.prefix}: ${spec.description}`,
-      oidcProviderArn: env.oidcProviderArn,
-      oidcIssuerUrl: env.oidcIssuerUrl,
-      namespace: env.namespace,
       serviceAccount: spec.name,
       statements: [
         { Sid: "ReadOwnSecrets", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretArns },
@@ -233,31 +307,111 @@ export class ApplicationService extends Construct {
       ],
     });
 
-    this.objects = buildServiceObjects(
-      spec,
-      {
-        namespace: env.namespace,
-        values: this.values,
-        image: this.image,
-        roleArn: this.role.roleArn,
-        serviceDatabaseSecret: serviceDatabaseSecretName(naming, spec.name),
-        dataStores: env.dataStores,
-        secretStoreName: env.secretStoreName,
-        prometheus: env.prometheus,
-        ingress: env.ingress,
-        labels: env.labels ?? {},
-        peers: props.peers ?? { calls: [], callers: [] },
-        originHealthCheckPath: props.originHealthCheckPath,
-        networkLoadBalancers: env.networkLoadBalancers,
-      },
-      { nodeLabel: NODE_TYPE_LABEL, taintKey: WORKLOAD_TYPE_TAINT_KEY },
-    );
-    const manifests: Record<string, KubernetesManifest> = {};
-    for (const [key, object] of Object.entries(this.objects)) {
-      manifests[key] = new KubernetesManifest(this, key, { where, object });
+    const postgres = stores.includes("postgres") ? env.dataStores.postgres : undefined;
+    const redis = stores.includes("redis") ? env.dataStores.redis : undefined;
+    const databaseSecret = serviceDatabaseSecretName(naming, spec.name);
+    if (postgres) {
+      this.databaseSecret = new SecretsmanagerSecret(this, "database-secret", {
+        name: databaseSecret,
+        description: `${spec.name}'s own PostgreSQL user (JSON username, password); the value is generated in the cluster by its database bootstrap (Argo CD PreSync)`,
+        kmsKeyId: env.secretsKeyArn,
+        // Development is torn down and rebuilt: its secret goes at once; production's can be restored for 30 days.
+        recoveryWindowInDays: env.tier === "production" ? 30 : 0,
+        tags: { ...EXTERNAL_SECRETS_MANAGED_TAG },
+      });
+      this.bootstrapRole = new ServiceAccountRole(this, "bootstrap-role", {
+        ...irsa,
+        name: `${spec.name}-${DB_BOOTSTRAP_SUFFIX}`,
+        description: `${spec.name}'s database bootstrap in ${naming.prefix}: reads the RDS master secret, writes ${databaseSecret}`,
+        serviceAccount: `${spec.name}-${DB_BOOTSTRAP_SUFFIX}`,
+        statements: databaseBootstrapStatements(context, postgres, this.databaseSecret.arn, env.secretsKeyArn),
+      });
     }
-    this.manifests = manifests;
+
+    const ingress = env.ingress;
+    this.platform = {
+      environment: naming.environment,
+      region: env.region,
+      labels: { ...(env.labels ?? {}) },
+      image: { repository: this.repositoryUrl },
+      serviceAccount: { roleArn: this.role.roleArn },
+      secretStore: env.secretStoreName,
+      ...(postgres
+        ? {
+            postgres: {
+              host: postgres.host,
+              port: postgres.port,
+              subnetCidrs: [...postgres.subnetCidrs],
+              serviceSecret: databaseSecret,
+              masterSecretArn: postgres.masterSecretArn,
+              bootstrapRoleArn: this.bootstrapRole!.roleArn,
+            },
+          }
+        : {}),
+      ...(redis ? { redis: { host: redis.host, port: redis.port, subnetCidrs: [...redis.subnetCidrs], authTokenSecret: redis.authTokenSecret } } : {}),
+      prometheus: {
+        namespace: env.prometheus.namespace,
+        url: env.prometheus.url,
+        podLabels: { ...env.prometheus.podLabels },
+        serviceMonitorLabels: { ...env.prometheus.serviceMonitorLabels },
+      },
+      ingress: {
+        groupName: ingress.groupName,
+        host: ingress.host,
+        certificateArn: ingress.certificateArn,
+        securityGroup: ingress.securityGroup,
+        sslPolicy: ALB_SSL_POLICY,
+        // The origin's Route 53 health check, routed Exact to this service's readiness path.
+        ...(props.originHealthCheckPath !== undefined ? { healthCheckPath: props.originHealthCheckPath } : {}),
+        sourceCidrs: [...ingress.sourceCidrs],
+        deletionProtection: ingress.deletionProtection,
+      },
+      peers: { calls: (props.peers?.calls ?? []).map((c) => ({ ...c })), callers: [...(props.peers?.callers ?? [])] },
+      // The NLB's Service annotations and NetworkPolicy peers, computed once (modules/aws/delivery/service/nlb.ts).
+      ...(spec.networkLoadBalancer && env.networkLoadBalancers
+        ? {
+            networkLoadBalancer: {
+              annotations: nlbServiceAnnotations(spec, spec.networkLoadBalancer, env.networkLoadBalancers),
+              sourceRanges: (spec.networkLoadBalancer.scheme ?? "internal") === "internal" ? [...env.networkLoadBalancers.internalClientCidrs] : [],
+              ingressCidrs: nlbIngressRule(spec, spec.networkLoadBalancer, env.networkLoadBalancers).from.map((f) => f.ipBlock.cidr),
+            },
+          }
+        : {}),
+      nodes: { ...env.nodes },
+    };
+    this.application = new KubernetesManifest(this, "application", {
+      where,
+      object: serviceApplication({
+        name: spec.name,
+        argoNamespace: env.gitops.argoNamespace,
+        namespace: env.namespace,
+        source: env.gitops.source,
+        chartPath: chart.path,
+        valuesFile: this.release.valuesFile,
+        platform: this.platform,
+        labels: { ...(env.labels ?? {}) },
+      }),
+      // Argo CD writes status and operation; its controller adds the refresh annotation.
+      computedFields: ["metadata.annotations", "metadata.labels", "operation", "status"],
+    });
   }
 }
 
-export type { DataStoreEndpoint };
+/**
+ * The database bootstrap's permissions: read the RDS-managed master user secret (and decrypt it with
+ * its CMK, through Secrets Manager only), and fill the service's own database secret once (External
+ * Secrets' PushSecret: Describe, GetSecretValue, PutSecretValue), with the services' CMK.
+ */
+export function databaseBootstrapStatements(context: AwsContext, postgres: PostgresEndpoint, databaseSecretArn: string, secretsKeyArn: string): PolicyStatement[] {
+  const viaSecretsManager = { "kms:ViaService": `secretsmanager.${context.region}.amazonaws.com` };
+  return [
+    { Sid: "ReadMasterSecret", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: postgres.masterSecretArn },
+    { Sid: "DecryptMasterSecret", Action: "kms:Decrypt", Resource: postgres.masterSecretKmsKeyArn, Condition: { StringEquals: viaSecretsManager } },
+    {
+      Sid: "FillServiceDatabaseSecret",
+      Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+      Resource: databaseSecretArn,
+    },
+    { Sid: "EncryptServiceDatabaseSecret", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: secretsKeyArn, Condition: { StringEquals: viaSecretsManager } },
+  ];
+}

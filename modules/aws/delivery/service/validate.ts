@@ -1,13 +1,5 @@
-import { parseCpu, parseMemory } from "./quantity";
 import { validateNetworkLoadBalancer } from "./nlb";
-import {
-  DATA_STORE_KINDS,
-  DataStoreKind,
-  POSTGRES_CREDENTIALS,
-  SERVICE_PLACEMENTS,
-  ServiceSpec,
-  ServiceTierValues,
-} from "./spec";
+import { DATA_STORE_KINDS, DataStoreKind, SERVICE_PLACEMENTS, ServiceChart, ServiceSpec } from "./spec";
 
 /** A DNS-1123 label (Kubernetes object names, ports names): lowercase alphanumerics and "-", ≤ 63. */
 export const DNS_1123_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -55,48 +47,17 @@ function assertHttpPath(where: string, path: string): void {
   if (!HTTP_PATH.test(path)) fail(where, `"${path}" is not an HTTP path; start with "/" and use letters, digits and -._~/`);
 }
 
-function assertTier(where: string, values: ServiceTierValues): void {
-  for (const field of ["minReplicas", "maxReplicas"] as const) {
-    const n = values[field];
-    if (!Number.isInteger(n) || n < 1) fail(`${where}.${field}`, `${n} is not a replica count; use a whole number ≥ 1`);
-  }
-  if (values.minReplicas > values.maxReplicas) {
-    fail(`${where}.minReplicas`, `${values.minReplicas} is above maxReplicas (${values.maxReplicas}); minReplicas ≤ maxReplicas`);
-  }
-  const cpu = parseCpu(values.requests.cpu);
-  if (cpu === undefined || cpu <= 0) fail(`${where}.requests.cpu`, `"${values.requests.cpu}" is not a CPU quantity; use e.g. "250m" or "1"`);
-  const memory = parseMemory(values.requests.memory);
-  if (memory === undefined || memory <= 0) {
-    fail(`${where}.requests.memory`, `"${values.requests.memory}" is not a memory quantity; use e.g. "256Mi" or "1Gi"`);
-  }
-  if (values.limits?.cpu !== undefined) {
-    const cpuLimit = parseCpu(values.limits.cpu);
-    if (cpuLimit === undefined) fail(`${where}.limits.cpu`, `"${values.limits.cpu}" is not a CPU quantity; use e.g. "500m" or "2"`);
-    if (cpuLimit < cpu) fail(`${where}.requests.cpu`, `${values.requests.cpu} is above limits.cpu (${values.limits.cpu}); requests ≤ limits`);
-  }
-  if (values.limits !== undefined) {
-    const memoryLimit = parseMemory(values.limits.memory);
-    if (memoryLimit === undefined) fail(`${where}.limits.memory`, `"${values.limits.memory}" is not a memory quantity; use e.g. "512Mi"`);
-    if (memoryLimit < memory) {
-      fail(`${where}.requests.memory`, `${values.requests.memory} is above limits.memory (${values.limits.memory}); requests ≤ limits`);
-    }
-  }
-  const target = values.targetCpuUtilizationPercent;
-  if (target !== undefined && (!Number.isInteger(target) || target < 10 || target > 100)) {
-    fail(`${where}.targetCpuUtilizationPercent`, `${target} is outside 10-100`);
-  }
-}
-
 /**
- * Checks one spec on its own (names, ports, paths, replicas, quantities, references). `where` names
- * the spec, e.g. `services.auth-svc`.
+ * Checks one spec on its own (names, ports, paths, references): what cdktf relies on. The chart's
+ * values.schema.json checks the same and the rest (replicas, quantities) when Helm renders it.
+ * `where` names the spec, e.g. `helm/services/auth-svc/values.yaml: service`.
  */
 export function validateServiceSpec(where: string, spec: ServiceSpec): void {
   if (!DNS_1123_LABEL.test(spec.name) || spec.name.length > MAX_SERVICE_NAME_LENGTH) {
     fail(`${where}.name`, `"${spec.name}" is not a DNS-1123 label of at most ${MAX_SERVICE_NAME_LENGTH} characters; use lowercase letters, digits and "-", starting with a letter`);
   }
   assertPort(`${where}.port`, spec.port);
-  if (spec.metrics?.port !== undefined) assertPort(`${where}.metrics.port`, spec.metrics.port);
+  if (spec.metrics?.port !== undefined && spec.metrics.port !== null) assertPort(`${where}.metrics.port`, spec.metrics.port);
   if (spec.networkLoadBalancer) validateNetworkLoadBalancer(where, spec, spec.networkLoadBalancer);
   assertHttpPath(`${where}.probes.liveness`, spec.probes.liveness);
   assertHttpPath(`${where}.probes.readiness`, spec.probes.readiness);
@@ -108,17 +69,11 @@ export function validateServiceSpec(where: string, spec: ServiceSpec): void {
   if (spec.placement !== undefined && !SERVICE_PLACEMENTS.includes(spec.placement)) {
     fail(`${where}.placement`, `"${spec.placement}" is not a node group; use ${SERVICE_PLACEMENTS.join(", ")}`);
   }
-  (spec.dataStores ?? []).forEach((use, i) => {
-    if (!DATA_STORE_KINDS.includes(use.kind)) {
-      fail(`${where}.dataStores[${i}].kind`, `"${use.kind}" is not a data store the template knows; use ${DATA_STORE_KINDS.join(", ")}`);
+  for (const kind of Object.keys(spec.dataStores ?? {})) {
+    if (!DATA_STORE_KINDS.includes(kind as DataStoreKind)) {
+      fail(`${where}.dataStores.${kind}`, `"${kind}" is not a data store the template knows; use ${DATA_STORE_KINDS.join(", ")}`);
     }
-    if (use.kind === "postgres" && use.credentials !== undefined && !POSTGRES_CREDENTIALS.includes(use.credentials)) {
-      fail(`${where}.dataStores[${i}].credentials`, `"${use.credentials}" is not one of ${POSTGRES_CREDENTIALS.join(", ")}`);
-    }
-    if ((spec.dataStores ?? []).findIndex((u) => u.kind === use.kind) !== i) {
-      fail(`${where}.dataStores[${i}].kind`, `"${use.kind}" is listed twice; list each data store once`);
-    }
-  });
+  }
   (spec.awsAccess ?? []).forEach((grant, i) => {
     if (grant.kind === "kafka-topic") {
       if (!KAFKA_TOPIC_NAME.test(grant.topic)) fail(`${where}.awsAccess[${i}].topic`, `"${grant.topic}" is not a Kafka topic name (letters, digits, ".", "_", "-"; no wildcards)`);
@@ -156,31 +111,30 @@ export function validateServiceSpec(where: string, spec: ServiceSpec): void {
   if (keep !== undefined && (!Number.isInteger(keep) || keep < 5 || keep > 1000)) {
     fail(`${where}.keepImages`, `${keep} is outside 5-1000; keep enough images to roll back`);
   }
-  for (const [tier, values] of Object.entries(spec.tiers)) assertTier(`${where}.tiers.${tier}`, values);
 }
 
-/** Checks a spec against one environment: it has values for the tier and the environment has its data stores. */
-export function validateServiceInEnvironment(
-  environment: string,
-  tier: string,
-  spec: ServiceSpec,
-  available: readonly DataStoreKind[],
-  withSharedSecret: readonly DataStoreKind[] = available,
-): void {
+/** The data stores a spec uses (`dataStores.<kind>: true`). */
+export function usedDataStores(spec: ServiceSpec): DataStoreKind[] {
+  return DATA_STORE_KINDS.filter((kind) => spec.dataStores?.[kind] === true);
+}
+
+/** Checks a chart against one environment: it has a values file for the tier and the environment has its data stores. */
+export function validateServiceInEnvironment(environment: string, tier: string, chart: ServiceChart, available: readonly DataStoreKind[]): void {
+  const { spec } = chart;
   const where = `${environment}.services.${spec.name}`;
-  if (!spec.tiers[tier]) {
-    fail(`${where}.tiers`, `no values for tier "${tier}"; add tiers.${tier} (replicas, requests, limits)`);
+  if (!chart.tiers[tier]) {
+    fail(`${where}`, `${chart.path} has no values file for tier "${tier}"; add one (copy values-dev.yaml) and list it in TIER_VALUES_FILES`);
   }
-  (spec.dataStores ?? []).forEach((use, i) => {
-    if (!available.includes(use.kind)) {
-      fail(`${where}.dataStores[${i}]`, `"${use.kind}" is not a data store of ${environment} (it has ${available.join(", ") || "none"}); remove it or add the data store to the environment`);
+  for (const kind of usedDataStores(spec)) {
+    if (!available.includes(kind)) {
+      fail(`${where}.dataStores.${kind}`, `${environment} has no ${kind} (it has ${available.join(", ") || "none"}); turn it off in ${chart.path}/values.yaml or add the data store to the environment`);
     }
-    const shared = use.kind === "redis" || use.credentials === "master";
-    if (shared && !withSharedSecret.includes(use.kind)) {
-      const what = use.kind === "redis" ? "AUTH token secret" : "RDS-managed master user secret";
-      fail(`${where}.dataStores[${i}]`, `${environment}'s ${use.kind} has no ${what} to read; ${use.kind === "postgres" ? 'use credentials: "service-user"' : "give the cache an AUTH token"}`);
-    }
-  });
+  }
+  const release = chart.tiers[tier];
+  if (release.digest !== "" && !/^sha256:[a-f0-9]{64}$/.test(release.digest)) {
+    fail(`${where}.image.digest`, `"${release.digest}" in ${chart.path}/${release.valuesFile} is not a sha256 digest; the pipeline writes sha256:<64 hex>`);
+  }
+  if (release.tag !== "") assertImageTag(`${where}.image.tag`, release.tag);
 }
 
 /** Checks the registry: each spec, then names and public paths unique across services. */

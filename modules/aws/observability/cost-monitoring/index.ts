@@ -1,4 +1,6 @@
 import { Construct } from "constructs";
+import type { OverBudgetAcknowledgement } from "../../../shared/cost/budget";
+import type { UsageAssumptions } from "../../../shared/cost/usage";
 import { BudgetsBudget, BudgetsBudgetNotification } from "@cdktf/provider-aws/lib/budgets-budget";
 import { CeAnomalyMonitor } from "@cdktf/provider-aws/lib/ce-anomaly-monitor";
 import {
@@ -79,6 +81,17 @@ export interface CostMonitoringSettings {
    * @default false
    */
   readonly activateCostAllocationTags?: boolean;
+  /**
+   * Usage the offline cost estimate can't read from the stacks (traffic, stored data, log volume,
+   * Karpenter's share of its limits), overriding `DEFAULT_USAGE` field by field (docs/cost.md).
+   * @default DEFAULT_USAGE (modules/shared/cost/usage)
+   */
+  readonly usage?: Partial<UsageAssumptions>;
+  /**
+   * Accepts an estimate above `monthlyBudgetUsd` up to `upToUsd`, for `reason`: synthesis then warns
+   * instead of failing. @default none: an estimate over the budget fails synthesis
+   */
+  readonly overBudget?: OverBudgetAcknowledgement;
 }
 
 export interface CostMonitoringProps extends CostMonitoringSettings {
