@@ -37,7 +37,7 @@ export const development: EnvironmentConfig = {
     controlPlaneLogTypes: ["api", "audit", "authenticator"],
     // Karpenter's NodePool limits (set with the add-ons) must stay within this for the pod address check.
     karpenterNodeAllowance: { instanceTypes: ["m6i.2xlarge"], maxNodes: 10 },
-    nodeGroups: DEFAULT_NODE_GROUPS, // general 1/2/4, spot 0/1/4, memory 0/0/2
+    nodeGroups: DEFAULT_NODE_GROUPS, // general 2/2/4 (m6i/m5.xlarge), spot 0/1/4, memory 0/0/2
     // Development is rebuilt at will.
     deletionProtection: false,
   },

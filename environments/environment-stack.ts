@@ -13,6 +13,7 @@ import { EksCluster } from "../modules/aws/compute/eks";
 import { RedisCluster } from "../modules/aws/data/elasticache";
 import { Guardrails } from "../modules/shared/guardrails";
 import { FargateProfiles } from "../modules/aws/compute/fargate-profile";
+import { GuardDutyAgent } from "../modules/aws/security/guardduty-agent";
 import { Naming } from "../modules/shared/naming";
 import { Network } from "../modules/aws/network/vpc";
 import { declareOutputs } from "../modules/shared/outputs";
@@ -47,6 +48,8 @@ export class EnvironmentStack extends PlatformStack {
   readonly eks: EksCluster;
   /** Fargate profiles and their pod execution role (none when `fargate.profiles` is empty). */
   readonly fargate: FargateProfiles;
+  /** GuardDuty Runtime Monitoring's agent add-on and its `guardduty-data` endpoint (managed here, so teardown removes them). */
+  readonly guardDutyAgent: GuardDutyAgent;
   readonly alerts: AlertTopics;
   readonly cost: CostMonitoring;
   readonly cache: RedisCluster;
@@ -113,6 +116,15 @@ export class EnvironmentStack extends PlatformStack {
       privateSubnetIds: this.network.privateSubnetIds,
       nodeSecurityGroupId: this.eks.nodeSecurityGroupId,
       clusterPrimarySecurityGroupId: this.eks.clusterPrimarySecurityGroupId,
+    });
+
+    this.guardDutyAgent = new GuardDutyAgent(this, "guardduty-agent", {
+      naming,
+      clusterName: this.eks.cluster.name,
+      vpcId: this.network.vpcId,
+      vpcCidrs: [config.network.vpcCidr, ...(config.network.podNetwork ? [config.network.podNetwork.cidr] : [])],
+      subnetIds: this.network.privateSubnetIds,
+      dependsOn: Object.values(this.eks.nodeGroups),
     });
 
     this.alerts = new AlertTopics(this, "alerts", { ...config.alerting, naming });

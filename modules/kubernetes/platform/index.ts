@@ -309,6 +309,11 @@ export interface ClusterContext {
   readonly oidcIssuerUrl: string;
   /** The node security group id (webhook ports, Karpenter discovery). */
   readonly nodeSecurityGroupId: string;
+  /**
+   * Pods take addresses from dedicated pod subnets (VPC CNI custom networking), so a node's primary ENI
+   * holds no pod: Karpenter must reserve it (`settings.reservedENIs`). @default false
+   */
+  readonly customNetworking?: boolean;
   /** The VPC id (the load balancer controller's `vpcId`). */
   readonly vpcId: string;
   /** The public subnets' CIDRs (plain strings): where the public load balancer's traffic comes from. */

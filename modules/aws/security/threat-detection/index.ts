@@ -33,7 +33,12 @@ export const FINDING_TOPICS = Object.keys(FINDING_ROUTES) as FindingTopic[];
 export const GUARDDUTY_FEATURES = {
   eksAuditLogs: "EKS_AUDIT_LOGS",
   runtimeMonitoring: "RUNTIME_MONITORING",
-  /** Additional configuration of RUNTIME_MONITORING: GuardDuty installs and updates the EKS agent add-on. */
+  /**
+   * Additional configuration of RUNTIME_MONITORING: GuardDuty installs and updates the EKS agent add-on.
+   * Turned off (`DISABLED`): each environment stack manages the agent add-on and its `guardduty-data`
+   * endpoint itself (modules/aws/security/guardduty-agent), so `cdktf destroy` of an environment removes
+   * them; GuardDuty's automatically created endpoint and security group would block the VPC's deletion.
+   */
   eksAddonManagement: "EKS_ADDON_MANAGEMENT",
 } as const;
 
@@ -105,7 +110,7 @@ export class ThreatDetection extends Construct {
       detectorId: this.detector.id,
       name: GUARDDUTY_FEATURES.runtimeMonitoring,
       status: "ENABLED",
-      additionalConfiguration: [{ name: GUARDDUTY_FEATURES.eksAddonManagement, status: "ENABLED" }],
+      additionalConfiguration: [{ name: GUARDDUTY_FEATURES.eksAddonManagement, status: "DISABLED" }],
     });
 
     const ruleArn = (topic: FindingTopic) => context.arn("events", `rule/${naming.name("guardduty", topic)}`);

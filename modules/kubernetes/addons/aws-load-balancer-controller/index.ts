@@ -42,14 +42,16 @@ export class AwsLoadBalancerController extends Construct {
         vpcId: cluster.vpcId,
       }),
     });
+    const replicas = props.replicas ?? 2;
     this.addOn = new HelmAddOn(this, "chart", {
       where: props.where,
       chart: props.chart,
+      pods: [{ name: "controller", replicas, nodeSelector: CONTROLLER_NODE_SELECTOR }],
       defaultValues: {
         clusterName: cluster.clusterName,
         region: cluster.region,
         vpcId: cluster.vpcId,
-        replicaCount: props.replicas ?? 2,
+        replicaCount: replicas,
         serviceAccount: { create: true, name: LBC_SERVICE_ACCOUNT, annotations: { [IRSA_ROLE_ANNOTATION]: this.role.roleArn } },
         podDisruptionBudget: { maxUnavailable: 1 },
         nodeSelector: { ...CONTROLLER_NODE_SELECTOR },

@@ -51,6 +51,7 @@ export class ExternalDns extends Construct {
     this.addOn = new HelmAddOn(this, "chart", {
       where: props.where,
       chart: props.chart,
+      pods: [{ name: "controller", replicas: 1, nodeSelector: CONTROLLER_NODE_SELECTOR }],
       defaultValues: {
         provider: { name: "aws" },
         sources: ["service", "ingress"],

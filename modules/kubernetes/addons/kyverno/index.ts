@@ -1,11 +1,17 @@
 import { Construct } from "constructs";
 import { ControllerAddOnProps, HelmAddOn } from "../../helm-addon";
 import { CONTROLLER_NODE_SELECTOR, HelmChart, KUBE_SYSTEM_NAMESPACE, NAMESPACES } from "../../platform";
+import { GUARDDUTY_AGENT_NAMESPACE } from "../../../aws/security/guardduty-agent";
 
-/** Namespaces the pod-security policies skip: the cluster's own and those whose pods need host access (see `NAMESPACES`). */
+/**
+ * Namespaces the pod-security policies skip: the cluster's own, Kyverno's, those whose pods need host
+ * access (see `NAMESPACES`), and the GuardDuty agent's (its DaemonSet, installed by the EKS add-on
+ * `aws-guardduty-agent`, needs host PID and eBPF; the platform does not choose its pod spec).
+ */
 export const POLICY_EXCLUDED_NAMESPACES: readonly string[] = [
   KUBE_SYSTEM_NAMESPACE,
   NAMESPACES.kyverno.name,
+  GUARDDUTY_AGENT_NAMESPACE,
   ...Object.values(NAMESPACES).filter((n) => n.podSecurity === "privileged").map((n) => n.name),
 ];
 
@@ -32,6 +38,7 @@ export class Kyverno extends Construct {
     this.addOn = new HelmAddOn(this, "chart", {
       where: props.where,
       chart: props.chart,
+      pods: ["admission", "background", "cleanup", "reports"].map((name) => ({ name: `${name}-controller`, replicas, nodeSelector: CONTROLLER_NODE_SELECTOR })),
       defaultValues: {
         // Three admission replicas is Kyverno's HA recommendation; two survive a drain with a PDB.
         admissionController: { ...controller, podDisruptionBudget: { enabled: replicas > 1, minAvailable: 1 } },
@@ -45,6 +52,7 @@ export class Kyverno extends Construct {
     this.policies = new HelmAddOn(this, "policies", {
       where: `${props.where}.policies`,
       chart: props.policiesChart,
+      pods: [],
       defaultValues: {
         podSecurityStandard: "restricted",
         validationFailureAction: props.policyAction,

@@ -289,6 +289,6 @@ export class Velero extends Construct {
       },
       metrics: { enabled: true, serviceMonitor: { enabled: true } },
     };
-    this.addOn = new HelmAddOn(this, "release", { where, chart: HELM_CHARTS.velero, defaultValues: values, dependsOn: props.dependsOn });
+    this.addOn = new HelmAddOn(this, "release", { where, chart: HELM_CHARTS.velero, pods: [{ name: "server", replicas: 1 }], defaultValues: values, dependsOn: props.dependsOn });
   }
 }
