@@ -14,6 +14,7 @@ import { RedisCluster } from "../modules/aws/data/elasticache";
 import { Guardrails } from "../modules/shared/guardrails";
 import { FargateProfiles } from "../modules/aws/compute/fargate-profile";
 import { GuardDutyAgent } from "../modules/aws/security/guardduty-agent";
+import { originNames } from "../modules/aws/edge/origin-names";
 import { Naming } from "../modules/shared/naming";
 import { Network } from "../modules/aws/network/vpc";
 import { declareOutputs } from "../modules/shared/outputs";
@@ -230,6 +231,8 @@ export class EnvironmentStack extends PlatformStack {
       outageAlarmTopicArns: [this.alerts.topicArns.critical],
       // The DR region's ALB: CloudFront's origin group fails over to it (environments/dr-stack.ts).
       failoverOriginDomain: config.dr?.traffic.secondaryTarget,
+      // The primary ALB's regional name (the failover pair's target) is served with originDomain.
+      originAlternativeNames: originNames(config.edge, config.dr?.traffic).certificate.slice(1),
       staticAssets: { bucketRegionalDomainName: this.buckets.staticAssetsDomainName },
     });
     this.buckets.allowCloudFrontDistribution(this.edge.distributionArn);

@@ -15,6 +15,7 @@ import {
   validateServiceRegistry,
 } from "../modules/aws/delivery/service";
 import { EnvironmentStack } from "./environment-stack";
+import { originNames } from "../modules/aws/edge/origin-names";
 import { KubernetesStack } from "./kubernetes-stack";
 import type { WorkloadsStack } from "./workloads-stack";
 
@@ -80,6 +81,7 @@ export class ServicesStack extends KubernetesStack {
     });
     if (config.drRegion) this.replication = new EcrReplication(this, "image-replication", { naming, destinationRegion: config.drRegion });
 
+    const names = originNames(config.edge, config.dr?.traffic);
     const dataStores: ServiceDataStores = {
       postgres: {
         host: environment.database.address,
@@ -110,7 +112,9 @@ export class ServicesStack extends KubernetesStack {
       },
       ingress: {
         groupName: naming.prefix,
-        host: config.edge.originDomain,
+        // With DR, origin.<domain> is the DR stack's failover pair: the ALB publishes its regional name.
+        host: names.published,
+        additionalHosts: names.served.filter((n) => n !== names.published),
         certificateArn: environment.edge.originCertificateArn,
         // The addons stack's CloudFront-only group, by id (a cross-stack reference).
         securityGroup: workloads.addons.albSecurityGroup.securityGroupId,

@@ -74,8 +74,13 @@ export interface PrometheusTarget {
 export interface PublicIngress {
   /** The IngressGroup name: every service's Ingress joins it, so the environment has one ALB. */
   readonly groupName: string;
-  /** The ALB's DNS name, CloudFront's origin (`origin.<domain>`); external-dns creates its record. */
+  /** The ALB's DNS name external-dns creates (modules/aws/edge/origin-names `OriginNames.published`). */
   readonly host: string;
+  /**
+   * Further names the ALB answers to without publishing them (`OriginNames.served`, e.g. the failover
+   * name `origin.aivo.edu` the DR stack owns). @default none
+   */
+  readonly additionalHosts?: readonly string[];
   /** ARN of the regional ACM certificate of `host`. */
   readonly certificateArn: string;
   /** The ALB's frontend security group (id or `Name` tag): HTTPS from CloudFront only. */
@@ -387,17 +392,16 @@ export function buildServiceObjects(spec: ServiceSpec, ctx: ServiceObjectsContex
       },
       spec: {
         ingressClassName: ALB_INGRESS_CLASS,
-        rules: [
-          {
-            host: ctx.ingress.host,
-            http: {
-              paths: (spec.publicPaths ?? []).map((p) => ({
-                ...ingressPath(p),
-                backend: { service: { name, port: { name: HTTP_PORT_NAME } } },
-              })),
-            },
+        // One rule per name; external-dns publishes only the annotation's (it ignores the rules' hosts).
+        rules: [ctx.ingress.host, ...(ctx.ingress.additionalHosts ?? [])].map((host) => ({
+          host,
+          http: {
+            paths: (spec.publicPaths ?? []).map((p) => ({
+              ...ingressPath(p),
+              backend: { service: { name, port: { name: HTTP_PORT_NAME } } },
+            })),
           },
-        ],
+        })),
       },
     });
   }
