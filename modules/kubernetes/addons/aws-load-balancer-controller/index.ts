@@ -9,6 +9,8 @@ export { LBC_CLUSTER_TAG, loadBalancerControllerStatements } from "./iam-policy"
 
 /** The controller's service account (kube-system). */
 export const LBC_SERVICE_ACCOUNT = "aws-load-balancer-controller";
+/** The Service mutating webhook's failure policy (see the chart values in the construct). */
+export const LBC_SERVICE_WEBHOOK_FAILURE_POLICY = "Ignore";
 /** The port of its admission webhook on the pods (chart `webhookBindPort`), open from the control plane. */
 export const LBC_WEBHOOK_PORT = 9443;
 
@@ -57,6 +59,13 @@ export class AwsLoadBalancerController extends Construct {
         nodeSelector: { ...CONTROLLER_NODE_SELECTOR },
         webhookBindPort: LBC_WEBHOOK_PORT,
         enableServiceMutatorWebhook: true,
+        // The Service mutator (mservice) has no namespace selector in chart 3.5.0 (templates/webhook.yaml:
+        // objectSelector only), so it sees every Service of the cluster: failing closed, an LB controller
+        // outage would block every Service, kube-system's included. It only defaults loadBalancerClass on
+        // type LoadBalancer Services, which the platform does not create (ALB Ingress only), so it fails open.
+        // The pod webhooks are opt-in per namespace label (their default namespaceSelector); the Ingress and
+        // TargetGroupBinding validators stay fail-closed: they gate only objects this controller serves.
+        serviceMutatorWebhookConfig: { failurePolicy: LBC_SERVICE_WEBHOOK_FAILURE_POLICY },
       },
       values: props.values,
       dependsOn: props.dependsOn,

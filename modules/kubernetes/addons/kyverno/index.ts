@@ -15,6 +15,25 @@ export const POLICY_EXCLUDED_NAMESPACES: readonly string[] = [
   ...Object.values(NAMESPACES).filter((n) => n.podSecurity === "privileged").map((n) => n.name),
 ];
 
+/**
+ * Namespaces Kyverno's webhooks never receive a request from (`config.webhooks.namespaceSelector`,
+ * evaluated by the API server, so a Kyverno outage cannot block them): the cluster's own and every
+ * controller's, so the controllers (Kyverno itself, the LB controller, cert-manager, External Secrets,
+ * Karpenter, monitoring, Velero, the collector, the GuardDuty agent) can always restart and repair the
+ * cluster. Their pods stay checked by Pod Security Admission, which the API server runs itself (each
+ * namespace's `pod-security.kubernetes.io/enforce` label). Kyverno's fail-closed policies gate the
+ * application namespaces only (`aivo`, and any namespace not listed here).
+ */
+export const WEBHOOK_EXEMPT_NAMESPACES: readonly string[] = [
+  ...new Set([
+    KUBE_SYSTEM_NAMESPACE,
+    "kube-node-lease",
+    "kube-public",
+    GUARDDUTY_AGENT_NAMESPACE,
+    ...[NAMESPACES.kyverno, NAMESPACES.certManager, NAMESPACES.externalSecrets, NAMESPACES.karpenter, NAMESPACES.monitoring, NAMESPACES.velero, NAMESPACES.observability].map((n) => n.name),
+  ]),
+];
+
 export interface KyvernoProps extends ControllerAddOnProps {
   /** The kyverno-policies chart (the Pod Security Standards as Kyverno policies). */
   readonly policiesChart: HelmChart;
@@ -45,6 +64,11 @@ export class Kyverno extends Construct {
         backgroundController: controller,
         cleanupController: controller,
         reportsController: controller,
+        // Replaces the chart's default selector (kube-system only); the chart adds its own namespace too.
+        config: {
+          excludeKyvernoNamespace: true,
+          webhooks: { namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: [...WEBHOOK_EXEMPT_NAMESPACES] }] } },
+        },
       },
       values: props.values,
       dependsOn: props.dependsOn,
