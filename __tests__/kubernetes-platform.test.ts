@@ -119,7 +119,8 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s addons", (name,
     // The public zone is the account stack's, looked up by name in the environment stack; the private one is the edge's.
     expect(zoneIds).toEqual(["${data.aws_route53_zone.public-zone.zone_id}", expect.stringMatching(/aws_route53_zone\.edge_private-zone_.*\.zone_id/)]);
     // Only flags external-dns has (an unknown flag stops it from starting).
-    expect(values.extraArgs.map((a: string) => a.split("=")[0])).toEqual(["--zone-id-filter", "--zone-id-filter"]);
+    // --ignore-ingress-*-spec: external-dns v0.x flags (pkg/apis/externaldns/types.go); only the hostname annotation names records.
+    expect(values.extraArgs.map((a: string) => a.split("=")[0])).toEqual(["--zone-id-filter", "--zone-id-filter", "--ignore-ingress-rules-spec", "--ignore-ingress-tls-spec"]);
     expect(values.env).toEqual([{ name: "AWS_DEFAULT_REGION", value: config.region }]);
     expect(values.txtOwnerId).toBe(cluster);
     expect(values.policy).toBe(config.tier === "production" ? "upsert-only" : "sync");

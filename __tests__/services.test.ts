@@ -1,3 +1,5 @@
+import { originNames } from "../modules/aws/edge/origin-names";
+import { DEFAULT_NODE_GROUPS } from "../modules/aws/compute/eks";
 import { Testing } from "cdktf";
 import { ENVIRONMENTS, buildPlatform } from "../environments";
 import { ACCOUNT } from "../environments/account";
@@ -109,12 +111,14 @@ describe.each(names)("%s-services", (name) => {
     }
   });
 
-  it("serves /api/auth/* at origin.<domain> through the environment's IngressGroup, with the regional origin certificate", () => {
+  it("serves /api/auth/* at origin.<domain> (and, with DR, the regional name it publishes) through the environment's IngressGroup, with the regional origin certificate", () => {
     const ingress = manifest("Ingress");
-    expect(ingress.spec.rules[0].host).toBe(config.edge.originDomain);
+    const names = originNames(config.edge, config.dr?.traffic);
+    expect(ingress.spec.rules.map((r: any) => r.host)).toContain(config.edge.originDomain);
     expect(ingress.spec.rules[0].http.paths[0]).toMatchObject({ path: "/api/auth", pathType: "Prefix" });
     expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/group.name"]).toBe(`aivo-${name}`);
-    expect(ingress.metadata.annotations["external-dns.alpha.kubernetes.io/hostname"]).toBe(config.edge.originDomain);
+    expect(ingress.metadata.annotations["external-dns.alpha.kubernetes.io/hostname"]).toBe(config.dr ? config.dr.traffic.primaryTarget : config.edge.originDomain);
+    expect(ingress.metadata.annotations["external-dns.alpha.kubernetes.io/hostname"]).toBe(names.published);
     // The addons stack's CloudFront-only group, by id through a cross-stack reference.
     expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/security-groups"]).toMatch(
       new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${name}-addons\\.outputs\\.cross-stack-output-aws_security_groupalb-origin-sg_group_\\w+id\\}$`),
@@ -180,8 +184,10 @@ describe("a second service, added by config alone", () => {
       ["development", "staging", "production"].map((t) => [t, { minReplicas: 1, maxReplicas: 2, requests: { cpu: "100m", memory: "128Mi" } }]),
     ),
   };
+  // A spot-placed service needs a spot node that always exists (the capacity check counts minSize).
+  const withSpot = { ...development, eks: { ...development.eks, nodeGroups: { ...DEFAULT_NODE_GROUPS, spot: { ...DEFAULT_NODE_GROUPS.spot, minSize: 1 } } } };
   const secondApp = Testing.app();
-  buildPlatform(secondApp, [development], ACCOUNT, [...SERVICES, reportsSvc]);
+  buildPlatform(secondApp, [withSpot], ACCOUNT, [...SERVICES, reportsSvc]);
   const doc = synthApp(secondApp)["development-services"];
 
   it("gets its own repository, role, variable and objects beside auth-svc", () => {

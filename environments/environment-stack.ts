@@ -121,6 +121,7 @@ export class EnvironmentStack extends PlatformStack {
 
     this.guardDutyAgent = new GuardDutyAgent(this, "guardduty-agent", {
       naming,
+      region: config.region,
       clusterName: this.eks.cluster.name,
       vpcId: this.network.vpcId,
       vpcCidrs: [config.network.vpcCidr, ...(config.network.podNetwork ? [config.network.podNetwork.cidr] : [])],

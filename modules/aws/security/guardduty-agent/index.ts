@@ -27,6 +27,8 @@ export const GUARDDUTY_AGENT_PODS: readonly PodGroup[] = [
 export interface GuardDutyAgentProps {
   /** Names the endpoint's security group `aivo-<env>-guardduty-data`. */
   readonly naming: Naming;
+  /** The VPC's region (the endpoint's service name `com.amazonaws.<region>.guardduty-data`). */
+  readonly region: string;
   /** The cluster (a reference, so the add-on follows it). */
   readonly clusterName: string;
   readonly vpcId: string;
@@ -79,7 +81,7 @@ export class GuardDutyAgent extends Construct {
     });
     this.endpoint = new VpcEndpoint(this, "endpoint", {
       vpcId: props.vpcId,
-      serviceName: `com.amazonaws.${context.region}.${GUARDDUTY_DATA_SERVICE}`,
+      serviceName: `com.amazonaws.${props.region}.${GUARDDUTY_DATA_SERVICE}`,
       vpcEndpointType: "Interface",
       privateDnsEnabled: true,
       subnetIds: [...props.subnetIds],
