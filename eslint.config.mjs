@@ -6,7 +6,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", "cdktf.out.hcl/", ".gen/", "coverage/", "state/", "jest.config.js", "jest.resolver.js"] },
+  { ignores: ["node_modules/", ".cache/", "cdktf.out/", "cdktf.out.hcl/", ".gen/", "coverage/", "state/", "jest.config.js", "jest.resolver.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,6 +16,15 @@ export default tseslint.config(
       // Unused code is an error, except for names that start with "_" (placeholders in tuples and callbacks).
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
     },
+  },
+  {
+    // CommonJS launchers run by plain node (scripts/run.cjs): require() is how they load, and Node's globals are there.
+    files: ["**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
     // Tests read synthesized Terraform JSON, whose shape is the provider's, not ours: `any` is the honest type there.

@@ -1,8 +1,9 @@
-// `npm run synth` / `synth:hcl` run this file with tsx, as does the cdktf CLI (`cdktf deploy/diff`,
-// through cdktf.json): the bootstrap and account stacks and one stack per environment.
+// `npm run synth` / `synth:hcl` run this file through scripts/run.cjs (one cached esbuild bundle), as
+// does the cdktf CLI (`cdktf deploy/diff`, through cdktf.json): the bootstrap and account stacks and
+// the stacks of every environment. `tsx --conditions=import main.ts` runs the same app, slower.
 //
-// cdktf records a full stack trace for every token it creates (every attribute reference), and tsx
-// turns on Node's source-map stack formatting, which maps each of those traces frame by frame: that
+// cdktf records a full stack trace for every token it creates (every attribute reference), and tsx or
+// an inline source map (AIVO_DEBUG's bundle) turn on Node's source-map stack formatting, which maps each of those traces frame by frame: that
 // alone more than doubled construction time. Traces are only worth mapping when debugging, so source
 // maps stay off unless AIVO_DEBUG is set — before anything else is loaded, hence the late require.
 import { skipTokenTraces } from "./environments/token-traces"; // no dependencies: loading it loads nothing else
@@ -18,7 +19,7 @@ try {
 } catch (error) {
   // The kubernetes-models packages are ES modules exported for `import` only (see README).
   if ((error as { code?: string }).code === "ERR_PACKAGE_PATH_NOT_EXPORTED") {
-    console.error("error: run the app with `tsx --conditions=import main.ts` (as cdktf.json does); the kubernetes-models packages need it");
+    console.error("error: run the app with `node scripts/run.cjs main.ts` (as cdktf.json does) or `tsx --conditions=import main.ts`; the kubernetes-models packages need the import condition");
     process.exit(1);
   }
   throw error;

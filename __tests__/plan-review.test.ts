@@ -85,6 +85,7 @@ describe("stateful resources first", () => {
         category: "database",
         kind: "replace-destroy-first",
         reason: "an argument that forces replacement changed",
+        replacePaths: ["kms_key_id"],
         protected: true,
         allowed: false,
       },
@@ -92,7 +93,7 @@ describe("stateful resources first", () => {
     const comment = render(result);
     expect(comment).toContain("⛔ **Blocked**: 1 stateful resource(s)");
     expect(comment).toContain(
-      "| ⛔ blocking | `production` | `aws_db_instance.database_postgres_ABCD1234` | database | replace (destroy, then create) | an argument that forces replacement changed |",
+      "| ⛔ blocking | `production` | `aws_db_instance.database_postgres_ABCD1234` | database | replace (destroy, then create) | an argument that forces replacement changed (forced by `kms_key_id`) |",
     );
   });
 
@@ -269,7 +270,7 @@ describe("npm run plan-review", () => {
   });
 
   it("exits 1 when a plan errored", () => {
-    expect(execute([fixture("errored")]).exitCode).toBe(1);
+    expect(execute([`development=${fixture("errored")}`]).exitCode).toBe(1);
   });
 
   it("reports bad input as one line and exit code 2", () => {
@@ -291,6 +292,42 @@ describe("npm run plan-review", () => {
       expect.stringMatching(/^error: unknown option --bogus; known: --comment, --summary/),
       "error: compare: pass <reviewed plan.json> <current plan.json>\n",
     ]);
+  });
+
+  it("refuses a plan whose stack is not one of the platform's, so a file name never makes a production plan unprotected", () => {
+    const plan = join(dir, "plan.json");
+    writeFileSync(plan, readFileSync(fixture("replace-database")));
+    const errors: string[] = [];
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation((s) => (errors.push(String(s)), true));
+    try {
+      expect(main([plan, "--environments", "development,staging,production"])).toBe(2);
+      expect(main([`prod=${plan}`, "--environments", "development,staging,production"])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors[0]).toBe(
+      'error: review: the file name plan.json gives stack "plan", which is not a stack of this platform (bootstrap, account, ' +
+        `or <env>[-addons|-workloads|-services|-dr] for development, staging, production); name the plan <stack>=<path>, e.g. production=${plan}\n`,
+    );
+    expect(errors[1]).toMatch(/^error: review: "prod=" names stack "prod", which is not a stack of this platform/);
+    // Named explicitly, the same file is a protected production plan and blocks.
+    expect(execute([`production=${plan}`, "--environments", "development,staging,production"]).exitCode).toBe(1);
+    expect(execute([`production-dr=${plan}`, "--environments", "development,staging,production"]).exitCode).toBe(1);
+    expect(execute([`account=${plan}`, "--environments", "development,staging,production"]).exitCode).toBe(0);
+  });
+
+  it("names the attributes that force a replacement and those an update changes, sensitive values masked", () => {
+    const replaced = execute([`production=${fixture("replace-database")}`, "--environments", "production"]).stdout;
+    expect(replaced).toContain("an argument that forces replacement changed (forced by `kms_key_id`)");
+    const updated = execute([`staging=${fixture("update-attributes")}`, "--environments", "staging"]).stdout;
+    const line = updated.split("\n").find((l) => l.includes("aws_elasticache_replication_group.cache"))!;
+    expect(line).toContain("`auth_token` (sensitive) → (sensitive)");
+    expect(line).not.toContain("token-value");
+    expect(line).toContain('`num_cache_clusters` 2 → 3');
+    expect(line).toContain('`tags.Tier` "staging" → "production"');
+    expect(line).toContain('`log_delivery_configuration[0].log_format` "json" → "text"');
+    expect(line).toContain("`arn` \"arn:aws:elasticache:us-east-1:123456789012:replicationgrou… → (known after apply)");
+    expect(line).not.toContain("description");
   });
 
   it("compare exits 1 with the differences", () => {

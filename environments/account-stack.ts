@@ -13,13 +13,13 @@ import { XrayEncryption } from "../modules/aws/observability/tracing";
 import { VulnerabilityScanning } from "../modules/aws/security/vulnerability-scanning";
 import { AccountConfig } from "./account";
 import { PlatformStack } from "./platform-stack";
+import { ACCOUNT_STACK } from "./stack-names";
 import { STATE_BACKEND, stateBackendConfig, stateKey } from "./state";
 
 /** The repository variable CI reads its role ARNs from: `{"<env>": {"plan": arn, "apply": arn}}` (README, "How CI reviews plans"). */
 export const CI_ROLES_VARIABLE = "AIVO_CI_ROLES";
 
-/** The stack name: `cdktf deploy account`. */
-export const ACCOUNT_STACK = "account";
+export { ACCOUNT_STACK } from "./stack-names";
 
 export interface AccountStackProps {
   /** The account's settings (environments/account.ts). */

@@ -5,6 +5,7 @@ import { Naming } from "../modules/shared/naming";
 import { declareOutputs } from "../modules/shared/outputs";
 import { StateBackend } from "../modules/aws/data/state-backend";
 import { PlatformStack } from "./platform-stack";
+import { BOOTSTRAP_STACK } from "./stack-names";
 import { STATE_BACKEND } from "./state";
 
 /**
@@ -14,8 +15,7 @@ import { STATE_BACKEND } from "./state";
  */
 export const BOOTSTRAP_STATE_PATH = "../../../state/terraform.bootstrap.tfstate";
 
-/** The stack name: `cdktf deploy bootstrap`. */
-export const BOOTSTRAP_STACK = "bootstrap";
+export { BOOTSTRAP_STACK } from "./stack-names";
 
 export interface BootstrapStackProps {
   /** Value of the `CostCenter` tag. */

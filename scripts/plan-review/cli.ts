@@ -11,6 +11,9 @@
  *       --protect <env,…>         protected environments (default: production)
  *       --unplanned <stack,…>     changed stacks CI does not plan (local state), named in the comment;
  *                                 with it, no plan at all is a valid review
+ *       --environments <env,…>    the platform's environments (default: ENVIRONMENTS); a plan whose
+ *                                 stack is not one of theirs nor account-wide is refused, so a file
+ *                                 name like `plan.json` never passes as an unprotected stack "plan"
  *   changed-stacks --base <outdir> --head <outdir> [--github-output <file>] [--environments <env,…>]
  *                     the stacks whose synthesized JSON changed, CI-plannable, in dependency order;
  *                     a stack's environment is the longest name of ENVIRONMENTS (or --environments)
@@ -32,6 +35,7 @@ import { parsePlan, redactPlan } from "./plan";
 import { JOB_SUMMARY_LIMIT, code, render } from "./render";
 import { DEFAULT_PROTECTED_ENVIRONMENTS, StackPlan, addedLines, parseAllowList, review, reviewStack } from "./review";
 import { changedStacks } from "./stacks";
+import { ACCOUNT_WIDE_STACKS, isPlatformStack } from "../../environments/stack-names";
 
 /** A command-line mistake: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -85,7 +89,7 @@ export interface Outcome {
 }
 
 function runReview(args: readonly string[]): Outcome {
-  const { positional, options } = parseArgs(args, ["comment", "summary", "allow-list", "allow-list-diff", "protect", "unplanned"]);
+  const { positional, options } = parseArgs(args, ["comment", "summary", "allow-list", "allow-list-diff", "protect", "unplanned", "environments"]);
   const unplanned = (options.unplanned ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   // With --unplanned (CI), no plan at all is a valid review: nothing with remote state changed.
   if (positional.length === 0 && options.unplanned === undefined) {
@@ -94,6 +98,7 @@ function runReview(args: readonly string[]): Outcome {
   const plans = positional.map(readPlan);
   const duplicate = plans.find((p, i) => plans.findIndex((q) => q.stack === p.stack) !== i);
   if (duplicate) throw new UsageError(`review: stack "${duplicate.stack}" is given twice; name them with <stack>=<path>`);
+  assertKnownStacks(positional, plans, options.environments);
   const allowed = new Set<string>();
   if (options["allow-list"]) {
     for (const e of parseAllowList(readFileSync(options["allow-list"], "utf8").split("\n"), options["allow-list"])) allowed.add(e);
@@ -120,6 +125,23 @@ function environmentNames(): string[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: importing environments/ loads every module, which the other commands never need
   const { ENVIRONMENTS } = require("../../environments") as typeof import("../../environments");
   return ENVIRONMENTS.map((e) => e.name);
+}
+
+/**
+ * Refuses a plan whose stack is not one of the platform's: its protection could not be known (a
+ * production plan saved as `plan.json` would otherwise be reviewed as an unprotected stack "plan").
+ */
+function assertKnownStacks(args: readonly string[], plans: readonly StackPlan[], environmentsOption: string | undefined): void {
+  if (plans.length === 0) return;
+  const names = environmentsOption !== undefined ? environmentsOption.split(",").map((s) => s.trim()).filter(Boolean) : environmentNames();
+  plans.forEach(({ stack }, i) => {
+    if (isPlatformStack(stack, names)) return;
+    const how = args[i].includes("=") ? `"${stack}=" names` : `the file name ${basename(stackOf(args[i]).path)} gives`;
+    throw new UsageError(
+      `review: ${how} stack "${stack}", which is not a stack of this platform (${ACCOUNT_WIDE_STACKS.join(", ")}, ` +
+        `or <env>[-addons|-workloads|-services|-dr] for ${names.join(", ")}); name the plan <stack>=<path>, e.g. production=${stackOf(args[i]).path}`,
+    );
+  });
 }
 
 function runChangedStacks(args: readonly string[]): Outcome {

@@ -12,6 +12,7 @@
  *   6. drift (objects changed outside Terraform).
  * The full plans are in the workflow's artifacts and job summary.
  */
+import { changedAttributes, replacePaths } from "./attributes";
 import { ChangeKind, ClassifiedChange, DESTROYING_KINDS } from "./plan";
 import { ALLOW_LIST_FILE, DangerousChange, Review, StackReview } from "./review";
 
@@ -57,9 +58,27 @@ function describe(c: ClassifiedChange): string {
   return parts.join(", ");
 }
 
+/** How many changed attributes a change line lists before "and N more". */
+export const ATTRIBUTES_PER_CHANGE = 5;
+
+/** The attributes forcing a replacement, as code spans: `` `engine_version`, `kms_key_id` ``. */
+function forcedBy(paths: readonly string[]): string {
+  return paths.length > 0 ? ` (forced by ${paths.map(code).join(", ")})` : "";
+}
+
+/** For an update or a replacement: the attributes that force it and those whose value changes (sensitive ones masked). */
+function attributeNotes(c: ClassifiedChange): string {
+  if (c.kind !== "update" && !c.kind.startsWith("replace")) return "";
+  const changed = changedAttributes(c.change);
+  if (changed.length === 0) return "";
+  const shown = changed.slice(0, ATTRIBUTES_PER_CHANGE).map((a) => `${code(a.path)} ${cell(a.before)} → ${cell(a.after)}`);
+  const more = changed.length > ATTRIBUTES_PER_CHANGE ? `, and ${changed.length - ATTRIBUTES_PER_CHANGE} more` : "";
+  return `; changes ${shown.join(", ")}${more}`;
+}
+
 function changeLine(c: ClassifiedChange): string {
   const reason = c.reason === "unspecified" ? "" : ` — ${cell(c.reason)}`;
-  return `- ${code(c.address)}: ${describe(c)}${reason}`;
+  return `- ${code(c.address)}: ${describe(c)}${reason}${forcedBy(replacePaths(c.change))}${attributeNotes(c)}`;
 }
 
 function summaryTable(r: Review): string[] {
@@ -88,12 +107,12 @@ function summaryTable(r: Review): string[] {
 function dangerousRows(list: readonly DangerousChange[], compact: boolean): string[] {
   if (list.length === 0) return ["No stateful resource is destroyed or replaced."];
   if (compact) {
-    return list.map((d) => `- ${d.protected && !d.allowed ? "⛔" : d.allowed ? "allowed" : "⚠️"} ${code(d.stack)} ${code(d.address)} ${KIND_LABEL[d.kind]}`);
+    return list.map((d) => `- ${d.protected && !d.allowed ? "⛔" : d.allowed ? "allowed" : "⚠️"} ${code(d.stack)} ${code(d.address)} ${KIND_LABEL[d.kind]}${forcedBy(d.replacePaths)}`);
   }
   const lines = ["| | Stack | Address | What | Action | Terraform's reason |", "|---|---|---|---|---|---|"];
   for (const d of list) {
     const mark = d.protected ? (d.allowed ? "allowed" : "⛔ blocking") : "⚠️";
-    lines.push(`| ${mark} | ${code(d.stack)} | ${code(d.address)} | ${cell(d.category)} | ${KIND_LABEL[d.kind]} | ${cell(d.reason)} |`);
+    lines.push(`| ${mark} | ${code(d.stack)} | ${code(d.address)} | ${cell(d.category)} | ${KIND_LABEL[d.kind]} | ${cell(d.reason)}${forcedBy(d.replacePaths)} |`);
   }
   return lines;
 }

@@ -2,6 +2,7 @@
  * The review of a set of stack plans: counts per stack, the dangerous changes (stateful resources
  * destroyed or replaced) and whether they block the pull request.
  */
+import { replacePaths } from "./attributes";
 import { ChangeKind, ClassifiedChange, DESTROYING_KINDS, PlanJson, classify, isVisible } from "./plan";
 import { StatefulCategory, statefulCategory } from "./stateful";
 
@@ -26,6 +27,8 @@ export interface DangerousChange {
   readonly category: StatefulCategory | "unknown action";
   readonly kind: ChangeKind;
   readonly reason: string;
+  /** The attributes Terraform says force the replacement (`replace_paths`), e.g. `kms_key_id`. */
+  readonly replacePaths: readonly string[];
   /** The stack is protected (production by default). */
   readonly protected: boolean;
   /** `<stack> <address>` was added to the allow-list file in this pull request. */
@@ -128,6 +131,7 @@ export function reviewStack(input: StackPlan, options: ReviewOptions = {}): Stac
       category,
       kind: c.kind,
       reason: c.reason,
+      replacePaths: replacePaths(c.change),
       protected: isProt,
       allowed: allowed.has(allowKey(input.stack, c.address)),
     });
