@@ -277,7 +277,7 @@ describe("output folders", () => {
     mkdirSync(join(outdir, "stacks", "development"), { recursive: true });
     writeFileSync(join(outdir, "stacks", "development", "cdk.tf"), "stale");
     // one environment is enough here (and a third of the work)
-    expect(synthPlatform([development], new App({ outdir, skipValidation: true }), () => undefined)).toBe(0);
+    expect(synthPlatform([development], new App({ outdir, skipValidation: true }), () => undefined, () => undefined)).toBe(0);
     expect(existsSync(join(outdir, "stacks", "development", "cdk.tf"))).toBe(false);
     expect(existsSync(join(outdir, "stacks", "development", "cdk.tf.json"))).toBe(true);
     expect(removeStaleOutput(outdir, true)).toEqual(

@@ -9,7 +9,7 @@ import { CostMonitoring } from "../modules/aws/observability/cost-monitoring";
 import { PostgresDatabase } from "../modules/aws/data/database";
 import { DataStoreWiring } from "../modules/aws/data/datastore-common";
 import { EdgeDistribution } from "../modules/aws/edge/cloudfront";
-import { EksCluster } from "../modules/aws/compute/eks";
+import { DEFAULT_NODE_GROUPS, EksCluster } from "../modules/aws/compute/eks";
 import { RedisCluster } from "../modules/aws/data/elasticache";
 import { Guardrails } from "../modules/shared/guardrails";
 import { FargateProfiles } from "../modules/aws/compute/fargate-profile";
@@ -126,7 +126,10 @@ export class EnvironmentStack extends PlatformStack {
       vpcId: this.network.vpcId,
       vpcCidrs: [config.network.vpcCidr, ...(config.network.podNetwork ? [config.network.podNetwork.cidr] : [])],
       subnetIds: this.network.privateSubnetIds,
-      dependsOn: Object.values(this.eks.nodeGroups),
+      // Its DaemonSet needs nodes: the on-demand groups (a Spot shortage must not stall the apply).
+      dependsOn: Object.entries(config.eks.nodeGroups ?? DEFAULT_NODE_GROUPS)
+        .filter(([, g]) => g.capacityType === "ON_DEMAND")
+        .map(([group]) => this.eks.nodeGroups[group]),
     });
 
     this.alerts = new AlertTopics(this, "alerts", { ...config.alerting, naming });
