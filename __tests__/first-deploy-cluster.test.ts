@@ -17,11 +17,14 @@ import { GUARDDUTY_AGENT_ADDON, GUARDDUTY_AGENT_NAMESPACE, GUARDDUTY_DATA_SERVIC
 import { HELM_CHARTS, NAMESPACES } from "../modules/kubernetes/platform";
 import { MONITORING_PLACEMENT } from "../modules/kubernetes/cluster/node-pools";
 import { configsOf } from "./helpers";
+import { capacityPlanOf } from "../environments/capacity";
+import { checkCapacity } from "../modules/kubernetes/capacity";
+import { SERVICES } from "../environments/services";
 import { manifestsOf, releaseValues, synthApp } from "./kubernetes-helpers";
 import { dnsClaims, dnsConflicts } from "./dns-claims";
 
 const app = Testing.app();
-buildPlatform(app);
+const platform = buildPlatform(app);
 const docs = synthApp(app);
 const addonsOf = (env: string) => docs[kubernetesStackName(env, "addons")];
 const at = (values: Record<string, any>, path: string) => path.split(".").reduce<any>((v, k) => v?.[k], values);
@@ -190,5 +193,31 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s in-cluster firs
     for (const key of ["singleBinary", "read", "write", "backend", "gateway", "chunksCache", "resultsCache"]) {
       expect([key, values[key].nodeSelector]).toEqual([key, pool ? MONITORING_PLACEMENT.nodeSelector : undefined]);
     }
+  });
+});
+
+describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s capacity plan", (name, config) => {
+  const plan = capacityPlanOf(config, [platform.addons[name], platform.workloads[name], platform.services[name]]);
+  const sources = plan.demand.map((d) => d.source);
+
+  it("fits, and counts what the stacks really place", () => {
+    expect(checkCapacity(plan).errors).toEqual([]);
+    // Every release of the addons stack, the EKS add-ons and the GuardDuty agent.
+    for (const release of platform.addons[name].releases) expect(sources).toContain(`helm release ${release.releaseName}`);
+    expect(sources).toEqual(expect.arrayContaining(["EKS add-on coredns", "EKS add-on vpc-cni", "EKS add-on aws-guardduty-agent"]));
+    // The Kafka topics Job, waited for (wait_for_completion), where Kafka is on.
+    const jobs = plan.demand.filter((d) => d.source.includes(" Job "));
+    expect(jobs.map((d) => d.waits)).toEqual((config.kafka.enabled ?? true) ? [true] : []);
+    // Each service at its tier's minReplicas (the HPA's lower bound; the Deployment sets no replicas).
+    const services = plan.demand.find((d) => d.source === kubernetesStackName(name, "services"))!;
+    for (const spec of SERVICES) {
+      expect(services.pods).toContainEqual(expect.objectContaining({ name: `Deployment aivo/${spec.name}`, replicas: spec.tiers[config.tier].minReplicas }));
+    }
+  });
+
+  it("reads the NodePools from the workloads stack, available from that stack on", () => {
+    const pools = plan.supply.filter((s) => s.nodes === undefined);
+    expect(pools.map((p) => p.labels["node-type"])).toEqual(expect.arrayContaining(["karpenter-general", "karpenter-spot"]));
+    expect(new Set(pools.map((p) => p.fromStage))).toEqual(new Set([1]));
   });
 });
