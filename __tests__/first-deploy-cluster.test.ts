@@ -16,7 +16,7 @@ import { POLICY_EXCLUDED_NAMESPACES, WEBHOOK_EXEMPT_NAMESPACES } from "../module
 import { GUARDDUTY_AGENT_ADDON, GUARDDUTY_AGENT_NAMESPACE, GUARDDUTY_DATA_SERVICE } from "../modules/aws/security/guardduty-agent";
 import { HELM_CHARTS, NAMESPACES } from "../modules/kubernetes/platform";
 import { MONITORING_PLACEMENT } from "../modules/kubernetes/cluster/node-pools";
-import { configsOf } from "./helpers";
+import { configsOf, onlyResource } from "./helpers";
 import { capacityPlanOf } from "../environments/capacity";
 import { checkCapacity } from "../modules/kubernetes/capacity";
 import { SERVICES } from "../environments/services";
@@ -63,8 +63,15 @@ describe("one owner per DNS name", () => {
         // The regional name is the failover pair's primary target and its health check's.
         expect(names.published).toBe(config.dr.traffic.primaryTarget);
         const dr = docs[drStackName(name)];
-        expect(configsOf(dr, "aws_route53_record").map((r) => r.records[0])).toEqual([config.dr.traffic.primaryTarget, config.dr.traffic.secondaryTarget]);
+        expect(configsOf(dr, "aws_route53_record").filter((r) => r.failover_routing_policy).map((r) => r.records[0])).toEqual([config.dr.traffic.primaryTarget, config.dr.traffic.secondaryTarget]);
         expect(configsOf(dr, "aws_route53_health_check").map((h) => h.fqdn)).toContain(names.published);
+        // The DR ALB's certificate, ready before a failover: the origin name and the DR region's own; the
+        // origin name's validation record stays the primary stack's.
+        const drCertificate = onlyResource(dr, "aws_acm_certificate");
+        expect([drCertificate.domain_name, ...drCertificate.subject_alternative_names]).toEqual([config.edge.originDomain, config.dr.traffic.secondaryTarget]);
+        const validation = configsOf(dr, "aws_route53_record").find((r) => r.for_each)!;
+        expect(validation.for_each).toContain(`if !contains(${JSON.stringify([config.edge.originDomain])}, o.domain_name)`);
+        expect(dr.output!.origin_certificate_arn).toBeDefined();
       } else {
         expect(names.published).toBe(config.edge.originDomain);
       }

@@ -20,14 +20,30 @@ export interface OriginNames {
   readonly served: readonly string[];
   /** The names the region's origin certificate covers (`origin` first, its SANs after). */
   readonly certificate: readonly string[];
+  /**
+   * With DR, the names the DR region's origin certificate covers (`origin` and `secondaryTarget`: the DR
+   * ALB answers CloudFront's `origin` after failover); `origin`'s validation record is the primary's
+   * (ACM gives a name the same validation CNAME in every region of the account). @default none
+   */
+  readonly failoverCertificate?: readonly string[];
   /** The stack that owns `origin`'s record: `"external-dns"` (the Ingress) or `"failover"` (the DR stack's pair). */
   readonly originOwner: "external-dns" | "failover";
 }
 
 /** The origin names of an environment from its `edge` and, when it has DR, its `dr.traffic`. */
-export function originNames(edge: { readonly originDomain: string }, failover?: { readonly primaryTarget: string }): OriginNames {
+export function originNames(edge: { readonly originDomain: string }, failover?: { readonly primaryTarget: string; readonly secondaryTarget: string }): OriginNames {
   const origin = edge.originDomain;
   if (!failover) return { origin, published: origin, served: [origin], certificate: [origin], originOwner: "external-dns" };
   const regional = failover.primaryTarget;
-  return { origin, published: regional, served: [regional, origin], certificate: [origin, regional], originOwner: "failover" };
+  return {
+    origin,
+    published: regional,
+    served: [regional, origin],
+    certificate: [origin, regional],
+    failoverCertificate: [origin, failover.secondaryTarget],
+    originOwner: "failover",
+  };
 }
+
+export { OriginCertificate } from "./certificate";
+export type { OriginCertificateProps } from "./certificate";
