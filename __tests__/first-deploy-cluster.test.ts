@@ -12,9 +12,9 @@ import { CUSTOM_NETWORKING_RESERVED_ENIS } from "../modules/kubernetes/addons/ka
 import { DASHBOARDS_DIR, KSM_NODE_LABELS, dashboardFiles, platformRules } from "../modules/kubernetes/addons/kube-prometheus-stack";
 import { METRIC_SOURCES, metricNames, metricSource } from "../modules/kubernetes/addons/kube-prometheus-stack/metric-sources";
 import { LBC_SERVICE_WEBHOOK_FAILURE_POLICY } from "../modules/kubernetes/addons/aws-load-balancer-controller";
-import { POLICY_EXCLUDED_NAMESPACES, WEBHOOK_EXEMPT_NAMESPACES } from "../modules/kubernetes/addons/kyverno";
+import { POLICY_EXCLUDED_NAMESPACES } from "../modules/kubernetes/addons/kyverno";
 import { GUARDDUTY_AGENT_ADDON, GUARDDUTY_AGENT_NAMESPACE, GUARDDUTY_DATA_SERVICE } from "../modules/aws/security/guardduty-agent";
-import { HELM_CHARTS, NAMESPACES } from "../modules/kubernetes/platform";
+import { HELM_CHARTS, NAMESPACES, WEBHOOK_EXEMPT_NAMESPACES } from "../modules/kubernetes/platform";
 import { MONITORING_PLACEMENT } from "../modules/kubernetes/cluster/node-pools";
 import { configsOf, onlyResource } from "./helpers";
 import { capacityPlanOf } from "../environments/capacity";
@@ -171,9 +171,13 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s in-cluster firs
     const controllerNamespaces = new Set([...Object.values(HELM_CHARTS).map((c) => c.namespace), "kube-system", GUARDDUTY_AGENT_NAMESPACE]);
     expect(WEBHOOK_EXEMPT_NAMESPACES).toEqual(expect.arrayContaining([...controllerNamespaces]));
     expect(WEBHOOK_EXEMPT_NAMESPACES).not.toContain(NAMESPACES.aivo.name);
+    // The LB controller's Service mutator: the same namespaces skipped, fail-closed in the others.
     const lbc = releaseValues(doc, HELM_CHARTS.awsLoadBalancerController.name);
-    expect(lbc.serviceMutatorWebhookConfig.failurePolicy).toBe(LBC_SERVICE_WEBHOOK_FAILURE_POLICY);
-    expect(LBC_SERVICE_WEBHOOK_FAILURE_POLICY).toBe("Ignore");
+    expect(lbc.serviceMutatorWebhookConfig).toEqual({
+      failurePolicy: LBC_SERVICE_WEBHOOK_FAILURE_POLICY,
+      namespaceSelectors: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: [...WEBHOOK_EXEMPT_NAMESPACES] }],
+    });
+    expect(lbc.webhookConfig.ingressValidationNamespaceSelector.matchExpressions).toEqual(lbc.serviceMutatorWebhookConfig.namespaceSelectors);
   });
 
   it("manages the GuardDuty agent and its endpoint in the environment stack (so destroy removes them) and exempts exactly its namespace", () => {

@@ -9,16 +9,9 @@ import { policyDocument } from "../../../shared/iam";
 import type { Naming } from "../../../shared/naming";
 import type { PodGroup } from "../../../kubernetes/capacity/pods";
 
-/** The EKS add-on of the GuardDuty security agent (Runtime Monitoring). */
-export const GUARDDUTY_AGENT_ADDON = "aws-guardduty-agent";
-/**
- * The namespace the add-on installs the agent into. Its DaemonSet needs host access (host PID, eBPF
- * probes), so the platform's pod-security policies exempt exactly this namespace
- * (modules/kubernetes/addons/kyverno `POLICY_EXCLUDED_NAMESPACES`).
- */
-export const GUARDDUTY_AGENT_NAMESPACE = "amazon-guardduty";
-/** The PrivateLink service the agent sends runtime events to: `com.amazonaws.<region>.guardduty-data`. */
-export const GUARDDUTY_DATA_SERVICE = "guardduty-data";
+export { GUARDDUTY_AGENT_ADDON, GUARDDUTY_AGENT_NAMESPACE, GUARDDUTY_DATA_SERVICE } from "./names";
+import { GUARDDUTY_AGENT_ADDON, GUARDDUTY_AGENT_NAMESPACE, GUARDDUTY_DATA_SERVICE } from "./names";
+
 /** The agent's pods: one per node, every node (it tolerates every taint), for the capacity check. */
 export const GUARDDUTY_AGENT_PODS: readonly PodGroup[] = [
   { name: "aws-guardduty-agent", daemonSet: true, tolerations: [{ operator: "Exists" }], namespace: GUARDDUTY_AGENT_NAMESPACE },

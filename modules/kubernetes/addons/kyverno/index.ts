@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { ControllerAddOnProps, HelmAddOn } from "../../helm-addon";
-import { CONTROLLER_NODE_SELECTOR, HelmChart, KUBE_SYSTEM_NAMESPACE, NAMESPACES } from "../../platform";
-import { GUARDDUTY_AGENT_NAMESPACE } from "../../../aws/security/guardduty-agent";
+import { CONTROLLER_NODE_SELECTOR, HelmChart, KUBE_SYSTEM_NAMESPACE, NAMESPACES, OUTSIDE_EXEMPT_NAMESPACES, WEBHOOK_EXEMPT_NAMESPACES } from "../../platform";
+import { GUARDDUTY_AGENT_NAMESPACE } from "../../../aws/security/guardduty-agent/names";
 
 /**
  * Namespaces the pod-security policies skip: the cluster's own, Kyverno's, those whose pods need host
@@ -13,25 +13,6 @@ export const POLICY_EXCLUDED_NAMESPACES: readonly string[] = [
   NAMESPACES.kyverno.name,
   GUARDDUTY_AGENT_NAMESPACE,
   ...Object.values(NAMESPACES).filter((n) => n.podSecurity === "privileged").map((n) => n.name),
-];
-
-/**
- * Namespaces Kyverno's webhooks never receive a request from (`config.webhooks.namespaceSelector`,
- * evaluated by the API server, so a Kyverno outage cannot block them): the cluster's own and every
- * controller's, so the controllers (Kyverno itself, the LB controller, cert-manager, External Secrets,
- * Karpenter, monitoring, Velero, the collector, the GuardDuty agent) can always restart and repair the
- * cluster. Their pods stay checked by Pod Security Admission, which the API server runs itself (each
- * namespace's `pod-security.kubernetes.io/enforce` label). Kyverno's fail-closed policies gate the
- * application namespaces only (`aivo`, and any namespace not listed here).
- */
-export const WEBHOOK_EXEMPT_NAMESPACES: readonly string[] = [
-  ...new Set([
-    KUBE_SYSTEM_NAMESPACE,
-    "kube-node-lease",
-    "kube-public",
-    GUARDDUTY_AGENT_NAMESPACE,
-    ...[NAMESPACES.kyverno, NAMESPACES.certManager, NAMESPACES.externalSecrets, NAMESPACES.karpenter, NAMESPACES.monitoring, NAMESPACES.velero, NAMESPACES.observability].map((n) => n.name),
-  ]),
 ];
 
 export interface KyvernoProps extends ControllerAddOnProps {
@@ -65,9 +46,10 @@ export class Kyverno extends Construct {
         cleanupController: controller,
         reportsController: controller,
         // Replaces the chart's default selector (kube-system only); the chart adds its own namespace too.
+        // Kyverno's fail-closed policies so gate the application namespaces only (see WEBHOOK_EXEMPT_NAMESPACES).
         config: {
           excludeKyvernoNamespace: true,
-          webhooks: { namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: [...WEBHOOK_EXEMPT_NAMESPACES] }] } },
+          webhooks: { namespaceSelector: { matchExpressions: [{ ...OUTSIDE_EXEMPT_NAMESPACES, values: [...WEBHOOK_EXEMPT_NAMESPACES] }] } },
         },
       },
       values: props.values,
