@@ -120,3 +120,16 @@ describe("account stack: DNS ownership", () => {
     expect(() => buildPlatform(Testing.app(), [moved])).toThrow('development.edge.domain: "dev.example.org" is not aivo.edu or a name under it');
   });
 });
+
+describe("account stack: right-sizing and waste (Compute Optimizer, Cost Optimization Hub)", () => {
+  it("enrols the account in Compute Optimizer, then in Cost Optimization Hub with savings net of existing discounts", () => {
+    const [optimizer] = configsOf(account, "aws_computeoptimizer_enrollment_status");
+    expect(optimizer).toMatchObject({ status: "Active", include_member_accounts: false });
+    const [hub] = Object.entries(resourcesOf(account, "aws_costoptimizationhub_enrollment_status"));
+    expect(hub[1].depends_on).toEqual([expect.stringContaining("aws_computeoptimizer_enrollment_status.")]);
+    expect(configsOf(account, "aws_costoptimizationhub_preferences")).toEqual([
+      expect.objectContaining({ savings_estimation_mode: "AfterDiscounts", depends_on: [`aws_costoptimizationhub_enrollment_status.${hub[0]}`] }),
+    ]);
+    expect(account.output?.compute_optimizer_status).toBeDefined();
+  });
+});

@@ -8,7 +8,7 @@ import { development } from "../environments/development";
 import { staging } from "../environments/staging";
 import { OUTPUT_DIRS, defaultApp, removeStaleOutput, synthPlatform } from "../environments/synth";
 import { EnvironmentConfig } from "../environments/types";
-import { ConfigError, validateEnvironments } from "../environments/validate";
+import { ConfigError, environmentErrors, validateEnvironments } from "../environments/validate";
 
 type Change = (config: EnvironmentConfig) => EnvironmentConfig;
 const withNetwork = (change: Partial<EnvironmentConfig["network"]>): Change => (c) => ({ ...c, network: { ...c.network, ...change } });
@@ -306,5 +306,42 @@ describe("a copied domain", () => {
     expect(messages).toEqual([
       'production.edge.domain: "staging.aivo.edu" is also the edge.domain of staging; each environment owns its public zone; give it its own domain (e.g. qa.aivo.edu)',
     ]);
+  });
+});
+
+describe("environment validation: what users feel (issue 29)", () => {
+  const byTier = (tier: string) => ENVIRONMENTS.find((c) => c.tier === tier)!;
+  const withDr = ENVIRONMENTS.find((c) => c.dr !== undefined)!;
+  const errorsOf = (config: EnvironmentConfig) => environmentErrors(config).map((e) => e.message);
+
+  it.each<[string, () => EnvironmentConfig, (env: string) => string]>([
+    ["off-hours scaling in production", () => ({ ...byTier("production"), offHours: { enabled: true } }), (env) => `${env}.offHours.enabled: true; production serves users around the clock`],
+    [
+      "an off-hours time zone that does not exist",
+      () => ({ ...byTier("development"), offHours: { workingHours: { timeZone: "Europe/Atlantis" } } }),
+      (env) => `${env}.offHours.workingHours.timeZone: "Europe/Atlantis" is not an IANA time zone`,
+    ],
+    ["a canary rate of zero", () => ({ ...byTier("staging"), canaries: { rateMinutes: 0 } }), (env) => `${env}.canaries.rateMinutes: 0 is outside 1-60`],
+    ["a RUM sample rate above 1", () => ({ ...byTier("staging"), realUserMonitoring: { sessionSampleRate: 2 } }), (env) => `${env}.realUserMonitoring.sessionSampleRate: 2 is outside 0-1`],
+    [
+      "a Kafka topic without a schema",
+      () => {
+        const c = byTier("production");
+        return { ...c, kafka: { ...c.kafka, topics: { ...c.kafka.topics, "billing.events": { partitions: 3, replicationFactor: 3, retention: "7d" } } } };
+      },
+      () => "schemas/billing.events: no schema; add schemas/billing.events/v1.avsc",
+    ],
+    [
+      "a geolocation answer with an unknown continent",
+      () => ({ ...withDr, dr: { ...withDr.dr!, traffic: { ...withDr.dr!.traffic, geolocation: { answers: [{ continent: "XX" as never, target: "origin-eu-west-1.aivo.edu" }] } } } }),
+      (env) => `${env}.dr.traffic.geolocation.answers[0].continent: "XX" is not a Route 53 continent code`,
+    ],
+  ])("reports %s with the field and the fix", (_what, config, message) => {
+    const c = config();
+    expect(errorsOf(c).join("\n")).toContain(message(c.name));
+  });
+
+  it("accepts the configured environments' defaults (canaries, RUM, off-hours in the development tier)", () => {
+    for (const config of ENVIRONMENTS) expect(errorsOf(config)).toEqual([]);
   });
 });

@@ -6,7 +6,12 @@ import { staging } from "../environments/staging";
 import { REQUIRED_TERRAFORM_VERSION } from "../environments/platform-stack";
 import { BOOTSTRAP_STATE_PATH } from "../environments/bootstrap-stack";
 import { OUTPUT_DIRS } from "../environments/synth";
-import { configsOf, parse, policy, TerraformJson } from "./helpers";
+import { configsOf, parse, policy, resourcesOf, TerraformJson } from "./helpers";
+import { CANARY_KINDS, CANARY_RATE_MINUTES_BY_TIER, CANARY_SEVERITIES_BY_TIER } from "../modules/aws/observability/canaries";
+import { RUM_SAMPLE_RATE_BY_TIER } from "../modules/aws/observability/real-user-monitoring";
+import { schemaNameOf } from "../modules/aws/data/schema-registry";
+import { resolveOffHours } from "../modules/aws/compute/off-hours";
+import { DEFAULT_NODE_GROUPS } from "../modules/aws/compute/eks";
 import { readFileSync } from "fs";
 import { join, resolve } from "path";
 
@@ -62,7 +67,7 @@ describe("the platform", () => {
       expect(output.description).toBeTruthy();
     }
     expect(Object.keys(parse(bootstrapJson).output!).sort()).toEqual(["lock_table", "state_bucket", "state_bucket_arn", "state_kms_key_alias", "state_kms_key_arn"]);
-    expect(Object.keys(parse(Testing.synth(platform.account)).output!).sort()).toEqual(["account_id", "apex_name_servers", "ci_roles", "ci_roles_json", "github_oidc_provider_arn", "partition"]);
+    expect(Object.keys(parse(Testing.synth(platform.account)).output!).sort()).toEqual(["account_id", "apex_name_servers", "ci_roles", "ci_roles_json", "compute_optimizer_status", "github_oidc_provider_arn", "partition"]);
   });
 
   it("deploys bootstrap, then account, then the environments", () => {
@@ -305,6 +310,9 @@ describe("what pages (the critical topic, PagerDuty in production)", () => {
       "aivo-production-cache-001-unavailable",
       "aivo-production-cache-002-unavailable",
       "aivo-production-cache-003-unavailable",
+      // A failing production canary: users see what it sees.
+      "aivo-production-canary-api-failing",
+      "aivo-production-canary-heartbeat-failing",
       "aivo-production-edge-5xx-rate",
       "aivo-production-edge-origin-unhealthy",
       "aivo-production-postgres-replica-1-lag-beyond-rpo",
@@ -472,4 +480,48 @@ describe.each([
       expect(addon.depends_on.every((d: string) => d.startsWith("aws_eks_node_group."))).toBe(true);
     });
   }
+});
+
+describe("what users feel, per environment (issue 29)", () => {
+  it.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s: canaries, RUM and the schema registry, with the snippet's parameters as outputs", (name, config) => {
+    const doc = docs[name];
+    const canaries = configsOf(doc, "aws_synthetics_canary");
+    expect(canaries.map((c) => c.name).sort()).toEqual(CANARY_KINDS.map((k) => `aivo-${name}-${k}`).sort());
+    const rate = config.canaries?.rateMinutes ?? CANARY_RATE_MINUTES_BY_TIER[config.tier];
+    for (const c of canaries) {
+      expect(c.schedule.expression).toBe(`rate(${rate} minute${rate === 1 ? "" : "s"})`);
+      expect(c.vpc_config.subnet_ids).toHaveLength(config.network.privateSubnets.length);
+    }
+    expect(canaries.find((c) => c.name.endsWith("-heartbeat"))!.run_config.environment_variables.SITE_URL).toBe(`https://${config.edge.domain}/`);
+    const failing = configsOf(doc, "aws_cloudwatch_metric_alarm").filter((a) => a.metric_name === "SuccessPercent" && a.namespace === "CloudWatchSynthetics");
+    expect(failing).toHaveLength(CANARY_KINDS.length);
+    const severity = CANARY_SEVERITIES_BY_TIER[config.tier].failing;
+    // The alert topics' ARNs are read through their policies (publishers wait for them): alerts_topic-policy-<severity>_….
+    for (const alarm of failing) expect(alarm.alarm_actions).toEqual([expect.stringMatching(new RegExp(`^\\$\\{aws_sns_topic_policy\\.alerts_topic-policy-${severity}_\\w+\\.arn\\}$`))]);
+    const rum = configsOf(doc, "aws_rum_app_monitor")[0];
+    expect(rum.app_monitor_configuration.session_sample_rate).toBe(config.realUserMonitoring?.sessionSampleRate ?? RUM_SAMPLE_RATE_BY_TIER[config.tier]);
+    expect(configsOf(doc, "aws_glue_schema").map((s) => s.schema_name).sort()).toEqual(Object.keys(config.kafka.topics).map(schemaNameOf).sort());
+    for (const output of ["canary_names", "canary_artifact_bucket", "rum_app_monitor_id", "rum_identity_pool_id", "rum_guest_role_arn", "rum_endpoint", "rum_session_sample_rate", "schema_registry_name", "schema_names"]) {
+      expect(doc.output?.[output]).toBeDefined();
+    }
+  });
+
+  it.each(ENVIRONMENTS.map((c) => [c.name, c] as const))("%s: off-hours scaling of every node group and the database exactly where the config turns it on", (name, config) => {
+    const doc = docs[name];
+    const off = resolveOffHours(config.tier, config.offHours);
+    const actions = configsOf(doc, "aws_autoscaling_schedule");
+    const schedules = configsOf(doc, "aws_scheduler_schedule");
+    if (!off.enabled) {
+      expect([actions, schedules, doc.output?.off_hours_working_hours]).toEqual([[], [], undefined]);
+      return;
+    }
+    // Every node group that runs more than its minimum, a stop and a start each.
+    const scaled = Object.values(config.eks.nodeGroups ?? DEFAULT_NODE_GROUPS).filter((g) => g.minSize < g.desiredSize);
+    expect(actions).toHaveLength(2 * scaled.length);
+    expect(scaled.length).toBeLessThanOrEqual(Object.keys(resourcesOf(doc, "aws_eks_node_group")).length);
+    for (const a of actions) expect(a.time_zone).toBe(off.workingHours.timeZone);
+    const names = schedules.map((s) => s.name);
+    expect(names).toEqual(expect.arrayContaining([`aivo-${name}-off-hours-database-stop`, `aivo-${name}-off-hours-database-start`]));
+    expect(doc.output?.off_hours_working_hours).toBeDefined();
+  });
 });

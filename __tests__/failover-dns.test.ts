@@ -1,5 +1,5 @@
 import { Testing } from "cdktf";
-import { FailoverRecords, FailoverRecordsProps } from "../modules/aws/network/failover-dns";
+import { FailoverRecords, FailoverRecordsProps, GeolocationSettings, failoverNameFor } from "../modules/aws/network/failover-dns";
 import { Naming } from "../modules/shared/naming";
 import { configsOf, parse, resourcesOf } from "./helpers";
 
@@ -59,5 +59,57 @@ describe("FailoverRecords", () => {
     ["a path without a leading slash", { healthCheckPath: "healthz" }, 'x.healthCheckPath: "healthz" is not a health-check path'],
   ])("rejects %s", (_what, props, message) => {
     expect(() => synth({ ...props, configPath: "x" })).toThrow(message);
+  });
+});
+
+describe("FailoverRecords with geolocation answers", () => {
+  const geolocation = { answers: [{ continent: "EU" as const, target: "origin-eu-west-1.test.aivo.edu" }, { country: "JP", target: "origin-ap-northeast-1.test.aivo.edu" }] };
+  const doc = synth({ geolocation });
+  const records = configsOf(doc, "aws_route53_record");
+
+  it("is off by default: only the failover pair, under the public name", () => {
+    const plain = configsOf(synth(), "aws_route53_record");
+    expect(plain.map((r) => [r.name, r.set_identifier])).toEqual([
+      ["origin.test.aivo.edu", "primary"],
+      ["origin.test.aivo.edu", "secondary"],
+    ]);
+    expect(plain.some((r) => r.geolocation_routing_policy)).toBe(false);
+  });
+
+  it("answers listed locations with their regional origin, health-checked, and everyone else with the failover pair", () => {
+    const geo = records.filter((r) => r.geolocation_routing_policy);
+    expect(geo.map((r) => [r.set_identifier, r.geolocation_routing_policy, r.records[0]])).toEqual(
+      expect.arrayContaining([
+        ["geo-continent-eu", { continent: "EU" }, "origin-eu-west-1.test.aivo.edu"],
+        ["geo-country-jp", { country: "JP" }, "origin-ap-northeast-1.test.aivo.edu"],
+        ["geo-default", { country: "*" }, "origin-failover.test.aivo.edu"],
+      ]),
+    );
+    expect(geo).toHaveLength(3);
+    for (const r of geo) expect(r).toMatchObject({ name: "origin.test.aivo.edu", type: "CNAME", zone_id: "Z123" });
+    const checks = Object.values(resourcesOf(doc, "aws_route53_health_check")).map((c) => c.fqdn);
+    expect(checks).toEqual(expect.arrayContaining(["origin-eu-west-1.test.aivo.edu", "origin-ap-northeast-1.test.aivo.edu"]));
+    expect(geo.find((r) => r.set_identifier === "geo-default")!.health_check_id).toBeUndefined();
+  });
+
+  it("moves the failover pair to its own name, since Route 53 allows one routing policy per name", () => {
+    const pair = records.filter((r) => r.failover_routing_policy);
+    expect(pair.map((r) => r.name)).toEqual(["origin-failover.test.aivo.edu", "origin-failover.test.aivo.edu"]);
+    expect(failoverNameFor("origin.aivo.edu")).toBe("origin-failover.aivo.edu");
+  });
+
+  it.each<[string, GeolocationSettings, string]>([
+    ["an empty answer set", { answers: [] }, "x.geolocation.answers: empty"],
+    ["both continent and country", { answers: [{ continent: "EU", country: "DE", target: "origin-eu.test.aivo.edu" }] }, "x.geolocation.answers[0]: give exactly one of continent and country"],
+    ["neither continent nor country", { answers: [{ target: "origin-eu.test.aivo.edu" }] }, "x.geolocation.answers[0]: give exactly one of continent and country"],
+    ["an unknown continent", { answers: [{ continent: "EA" as never, target: "origin-eu.test.aivo.edu" }] }, 'x.geolocation.answers[0].continent: "EA" is not a Route 53 continent code; use one of AF, AN, AS, EU, NA, OC, SA'],
+    ["an unknown country", { answers: [{ country: "XX", target: "origin-eu.test.aivo.edu" }] }, 'x.geolocation.answers[0].country: "XX" is not an ISO 3166-1 alpha-2 country code'],
+    ["a lower-case country", { answers: [{ country: "de", target: "origin-eu.test.aivo.edu" }] }, 'x.geolocation.answers[0].country: "de" is not an ISO 3166-1 alpha-2 country code'],
+    ["the default location", { answers: [{ country: "*", target: "origin-eu.test.aivo.edu" }] }, 'x.geolocation.answers[0].country: "*" is the default location, which always answers with the failover pair'],
+    ["a repeated location", { answers: [{ continent: "EU", target: "a.test.aivo.edu" }, { continent: "EU", target: "b.test.aivo.edu" }] }, 'x.geolocation.answers[1].continent: "EU" is also answers[0]'],
+    ["a malformed target", { answers: [{ continent: "EU", target: "Origin_EU" }] }, 'x.geolocation.answers[0].target: "Origin_EU" is not a lower-case DNS name'],
+    ["the routed name as target", { answers: [{ continent: "EU", target: "origin.test.aivo.edu" }] }, 'x.geolocation.answers[0].target: "origin.test.aivo.edu" is the routed name itself'],
+  ])("rejects %s", (_what, geo, message) => {
+    expect(() => synth({ geolocation: geo, configPath: "x" })).toThrow(message);
   });
 });

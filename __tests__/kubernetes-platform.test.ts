@@ -16,6 +16,8 @@ import { KARPENTER_VERSION } from "../modules/aws/compute/karpenter-prerequisite
 import { CLUSTER_ISSUERS, CLUSTER_SECRET_STORE_NAME, HELM_CHARTS, HelmChartKey, IRSA_ROLE_ANNOTATION } from "../modules/kubernetes/platform";
 import { POLICY_EXCLUDED_NAMESPACES } from "../modules/kubernetes/addons/kyverno";
 import { TerraformJson, configsOf, policy } from "./helpers";
+import { offHoursWindow } from "../environments/user-experience";
+import { offHoursDisruptionBudget } from "../modules/kubernetes/cluster/karpenter-node-pools";
 import { manifestOf, manifestsOf, releaseAddress, releaseOf, releaseValues, synthApp } from "./kubernetes-helpers";
 
 const app = Testing.app();
@@ -288,7 +290,12 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s workloads", (na
     const p = config.kubernetes.karpenter[pool];
     const spec = manifestOf(doc, "NodePool", pool).manifest.spec;
     expect(spec.limits).toEqual({ cpu: String(p.cpuLimit), memory: `${p.memoryLimitGiB}Gi` });
-    expect(spec.disruption.budgets.map((b: { nodes: string }) => b.nodes)).toEqual(p.budgets.map((b) => b.nodes));
+    // The configured budgets, and where off-hours scaling is on, the schedule-aware one after them.
+    const hours = offHoursWindow(config);
+    expect(spec.disruption.budgets).toEqual([
+      ...p.budgets.map((b) => expect.objectContaining({ nodes: b.nodes })),
+      ...(hours ? [offHoursDisruptionBudget(hours)] : []),
+    ]);
     expect(spec.template.spec.requirements).toContainEqual({ key: "karpenter.sh/capacity-type", operator: "In", values: [pool === "spot" ? "spot" : "on-demand"] });
     expect(spec.template.spec.nodeClassRef).toEqual({ group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "default" });
     if (config.tier === "production") expect(spec.disruption.budgets[0]).toEqual({ nodes: "1" });

@@ -21,6 +21,7 @@ import {
   AlertmanagerRoute,
   DASHBOARDS_DIR,
   DATASOURCE_UIDS,
+  GRAFANA_XRAY_PLUGIN,
   GRAFANA_ADMIN_SECRET,
   GRAFANA_DASHBOARD_LABEL,
   GRAFANA_SERVICE_ACCOUNT,
@@ -237,6 +238,9 @@ describe.each(names)("%s observability and backups", (name) => {
       const extra = Object.fromEntries(values.grafana.additionalDataSources.map((d: any) => [d.type, d]));
       expect(extra.loki).toMatchObject({ uid: "loki", url: "http://loki-gateway.monitoring.svc.cluster.local" });
       expect(extra.cloudwatch).toMatchObject({ uid: "cloudwatch", jsonData: { authType: "default", defaultRegion: config.region } });
+      // Traces: Grafana's trace view over X-Ray, through the pinned plugin.
+      expect(extra[GRAFANA_XRAY_PLUGIN.id]).toMatchObject({ uid: DATASOURCE_UIDS.xray, jsonData: { authType: "default", defaultRegion: config.region } });
+      expect(values.grafana.plugins).toEqual([`${GRAFANA_XRAY_PLUGIN.id} ${GRAFANA_XRAY_PLUGIN.version}`]);
       expect(values.grafana.serviceAccount.name).toBe(GRAFANA_SERVICE_ACCOUNT);
     });
 

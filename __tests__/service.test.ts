@@ -14,7 +14,13 @@ import {
   parseCpu,
   parseMemory,
   validateServiceRegistry,
+  NLB_LOAD_BALANCER_CLASS,
+  NLB_PORT_NAME,
+  buildNlbService,
+  nlbIngressRule,
+  nlbServiceAnnotations,
 } from "../modules/aws/delivery/service";
+import { journalSvc } from "./fixtures/journal-svc";
 import { configsOf, onlyResource, parse, policy } from "./helpers";
 import { manifestOf, manifestsOf } from "./kubernetes-helpers";
 import { SERVICE_MODELS } from "./service-models";
@@ -439,5 +445,95 @@ describe("ApplicationService validation", () => {
   it("checks the whole registry with each spec's path", () => {
     expect(() => validateServiceRegistry([{ ...base, port: 0 }])).toThrow("services.demo-svc.port: 0 is not a port");
     expect(configsOf(synth(base), "aws_ecr_repository")).toHaveLength(1);
+  });
+});
+
+describe("ApplicationService with a Network Load Balancer (the second example service, journal-svc)", () => {
+  const nlbEnvironment: ServiceEnvironment = {
+    ...environment,
+    networkLoadBalancers: {
+      certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/origin",
+      internalSubnetCidrs: ["10.20.1.0/24", "10.20.2.0/24"],
+      publicSubnetCidrs: ["10.20.101.0/24", "10.20.102.0/24"],
+      internalClientCidrs: ["10.20.0.0/16"],
+      deletionProtection: true,
+    },
+  };
+  const doc = synth(journalSvc, nlbEnvironment);
+  const nlb = manifestOf(doc, "Service", "journal-svc-nlb").manifest;
+  const a = (key: string) => nlb.metadata.annotations[`service.beta.kubernetes.io/aws-load-balancer-${key}`];
+
+  it("exposes the gRPC port through an internal NLB: TLS with the environment's certificate, pod IPs as targets, HTTP/2", () => {
+    expect(() => new SERVICE_MODELS.Service(nlb).validate()).not.toThrow();
+    expect(nlb.spec).toMatchObject({
+      type: "LoadBalancer",
+      loadBalancerClass: NLB_LOAD_BALANCER_CLASS,
+      selector: { "app.kubernetes.io/name": "journal-svc" },
+      ports: [{ name: NLB_PORT_NAME, port: 443, targetPort: NLB_PORT_NAME, protocol: "TCP" }],
+      loadBalancerSourceRanges: ["10.20.0.0/16"],
+    });
+    expect([a("scheme"), a("nlb-target-type"), a("ssl-cert"), a("ssl-ports"), a("backend-protocol"), a("alpn-policy")]).toEqual([
+      "internal",
+      "ip",
+      "arn:aws:acm:us-east-1:123456789012:certificate/origin",
+      NLB_PORT_NAME,
+      "tcp",
+      "HTTP2Only",
+    ]);
+    expect(a("ssl-negotiation-policy")).toBe("ELBSecurityPolicy-TLS13-1-2-2021-06");
+    expect([a("healthcheck-protocol"), a("healthcheck-port"), a("healthcheck-path")]).toEqual(["http", "8080", "/healthz/ready"]);
+    expect(a("attributes")).toContain("deletion_protection.enabled=true");
+    expect(nlb.metadata.annotations["external-dns.alpha.kubernetes.io/hostname"]).toBe("journal.internal.staging.aivo.edu");
+    // The annotations come from one exported function, the chart's source too.
+    expect(nlb.metadata.annotations).toEqual(nlbServiceAnnotations(journalSvc, journalSvc.networkLoadBalancer!, nlbEnvironment.networkLoadBalancers!));
+  });
+
+  it("opens the container port and lets the NLB's subnets in on it and on the health-check port", () => {
+    const container = manifestOf(doc, "Deployment", "journal-svc").manifest.spec.template.spec.containers[0];
+    expect(container.ports).toContainEqual({ name: NLB_PORT_NAME, containerPort: 9090, protocol: "TCP" });
+    const ingress = manifestOf(doc, "NetworkPolicy", "journal-svc").manifest.spec.ingress;
+    expect(ingress).toContainEqual({
+      from: [{ ipBlock: { cidr: "10.20.1.0/24" } }, { ipBlock: { cidr: "10.20.2.0/24" } }],
+      ports: [
+        { protocol: "TCP", port: 9090 },
+        { protocol: "TCP", port: 8080 },
+      ],
+    });
+  });
+
+  it("a TCP port is internal TLS without ALPN; internet-facing uses the public subnets and no source-range default", () => {
+    const tcp = buildNlbService(journalSvc, { containerPort: 5432, protocol: "tcp", scheme: "internet-facing", listenerPort: 6432 }, nlbEnvironment.networkLoadBalancers!, { namespace: "aivo", labels: {} });
+    expect(tcp.metadata!.annotations!["service.beta.kubernetes.io/aws-load-balancer-alpn-policy"]).toBeUndefined();
+    expect(tcp.metadata!.annotations!["service.beta.kubernetes.io/aws-load-balancer-scheme"]).toBe("internet-facing");
+    expect(tcp.spec!.ports![0].port).toBe(6432);
+    expect(tcp.spec!.loadBalancerSourceRanges).toBeUndefined();
+    expect(nlbIngressRule(journalSvc, { containerPort: 5432, protocol: "tcp", scheme: "internet-facing" }, nlbEnvironment.networkLoadBalancers!).from).toEqual([
+      { ipBlock: { cidr: "10.20.101.0/24" } },
+      { ipBlock: { cidr: "10.20.102.0/24" } },
+    ]);
+  });
+
+  it("lets the consumer read its topic as its own group and the topic's schema", () => {
+    const statements = policy(onlyResource(doc, "aws_iam_role_policy").policy).Statement;
+    expect(statements.find((s) => s.Sid === "KafkaConsume0")!.Resource).toMatch(/:topic\/aivo-staging-kafka\/\*\/journal\.events$/);
+    expect(statements.find((s) => s.Sid === "KafkaGroup0")!.Resource).toMatch(/:group\/aivo-staging-kafka\/\*\/journal-svc$/);
+    expect(statements.find((s) => s.Sid === "ReadSchema0")!.Resource[1]).toMatch(/:schema\/aivo-staging-events\/journal_events$/);
+  });
+
+  it.each<[string, Partial<ServiceSpec>, string]>([
+    ["the HTTP port", { networkLoadBalancer: { containerPort: 8080, protocol: "tcp" } }, "staging.services.journal-svc.networkLoadBalancer.containerPort: 8080 is the HTTP port"],
+    ["a port beyond 65535", { networkLoadBalancer: { containerPort: 70000, protocol: "tcp" } }, "staging.services.journal-svc.networkLoadBalancer.containerPort: 70000 is not a port 1-65535"],
+    ["a bad listener port", { networkLoadBalancer: { containerPort: 9090, protocol: "tcp", listenerPort: 0 } }, "networkLoadBalancer.listenerPort: 0 is not a port 1-65535"],
+    ["an unknown protocol", { networkLoadBalancer: { containerPort: 9090, protocol: "udp" as never } }, 'networkLoadBalancer.protocol: "udp" is not one of tcp, grpc'],
+    ["an unknown scheme", { networkLoadBalancer: { containerPort: 9090, protocol: "tcp", scheme: "public" as never } }, 'networkLoadBalancer.scheme: "public" is not "internal" or "internet-facing"'],
+    ["a malformed host name", { networkLoadBalancer: { containerPort: 9090, protocol: "tcp", hostname: "Journal_Internal" } }, 'networkLoadBalancer.hostname: "Journal_Internal" is not a lower-case DNS name'],
+    ["a Kafka topic with a wildcard", { awsAccess: [{ kind: "kafka-topic", topic: "journal.*", access: "consume" }] }, 'awsAccess[0].topic: "journal.*" is not a Kafka topic name'],
+    ["a Kafka access that is neither produce nor consume", { awsAccess: [{ kind: "kafka-topic", topic: "journal.events", access: "admin" as never }] }, 'awsAccess[0].access: "admin" is not "produce" or "consume"'],
+  ])("rejects %s", (_what, change, message) => {
+    expect(() => synth({ ...journalSvc, ...change }, nlbEnvironment)).toThrow(message);
+  });
+
+  it("rejects an NLB in an environment that offers none", () => {
+    expect(() => synth(journalSvc, environment)).toThrow("staging.services.journal-svc.networkLoadBalancer: staging offers no Network Load Balancer settings");
   });
 });

@@ -11,6 +11,7 @@ import { AuditTrail } from "../modules/aws/security/audit-trail";
 import { ThreatDetection } from "../modules/aws/security/threat-detection";
 import { XrayEncryption } from "../modules/aws/observability/tracing";
 import { VulnerabilityScanning } from "../modules/aws/security/vulnerability-scanning";
+import { CostOptimization } from "../modules/aws/observability/cost-optimization";
 import { AccountConfig } from "./account";
 import { PlatformStack } from "./platform-stack";
 import { ACCOUNT_STACK } from "./stack-names";
@@ -58,6 +59,8 @@ export class AccountStack extends PlatformStack {
   readonly xrayEncryption: XrayEncryption;
   /** Amazon Inspector and ECR continuous scanning. */
   readonly vulnerabilityScanning: VulnerabilityScanning;
+  /** Compute Optimizer and Cost Optimization Hub enrolment (recommendations only; buying stays human). */
+  readonly costOptimization: CostOptimization;
 
   constructor(scope: Construct, props: AccountStackProps) {
     super(scope, ACCOUNT_STACK, {
@@ -98,6 +101,7 @@ export class AccountStack extends PlatformStack {
     this.accessAnalyzer = new AccessAnalyzer(this, "access-analyzer", { ...props.config.accessAnalyzer, naming });
     this.xrayEncryption = new XrayEncryption(this, "xray-encryption", { naming });
     this.vulnerabilityScanning = new VulnerabilityScanning(this, "vulnerability-scanning", { ...props.config.vulnerabilityScanning, naming });
+    this.costOptimization = new CostOptimization(this, "cost-optimization");
     const context = AwsContext.of(this);
     declareOutputs(this, {
       account_id: { value: context.accountId, description: "The AWS account the platform runs in" },
@@ -108,6 +112,7 @@ export class AccountStack extends PlatformStack {
       },
       github_oidc_provider_arn: { value: this.ci.providerArn, description: "GitHub Actions' OIDC identity provider" },
       ci_roles: { value: roles, description: "CI's plan and apply role ARNs per environment" },
+      compute_optimizer_status: { value: this.costOptimization.computeOptimizer.status, description: "Compute Optimizer enrolment (Active): right-sizing in the console's Compute Optimizer page or `aws compute-optimizer get-ec2-instance-recommendations`" },
       ci_roles_json: {
         value: Fn.jsonencode(roles),
         description: `The value of the ${CI_ROLES_VARIABLE} repository variable: terraform output -raw ci_roles_json | gh variable set ${CI_ROLES_VARIABLE}`,

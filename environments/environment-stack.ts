@@ -32,6 +32,7 @@ import { VpcEndpoints } from "../modules/aws/network/vpc-endpoints";
 import { PlatformStack } from "./platform-stack";
 import { stateBackendConfig, stateKey } from "./state";
 import { EnvironmentConfig, PROJECT } from "./types";
+import { UserExperience, addUserExperience } from "./user-experience";
 
 
 /**
@@ -74,6 +75,8 @@ export class EnvironmentStack extends PlatformStack {
   readonly tracing: Tracing;
   /** The ADOT collector's IRSA role (X-Ray write); the collector itself runs in the Kubernetes stacks. */
   readonly adotRole: ServiceAccountRole;
+  /** Canaries, real-user monitoring, the schema registry and off-hours scaling (environments/user-experience.ts). */
+  readonly userExperience: UserExperience;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name, {
@@ -251,6 +254,7 @@ export class EnvironmentStack extends PlatformStack {
       serviceAccount: ADOT_DEFAULTS.name,
       statements: XRAY_WRITE_STATEMENTS,
     });
+    this.userExperience = addUserExperience(this);
     this.declareOutputs();
   }
 

@@ -122,6 +122,13 @@ export class ServicesStack extends KubernetesStack {
         deletionProtection: config.tier === "production",
       },
       labels: { environment: config.name },
+      networkLoadBalancers: {
+        certificateArn: environment.edge.originCertificateArn,
+        internalSubnetCidrs: config.network.privateSubnets,
+        publicSubnetCidrs: config.network.publicSubnets,
+        internalClientCidrs: [config.network.vpcCidr],
+        deletionProtection: config.tier === "production",
+      },
     };
 
     // Image tags: a variable per service, falling back to the tag its Deployment runs.

@@ -26,6 +26,9 @@ import type { FargateSettings } from "../modules/aws/compute/fargate-profile";
 import type { NodePoolsSettings } from "../modules/kubernetes/cluster/node-pools";
 import type { StorageClassesSettings } from "../modules/kubernetes/cluster/storage-classes";
 import type { VpaSettings } from "../modules/kubernetes/addons/vertical-pod-autoscaler";
+import type { CanarySettings } from "../modules/aws/observability/canaries";
+import type { RealUserMonitoringSettings } from "../modules/aws/observability/real-user-monitoring";
+import type { OffHoursSettings } from "../modules/aws/compute/off-hours";
 
 /**
  * How strict the rules for an environment are. `production` demands what a live system needs
@@ -127,6 +130,13 @@ export interface EnvironmentConfig {
   readonly storageClasses?: StorageClassesSettings;
   /** The Vertical Pod Autoscaler. @default installed, recommender only */
   readonly verticalPodAutoscaler?: VpaSettings;
+  // --- what users feel (issue 29) ---
+  /** CloudWatch Synthetics: heartbeat and API canaries. @default every 5/10/15 minutes by tier, alarms at 90 % success */
+  readonly canaries?: CanarySettings;
+  /** CloudWatch RUM of the web front end. @default sampling by tier (production 10 %) */
+  readonly realUserMonitoring?: RealUserMonitoringSettings;
+  /** Scale node groups down and stop RDS outside working hours. @default on in the development tier only */
+  readonly offHours?: OffHoursSettings;
 }
 
 /** The project slug every name starts with. */

@@ -26,6 +26,8 @@ import { validateEndpointServices } from "../modules/aws/network/vpc-endpoints";
 import { ENVIRONMENT_TIERS, EnvironmentConfig, PROJECT } from "./types";
 import { validateObservability } from "../modules/kubernetes/addons/kube-prometheus-stack";
 import { validateVeleroSettings } from "../modules/kubernetes/addons/velero";
+import { validateGeolocation } from "../modules/aws/network/failover-dns";
+import { userExperienceRules } from "./user-experience";
 
 /** A mistake in an environment's configuration; `npm run synth` prints its message, not a stack trace. */
 export class ConfigError extends Error {
@@ -166,6 +168,7 @@ function checkEnvironment(config: EnvironmentConfig, findings: Findings): void {
   }
   checkConnectivityAndExternalSystems(config, findings);
   checkDr(config, findings);
+  userExperienceRules(config).forEach(check);
 }
 
 /** Private connectivity, tracing, Auth0 and Vault (issue 16). */
@@ -203,6 +206,7 @@ function checkDr(config: EnvironmentConfig, findings: Findings): void {
   }
   const drRegion = config.drRegion;
   findings.check(() => validateNetworkLayout(`${env}.dr`, drRegion, dr.network));
+  if (dr.traffic.geolocation) findings.check(() => validateGeolocation(`${env}.dr.traffic`, config.edge.originDomain, dr.traffic.geolocation!));
   const lag = dr.database.replicaLagAlarmThresholdSeconds;
   if (lag !== undefined && (!Number.isInteger(lag) || lag < 1 || lag > DATABASE_RPO_SECONDS)) {
     findings.fail(

@@ -20,6 +20,7 @@ import { SpecializedNodePools } from "../modules/kubernetes/cluster/node-pools";
 import { AddonsStack } from "./addons-stack";
 import { EnvironmentStack } from "./environment-stack";
 import { KubernetesStack } from "./kubernetes-stack";
+import { offHoursWindow } from "./user-experience";
 
 /**
  * `<env>-workloads` (state `aivo/<env>/workloads.tfstate`), applied after `<env>-addons`: custom
@@ -74,6 +75,7 @@ export class WorkloadsStack extends KubernetesStack {
         nodeRoleName: cluster.karpenter.nodeRoleName,
         ebsKmsKeyArn: cluster.ebsKmsKeyArn,
         settings: settings.karpenter,
+        offHours: offHoursWindow(config),
       });
     }
     this.networkPolicies = new NamespaceNetworkPolicies(this, "network-policies", {

@@ -8,6 +8,7 @@ import { AwsContext } from "../../../shared/aws-context";
 import { EncryptedLogGroups } from "../../observability/log-group";
 import { DataStoreWiring, assertAlarmTopics, assertIntegerInRange, metricAlarm } from "../datastore-common";
 import { ServiceAccountRole } from "../../compute/irsa-role";
+import { KAFKA_COMPONENT } from "./client-access";
 import { CustomerManagedKey } from "../../../shared/kms";
 import { assertLogRetentionDays } from "../../../shared/log-retention";
 import { ServiceSecurityGroup } from "../../network/service-security-group";
@@ -16,6 +17,7 @@ import { TOPICS_JOB_SERVICE_ACCOUNT } from "./topics-job";
 
 export * from "./topics";
 export * from "./topics-job";
+export * from "./client-access";
 
 /** The environment config section this module reads: `<env>.kafka`. */
 export const KAFKA_SECTION = "kafka";
@@ -163,7 +165,7 @@ export class KafkaCluster extends Construct {
     this.brokers = props.brokers ?? 3;
     this.minInsyncReplicas = props.minInsyncReplicas ?? 2;
     const replicationFactor = props.defaultReplicationFactor ?? 3;
-    const name = props.naming.name("kafka");
+    const name = props.naming.name(KAFKA_COMPONENT);
     this.clusterName = name;
     const context = AwsContext.of(this);
 

@@ -6,6 +6,7 @@ import { AwsContext } from "../../../shared/aws-context";
 import { NODE_TYPE_LABEL, WORKLOAD_TYPE_TAINT_KEY } from "../../compute/eks";
 import { PolicyStatement } from "../../../shared/iam";
 import { ServiceAccountRole } from "../../compute/irsa-role";
+import { kafkaTopicStatements } from "../../data/kafka/client-access";
 import { KubernetesManifest } from "../../../kubernetes/manifest";
 import { Naming } from "../../../shared/naming";
 import {
@@ -18,12 +19,14 @@ import {
   buildServiceObjects,
 } from "./objects";
 import { AwsAccess, DataStoreKind, ServiceSpec, ServiceTierValues } from "./spec";
+import type { NetworkLoadBalancerEnvironment } from "./nlb";
 import { assertImageTag, validateServiceInEnvironment, validateServiceSpec } from "./validate";
 
 export * from "./objects";
 export * from "./quantity";
 export * from "./spec";
 export * from "./validate";
+export * from "./nlb";
 
 /** Images an ECR repository keeps unless the spec says otherwise. */
 export const DEFAULT_KEEP_IMAGES = 30;
@@ -84,6 +87,8 @@ export interface ServiceEnvironment {
   readonly ingress: PublicIngress;
   /** Labels on every object besides `app.kubernetes.io/name` (e.g. `environment`). @default {} */
   readonly labels?: Readonly<Record<string, string>>;
+  /** What a service's Network Load Balancer gets (certificate, subnets). @default none: no service may ask for an NLB */
+  readonly networkLoadBalancers?: NetworkLoadBalancerEnvironment;
 }
 
 export interface ApplicationServiceProps {
@@ -100,9 +105,12 @@ export interface ApplicationServiceProps {
   readonly peers?: ServicePeers;
 }
 
-/** The IAM statements of `awsAccess`, each scoped to one named resource of the environment. */
-export function awsAccessStatements(context: AwsContext, naming: Naming, grants: readonly AwsAccess[]): PolicyStatement[] {
-  return grants.map((grant, i): PolicyStatement => {
+/**
+ * The IAM statements of `awsAccess`, each scoped to named resources of the environment. A consumer of
+ * a Kafka topic reads as the consumer group named after the service (`service`).
+ */
+export function awsAccessStatements(context: AwsContext, naming: Naming, grants: readonly AwsAccess[], service = "*"): PolicyStatement[] {
+  return grants.flatMap((grant, i): PolicyStatement | PolicyStatement[] => {
     switch (grant.kind) {
       case "s3-bucket": {
         const bucket = `arn:${context.partition}:s3:::${naming.name(grant.bucket)}`;
@@ -125,6 +133,8 @@ export function awsAccessStatements(context: AwsContext, naming: Naming, grants:
       }
       case "sns-topic":
         return { Sid: `SnsPublish${i}`, Action: "sns:Publish", Resource: context.arn("sns", naming.name(grant.topic)) };
+      case "kafka-topic":
+        return kafkaTopicStatements(context, naming, grant.topic, grant.access, service, i);
     }
   });
 }
@@ -170,6 +180,9 @@ export class ApplicationService extends Construct {
       stores.filter(([, store]) => store !== undefined).map(([kind]) => kind),
       stores.filter(([, store]) => store?.secret !== undefined).map(([kind]) => kind),
     );
+    if (spec.networkLoadBalancer && !env.networkLoadBalancers) {
+      throw new Error(`${where}.networkLoadBalancer: ${naming.environment} offers no Network Load Balancer settings (certificate, subnets); pass environment.networkLoadBalancers`);
+    }
     // A literal tag is checked here; a token or `${…}` expression by the Terraform variable's validation.
     (spec.calls ?? []).forEach((callee, i) => {
       if (!props.peers?.calls.some((c) => c.name === callee)) {
@@ -214,7 +227,7 @@ export class ApplicationService extends Construct {
             ArnLike: { "kms:EncryptionContext:SecretARN": secretArns },
           },
         },
-        ...awsAccessStatements(context, naming, spec.awsAccess ?? []),
+        ...awsAccessStatements(context, naming, spec.awsAccess ?? [], spec.name),
       ],
     });
 
@@ -232,6 +245,7 @@ export class ApplicationService extends Construct {
         ingress: env.ingress,
         labels: env.labels ?? {},
         peers: props.peers ?? { calls: [], callers: [] },
+        networkLoadBalancers: env.networkLoadBalancers,
       },
       { nodeLabel: NODE_TYPE_LABEL, taintKey: WORKLOAD_TYPE_TAINT_KEY },
     );

@@ -17,6 +17,7 @@ import { DataStoreKind, ServiceSpec, ServiceTierValues } from "./spec";
 import { IRSA_ROLE_ANNOTATION } from "../../../kubernetes/platform";
 import { KUBE_DNS_LABEL, NAMESPACE_NAME_LABEL } from "../../../kubernetes/cluster/network-policies";
 import { recommendationVpa } from "../../../kubernetes/addons/vertical-pod-autoscaler";
+import { NLB_PORT_NAME, NetworkLoadBalancerEnvironment, buildNlbService, nlbIngressRule } from "./nlb";
 
 /** The label every object of a service carries and selectors match on. */
 export const APP_NAME_LABEL = "app.kubernetes.io/name";
@@ -119,6 +120,8 @@ export interface ServiceObjectsContext {
   readonly labels: Readonly<Record<string, string>>;
   /** Its in-cluster callers and callees. */
   readonly peers: ServicePeers;
+  /** What NLBs get in the environment; needed when the spec has `networkLoadBalancer`. @default none */
+  readonly networkLoadBalancers?: NetworkLoadBalancerEnvironment;
 }
 
 /** The typed objects of a service, keyed by a short stable name (becomes the Terraform resource id). */
@@ -154,6 +157,8 @@ export function buildServiceObjects(spec: ServiceSpec, ctx: ServiceObjectsContex
   const metricsPortName = metricsPort !== undefined ? METRICS_PORT_NAME : HTTP_PORT_NAME;
   const stores = spec.dataStores ?? [];
   const objects: ServiceObjects = {};
+  // Validated before: an NLB spec comes with the environment's NLB settings.
+  const nlb = spec.networkLoadBalancer && ctx.networkLoadBalancers ? { spec: spec.networkLoadBalancer, env: ctx.networkLoadBalancers } : undefined;
 
   objects["service-account"] = new ServiceAccount({
     metadata: { ...metadata, annotations: { [IRSA_ROLE_ANNOTATION]: ctx.roleArn } },
@@ -235,6 +240,7 @@ export function buildServiceObjects(spec: ServiceSpec, ctx: ServiceObjectsContex
               ports: [
                 { name: HTTP_PORT_NAME, containerPort: spec.port, protocol: "TCP" },
                 ...(metricsPort !== undefined ? [{ name: METRICS_PORT_NAME, containerPort: metricsPort, protocol: "TCP" as const }] : []),
+                ...(nlb ? [{ name: NLB_PORT_NAME, containerPort: nlb.spec.containerPort, protocol: "TCP" as const }] : []),
               ],
               env: env.length > 0 ? env : undefined,
               envFrom: stores.length > 0 ? stores.map((use) => ({ secretRef: { name: credentialsSecretName(name, use.kind) } })) : undefined,
@@ -272,6 +278,8 @@ export function buildServiceObjects(spec: ServiceSpec, ctx: ServiceObjectsContex
     },
   });
 
+  if (nlb) objects["nlb-service"] = buildNlbService(spec, nlb.spec, nlb.env, { namespace, labels });
+
   objects.hpa = new HorizontalPodAutoscaler({
     metadata,
     spec: {
@@ -307,6 +315,7 @@ export function buildServiceObjects(spec: ServiceSpec, ctx: ServiceObjectsContex
       ports: [{ protocol: "TCP" as const, port: spec.port }],
     });
   }
+  if (nlb) ingressRules.push(nlbIngressRule(spec, nlb.spec, nlb.env));
   if (ctx.peers.callers.length > 0) {
     ingressRules.push({
       from: [{ podSelector: { matchExpressions: [{ key: APP_NAME_LABEL, operator: "In" as const, values: [...ctx.peers.callers] }] } }],

@@ -3,6 +3,8 @@
  * template's `values.yaml`, with `tiers` playing the part of `values-dev/staging/prod.yaml`).
  */
 
+import type { NetworkLoadBalancerSpec } from "./nlb";
+
 /** The node groups a service can be placed on (`node-type` label of modules/aws/compute/eks). */
 export const SERVICE_PLACEMENTS = ["general", "spot", "memory"] as const;
 export type ServicePlacement = (typeof SERVICE_PLACEMENTS)[number];
@@ -39,7 +41,12 @@ export type DataStoreUse =
 export type AwsAccess =
   | { readonly kind: "s3-bucket"; readonly bucket: string; readonly access: "read" | "read-write" }
   | { readonly kind: "sqs-queue"; readonly queue: string; readonly access: "consume" | "send" }
-  | { readonly kind: "sns-topic"; readonly topic: string };
+  | { readonly kind: "sns-topic"; readonly topic: string }
+  /**
+   * A Kafka topic of the environment's MSK cluster (IAM auth): produce or consume, plus reading the
+   * topic's schema in the environment's schema registry (modules/aws/data/schema-registry).
+   */
+  | { readonly kind: "kafka-topic"; readonly topic: string; readonly access: "produce" | "consume" };
 
 /** CPU (`250m`, `1`) and memory (`256Mi`, `1Gi`) quantities, Kubernetes notation. */
 export interface ResourceQuantities {
@@ -109,6 +116,11 @@ export interface ServiceSpec {
    * NetworkPolicy lets it out to their pods, theirs lets it in. @default []
    */
   readonly calls?: readonly string[];
+  /**
+   * A TCP or gRPC port exposed through a Network Load Balancer (internal by default, TLS with the
+   * environment's certificate, pod IPs as targets). @default none
+   */
+  readonly networkLoadBalancer?: NetworkLoadBalancerSpec;
   /** Prometheus scraping (a ServiceMonitor). @default none */
   readonly metrics?: ServiceMetrics;
   /**

@@ -1,4 +1,5 @@
 import { parseCpu, parseMemory } from "./quantity";
+import { validateNetworkLoadBalancer } from "./nlb";
 import {
   DATA_STORE_KINDS,
   DataStoreKind,
@@ -18,6 +19,8 @@ export const PUBLIC_PATH = /^(\/[a-z0-9._-]+)+(\/\*)?$/;
 const HTTP_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
 /** A name of an environment resource (`uploads` → `aivo-<env>-uploads`). */
 const RESOURCE_NAME = /^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$/;
+/** A Kafka topic name (Kafka's own rule), without wildcards. */
+const KAFKA_TOPIC_NAME = /^(?!\.{1,2}$)[a-zA-Z0-9._-]{1,249}$/;
 /** An environment variable name. */
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 /** A Prometheus duration such as `30s` or `1m`. */
@@ -94,6 +97,7 @@ export function validateServiceSpec(where: string, spec: ServiceSpec): void {
   }
   assertPort(`${where}.port`, spec.port);
   if (spec.metrics?.port !== undefined) assertPort(`${where}.metrics.port`, spec.metrics.port);
+  if (spec.networkLoadBalancer) validateNetworkLoadBalancer(where, spec, spec.networkLoadBalancer);
   assertHttpPath(`${where}.probes.liveness`, spec.probes.liveness);
   assertHttpPath(`${where}.probes.readiness`, spec.probes.readiness);
   if (spec.probes.startup !== undefined) assertHttpPath(`${where}.probes.startup`, spec.probes.startup);
@@ -116,6 +120,11 @@ export function validateServiceSpec(where: string, spec: ServiceSpec): void {
     }
   });
   (spec.awsAccess ?? []).forEach((grant, i) => {
+    if (grant.kind === "kafka-topic") {
+      if (!KAFKA_TOPIC_NAME.test(grant.topic)) fail(`${where}.awsAccess[${i}].topic`, `"${grant.topic}" is not a Kafka topic name (letters, digits, ".", "_", "-"; no wildcards)`);
+      if (!["produce", "consume"].includes(grant.access)) fail(`${where}.awsAccess[${i}].access`, `"${grant.access}" is not "produce" or "consume"`);
+      return;
+    }
     const name = grant.kind === "s3-bucket" ? grant.bucket : grant.kind === "sqs-queue" ? grant.queue : grant.topic;
     if (!RESOURCE_NAME.test(name)) {
       fail(`${where}.awsAccess[${i}]`, `"${name}" is not a resource name of the environment; give the component name (e.g. "uploads" for aivo-<env>-uploads), no wildcards or ARNs`);

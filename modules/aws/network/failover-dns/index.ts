@@ -2,6 +2,9 @@ import { Construct } from "constructs";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Naming } from "../../../shared/naming";
+import { GeolocationSettings, failoverNameFor, locationOf, validateGeolocation } from "./geolocation";
+
+export * from "./geolocation";
 
 /** The two sides of a failover pair, in Route 53's words. */
 export const FAILOVER_ROLES = ["PRIMARY", "SECONDARY"] as const;
@@ -27,6 +30,11 @@ export interface FailoverDnsSettings {
   readonly healthCheckFailureThreshold?: number;
   /** TTL of the failover records, seconds (resolvers hold the old answer this long after a switch). @default 60 */
   readonly ttlSeconds?: number;
+  /**
+   * Geolocation answers: listed continents/countries get their regional origin, the rest (`*`) the
+   * failover pair, which then answers under `failoverNameFor(recordName)`. @default off
+   */
+  readonly geolocation?: GeolocationSettings;
 }
 
 export interface FailoverRecordsProps extends FailoverDnsSettings {
@@ -56,8 +64,10 @@ export class FailoverRecords extends Construct {
   readonly primaryHealthCheckId: string;
   /** Id of the secondary target's health check. */
   readonly secondaryHealthCheckId: string;
-  /** The name that fails over. */
+  /** The name that fails over (`recordName`, or `failoverNameFor(recordName)` with geolocation). */
   readonly recordName: string;
+  /** Geolocation records by set identifier, the default (`geo-default`) included; empty when off. */
+  readonly geolocationRecords: Readonly<Record<string, Route53Record>>;
 
   constructor(scope: Construct, id: string, props: FailoverRecordsProps) {
     super(scope, id);
@@ -67,25 +77,30 @@ export class FailoverRecords extends Construct {
     const ttl = props.ttlSeconds ?? 60;
     const healthPath = props.healthCheckPath ?? "/healthz";
     validate(path, props, { interval, threshold, ttl, healthPath });
+    if (props.geolocation) validateGeolocation(path, props.recordName, props.geolocation);
+    const failoverName = props.geolocation ? failoverNameFor(props.recordName) : props.recordName;
 
-    const targets: Record<FailoverRole, string> = { PRIMARY: props.primaryTarget, SECONDARY: props.secondaryTarget };
-    const healthChecks = {} as Record<FailoverRole, Route53HealthCheck>;
-    const records = {} as Record<FailoverRole, Route53Record>;
-    for (const role of FAILOVER_ROLES) {
-      const key = role.toLowerCase();
-      healthChecks[role] = new Route53HealthCheck(this, `${key}-health-check`, {
+    // One HTTPS check per answer: the failover pair's targets and each geolocation origin.
+    const healthCheck = (id: string, fqdn: string, name: string) =>
+      new Route53HealthCheck(this, id, {
         type: "HTTPS",
-        fqdn: targets[role],
+        fqdn,
         port: 443,
         resourcePath: healthPath,
         requestInterval: interval,
         failureThreshold: threshold,
         enableSni: true,
-        tags: { Name: props.naming.name("failover", key) },
+        tags: { Name: name },
       });
+    const targets: Record<FailoverRole, string> = { PRIMARY: props.primaryTarget, SECONDARY: props.secondaryTarget };
+    const healthChecks = {} as Record<FailoverRole, Route53HealthCheck>;
+    const records = {} as Record<FailoverRole, Route53Record>;
+    for (const role of FAILOVER_ROLES) {
+      const key = role.toLowerCase();
+      healthChecks[role] = healthCheck(`${key}-health-check`, targets[role], props.naming.name("failover", key));
       records[role] = new Route53Record(this, `${key}-record`, {
         zoneId: props.zoneId,
-        name: props.recordName,
+        name: failoverName,
         type: "CNAME",
         ttl,
         records: [targets[role]],
@@ -98,7 +113,38 @@ export class FailoverRecords extends Construct {
     this.records = records;
     this.primaryHealthCheckId = healthChecks.PRIMARY.id;
     this.secondaryHealthCheckId = healthChecks.SECONDARY.id;
-    this.recordName = props.recordName;
+    this.recordName = failoverName;
+
+    const geo: Record<string, Route53Record> = {};
+    for (const answer of props.geolocation?.answers ?? []) {
+      const { kind, code } = locationOf(answer);
+      const id = `geo-${kind}-${code.toLowerCase()}`;
+      // Unhealthy: Route 53 answers as for a location without a record, i.e. with the default.
+      const check = healthCheck(`${id}-health-check`, answer.target, props.naming.name("geo", kind, code.toLowerCase()));
+      geo[id] = new Route53Record(this, id, {
+        zoneId: props.zoneId,
+        name: props.recordName,
+        type: "CNAME",
+        ttl,
+        records: [answer.target],
+        setIdentifier: id,
+        geolocationRoutingPolicy: kind === "continent" ? { continent: code } : { country: code },
+        healthCheckId: check.id,
+      });
+    }
+    if (props.geolocation) {
+      // Always present: users of every other location (and those Route 53 can't place) get the failover pair.
+      geo["geo-default"] = new Route53Record(this, "geo-default", {
+        zoneId: props.zoneId,
+        name: props.recordName,
+        type: "CNAME",
+        ttl,
+        records: [failoverName],
+        setIdentifier: "geo-default",
+        geolocationRoutingPolicy: { country: "*" },
+      });
+    }
+    this.geolocationRecords = geo;
   }
 }
 

@@ -26,7 +26,24 @@ export const GRAFANA_SERVICE_ACCOUNT = "grafana";
 /** The label (and value) Grafana's sidecar watches to load dashboards from ConfigMaps. */
 export const GRAFANA_DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } as const;
 /** Data source uids the dashboards reference. */
-export const DATASOURCE_UIDS = { prometheus: "prometheus", loki: "loki", cloudwatch: "cloudwatch" } as const;
+export const DATASOURCE_UIDS = { prometheus: "prometheus", loki: "loki", cloudwatch: "cloudwatch", xray: "xray" } as const;
+/**
+ * Grafana's trace view of X-Ray (the platform's Jaeger, docs/architecture-choices.md): the AWS X-Ray
+ * data source plugin, pinned (>= 2.13 needs Grafana 10.4+, which the pinned chart ships), installed at
+ * Grafana's start from grafana.com.
+ */
+export const GRAFANA_XRAY_PLUGIN = { id: "grafana-x-ray-datasource", version: "2.13.0" } as const;
+/** What the X-Ray data source reads (traces, service graph, insights; read-only). */
+export const GRAFANA_XRAY_ACTIONS: readonly string[] = [
+  "xray:BatchGetTraces",
+  "xray:GetTraceSummaries",
+  "xray:GetTraceGraph",
+  "xray:GetServiceGraph",
+  "xray:GetGroups",
+  "xray:GetTimeSeriesServiceStatistics",
+  "xray:GetInsightSummaries",
+  "xray:GetInsight",
+];
 /**
  * Node labels kube-state-metrics exports on `kube_node_labels` (as `label_<name with _>`), which it
  * otherwise drops: the nodes dashboard groups by instance type, capacity type and NodePool.
@@ -34,7 +51,6 @@ export const DATASOURCE_UIDS = { prometheus: "prometheus", loki: "loki", cloudwa
 export const KSM_NODE_LABELS: readonly string[] = ["node.kubernetes.io/instance-type", "karpenter.sh/capacity-type", "karpenter.sh/nodepool", "node-type"];
 /** The tolerations of the chart's node exporter (prometheus-node-exporter's default: every NoSchedule taint). */
 export const NODE_EXPORTER_TOLERATIONS = [{ operator: "Exists", effect: "NoSchedule" }] as const;
-
 /** The directory of the dashboards (one JSON file each, provisioned as-is). */
 export const DASHBOARDS_DIR = join(__dirname, "dashboards");
 
@@ -199,7 +215,7 @@ export class Monitoring extends Construct {
     this.grafanaRole = new ServiceAccountRole(this, "grafana-role", {
       naming,
       name: "grafana-cloudwatch",
-      description: `Grafana in ${naming.prefix}: read CloudWatch metrics and logs of ${props.region}`,
+      description: `Grafana in ${naming.prefix}: read CloudWatch metrics and logs and X-Ray traces of ${props.region}`,
       oidcProviderArn: props.oidcProviderArn,
       oidcIssuerUrl: props.oidcIssuerUrl,
       namespace,
@@ -212,6 +228,8 @@ export class Monitoring extends Construct {
           Condition: { StringEquals: { "aws:RequestedRegion": props.region } },
         },
         { Sid: "QueryLogGroupsOfAccountRegion", Action: [...GRAFANA_LOGS_ACTIONS], Resource: context.arn("logs", "log-group:*") },
+        // X-Ray's read actions take no resource-level permissions.
+        { Sid: "ReadTracesInRegion", Action: [...GRAFANA_XRAY_ACTIONS], Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": props.region } } },
       ],
     });
 
@@ -278,7 +296,9 @@ export class Monitoring extends Construct {
             access: "proxy",
             jsonData: { authType: "default", defaultRegion: props.region },
           },
+          { name: "X-Ray", type: GRAFANA_XRAY_PLUGIN.id, uid: DATASOURCE_UIDS.xray, access: "proxy", jsonData: { authType: "default", defaultRegion: props.region } },
         ],
+        plugins: [`${GRAFANA_XRAY_PLUGIN.id} ${GRAFANA_XRAY_PLUGIN.version}`],
       },
       "kube-state-metrics": { metricLabelsAllowlist: [`nodes=[${KSM_NODE_LABELS.join(",")}]`] },
       "prometheus-node-exporter": { tolerations: JSON.parse(JSON.stringify(NODE_EXPORTER_TOLERATIONS)) as HelmValues[] },

@@ -4,7 +4,8 @@ import { NodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool"
 import { NODE_METADATA_HOP_LIMIT, NODE_ROOT_DEVICE, NODE_TYPE_LABEL, WORKLOAD_TYPE_TAINT_KEY } from "../../../aws/compute/eks";
 import { KARPENTER_DISCOVERY_TAG_KEY } from "../../../aws/compute/karpenter-prerequisites";
 import { KubernetesManifest } from "../../manifest";
-import type { KarpenterSettings, NodePoolSettings } from "../../platform/settings";
+import type { DisruptionBudget, KarpenterSettings, NodePoolSettings } from "../../platform/settings";
+import { WorkingHours, utcWindow } from "../../../shared/schedule";
 
 /** The EC2NodeClass every NodePool uses. */
 export const NODE_CLASS_NAME = "default";
@@ -22,6 +23,23 @@ export interface KarpenterNodePoolsProps {
   readonly ebsKmsKeyArn: string;
   /** The pools and AMI from the environment config. */
   readonly settings: KarpenterSettings;
+  /**
+   * Working hours of an environment that scales down outside them (`offHours`): the pools get
+   * `offHoursDisruptionBudget`. @default none (no schedule-aware budget)
+   */
+  readonly offHours?: WorkingHours;
+}
+
+/**
+ * The schedule-aware budget of an environment that scales down at night: during working hours no
+ * node is disrupted for being underutilized (no consolidation churn under people's feet); outside
+ * them the pool's other budgets apply, so Karpenter repacks and removes nodes while the managed node
+ * groups are at their minimum. Karpenter reads schedules in UTC: the window covers the local hours in
+ * summer and winter time.
+ */
+export function offHoursDisruptionBudget(hours: WorkingHours): DisruptionBudget {
+  const window = utcWindow(hours);
+  return { nodes: "0", reasons: ["Underutilized"], schedule: window.cron, duration: `${window.durationHours}h` };
 }
 
 /**
@@ -57,6 +75,7 @@ export class KarpenterNodePools extends Construct {
         },
       }),
     });
+    const extraBudgets = props.offHours ? [offHoursDisruptionBudget(props.offHours)] : [];
     const pool = (name: "general" | "spot", p: NodePoolSettings) =>
       new KubernetesManifest(this, name, {
         where: `${props.where}.${name}`,
@@ -80,7 +99,7 @@ export class KarpenterNodePools extends Construct {
             disruption: {
               consolidationPolicy: "WhenEmptyOrUnderutilized",
               consolidateAfter: p.consolidateAfter ?? "1m",
-              budgets: p.budgets.map((b) => ({ nodes: b.nodes, schedule: b.schedule, duration: b.duration, reasons: b.reasons ? [...b.reasons] : undefined })),
+              budgets: [...p.budgets, ...extraBudgets].map((b) => ({ nodes: b.nodes, schedule: b.schedule, duration: b.duration, reasons: b.reasons ? [...b.reasons] : undefined })),
             },
           },
         }),
