@@ -92,6 +92,18 @@ describe("BackupPlan", () => {
     expect(configsOf(dev, "aws_backup_vault_policy")).toHaveLength(1);
   });
 
+  it("replaces (delete, then put on a vault without policy) rather than updates the policy when it changes: the in-place Put is denied", () => {
+    for (const p of configsOf(prod, "aws_backup_vault_policy")) {
+      const [trigger] = p.lifecycle.replace_triggered_by;
+      // A bare address (Terraform refuses "${…}" there).
+      const revision = /^terraform_data\.([\w-]+)$/.exec(trigger)![1];
+      // The revision holds the very document, so any change to it replaces the policy.
+      expect(prod.resource!.terraform_data[revision].input).toEqual({ policy: p.policy });
+      // Deleting the policy stays allowed (else Terraform could never change it).
+      expect(policy(p.policy).Statement[0].Action).not.toContain("backup:DeleteBackupVaultAccessPolicy");
+    }
+  });
+
   it("selects the database by ARN with a role holding the backup and restore managed policies", () => {
     const selection = onlyResource(prod, "aws_backup_selection");
     expect(selection.resources).toEqual([DB_ARN]);

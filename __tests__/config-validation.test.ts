@@ -251,8 +251,12 @@ describe("synthPlatform", () => {
     const app = Testing.app();
     expect(synthPlatform(undefined, app, (line) => lines.push(line), (line) => lines.push(line))).toBe(0);
     const stacks = app.node.children.map((c) => c.node.id);
-    // nothing but the guardrails' summary: one line per stack, then the totals
-    expect(lines.slice(0, -1).map((l) => l.split(":")[0])).toEqual(stacks.map((s) => `guardrails ${s}`));
+    // the quota check first (each quota above its default but requested in code, then its summary: none exceeded)…
+    const quotaLines = lines.filter((l) => l.startsWith("[QUOTA "));
+    expect(quotaLines.every((l) => / within the \d+ requested by account: aws_servicequotas_service_quota\./.test(l))).toBe(true);
+    expect(lines[quotaLines.length]).toMatch(/^quotas: \d+ usage\(s\) of \d+ quotas checked, \d+ above the default and requested in code, 0 exceeded$/);
+    // …then nothing but the guardrails' summary: one line per stack, then the totals
+    expect(lines.slice(quotaLines.length + 1, -1).map((l) => l.split(":")[0])).toEqual(stacks.map((s) => `guardrails ${s}`));
     expect(lines[lines.length - 1]).toMatch(new RegExp(`^guardrails: 0 error\\(s\\), \\d+ warning\\(s\\), 0 unused suppression\\(s\\) in ${stacks.length} stack\\(s\\)$`));
     expect(stacks).toEqual([
       "bootstrap",

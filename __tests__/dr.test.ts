@@ -6,7 +6,7 @@ import { production } from "../environments/production";
 import { staging } from "../environments/staging";
 import { EnvironmentConfig } from "../environments/types";
 import { validateEnvironments } from "../environments/validate";
-import { FAILOVER_ORIGIN_ID, ALB_ORIGIN_ID, API_PATH_PATTERN } from "../modules/aws/edge/cloudfront";
+import { FAILOVER_ORIGIN_ID, ALB_ORIGIN_ID, API_PATH_PATTERN, ORIGIN_FAILOVER_STATUS_CODES, STATIC_ASSETS_ORIGIN_GROUP_ID, STATIC_ASSETS_ORIGIN_ID, STATIC_ASSETS_REPLICA_ORIGIN_ID, STATIC_PATH_PATTERN } from "../modules/aws/edge/cloudfront";
 import { Naming, regionCode } from "../modules/shared/naming";
 import { configsOf, onlyResource, parse, resourcesOf, TerraformJson } from "./helpers";
 
@@ -216,18 +216,31 @@ describe("the production-dr stack", () => {
         expect(record).toEqual(expect.objectContaining({ name: "origin.aivo.edu", type: "CNAME", records: [target], ttl: 60 }));
         const checkId = /^\$\{aws_route53_health_check\.([\w-]+)\.id\}$/.exec(record.health_check_id)![1];
         expect(checks[checkId]).toEqual(
-          expect.objectContaining({ type: "HTTPS", fqdn: target, port: 443, resource_path: "/healthz", enable_sni: true, request_interval: 10, failure_threshold: 3 }),
+          expect.objectContaining({ type: "HTTPS", fqdn: target, port: 443, resource_path: "/healthz/ready", enable_sni: true, request_interval: 10, failure_threshold: 3 }),
         );
         // The zone is production's public zone (looked up there by name), by cross-stack reference.
         expect(remoteOutput(record.zone_id).output).toBe("cross-stack-output-dataaws_route53_zonepublic-zonezone_id");
       }
     });
 
-    it("keeps the WAF in front and leaves failover to DNS: S3 serves /static/*, so no read-only behavior could use an origin group", () => {
+    it("keeps the WAF in front, fails /static/* over from the bucket to its DR replica (an origin group), and leaves the ALB's failover to DNS", () => {
       const distribution = onlyResource(prod, "aws_cloudfront_distribution");
       expect(distribution.origin.map((o: Record<string, string>) => o.origin_id)).not.toContain(FAILOVER_ORIGIN_ID);
-      expect(distribution.origin_group).toBeUndefined();
       const behaviors = Object.fromEntries(distribution.ordered_cache_behavior.map((b: Record<string, any>) => [b.path_pattern, b]));
+      // The one origin group: S3 primary, S3 replica (the DR bucket), on a GET/HEAD-only behaviour.
+      expect(distribution.origin_group).toEqual([
+        {
+          origin_id: STATIC_ASSETS_ORIGIN_GROUP_ID,
+          failover_criteria: { status_codes: [...ORIGIN_FAILOVER_STATUS_CODES] },
+          member: [{ origin_id: STATIC_ASSETS_ORIGIN_ID }, { origin_id: STATIC_ASSETS_REPLICA_ORIGIN_ID }],
+        },
+      ]);
+      expect(behaviors[STATIC_PATH_PATTERN].target_origin_id).toBe(STATIC_ASSETS_ORIGIN_GROUP_ID);
+      // Origin groups need a read-only behaviour: GET and HEAD, optionally OPTIONS.
+      for (const method of behaviors[STATIC_PATH_PATTERN].allowed_methods) expect(["GET", "HEAD", "OPTIONS"]).toContain(method);
+      const replica = distribution.origin.find((o: Record<string, any>) => o.origin_id === STATIC_ASSETS_REPLICA_ORIGIN_ID);
+      expect(replica.domain_name).toMatch(/aws_s3_bucket\.buckets_static-assets-dr_\w+\.bucket_regional_domain_name/);
+      expect(replica.origin_access_control_id).toBe(distribution.origin.find((o: Record<string, any>) => o.origin_id === STATIC_ASSETS_ORIGIN_ID).origin_access_control_id);
       // Behaviors that allow writes can't use an origin group; they follow origin.aivo.edu's DNS failover.
       expect(behaviors[API_PATH_PATTERN].target_origin_id).toBe(ALB_ORIGIN_ID);
       expect(distribution.default_cache_behavior.target_origin_id).toBe(ALB_ORIGIN_ID);

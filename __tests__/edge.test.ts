@@ -271,7 +271,7 @@ describe.each(Object.entries(ENVIRONMENTS))("EdgeDistribution in %s", (environme
       type: "HTTPS",
       fqdn: settings.originDomain,
       port: 443,
-      resource_path: "/healthz",
+      resource_path: "/healthz/ready",
       enable_sni: true,
       request_interval: settings.healthCheckIntervalSeconds ?? 30,
       failure_threshold: 3,

@@ -1,4 +1,6 @@
 import { Testing } from "cdktf";
+import { REPLICATED_BUCKETS } from "../modules/aws/data/buckets";
+import { STATIC_ASSETS_ORIGIN_GROUP_ID } from "../modules/aws/edge/cloudfront";
 import { ENVIRONMENTS, buildPlatform } from "../environments";
 import { development } from "../environments/development";
 import { production } from "../environments/production";
@@ -67,7 +69,9 @@ describe("the platform", () => {
       expect(output.description).toBeTruthy();
     }
     expect(Object.keys(parse(bootstrapJson).output!).sort()).toEqual(["lock_table", "state_bucket", "state_bucket_arn", "state_kms_key_alias", "state_kms_key_arn"]);
-    expect(Object.keys(parse(Testing.synth(platform.account)).output!).sort()).toEqual(["account_id", "apex_name_servers", "ci_roles", "ci_roles_json", "compute_optimizer_status", "github_oidc_provider_arn", "partition"]);
+    expect(Object.keys(parse(Testing.synth(platform.account)).output!).sort()).toEqual(
+      ["account_id", "apex_name_servers", "ci_roles", "ci_roles_json", "compute_optimizer_status", "github_oidc_provider_arn", "partition", "ses_configuration_set", "ses_smtp_user"],
+    );
   });
 
   it("deploys bootstrap, then account, then the environments", () => {
@@ -430,7 +434,7 @@ describe(".terraform-version", () => {
 describe.each([
   [development, false, 0],
   [staging, true, 0],
-  [production, true, 2],
+  [production, true, REPLICATED_BUCKETS.length],
 ] as const)("storage and streaming of $name", (config, costlyOn, replications) => {
   const doc = docs[config.name];
 
@@ -448,7 +452,8 @@ describe.each([
     expect(s3Origin.domain_name).toMatch(/aws_s3_bucket\.buckets_static-assets_bucket_\w+\.bucket_regional_domain_name/);
     expect(s3Origin.origin_access_control_id).toMatch(/aws_cloudfront_origin_access_control\./);
     const behaviors = Object.fromEntries(distribution.ordered_cache_behavior.map((b: any) => [b.path_pattern, b.target_origin_id]));
-    expect(behaviors).toEqual({ "/api/*": "platform-alb", "/static/*": "static-assets-s3" });
+    // With a DR replica of the bucket, /static/* targets the origin group (bucket, then replica).
+    expect(behaviors).toEqual({ "/api/*": "platform-alb", "/static/*": config.buckets.replicateToDrRegion ? STATIC_ASSETS_ORIGIN_GROUP_ID : "static-assets-s3" });
     const oac = configsOf(doc, "aws_cloudfront_origin_access_control")[0];
     expect(oac).toMatchObject({ origin_access_control_origin_type: "s3", signing_behavior: "always", signing_protocol: "sigv4" });
   });

@@ -40,11 +40,11 @@ describe("FailoverRecords", () => {
     }
   });
 
-  it("defaults to a 10 s interval, 3 failures, /healthz and a 60 s TTL, and names errors under <env>.dr.traffic", () => {
+  it("defaults to a 10 s interval, 3 failures, /healthz/ready and a 60 s TTL, and names errors under <env>.dr.traffic", () => {
     const defaults = synth();
     expect(configsOf(defaults, "aws_route53_health_check").map((c) => [c.request_interval, c.failure_threshold, c.resource_path])).toEqual([
-      [10, 3, "/healthz"],
-      [10, 3, "/healthz"],
+      [10, 3, "/healthz/ready"],
+      [10, 3, "/healthz/ready"],
     ]);
     expect(configsOf(defaults, "aws_route53_record").map((r) => r.ttl)).toEqual([60, 60]);
     expect(() => synth({ ttlSeconds: 0 })).toThrow("test.dr.traffic.ttlSeconds: 0 is outside 1-300");

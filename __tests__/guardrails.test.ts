@@ -7,6 +7,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { accountScopedBucketName } from "../modules/aws/data/secure-bucket";
 import { Construct } from "constructs";
 import { ENVIRONMENTS } from "../environments";
 import { PlatformStack } from "../environments/platform-stack";
@@ -22,7 +23,7 @@ class InsecureStack extends PlatformStack {
   constructor(scope: Construct) {
     super(scope, "insecure", { region: "us-east-1", tags });
     new S3Backend(this, stateBackendConfig(stateKey("insecure")));
-    const bucket = new S3Bucket(this, "public-bucket", { bucket: "aivo-insecure-public" });
+    const bucket = new S3Bucket(this, "public-bucket", { bucket: accountScopedBucketName(this, "aivo-insecure-public") });
     new S3BucketPublicAccessBlock(this, "public-bucket-pab", {
       bucket: bucket.id,
       blockPublicAcls: false,
@@ -92,6 +93,7 @@ describe("npm run synth with a deliberately insecure stack added", () => {
       [
         "bootstrap AIVO-BACKEND-ENCRYPTED-LOCKED",
         "bootstrap/state AIVO-S3-ACCESS-LOGGING",
+        "bootstrap/state AIVO-S3-ACCOUNT-SCOPED-NAME",
         "development AIVO-LOG-RETENTION-1Y",
         "development/network AIVO-NAT-PER-AZ",
         "development/eks AIVO-EKS-DELETION-PROTECTION",

@@ -39,7 +39,7 @@ describe("module validation messages", () => {
     [
       "more rules than a network ACL holds",
       synth((s) => new NetworkAcls(s, "n", acls({ remoteCidrs: Array.from({ length: 20 }, (_, i) => `192.168.${i}.0/24`) }))),
-      "staging.networkAcls: the private tier needs 23 ingress rules, above the 20 a network ACL allows; use fewer CIDRs",
+      "staging.networkAcls: the private tier needs 23 ingress rules, above the 20 a network ACL allows (L-2AEEBF1A); use fewer or aggregated CIDRs, or fewer databasePorts",
     ],
     ["a sampling rule name over 32 characters", () => validateTracing(naming, { samplingRules: [{ ...rule, name: "a-very-long-rule-name-here" }] }), 'staging.tracing.samplingRules[0].name: "aivo-staging-a-very-long-rule-name-here" is 39 characters; X-Ray allows 32'],
     ["a sampling priority of 0", () => validateTracing(naming, { samplingRules: [{ ...rule, priority: 0 }] }), "staging.tracing.samplingRules[0].priority: 0 is outside 1-9999"],

@@ -9,7 +9,7 @@ import { ValidatingAdmissionPolicy } from "kubernetes-models/admissionregistrati
 import { ValidatingAdmissionPolicyBinding } from "kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { ENVIRONMENTS, buildPlatform } from "../environments";
-import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from "../modules/aws/network/alb-origin-security-group";
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST, route53HealthCheckersPrefixList } from "../modules/aws/network/alb-origin-security-group";
 import { LBC_CLUSTER_TAG } from "../modules/kubernetes/addons/aws-load-balancer-controller";
 import { CONTROL_PLANE_TO_NODE_PORTS } from "../modules/aws/compute/eks";
 import { KARPENTER_VERSION } from "../modules/aws/compute/karpenter-prerequisites";
@@ -133,6 +133,12 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s addons", (name,
     expect(releaseValues(doc, "external-secrets").installCRDs).toBe(true);
   });
 
+  it("runs cert-manager's DNS01 self-check against the VPC's resolver only (the private tier's ACL admits no port 53 out)", () => {
+    const base = config.network.vpcCidr.split("/")[0].split(".").map(Number);
+    const resolver = [...base.slice(0, 3), base[3] + 2].join(".");
+    expect(releaseValues(doc, "cert-manager").extraArgs).toEqual(["--dns01-recursive-nameservers-only", `--dns01-recursive-nameservers=${resolver}:53`]);
+  });
+
   it(`applies the restricted pod security policies in ${config.kubernetes.policyAction} mode, outside the privileged namespaces`, () => {
     const values = releaseValues(doc, "kyverno-policies");
     expect(values.podSecurityStandard).toBe("restricted");
@@ -213,11 +219,17 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s addons", (name,
     for (const rule of fromCluster) expect(rule.to_port).toBe(rule.from_port);
   });
 
-  it("admits HTTPS to the public ALB only from CloudFront's origin-facing prefix list, and exports the group", () => {
-    expect(doc.data!.aws_ec2_managed_prefix_list).toEqual({ [Object.keys(doc.data!.aws_ec2_managed_prefix_list)[0]]: expect.objectContaining({ name: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST }) });
+  it("admits HTTPS to the public ALB only from CloudFront's origin-facing and Route 53's health-checker prefix lists, and exports the groups", () => {
+    expect(Object.values(doc.data!.aws_ec2_managed_prefix_list).map((l: any) => l.name).sort()).toEqual(
+      [CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST, route53HealthCheckersPrefixList(config.region)].sort(),
+    );
     const ingress = configsOf(doc, "aws_vpc_security_group_ingress_rule");
-    expect(ingress).toEqual([expect.objectContaining({ ip_protocol: "tcp", from_port: 443, to_port: 443, prefix_list_id: expect.stringMatching(/aws_ec2_managed_prefix_list/) })]);
-    expect(ingress[0].cidr_ipv4).toBeUndefined();
+    expect(ingress).toHaveLength(2);
+    for (const rule of ingress) {
+      expect(rule).toEqual(expect.objectContaining({ ip_protocol: "tcp", from_port: 443, to_port: 443, prefix_list_id: expect.stringMatching(/aws_ec2_managed_prefix_list/) }));
+      expect(rule.cidr_ipv4).toBeUndefined();
+    }
+    expect(doc.output!.alb_security_group_ids.value).toHaveLength(2);
     const egress = configsOf(doc, "aws_vpc_security_group_egress_rule");
     expect(outputValue(env, egress[0].referenced_security_group_id)).toMatch(/eks_node-sg/);
     expect(doc.output!.alb_security_group_id.value).toMatch(/^\$\{aws_security_group\.alb-origin-sg_group_.*\.id\}$/);
@@ -321,5 +333,35 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s workloads", (na
       expect(b.validationActions).toEqual(config.tier === "development" ? ["Warn", "Audit"] : ["Deny"]);
       expect(b.matchResources.namespaceSelector.matchLabels).toEqual({ "kubernetes.io/metadata.name": "aivo" });
     }
+  });
+});
+
+describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))("%s origin health check", (name, config) => {
+  const checks = configsOf(docs[name], "aws_route53_health_check");
+  const ingresses = manifestsOf(docs[`${name}-services`], "Ingress").map((m) => m.manifest);
+  const deployments = manifestsOf(docs[`${name}-services`], "Deployment").map((m) => m.manifest);
+
+  it("checks a path the services' Ingress routes to a service whose readiness probe it is (200 only from a ready pod)", () => {
+    expect(checks).toHaveLength(1);
+    const [check] = checks;
+    const routes = ingresses.flatMap((i) => i.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => ({ ...p, host: r.host }))));
+    // With DR the Ingress answers to the regional name too (modules/aws/edge/origin-names): one rule per name.
+    const route = routes.find((p) => p.path === check.resource_path && p.pathType === "Exact" && p.host === check.fqdn);
+    expect(route).toBeDefined();
+    const backend = deployments.find((d) => d.metadata.name === route.backend.service.name)!;
+    expect(backend.spec.template.spec.containers[0].readinessProbe.httpGet.path).toBe(check.resource_path);
+  });
+
+  it("lets Route 53's health checkers reach the ALB: a second group with their prefix list, named in the Ingress", () => {
+    const addons = docs[`${name}-addons`];
+    const lists = Object.values(addons.data!.aws_ec2_managed_prefix_list).map((l: any) => l.name);
+    expect(lists).toEqual(expect.arrayContaining([CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST, route53HealthCheckersPrefixList(config.region)]));
+    const groups = configsOf(addons, "aws_security_group");
+    expect(groups.map((g) => g.name).sort()).toEqual([`aivo-${name}-alb-health-checks`, `aivo-${name}-alb-origin`]);
+    // Egress only through the separate rule resource: no inline block to fight it.
+    for (const group of groups) expect(group.egress).toBeUndefined();
+    const fromCheckers = configsOf(addons, "aws_vpc_security_group_ingress_rule").find((r) => /route53-health-checkers/.test(r.prefix_list_id));
+    expect(fromCheckers).toMatchObject({ from_port: 443, to_port: 443, ip_protocol: "tcp" });
+    for (const ingress of ingresses) expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/security-groups"].split(",")).toHaveLength(2);
   });
 });

@@ -6,6 +6,7 @@ import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Naming } from "../modules/shared/naming";
 import { KARPENTER_DISCOVERY_TAG_KEY } from "../modules/aws/compute/karpenter-prerequisites";
+import { EKS_AZ_EXCLUSION, EKS_UNSUPPORTED_ZONE_IDS } from "../modules/aws/compute/eks";
 import { Network, NetworkProps } from "../modules/aws/network/vpc";
 import { configsOf, onlyResource, parse, policy, resourcesOf } from "./helpers";
 
@@ -230,5 +231,31 @@ describe("Network validation", () => {
   ];
   it.each(cases)("rejects %s", (_what, props, message) => {
     expect(() => synthNetwork(props)).toThrow(message);
+  });
+});
+
+describe("Network AZs: configured by name, checked by ID at plan time", () => {
+  const { doc, network } = synthNetwork({ excludedZoneIds: EKS_AZ_EXCLUSION });
+  const lookups = Object.values(doc.data!.aws_availability_zone);
+
+  it("looks up every configured name, available, and fails the plan when it maps to a zone EKS does not support", () => {
+    expect(lookups.map((l) => [l.name, l.state])).toEqual(zones.map((z) => [z, "available"]));
+    for (const lookup of lookups) {
+      const [check] = lookup.lifecycle.postcondition;
+      expect(check.condition).toBe(`\${!contains(${JSON.stringify(EKS_UNSUPPORTED_ZONE_IDS)}, self.zone_id)}`);
+      expect(check.error_message).toContain(`test.network.availabilityZones: ${lookup.name} is zone \${self.zone_id} in this account`);
+    }
+    expect(EKS_UNSUPPORTED_ZONE_IDS).toContain("use1-az3");
+  });
+
+  it("keeps every per-AZ resource keyed by the configured name (no re-creation) and exposes the IDs", () => {
+    for (const zone of zones) expect(Object.keys(doc.resource!.aws_subnet).some((k) => k.startsWith(`network_private-${zone}_`))).toBe(true);
+    expect(Object.keys(network.zoneIds)).toEqual(zones);
+    expect(network.zoneIds[zones[0]]).toMatch(/^\$\{TfToken\[/); // the lookup's zone_id, resolved at plan time
+  });
+
+  it("adds no postcondition without exclusions", () => {
+    const plain = synthNetwork().doc;
+    for (const lookup of Object.values(plain.data!.aws_availability_zone)) expect(lookup.lifecycle).toBeUndefined();
   });
 });

@@ -35,6 +35,9 @@ import { VELERO_AWS_PLUGIN_IMAGE, VELERO_SCHEDULE_EVERY_6_HOURS, VELERO_SCHEDULE
 import { TerraformJson, configsOf, policy, resourcesOf } from "./helpers";
 import { manifestOf, manifestsOf, releaseAddress, releaseOf, releaseValues } from "./kubernetes-helpers";
 
+/** A bucket name without its account-id suffix (every bucket has one: AIVO-S3-ACCOUNT-SCOPED-NAME). */
+const withoutAccount = (bucket: string) => bucket.replace(/-\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}$/, "");
+
 const app = Testing.app();
 buildPlatform(app);
 const docs = (() => {
@@ -283,7 +286,7 @@ describe.each(names)("%s observability and backups", (name) => {
   describe("Loki and log shipping", () => {
     const values = releaseValues(addons, "loki");
     const buckets = resourcesOf(addons, "aws_s3_bucket");
-    const bucketId = (bucketName: string) => Object.entries(buckets).find(([, b]) => b.bucket === bucketName)![0];
+    const bucketId = (bucketName: string) => Object.entries(buckets).find(([, b]) => withoutAccount(b.bucket) === bucketName)![0];
 
     it("stores chunks and rules in their own buckets, schema v13 on tsdb", () => {
       expect(values.loki.storage).toEqual({
@@ -356,7 +359,7 @@ describe.each(names)("%s observability and backups", (name) => {
 
     it("stores backups in its CMK-encrypted bucket and snapshots EBS volumes in the region (no static credentials)", () => {
       const buckets = resourcesOf(addons, "aws_s3_bucket");
-      const [id] = Object.entries(buckets).find(([, b]) => b.bucket === `aivo-${name}-velero`)!;
+      const [id] = Object.entries(buckets).find(([, b]) => withoutAccount(b.bucket) === `aivo-${name}-velero`)!;
       expect(values.configuration.backupStorageLocation).toEqual([
         { name: "default", provider: "aws", bucket: `\${aws_s3_bucket.${id}.bucket}`, default: true, config: { region: config.region, kmsKeyId: expect.stringMatching(/^\$\{aws_kms_key\.velero_key_/) } },
       ]);
@@ -380,7 +383,7 @@ describe.each(names)("%s observability and backups", (name) => {
       const drProvider = addons.provider!.aws.find((p: any) => p.alias === "dr")!;
       expect(drProvider.region).toBe("us-west-2");
       const buckets = resourcesOf(addons, "aws_s3_bucket");
-      const [replicaId, replica] = Object.entries(buckets).find(([, b]) => b.bucket === "aivo-production-velero-replica")!;
+      const [replicaId, replica] = Object.entries(buckets).find(([, b]) => withoutAccount(b.bucket) === "aivo-production-velero-replica")!;
       expect(replica.provider).toBe("aws.dr");
       const rule = replication[0].rule[0];
       expect(rule.destination.bucket).toBe(`\${aws_s3_bucket.${replicaId}.arn}`);

@@ -10,6 +10,8 @@ import { ConfigError, validateEnvironments } from "../environments/validate";
 import { staging } from "../environments/staging";
 import { INTERFACE_ENDPOINT_SERVICES } from "../modules/aws/network/vpc-endpoints";
 import { VPN_TUNNEL_CRYPTO } from "../modules/aws/network/site-to-site-vpn";
+import { DEFAULT_DATABASE_PORTS, NACL_RULES_PER_DIRECTION, SMTP_SUBMISSION_PORT } from "../modules/aws/network/network-acls";
+import { platformReceivers } from "../environments/observability";
 import { configsOf, onlyResource, parse, policy, TerraformJson } from "./helpers";
 
 /** A sample customer site: what a school district's VPN router would send us. */
@@ -65,13 +67,15 @@ describe("network ACLs per tier", () => {
     }
   });
 
-  it("let the database tier be reached from the private (node and pod) subnets only, on 5432 and 6379", () => {
+  // The pod network counts as one source (it holds only the pod subnets): sources × ports fit the ACL quota.
+  const privateTier = [...production.network.privateSubnets, production.network.podNetwork!.cidr];
+
+  it("let the database tier be reached from the private (node subnets and pod network) tier only, on the data-store ports", () => {
     const rules = byTier(prod, "database");
     const ingress = rules.filter((r) => !r.egress);
-    const privateTier = [...production.network.privateSubnets, ...production.network.podNetwork!.subnets];
     const fromPrivate = ingress.filter((r) => privateTier.includes(r.cidr_block));
     expect(fromPrivate.map((r) => `${r.cidr_block}:${r.from_port}`).sort()).toEqual(
-      privateTier.flatMap((c) => [`${c}:5432`, `${c}:6379`]).sort(),
+      privateTier.flatMap((c) => DEFAULT_DATABASE_PORTS.map((port) => `${c}:${port}`)).sort(),
     );
     expect(fromPrivate.every((r) => r.protocol === "tcp" && r.from_port === r.to_port)).toBe(true);
     // The rest is the tier talking to itself; nothing from the public tier, the VPC at large or the internet.
@@ -80,6 +84,35 @@ describe("network ACLs per tier", () => {
     const cidrs = rules.map((r) => r.cidr_block);
     for (const forbidden of ["0.0.0.0/0", "10.0.0.0/16", ...production.network.publicSubnets]) expect(cidrs).not.toContain(forbidden);
     expect(rules.every((r) => r.rule_action === "allow")).toBe(true);
+  });
+
+  it("admit, from every private-tier source, the port of every data store in the database subnets (PostgreSQL, Redis, InfluxDB)", () => {
+    // The data stores' own security groups say which ports they serve to the nodes.
+    const storeGroups = [
+      ...configsOf(prod, "aws_db_instance").flatMap((d) => d.vpc_security_group_ids ?? []),
+      ...configsOf(prod, "aws_elasticache_replication_group").flatMap((r) => r.security_group_ids ?? []),
+      ...configsOf(prod, "aws_timestreaminfluxdb_db_instance").flatMap((i) => i.vpc_security_group_ids ?? []),
+    ];
+    const ports = new Set(
+      configsOf(prod, "aws_vpc_security_group_ingress_rule").filter((r) => storeGroups.includes(r.security_group_id)).map((r) => r.from_port as number),
+    );
+    expect([...ports].sort()).toEqual([5432, 6379, 8086]);
+    const admitted = byTier(prod, "database").filter((r) => !r.egress).map((r) => `${r.cidr_block}:${r.from_port}`);
+    for (const port of ports) for (const source of privateTier) expect(admitted).toContain(`${source}:${port}`);
+    // Within the quota, with room for two more ports.
+    expect(admitted.length).toBeLessThanOrEqual(NACL_RULES_PER_DIRECTION);
+  });
+
+  it("let Alertmanager's mail out: the SMTP relay's port from the private tier and on through the NAT's public tier", () => {
+    const port = Number(platformReceivers(true).email.smarthost.split(":")[1]);
+    expect(port).toBe(SMTP_SUBMISSION_PORT);
+    for (const doc of [prod, dev]) {
+      for (const tier of ["private", "public"]) {
+        expect(byTier(doc, tier)).toContainEqual(expect.objectContaining({ egress: true, protocol: "tcp", cidr_block: "0.0.0.0/0", from_port: port, to_port: port }));
+        // The replies come back on the ephemeral ports.
+        expect(byTier(doc, tier)).toContainEqual(expect.objectContaining({ egress: false, protocol: "tcp", cidr_block: "0.0.0.0/0", from_port: 1024, to_port: 65535 }));
+      }
+    }
   });
 
   it("admit HTTPS from the internet to the public tier, never to the private tier", () => {

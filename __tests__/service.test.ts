@@ -328,16 +328,34 @@ describe("ApplicationService between services", () => {
 });
 
 describe("EcrReplication", () => {
+  const doc = parse(
+    Testing.synthScope((scope) => {
+      new AwsProvider(scope, "aws", { region: "us-east-1" });
+      const dr = new AwsProvider(scope, "aws-dr", { region: "us-west-2", alias: "dr" });
+      new EcrReplication(scope, "replication", { naming: new Naming("aivo", "production"), destinationRegion: "us-west-2", destinationProvider: dr });
+    }),
+  );
+
   it("replicates the environment's repositories (prefix aivo-<env>-) to the DR region of the same account", () => {
-    const doc = parse(
-      Testing.synthScope((scope) => {
-        new AwsProvider(scope, "aws", { region: "us-east-1" });
-        new EcrReplication(scope, "replication", { naming: new Naming("aivo", "production"), destinationRegion: "us-west-2" });
-      }),
-    );
     const rule = onlyResource(doc, "aws_ecr_replication_configuration").replication_configuration.rule[0];
     expect(rule.destination).toEqual([{ region: "us-west-2", registry_id: expect.stringMatching(/^\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}$/) }]);
     expect(rule.repository_filter).toEqual([{ filter: "aivo-production-", filter_type: "PREFIX_MATCH" }]);
+  });
+
+  it("creates the replicas from a ROOT template for REPLICATION in the DR region, encrypted with a CMK there, before replicating", () => {
+    const template = onlyResource(doc, "aws_ecr_repository_creation_template");
+    expect(template).toMatchObject({ provider: "aws.dr", prefix: "ROOT", applied_for: ["REPLICATION"], image_tag_mutability: "IMMUTABLE" });
+    expect(template.encryption_configuration).toEqual([{ encryption_type: "KMS", kms_key: expect.stringMatching(/aws_kms_key\.replication_replica-key_\w+\.arn/) }]);
+    const key = onlyResource(doc, "aws_kms_key");
+    expect(key).toMatchObject({ provider: "aws.dr", enable_key_rotation: true });
+    expect(onlyResource(doc, "aws_ecr_replication_configuration").depends_on).toEqual([expect.stringMatching(/^aws_ecr_repository_creation_template\./)]);
+    // ECR assumes the template's role to create the repository and use the key (nothing wider).
+    const role = onlyResource(doc, "aws_iam_role");
+    expect(template.custom_role_arn).toMatch(/aws_iam_role\.replication_template-role_\w+\.arn/);
+    expect(policy(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "ecr.amazonaws.com" });
+    const statements = policy(onlyResource(doc, "aws_iam_role_policy").policy).Statement;
+    expect(statements.map((s) => s.Action)).toEqual([["ecr:CreateRepository", "ecr:ReplicateImage", "ecr:TagResource"], ["kms:CreateGrant", "kms:RetireGrant", "kms:DescribeKey"]]);
+    expect(statements[0].Resource).toMatch(/^arn:\$\{data\.aws_partition\.\S+\}:ecr:us-west-2:\$\{data\.aws_caller_identity\.\S+\}:repository\/aivo-production-\*$/);
   });
 });
 

@@ -119,10 +119,9 @@ describe.each(names)("%s-services", (name) => {
     expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/group.name"]).toBe(`aivo-${name}`);
     expect(ingress.metadata.annotations["external-dns.alpha.kubernetes.io/hostname"]).toBe(config.dr ? config.dr.traffic.primaryTarget : config.edge.originDomain);
     expect(ingress.metadata.annotations["external-dns.alpha.kubernetes.io/hostname"]).toBe(names.published);
-    // The addons stack's CloudFront-only group, by id through a cross-stack reference.
-    expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/security-groups"]).toMatch(
-      new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${name}-addons\\.outputs\\.cross-stack-output-aws_security_groupalb-origin-sg_group_\\w+id\\}$`),
-    );
+    // The addons stack's groups (CloudFront's, then Route 53 health checkers'), by id through cross-stack references.
+    const ref = (group: string) => `\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${name}-addons\\.outputs\\.cross-stack-output-aws_security_groupalb-origin-sg_${group}_\\w+id\\}`;
+    expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/security-groups"]).toMatch(new RegExp(`^${ref("group")},${ref("health-checks")}$`));
     expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/load-balancer-attributes"]).toContain(
       `deletion_protection.enabled=${config.tier === "production"}`,
     );
@@ -219,6 +218,16 @@ describe("a second service, added by config alone", () => {
   it("is refused when it claims another service's public path", () => {
     expect(() => buildPlatform(Testing.app(), [development], ACCOUNT, [...SERVICES, { ...reportsSvc, publicPaths: ["/api/auth/*"] }])).toThrow(
       'services.reports-svc.publicPaths[0]: "/api/auth/*" is already a public path of auth-svc; public paths must be unique across services',
+    );
+  });
+});
+
+describe("the origin health check path", () => {
+  it("must be the readiness path of a public service, else the build names the field and the choices", () => {
+    const production = ENVIRONMENTS.find((e) => e.tier === "production")!;
+    const moved = { ...production, edge: { ...production.edge, healthCheckPath: "/healthz" } };
+    expect(() => buildPlatform(Testing.app(), [moved])).toThrow(
+      `${moved.name}.edge.healthCheckPath: "/healthz" is the readiness path of no public service (auth-svc: ${authSvc.probes.readiness}); Route 53 would get the ALB's 404. Use one of them`,
     );
   });
 });

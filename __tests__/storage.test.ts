@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
-import { BucketsSettings, PlatformBuckets, PlatformBucketsProps, validateLifecycle } from "../modules/aws/data/buckets";
+import { BucketsSettings, PlatformBuckets, REPLICATED_BUCKETS, SecureBucket, accountScopedBucketName, PlatformBucketsProps, validateLifecycle } from "../modules/aws/data/buckets";
 import { EfsStorageClasses, FileStorage, FileStorageProps, FileStorageSettings, validateFileStorage } from "../modules/aws/data/file-storage";
 import { ServiceAccountRole } from "../modules/aws/compute/irsa-role";
 import { Naming } from "../modules/shared/naming";
@@ -100,19 +100,31 @@ describe("PlatformBuckets", () => {
     expect(others).toHaveLength(1);
   });
 
-  it("replicates artifacts and backups (not static assets) to DR buckets under their own CMKs in production only", () => {
+  it("replicates artifacts, backups and static assets to DR buckets under their own CMKs in production only", () => {
     expect(configsOf(staging, "aws_s3_bucket_replication_configuration")).toHaveLength(0);
     const replications = configsOf(prod, "aws_s3_bucket_replication_configuration");
-    expect(replications).toHaveLength(2);
+    expect(replications).toHaveLength(REPLICATED_BUCKETS.length);
     const sources = replications.map((r) => r.bucket);
-    expect(sources).toEqual([`\${aws_s3_bucket.${bucketKey(prod, "artifacts")}.id}`, `\${aws_s3_bucket.${bucketKey(prod, "backups")}.id}`]);
+    expect(sources).toEqual(REPLICATED_BUCKETS.map((b) => `\${aws_s3_bucket.${bucketKey(prod, b)}.id}`));
+    expect(REPLICATED_BUCKETS).toEqual(expect.arrayContaining(["artifacts", "backups", "static-assets"]));
     for (const r of replications) {
       expect(r.rule[0].source_selection_criteria.sse_kms_encrypted_objects.status).toBe("Enabled");
       expect(r.rule[0].destination.encryption_configuration.replica_kms_key_id).toMatch(/-dr-key/);
     }
     const drKeys = configsOf(prod, "aws_kms_key").filter((k) => k.provider === "aws.dr");
-    expect(drKeys).toHaveLength(2);
-    expect(configsOf(prod, "aws_s3_bucket").filter((b) => b.provider === "aws.dr")).toHaveLength(3); // 2 replicas + DR log bucket
+    expect(drKeys).toHaveLength(REPLICATED_BUCKETS.length);
+    expect(configsOf(prod, "aws_s3_bucket").filter((b) => b.provider === "aws.dr")).toHaveLength(REPLICATED_BUCKETS.length + 1); // replicas + DR log bucket
+  });
+
+  it("lets the distribution read the static assets' DR replica through OAC, as it reads the bucket (bucket and key policy)", () => {
+    const replicaKey = bucketKey(prod, "static-assets-dr");
+    const bucketPolicy = configsOf(prod, "aws_s3_bucket_policy").find((p) => p.bucket === `\${aws_s3_bucket.${replicaKey}.id}`)!;
+    const read = policy(bucketPolicy.policy).Statement.find((s) => s.Sid === "AllowCloudFrontOacRead")!;
+    expect(read).toMatchObject({ Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject" });
+    expect(read.Condition.StringEquals["AWS:SourceArn"]).toBe(DISTRIBUTION);
+    const drKeyPolicies = configsOf(prod, "aws_kms_key").filter((k) => k.provider === "aws.dr" && /static-assets-dr/.test(k.description)).map((k) => policy(k.policy));
+    expect(drKeyPolicies).toHaveLength(1);
+    expect(drKeyPolicies[0].Statement.map((s) => s.Sid)).toContain("AllowCloudFrontOacDecrypt");
   });
 
   it.each([
@@ -177,11 +189,31 @@ describe("FileStorage", () => {
     expect(onlyResource(doc, "aws_vpc_security_group_ingress_rule")).toMatchObject({ from_port: 2049, referenced_security_group_id: "sg-nodes" });
   });
 
-  it("requires TLS and an IAM principal of the account in its file-system policy", () => {
+  // EFS user guide, "Using IAM to control file system data access": the only keys NFS clients' requests carry.
+  const NFS_CLIENT_CONDITION_KEYS = ["aws:SecureTransport", "aws:SourceIp", "elasticfilesystem:AccessPointArn", "elasticfilesystem:AccessedViaMountTarget"];
+
+  it("requires TLS, and grants the client actions to the CSI driver's role by name, with NFS-honoured conditions only", () => {
     const statements = policy(onlyResource(doc, "aws_efs_file_system_policy").policy).Statement;
     expect(statements[0]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
-    expect(statements[1].Condition.StringEquals["aws:PrincipalAccount"]).toBeDefined();
-    expect(statements[1].Action).not.toContain("elasticfilesystem:ClientRootAccess");
+    const allows = statements.filter((s) => s.Effect === "Allow");
+    expect(allows).toHaveLength(1);
+    expect(allows[0].Principal.AWS).toMatch(/^\$\{aws_iam_role\.efs_csi-role_\w+\.arn\}$/);
+    expect(allows[0].Action).toEqual(["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]);
+    for (const s of statements) {
+      const keys = Object.values(s.Condition ?? {}).flatMap((c) => Object.keys(c as object));
+      for (const key of keys) expect(NFS_CLIENT_CONDITION_KEYS).toContain(key);
+    }
+  });
+
+  it("lets the CSI driver's role mount and write through the mount targets in its own policy (the managed policy has no client actions)", () => {
+    const inline = configsOf(doc, "aws_iam_role_policy").flatMap((p) => policy(p.policy).Statement);
+    const client = inline.find((s) => s.Sid === "MountAndWriteThroughMountTargets")!;
+    expect(client).toMatchObject({
+      Effect: "Allow",
+      Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+      Condition: { Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } },
+    });
+    expect(client.Resource).toMatch(/aws_efs_file_system\.efs_file-system_\w+\.arn/);
   });
 
   it("creates the access points and the EFS CSI add-on with its own role", () => {
@@ -284,6 +316,10 @@ describe("TimeseriesDatabase", () => {
   it("delivers engine logs to its CMK bucket and publishes the retention", () => {
     const instance = onlyResource(doc, "aws_timestreaminfluxdb_db_instance");
     expect(instance.log_delivery_configuration[0].s3_configuration[0].enabled).toBe(true);
+    // Created after the bucket policy that lets Timestream deliver there (it is checked at creation).
+    const [policyKey] = Object.keys(doc.resource!.aws_s3_bucket_policy);
+    expect(instance.depends_on).toContain(`aws_s3_bucket_policy.${policyKey}`);
+    expect(doc.resource!.aws_s3_bucket_policy[policyKey].policy).toContain("AllowTimestreamInfluxDbLogDelivery");
     const sse = onlyResource(doc, "aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default;
     expect(sse.sse_algorithm).toBe("aws:kms");
     expect(onlyResource(doc, "aws_ssm_parameter")).toMatchObject({ name: "/aivo/production/influxdb/retention-days", value: "365" });
@@ -374,5 +410,16 @@ describe("ServiceAccountRole with additional service accounts (the EFS CSI node)
     expect(() => Testing.synthScope((scope) => new ServiceAccountRole(scope, "r", { ...base, additionalServiceAccounts: ["efs-csi-*"] }))).toThrow(
       'staging.irsa.x.additionalServiceAccounts[0]: "efs-csi-*" is not a Kubernetes name',
     );
+  });
+});
+
+describe("accountScopedBucketName", () => {
+  it("appends the caller's account id, and refuses a name that can't start a bucket name", () => {
+    const doc = parse(Testing.synthScope((scope) => new SecureBucket(scope, "b", { bucketName: accountScopedBucketName(scope, "aivo-dev-velero"), encryption: "SSE-S3", lifecycle: { noncurrentVersionExpirationDays: 1 } })));
+    expect(onlyResource(doc, "aws_s3_bucket").bucket).toMatch(/^aivo-dev-velero-\$\{data\.aws_caller_identity\.\S+\.account_id\}$/);
+    expect(() => Testing.synthScope((scope) => accountScopedBucketName(scope, "a".repeat(51), "dev.kubernetes.velero.bucket"))).toThrow(
+      `dev.kubernetes.velero.bucket: "${"a".repeat(51)}" can't start a bucket name: use lowercase letters, digits, "." and "-", at most 50 characters before "-<account id>"`,
+    );
+    expect(() => Testing.synthScope((scope) => accountScopedBucketName(scope, "Aivo_Logs"))).toThrow('Aivo_Logs: "Aivo_Logs" can\'t start a bucket name');
   });
 });

@@ -5,10 +5,12 @@ import { DnsZones } from "../modules/aws/network/dns-zones";
 import { GitHubOidcRoles } from "../modules/aws/security/github-oidc-roles";
 import { Naming } from "../modules/shared/naming";
 import { declareOutputs } from "../modules/shared/outputs";
+import { ServiceQuotas } from "../modules/aws/security/service-quotas";
 import { ServiceLinkedRoles } from "../modules/aws/security/service-linked-roles";
 import { AccessAnalyzer } from "../modules/aws/security/access-analyzer";
 import { AuditTrail } from "../modules/aws/security/audit-trail";
 import { ThreatDetection } from "../modules/aws/security/threat-detection";
+import { MailIdentity } from "../modules/aws/observability/mail-identity";
 import { XrayEncryption } from "../modules/aws/observability/tracing";
 import { VulnerabilityScanning } from "../modules/aws/security/vulnerability-scanning";
 import { CostOptimization } from "../modules/aws/observability/cost-optimization";
@@ -31,6 +33,11 @@ export interface AccountStackProps {
    * a certificate, and CI gets a plan and an apply role for each environment.
    */
   readonly environmentDomains: Readonly<Record<string, string>>;
+  /**
+   * The From addresses of the environments' alert mail (`<env>.observability.receivers.email.from`):
+   * the SES identity of the apex domain signs them, and the SMTP user may send only as them. @default none: no mail identity
+   */
+  readonly alertMailFromAddresses?: readonly string[];
 }
 
 /**
@@ -45,8 +52,12 @@ export class AccountStack extends PlatformStack {
   readonly naming: Naming;
   /** The service-linked roles the environments' keys and launches rely on. */
   readonly serviceLinkedRoles: ServiceLinkedRoles;
+  /** The quota increases requested in code. */
+  readonly serviceQuotas: ServiceQuotas;
   /** The apex zone and the environments' delegated zones. */
   readonly dns: DnsZones;
+  /** SES for alert mail: the apex domain's identity (DKIM), configuration set and SMTP user; none without From addresses. */
+  readonly mail?: MailIdentity;
   /** GitHub Actions' OIDC provider and per-environment plan/apply roles. */
   readonly ci: GitHubOidcRoles;
   /** CloudTrail: the account's multi-region audit trail. */
@@ -75,11 +86,21 @@ export class AccountStack extends PlatformStack {
       ...props.config.serviceLinkedRoles,
       configPath: `${ACCOUNT_STACK}.serviceLinkedRoles`,
     });
+    this.serviceQuotas = new ServiceQuotas(this, "service-quotas", { ...props.config.serviceQuotas, configPath: `${ACCOUNT_STACK}.serviceQuotas` });
     this.dns = new DnsZones(this, "dns", {
       ...props.config.dns,
       environmentDomains: props.environmentDomains,
       configPath: `${ACCOUNT_STACK}.dns`,
     });
+    // Alert mail goes through SES's SMTP interface in this stack's region (environments/observability.ts).
+    if (props.alertMailFromAddresses?.length) {
+      this.mail = new MailIdentity(this, "mail", {
+        naming: this.naming,
+        domain: props.config.dns.apexDomain,
+        zoneId: this.dns.apexZone.zoneId,
+        fromAddresses: props.alertMailFromAddresses,
+      });
+    }
     // CI plans this stack too (read-only), but never applies it: its apply role would manage its own trust.
     this.ci = new GitHubOidcRoles(this, "github-oidc", {
       naming: this.naming,
@@ -110,6 +131,12 @@ export class AccountStack extends PlatformStack {
         value: this.dns.apexNameServers,
         description: `Name servers of ${props.config.dns.apexDomain}: enter them at the domain's registrar (once per account)`,
       },
+      ...(this.mail
+        ? {
+            ses_smtp_user: { value: this.mail.smtpUserName, description: "IAM user whose access key, converted, is Alertmanager's SES SMTP credential (docs/first-apply-aws.md, \"Mail\")" },
+            ses_configuration_set: { value: this.mail.configurationSet.configurationSetName, description: "SES configuration set of the alert mail" },
+          }
+        : {}),
       github_oidc_provider_arn: { value: this.ci.providerArn, description: "GitHub Actions' OIDC identity provider" },
       ci_roles: { value: roles, description: "CI's plan and apply role ARNs per environment" },
       compute_optimizer_status: { value: this.costOptimization.computeOptimizer.status, description: "Compute Optimizer enrolment (Active): right-sizing in the console's Compute Optimizer page or `aws compute-optimizer get-ec2-instance-recommendations`" },

@@ -5,6 +5,7 @@ import { AlbOriginSecurityGroup } from "../modules/aws/network/alb-origin-securi
 import { Auth0Config } from "../modules/kubernetes/cluster/auth0";
 import { AwsLoadBalancerController } from "../modules/kubernetes/addons/aws-load-balancer-controller";
 import { CertManager } from "../modules/kubernetes/addons/cert-manager";
+import { vpcResolverAddress } from "../modules/shared/cidr";
 import { ExternalDns } from "../modules/kubernetes/addons/external-dns";
 import { ExternalSecrets } from "../modules/kubernetes/addons/external-secrets";
 import { EfsStorageClasses } from "../modules/aws/data/file-storage";
@@ -104,6 +105,8 @@ export class AddonsStack extends KubernetesStack {
       cluster,
       chart: chartFor(settings, "certManager"),
       replicas: replicas("certManager"),
+      // The self-check asks the VPC's resolver: the private tier's ACL admits no port 53 to the internet.
+      recursiveNameservers: [vpcResolverAddress(config.network.vpcCidr)],
       dependsOn: after(this.loadBalancerController.addOn, "certManager"),
     });
     this.externalSecrets = new ExternalSecrets(this, "external-secrets", {
@@ -193,6 +196,7 @@ export class AddonsStack extends KubernetesStack {
     this.albSecurityGroup = new AlbOriginSecurityGroup(this, "alb-origin-sg", {
       naming: cluster.naming,
       vpcId: cluster.vpcId,
+      region: cluster.region,
       targetSecurityGroupId: cluster.nodeSecurityGroupId,
     });
     const roles = {
@@ -215,6 +219,10 @@ export class AddonsStack extends KubernetesStack {
     new TerraformOutput(this, "alb_security_group_id", {
       value: this.albSecurityGroup.securityGroupId,
       description: "Security group of the public ALB (HTTPS from CloudFront only); for the Ingress annotation alb.ingress.kubernetes.io/security-groups",
+    });
+    new TerraformOutput(this, "alb_security_group_ids", {
+      value: this.albSecurityGroup.securityGroupIds,
+      description: "Both security groups of the public ALB (CloudFront's, Route 53 health checkers'): the Ingress annotation alb.ingress.kubernetes.io/security-groups, comma-separated",
     });
 
     // --- compute and storage choices ---

@@ -54,6 +54,11 @@ export class BootstrapStack extends PlatformStack {
     );
     Guardrails.suppress(
       this.stateBackend,
+      "AIVO-S3-ACCOUNT-SCOPED-NAME",
+      "backend blocks cannot interpolate, so every stack names the state bucket literally (environments/state.ts STATE_BACKEND.bucket); if the name is taken, change it there",
+    );
+    Guardrails.suppress(
+      this.stateBackend,
       "AIVO-S3-ACCESS-LOGGING",
       "the state bucket's reads and writes are recorded by CloudTrail data events (if enabled); an access-log bucket would be a second bootstrap resource to secure",
     );

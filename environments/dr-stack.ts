@@ -3,8 +3,9 @@ import { Construct } from "constructs";
 import { AlertTopics } from "../modules/aws/observability/alerting";
 import { DatabaseSettings, PostgresDatabase } from "../modules/aws/data/database";
 import { DataStoreWiring } from "../modules/aws/data/datastore-common";
-import { EksCluster } from "../modules/aws/compute/eks";
+import { EKS_AZ_EXCLUSION, EksCluster } from "../modules/aws/compute/eks";
 import { RedisCluster } from "../modules/aws/data/elasticache";
+import { DEFAULT_ORIGIN_HEALTH_CHECK_PATH } from "../modules/aws/edge/cloudfront";
 import { FailoverRecords } from "../modules/aws/network/failover-dns";
 import { OriginCertificate, originNames } from "../modules/aws/edge/origin-names";
 import { Naming } from "../modules/shared/naming";
@@ -100,6 +101,8 @@ export class DrStack extends PlatformStack {
         region: this.region,
         logRetentionDays: config.logRetentionDays,
         eksClusterName: naming.name("eks"),
+        // AZ names differ per account: the plan fails if one maps to a zone EKS does not support.
+        excludedZoneIds: EKS_AZ_EXCLUSION,
       }),
     );
     this.eks = inDrSection(env, () =>
@@ -153,6 +156,8 @@ export class DrStack extends PlatformStack {
       }),
     );
     this.failover = new FailoverRecords(this, "origin-failover", {
+      // Both regions' origins answer the health check the edge uses (the path the services route).
+      healthCheckPath: config.edge.healthCheckPath ?? DEFAULT_ORIGIN_HEALTH_CHECK_PATH,
       ...settings.traffic,
       naming,
       configPath: `${env}.dr.traffic`,

@@ -9,7 +9,7 @@ import { CostMonitoring } from "../modules/aws/observability/cost-monitoring";
 import { PostgresDatabase } from "../modules/aws/data/database";
 import { DataStoreWiring } from "../modules/aws/data/datastore-common";
 import { EdgeDistribution } from "../modules/aws/edge/cloudfront";
-import { DEFAULT_NODE_GROUPS, EksCluster } from "../modules/aws/compute/eks";
+import { DEFAULT_NODE_GROUPS, EKS_AZ_EXCLUSION, EksCluster } from "../modules/aws/compute/eks";
 import { RedisCluster } from "../modules/aws/data/elasticache";
 import { Guardrails } from "../modules/shared/guardrails";
 import { FargateProfiles } from "../modules/aws/compute/fargate-profile";
@@ -97,6 +97,8 @@ export class EnvironmentStack extends PlatformStack {
       region: config.region,
       logRetentionDays: config.logRetentionDays,
       eksClusterName: naming.name("eks"),
+      // AZ names differ per account: the plan fails if one maps to a zone EKS does not support.
+      excludedZoneIds: EKS_AZ_EXCLUSION,
     });
 
     ({ vpcEndpoints: this.vpcEndpoints, siteToSiteVpn: this.siteToSiteVpn, networkAcls: this.networkAcls } = this.privateConnectivity());
@@ -240,7 +242,11 @@ export class EnvironmentStack extends PlatformStack {
       failoverOriginDomain: config.dr?.traffic.secondaryTarget,
       // The primary ALB's regional name (the failover pair's target) is served with originDomain.
       originAlternativeNames: originNames(config.edge, config.dr?.traffic).certificate.slice(1),
-      staticAssets: { bucketRegionalDomainName: this.buckets.staticAssetsDomainName },
+      // `/static/*` fails over to the bucket's replica in the DR region (an origin group), where there is one.
+      staticAssets: {
+        bucketRegionalDomainName: this.buckets.staticAssetsDomainName,
+        replicaBucketRegionalDomainName: this.buckets.staticAssetsReplicaDomainName,
+      },
     });
     this.buckets.allowCloudFrontDistribution(this.edge.distributionArn);
     this.tracing = new Tracing(this, "tracing", { ...config.tracing, naming });
@@ -265,6 +271,7 @@ export class EnvironmentStack extends PlatformStack {
       region: { value: this.config.region, description: "The environment's primary region" },
       vpc_id: { value: network.vpcId, description: "The environment's VPC" },
       vpc_cidr: { value: network.vpcCidr, description: "The VPC's CIDR block" },
+      availability_zone_ids: { value: network.zoneIds, description: "The AZ ID of each configured AZ name in this account (names map to different zones per account)" },
       private_subnet_ids: { value: network.privateSubnetIds, description: "Private subnets (nodes, pods, internal load balancers), one per AZ" },
       public_subnet_ids: { value: network.publicSubnetIds, description: "Public subnets (NAT, internet-facing load balancers), one per AZ" },
       database_subnet_ids: { value: network.databaseSubnetIds, description: "Database subnets (no internet route), one per AZ" },
@@ -351,7 +358,8 @@ export class EnvironmentStack extends PlatformStack {
       publicSubnetIds: network.publicSubnetIds,
       privateSubnetIds: [...network.privateSubnetIds, ...Object.values(network.podSubnetIdsByAz)],
       databaseSubnetIds: network.databaseSubnetIds,
-      privateSubnetCidrs: [...config.network.privateSubnets, ...(config.network.podNetwork?.subnets ?? [])],
+      // The pod network as one block (it holds only the pod subnets): sources × ports stays within the ACL's quota.
+      privateSubnetCidrs: [...config.network.privateSubnets, ...(config.network.podNetwork ? [config.network.podNetwork.cidr] : [])],
       databaseSubnetCidrs: config.network.databaseSubnets,
       remoteCidrs: vpn?.remoteCidrs,
     });

@@ -54,6 +54,7 @@ export function buildPlatform(
   const accountStack = new AccountStack(app, {
     config: account,
     environmentDomains: Object.fromEntries(environments.map((config) => [config.name, config.edge.domain])),
+    alertMailFromAddresses: [...new Set(environments.flatMap((config) => config.observability.receivers.email?.from ?? []))],
   });
   accountStack.addDependency(bootstrap);
   // A module's own rule that fails stops its environment's stacks only: the other environments are

@@ -1,5 +1,6 @@
 import { TerraformOutput, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
+import { DEFAULT_ORIGIN_HEALTH_CHECK_PATH } from "../modules/aws/edge/cloudfront";
 import { DataKubernetesResources } from "@cdktf/provider-kubernetes/lib/data-kubernetes-resources";
 import { EcrReplication } from "../modules/aws/delivery/ecr-replication";
 import { POSTGRES_PORT } from "../modules/aws/data/database";
@@ -79,7 +80,13 @@ export class ServicesStack extends KubernetesStack {
       purpose: "ecr",
       description: `ECR repositories of ${naming.prefix}'s services`,
     });
-    if (config.drRegion) this.replication = new EcrReplication(this, "image-replication", { naming, destinationRegion: config.drRegion });
+    if (config.drRegion) {
+      this.replication = new EcrReplication(this, "image-replication", {
+        naming,
+        destinationRegion: config.drRegion,
+        destinationProvider: this.addAwsProvider("aws-dr", config.drRegion, "dr"),
+      });
+    }
 
     const names = originNames(config.edge, config.dr?.traffic);
     const dataStores: ServiceDataStores = {
@@ -116,8 +123,8 @@ export class ServicesStack extends KubernetesStack {
         host: names.published,
         additionalHosts: names.served.filter((n) => n !== names.published),
         certificateArn: environment.edge.originCertificateArn,
-        // The addons stack's CloudFront-only group, by id (a cross-stack reference).
-        securityGroup: workloads.addons.albSecurityGroup.securityGroupId,
+        // The addons stack's groups, by id (cross-stack references): CloudFront's, and Route 53's health checkers'.
+        securityGroup: workloads.addons.albSecurityGroup.securityGroupIds.join(","),
         sourceCidrs: config.network.publicSubnets,
         deletionProtection: config.tier === "production",
       },
@@ -136,6 +143,15 @@ export class ServicesStack extends KubernetesStack {
     const variables: Record<string, TerraformVariable> = {};
     const tags: Record<string, string> = {};
     const vpaOff = config.verticalPodAutoscaler?.enabled === false;
+    // The origin's health check (edge and DR failover) gets 200 only from a ready pod: its path is routed,
+    // Exact, to the first public service whose readiness path it is.
+    const healthPath = config.edge.healthCheckPath ?? DEFAULT_ORIGIN_HEALTH_CHECK_PATH;
+    const healthService = specs.find((s) => (s.publicPaths ?? []).length > 0 && s.probes.readiness === healthPath);
+    if (specs.some((s) => (s.publicPaths ?? []).length > 0) && !healthService) {
+      throw new Error(
+        `${config.name}.edge.healthCheckPath: "${healthPath}" is the readiness path of no public service (${specs.filter((s) => s.publicPaths?.length).map((s) => `${s.name}: ${s.probes.readiness}`).join(", ")}); Route 53 would get the ALB's 404. Use one of them`,
+      );
+    }
     for (const spec of specs) {
       if (spec.verticalPodAutoscaler && vpaOff) {
         throw new Error(
@@ -168,7 +184,13 @@ export class ServicesStack extends KubernetesStack {
         calls: (spec.calls ?? []).map((callee) => ({ name: callee, port: specs.find((s) => s.name === callee)!.port })),
         callers: specs.filter((s) => (s.calls ?? []).includes(spec.name)).map((s) => s.name),
       };
-      const service = new ApplicationService(this, spec.name, { spec, environment: serviceEnvironment, imageTag: tag, peers });
+      const service = new ApplicationService(this, spec.name, {
+        spec,
+        environment: serviceEnvironment,
+        imageTag: tag,
+        peers,
+        originHealthCheckPath: spec === healthService ? healthPath : undefined,
+      });
       service.manifests.deployment.resource.lifecycle = {
         precondition: [
           {

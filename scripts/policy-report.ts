@@ -1,7 +1,8 @@
 /**
  * `npm run policy-report`: synthesizes every stack into cdktf.out/ and writes the guardrails'
  * findings as SARIF 2.1.0 (`reports/guardrails.sarif`, for GitHub code scanning) and as a markdown
- * table of rules, results and suppressions with their reasons (`reports/guardrails.md`).
+ * table of rules, results and suppressions with their reasons, and the service-quota check
+ * (`reports/guardrails.md`).
  * Exits 1 when an error-severity violation remains, like `npm run synth`.
  */
 process.setSourceMapsEnabled(Boolean(process.env.AIVO_DEBUG));
@@ -14,6 +15,7 @@ const { join } = require("path") as typeof import("path");
 const { synthPlatform } = require("../environments/synth") as typeof import("../environments/synth");
 const { Guardrails } = require("../modules/shared/guardrails") as typeof import("../modules/shared/guardrails");
 const { jsonLocator, stackArtifact, toMarkdown, toSarif } = require("../modules/shared/guardrails/report") as typeof import("../modules/shared/guardrails/report");
+const { quotaMarkdown } = require("../modules/shared/quotas") as typeof import("../modules/shared/quotas");
 
 const root = join(__dirname, "..");
 const outDir = join(root, process.env.POLICY_REPORT_DIR ?? "reports");
@@ -26,7 +28,7 @@ const locate = jsonLocator((stack) => {
   return existsSync(file) ? readFileSync(file, "utf8") : undefined;
 });
 writeFileSync(join(outDir, "guardrails.sarif"), `${JSON.stringify(toSarif(results, undefined, locate), null, 2)}\n`);
-writeFileSync(join(outDir, "guardrails.md"), toMarkdown(results));
+writeFileSync(join(outDir, "guardrails.md"), `${toMarkdown(results)}\n${quotaMarkdown(Guardrails.quotaChecksOf(app))}`);
 console.error(`policy report: ${join(outDir, "guardrails.sarif")}, ${join(outDir, "guardrails.md")}`);
 process.exitCode = results.length ? code : 1;
 export {}; // a module, not a global script

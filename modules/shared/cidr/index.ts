@@ -72,3 +72,15 @@ export function contains(outer: Ipv4Block, inner: Ipv4Block): boolean {
 export function overlaps(a: Ipv4Block, b: Ipv4Block): boolean {
   return a.first <= b.last && b.first <= a.last;
 }
+
+/**
+ * The Amazon DNS server (Route 53 Resolver) of a VPC: the primary CIDR's base address plus two
+ * (`10.0.0.0/16` → `10.0.0.2`). Traffic to it is not filtered by network ACLs or security groups
+ * (Amazon VPC User Guide, "Amazon DNS server").
+ */
+export function vpcResolverAddress(vpcCidr: string): string {
+  const block = parseIpv4Cidr(vpcCidr);
+  if (typeof block === "string") throw new Error(`${JSON.stringify(vpcCidr)} ${block}`);
+  const n = block.first + 2;
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
+}

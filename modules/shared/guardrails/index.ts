@@ -2,6 +2,7 @@ import { Aspects, IAspect, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 import { Finding, Rule, TerraformDocument, evaluate } from "./engine";
 import { RULES } from "./rules";
+import { QuotaCheck, checkQuotas, formatExceeded, formatRequested, quotaSummary } from "../quotas";
 
 export type { Finding, Rule, Severity, TerraformDocument } from "./engine";
 export { evaluate } from "./engine";
@@ -46,6 +47,8 @@ export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.id));
 
 const suppressions = new WeakMap<IConstruct, Suppression[]>();
 const results = new WeakMap<TerraformStack, StackResult>();
+/** The synthesized JSON each result was computed from: the quota check reads all of them together. */
+const documents = new WeakMap<TerraformStack, TerraformDocument>();
 const guardedStacks = new WeakSet<TerraformStack>();
 const guardedApps = new WeakSet<IConstruct>();
 
@@ -62,7 +65,10 @@ class GuardrailsAspect implements IAspect {
   constructor(private readonly stack: TerraformStack) {}
 
   visit(node: IConstruct): void {
-    if (node === this.stack) results.delete(this.stack);
+    if (node === this.stack) {
+      results.delete(this.stack);
+      documents.delete(this.stack);
+    }
   }
 }
 
@@ -84,7 +90,12 @@ export class Guardrails {
     const root = stack.node.root;
     if (guardedApps.has(root)) return;
     guardedApps.add(root);
-    root.node.addValidation({ validate: () => Guardrails.resultsOf(root).flatMap((r) => errorsOf(r).map(formatViolation)) });
+    root.node.addValidation({
+      validate: () => [
+        ...Guardrails.resultsOf(root).flatMap((r) => errorsOf(r).map(formatViolation)),
+        ...Guardrails.quotaChecksOf(root).filter((c) => c.status === "exceeded").map(formatExceeded),
+      ],
+    });
   }
 
   /**
@@ -114,7 +125,9 @@ export class Guardrails {
    * its output here, so synthesis resolves each stack once, for the file and the rules alike.
    */
   static record(stack: TerraformStack, doc: TerraformDocument): void {
-    if (guardedStacks.has(stack)) results.set(stack, Guardrails.check(stack, doc));
+    if (!guardedStacks.has(stack)) return;
+    documents.set(stack, doc);
+    results.set(stack, Guardrails.check(stack, doc));
   }
 
   /** Evaluates the rule pack over `stack`'s resolved Terraform (`doc`, or resolved now) and applies its suppressions. */
@@ -144,17 +157,33 @@ export class Guardrails {
   /** The result of the last synthesis of a guarded `stack`, checking it now if none was recorded; `undefined` for an unguarded one. */
   static resultOf(stack: TerraformStack): StackResult | undefined {
     if (!guardedStacks.has(stack)) return undefined;
-    if (!results.has(stack)) results.set(stack, Guardrails.check(stack));
+    if (!results.has(stack)) {
+      const doc = stack.toTerraform(); // a PlatformStack records itself on the way
+      if (!results.has(stack)) Guardrails.record(stack, doc);
+    }
     return results.get(stack);
+  }
+
+  /**
+   * The service-quota check (modules/shared/quotas) over every guarded stack under `scope` together:
+   * one account, counted per region, from the same synthesized JSON the rules read.
+   */
+  static quotaChecksOf(scope: IConstruct): QuotaCheck[] {
+    const stacks = guardedStacksOf(scope).flatMap((s) => (Guardrails.resultOf(s) ? [{ stack: s.node.id, doc: documents.get(s)! }] : []));
+    return checkQuotas(stacks);
   }
 
   /** The results of every guarded stack under `scope` (an app), in construct order. */
   static resultsOf(scope: IConstruct): StackResult[] {
-    return scope.node
-      .findAll()
-      .filter((c): c is TerraformStack => TerraformStack.isStack(c))
-      .flatMap((s) => Guardrails.resultOf(s) ?? []);
+    return guardedStacksOf(scope).flatMap((s) => Guardrails.resultOf(s) ?? []);
   }
+}
+
+/** The guarded stacks under `scope`, in construct order. */
+function guardedStacksOf(scope: IConstruct): TerraformStack[] {
+  return scope.node
+    .findAll()
+    .filter((c): c is TerraformStack => TerraformStack.isStack(c) && guardedStacks.has(c));
 }
 
 /** The error-severity violations of a result. */
@@ -201,10 +230,15 @@ export function reportGuardrails(
     for (const s of r.unusedSuppressions) report(`warning: unused suppression of ${s.ruleId} on ${s.constructPath} ("${s.reason}"): remove it`);
   }
   for (const v of errors) report(`error: ${formatViolation(v)}`);
+  const quotas = Guardrails.quotaChecksOf(app);
+  const exceeded = quotas.filter((c) => c.status === "exceeded");
+  for (const c of exceeded) report(`error: ${formatExceeded(c)}`);
+  for (const c of quotas.filter((q) => q.status === "requested")) info(formatRequested(c));
+  info(quotaSummary(quotas));
   for (const r of all) info(summaryLine(r));
   const unused = all.reduce((n, r) => n + r.unusedSuppressions.length, 0);
   info(`guardrails: ${errors.length} error(s), ${warnings.length} warning(s), ${unused} unused suppression(s) in ${all.length} stack(s)`);
-  return errors.length ? 1 : 0;
+  return errors.length || exceeded.length ? 1 : 0;
 }
 
 /**
@@ -213,11 +247,9 @@ export function reportGuardrails(
  * for, or hidden behind, a guardrails failure.
  */
 export function guardrailsFailed(app: IConstruct): boolean {
-  return app.node
-    .findAll()
-    .filter((c): c is TerraformStack => TerraformStack.isStack(c))
-    .some((s) => {
-      const r = results.get(s);
-      return r !== undefined && errorsOf(r).length > 0;
-    });
+  const stacks = guardedStacksOf(app);
+  const recorded = stacks.filter((s) => documents.has(s));
+  if (recorded.some((s) => errorsOf(results.get(s)!).length > 0)) return true;
+  // Quotas are counted over the whole app: only once every stack was synthesized.
+  return recorded.length > 0 && recorded.length === stacks.length && Guardrails.quotaChecksOf(app).some((c) => c.status === "exceeded");
 }

@@ -118,6 +118,15 @@ export interface NodeGroupSettings {
   readonly diskSizeGiB?: number;
 }
 
+/**
+ * AZ IDs where EKS can't place a cluster's control-plane network interfaces (Amazon EKS User Guide,
+ * "View Amazon EKS networking requirements for VPC and subnets": CreateCluster fails with
+ * UnsupportedAvailabilityZoneException in these zones).
+ */
+export const EKS_UNSUPPORTED_ZONE_IDS: readonly string[] = ["use1-az3", "usw1-az2", "cac1-az3"];
+/** `Network.excludedZoneIds` for a VPC that hosts an EKS cluster. */
+export const EKS_AZ_EXCLUSION = { zoneIds: EKS_UNSUPPORTED_ZONE_IDS, reason: "EKS does not support it (UnsupportedAvailabilityZoneException)" } as const;
+
 /** The infrastructure document's three node groups, sized for development; environments override scaling. */
 export const DEFAULT_NODE_GROUPS: Readonly<Record<"general" | "spot" | "memory", NodeGroupSettings>> = {
   /**

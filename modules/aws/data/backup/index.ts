@@ -1,4 +1,4 @@
-import { Op, TerraformProvider, TerraformStack } from "cdktf";
+import { DataResource, Op, TerraformProvider, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { BackupPlan as AwsBackupPlan } from "@cdktf/provider-aws/lib/backup-plan";
 import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
@@ -24,8 +24,16 @@ export const BACKUP_SERVICE_POLICIES: readonly string[] = [
  * What the vault access policy denies to every principal (the set AWS Config's
  * `backup-recovery-point-manual-deletion-disabled` checks): deleting a recovery point, shortening its
  * lifecycle (an early-expiry deletion) and overwriting the policy itself. AWS Backup's own lifecycle
- * expiry is not affected. Changing the policy therefore takes a replace (delete, then create) of the
- * `aws_backup_vault_policy` - a deliberate, visible step.
+ * expiry is not affected.
+ *
+ * Terraform can still change the policy: the provider updates it in place with
+ * PutBackupVaultAccessPolicy (denied), so the policy resource is instead *replaced* whenever its
+ * document changes (`replace_triggered_by` a `terraform_data` holding the document): Terraform deletes
+ * the policy (DeleteBackupVaultAccessPolicy, not denied), then puts the new one on a vault that has
+ * none — a visible "must be replaced" in the plan. No principal is exempted: an exemption for the CI
+ * apply role or administrators would let exactly those identities rewrite the policy and then delete
+ * recovery points. Whoever may delete the policy can lift the protection; tamper-proof retention is
+ * Backup Vault Lock's (compliance mode), not this policy's.
  */
 export const PROTECTED_RECOVERY_POINT_ACTIONS: readonly string[] = [
   "backup:DeleteRecoveryPoint",
@@ -242,10 +250,15 @@ export class BackupPlan extends Construct {
       Action: [...PROTECTED_RECOVERY_POINT_ACTIONS],
       Resource: "*",
     };
+    const document = policyDocument([deny]);
+    const revision = new DataResource(scope, `${id}-policy-revision`, { input: { policy: document } });
     new BackupVaultPolicy(scope, `${id}-policy`, {
       provider,
       backupVaultName: vault.name,
-      policy: policyDocument([deny]),
+      policy: document,
+      // A bare address: cdktf writes a dependable as "${…}", which Terraform refuses in replace_triggered_by
+      // ("Invalid character"; hashicorp/terraform-cdk #3532, #3645).
+      lifecycle: { replaceTriggeredBy: [`${revision.terraformResourceType}.${revision.friendlyUniqueId}`] },
     });
     return vault;
   }

@@ -8,18 +8,24 @@ import { Guardrails } from "../../../shared/guardrails";
 import { PolicyStatement, policyDocument, serviceAssumeRolePolicy } from "../../../shared/iam";
 import { CustomerManagedKey } from "../../../shared/kms";
 import { Naming } from "../../../shared/naming";
-import { BucketLifecycle, SecureBucket, TRANSITION_STORAGE_CLASSES } from "../secure-bucket";
+import { BucketLifecycle, SecureBucket, TRANSITION_STORAGE_CLASSES, accountScopedBucketName } from "../secure-bucket";
 
 export type { BucketEncryption, BucketLifecycle, SecureBucketProps, StorageTransition, TransitionStorageClass } from "../secure-bucket";
-export { DENY_INSECURE_TRANSPORT_SID, SecureBucket, TRANSITION_STORAGE_CLASSES } from "../secure-bucket";
+export { DENY_INSECURE_TRANSPORT_SID, SecureBucket, TRANSITION_STORAGE_CLASSES, accountScopedBucketName } from "../secure-bucket";
 
 /** The environment config section this module reads: `<env>.buckets`. */
 export const BUCKETS_SECTION = "buckets";
 /** The three buckets of the infrastructure document ("Amazon S3"). */
 export const PLATFORM_BUCKETS = ["artifacts", "backups", "static-assets"] as const;
 export type PlatformBucketName = (typeof PLATFORM_BUCKETS)[number];
-/** The buckets that replicate to the DR region when `replicateToDrRegion` is on. */
-export const REPLICATED_BUCKETS: readonly PlatformBucketName[] = ["artifacts", "backups"];
+/**
+ * The buckets that replicate to the DR region when `replicateToDrRegion` is on. The static assets'
+ * replica is CloudFront's second `/static/*` origin (an origin group): the assets survive a
+ * primary-region outage.
+ */
+export const REPLICATED_BUCKETS: readonly PlatformBucketName[] = ["artifacts", "backups", "static-assets"];
+/** The bucket CloudFront serves `/static/*` from (and, replicated, fails over to). */
+export const STATIC_ASSETS_BUCKET: PlatformBucketName = "static-assets";
 /** The service principal CloudFront's Origin Access Control signs requests as. */
 export const CLOUDFRONT_SERVICE = "cloudfront.amazonaws.com";
 /** The service principal of S3 server access logging. */
@@ -116,7 +122,7 @@ export class PlatformBuckets extends Construct {
     }
 
     const context = AwsContext.of(this);
-    const name = (bucket: string) => `${props.naming.name(bucket)}-${context.accountId}`;
+    const name = (bucket: string) => accountScopedBucketName(this, props.naming.name(bucket), `${path}.${bucket}`);
 
     this.accessLogBucket = new SecureBucket(this, "access-logs", {
       bucketName: name("s3-access-logs"),
@@ -141,40 +147,44 @@ export class PlatformBuckets extends Construct {
 
     this.keys = {} as Record<PlatformBucketName, CustomerManagedKey>;
     this.buckets = {} as Record<PlatformBucketName, SecureBucket>;
+    // The static assets' bucket and key (and their DR replicas) let the distribution read through OAC.
+    const keyStatements = (bucket: PlatformBucketName): PolicyStatement[] =>
+      bucket === STATIC_ASSETS_BUCKET
+        ? [
+            {
+              Sid: "AllowCloudFrontOacDecrypt",
+              Principal: { Service: CLOUDFRONT_SERVICE },
+              Action: ["kms:Decrypt"],
+              Resource: "*",
+              Condition: { StringEquals: { "AWS:SourceArn": lazyCloudFrontArn } },
+            },
+          ]
+        : [];
+    const bucketStatements = (bucket: PlatformBucketName, self: () => SecureBucket) =>
+      bucket === STATIC_ASSETS_BUCKET
+        ? (): PolicyStatement[] => [
+            {
+              Sid: "AllowCloudFrontOacRead",
+              Principal: { Service: CLOUDFRONT_SERVICE },
+              Action: "s3:GetObject",
+              Resource: `${self().bucketArn}/*`,
+              Condition: { StringEquals: { "AWS:SourceArn": cloudFrontArn() } },
+            },
+          ]
+        : undefined;
     for (const bucket of PLATFORM_BUCKETS) {
-      const isStatic = bucket === "static-assets";
       this.keys[bucket] = new CustomerManagedKey(this, `${bucket}-key`, {
         naming: props.naming,
         purpose: `s3-${bucket}`,
         description: `S3 bucket ${props.naming.name(bucket)}: objects at rest`,
-        additionalStatements: isStatic
-          ? [
-              {
-                Sid: "AllowCloudFrontOacDecrypt",
-                Principal: { Service: CLOUDFRONT_SERVICE },
-                Action: ["kms:Decrypt"],
-                Resource: "*",
-                Condition: { StringEquals: { "AWS:SourceArn": lazyCloudFrontArn } },
-              },
-            ]
-          : [],
+        additionalStatements: keyStatements(bucket),
       });
       const secure: SecureBucket = new SecureBucket(this, bucket, {
         bucketName: name(bucket),
         encryption: { kmsKeyArn: this.keys[bucket].keyArn },
         lifecycle: lifecycles[bucket],
         accessLogs: { bucketName: this.accessLogBucket.bucketName, prefix: `${bucket}/` },
-        policyStatements: isStatic
-          ? () => [
-              {
-                Sid: "AllowCloudFrontOacRead",
-                Principal: { Service: CLOUDFRONT_SERVICE },
-                Action: "s3:GetObject",
-                Resource: `${secure.bucketArn}/*`,
-                Condition: { StringEquals: { "AWS:SourceArn": cloudFrontArn() } },
-              },
-            ]
-          : undefined,
+        policyStatements: bucketStatements(bucket, () => secure),
         preventDestroy: bucket === "backups" && props.tier === "production",
       });
       this.buckets[bucket] = secure;
@@ -206,13 +216,15 @@ export class PlatformBuckets extends Construct {
           naming: props.naming,
           purpose: `s3-${bucket}-dr`,
           description: `S3 bucket ${props.naming.name(bucket)}-dr: replicated objects at rest in the DR region`,
+          additionalStatements: keyStatements(bucket),
         });
-        const replica = new SecureBucket(this, `${bucket}-dr`, {
+        const replica: SecureBucket = new SecureBucket(this, `${bucket}-dr`, {
           provider: dr,
           bucketName: name(`${bucket}-dr`),
           encryption: { kmsKeyArn: drKey.keyArn },
           lifecycle: lifecycles[bucket],
           accessLogs: { bucketName: drLogs.bucketName, prefix: `${bucket}-dr/` },
+          policyStatements: bucketStatements(bucket, () => replica),
         });
         this.drBuckets[bucket] = replica;
         statements.push(
@@ -270,7 +282,12 @@ export class PlatformBuckets extends Construct {
 
   /** The static-assets bucket's regional domain name, CloudFront's `/static/*` origin. */
   get staticAssetsDomainName(): string {
-    return this.buckets["static-assets"].regionalDomainName;
+    return this.buckets[STATIC_ASSETS_BUCKET].regionalDomainName;
+  }
+
+  /** The static assets' DR replica's regional domain name (the `/static/*` failover origin); undefined without replication. */
+  get staticAssetsReplicaDomainName(): string | undefined {
+    return this.drBuckets[STATIC_ASSETS_BUCKET]?.regionalDomainName;
   }
 }
 

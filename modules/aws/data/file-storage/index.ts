@@ -21,6 +21,8 @@ export const FILE_STORAGE_SECTION = "fileStorage";
 export const NFS_PORT = 2049;
 /** The EKS add-on of the EFS CSI driver and the controller's service account. */
 export const EFS_CSI_ADDON = "aws-efs-csi-driver";
+/** The NFS client actions a mount needs (read-only mounts need only ClientMount); access points set the POSIX user, so no ClientRootAccess. */
+export const EFS_CLIENT_ACTIONS = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"] as const;
 export const EFS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "efs-csi-controller-sa" } as const;
 /** The node DaemonSet's service account; the add-on gives it the same role (its mounts authorize with IAM). */
 export const EFS_CSI_NODE_SERVICE_ACCOUNT = "efs-csi-node-sa";
@@ -178,31 +180,6 @@ export class FileStorage extends Construct {
       });
     }
 
-    new EfsFileSystemPolicy(this, "policy", {
-      fileSystemId: this.fileSystem.id,
-      policy: policyDocument([
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: { AWS: "*" },
-          Action: "*",
-          Resource: this.fileSystem.arn,
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-        {
-          // Only IAM principals of this account, through a mount target: no anonymous NFS client.
-          Sid: "AllowAccountPrincipalsThroughMountTargets",
-          Principal: { AWS: "*" },
-          Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-          Resource: this.fileSystem.arn,
-          Condition: {
-            StringEquals: { "aws:PrincipalAccount": context.accountId },
-            Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" },
-          },
-        },
-      ]),
-    });
-
     const ids: Record<string, string> = {};
     for (const [consumer, ap] of Object.entries(props.accessPoints)) {
       ids[consumer] = new EfsAccessPoint(this, `access-point-${consumer}`, {
@@ -217,6 +194,16 @@ export class FileStorage extends Construct {
     }
     this.accessPointIds = ids;
 
+    // The CSI driver (its controller and node pods share the role) mounts with `iam`: its role is the
+    // NFS client. Granted by name in both its own policy and the file system's, with only condition keys
+    // EFS evaluates for NFS clients (aws:SecureTransport, aws:SourceIp, elasticfilesystem:AccessPointArn,
+    // elasticfilesystem:AccessedViaMountTarget — EFS user guide, "Using IAM to control file system data
+    // access"); aws:PrincipalAccount is not among them.
+    const clientStatement = {
+      Action: [...EFS_CLIENT_ACTIONS],
+      Resource: this.fileSystem.arn,
+      Condition: { Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } },
+    };
     const role = new ServiceAccountRole(this, "csi-role", {
       naming: props.naming,
       name: "eks-efs-csi-driver",
@@ -229,8 +216,24 @@ export class FileStorage extends Construct {
       managedPolicyArns: {
         AmazonEFSCSIDriverPolicy: managedPolicyArn(context.partition, "service-role/AmazonEFSCSIDriverPolicy"),
       },
+      // The managed policy manages access points only; mounting and writing are client actions.
+      statements: [{ Sid: "MountAndWriteThroughMountTargets", ...clientStatement }],
     });
     this.csiDriverRoleArn = role.roleArn;
+    new EfsFileSystemPolicy(this, "policy", {
+      fileSystemId: this.fileSystem.id,
+      policy: policyDocument([
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: { AWS: "*" },
+          Action: "*",
+          Resource: this.fileSystem.arn,
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        { Sid: "AllowCsiDriverThroughMountTargets", Principal: { AWS: role.roleArn }, ...clientStatement },
+      ]),
+    });
     this.csiDriverAddon = new EksAddon(this, "csi-driver", {
       clusterName: props.cluster.name,
       addonName: EFS_CSI_ADDON,

@@ -8,6 +8,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { AwsContext } from "../../../shared/aws-context";
 import { PolicyStatement, policyDocument } from "../../../shared/iam";
 
 /** The S3 storage classes a lifecycle rule may move objects to. */
@@ -64,6 +65,21 @@ export const NONCURRENT_VERSION_DAYS = 7;
 
 /** S3's longest bucket name. */
 const MAX_BUCKET_NAME = 63;
+
+/** `-` and a 12-digit account id: what `accountScopedBucketName` appends. */
+const ACCOUNT_SUFFIX_LENGTH = 13;
+
+/**
+ * A bucket name no one else can take first: `<name>-<account id>` (S3 names are global; the account
+ * id is the caller's, a token). Throws `<where>: …` when `name` can't make a valid one.
+ */
+export function accountScopedBucketName(scope: Construct, name: string, where: string = name): string {
+  const longest = MAX_BUCKET_NAME - ACCOUNT_SUFFIX_LENGTH;
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name) || name.length > longest) {
+    throw new Error(`${where}: "${name}" can't start a bucket name: use lowercase letters, digits, "." and "-", at most ${longest} characters before "-<account id>"`);
+  }
+  return `${name}-${AwsContext.of(scope).accountId}`;
+}
 
 /** Sids of the statements every bucket policy carries. */
 export const DENY_INSECURE_TRANSPORT_SID = "DenyInsecureTransport";

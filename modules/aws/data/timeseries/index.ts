@@ -5,7 +5,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { TimestreaminfluxdbDbInstance } from "@cdktf/provider-aws/lib/timestreaminfluxdb-db-instance";
 import { AwsContext } from "../../../shared/aws-context";
-import { SecureBucket } from "../secure-bucket";
+import { SecureBucket, accountScopedBucketName } from "../secure-bucket";
 import { DataStoreWiring, assertIntegerInRange } from "../datastore-common";
 import { CustomerManagedKey } from "../../../shared/kms";
 import { ServiceSecurityGroup } from "../../network/service-security-group";
@@ -116,7 +116,7 @@ export class TimeseriesDatabase extends Construct {
       serviceGrants: [CustomerManagedKey.serviceGrant(context, TIMESTREAM_INFLUXDB_SERVICE, ["kms:GenerateDataKey*", "kms:Decrypt"])],
     });
     const logBucket: SecureBucket = new SecureBucket(this, "log-bucket", {
-      bucketName: `${name}-logs-${context.accountId}`,
+      bucketName: accountScopedBucketName(this, `${name}-logs`),
       encryption: { kmsKeyArn: logsKey.keyArn },
       lifecycle: { expirationDays: props.logExpirationDays ?? 90, noncurrentVersionExpirationDays: 7 },
       ...(props.accessLogBucketName ? { accessLogs: { bucketName: props.accessLogBucketName, prefix: "influxdb-logs/" } } : {}),
@@ -181,6 +181,9 @@ export class TimeseriesDatabase extends Construct {
       logDeliveryConfiguration: [{ s3Configuration: [{ bucketName: logBucket.bucketName, enabled: true }] }],
       // The password is set once; rotating it (influx CLI) must not make Terraform replace the instance.
       lifecycle: { ignoreChanges: ["password"] },
+      // Log delivery checks the bucket's policy when the instance is created (Timestream for InfluxDB
+      // user guide, "Log delivery"): the policy first, as the audit trail waits for its bucket's.
+      dependsOn: [logBucket.policy],
     });
     this.endpoint = this.instance.endpoint;
     this.serviceAuthSecretArn = this.instance.influxAuthParametersSecretArn;

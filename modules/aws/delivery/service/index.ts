@@ -103,6 +103,8 @@ export interface ApplicationServiceProps {
   readonly imageTag: string;
   /** The services it calls and is called by (from the registry's `calls`). @default none */
   readonly peers?: ServicePeers;
+  /** The origin health check's path when this service answers it (its readiness path, routed Exact). @default not this service */
+  readonly originHealthCheckPath?: string;
 }
 
 /**
@@ -245,6 +247,7 @@ export class ApplicationService extends Construct {
         ingress: env.ingress,
         labels: env.labels ?? {},
         peers: props.peers ?? { calls: [], callers: [] },
+        originHealthCheckPath: props.originHealthCheckPath,
         networkLoadBalancers: env.networkLoadBalancers,
       },
       { nodeLabel: NODE_TYPE_LABEL, taintKey: WORKLOAD_TYPE_TAINT_KEY },

@@ -84,7 +84,10 @@ export interface PublicIngress {
   readonly additionalHosts?: readonly string[];
   /** ARN of the regional ACM certificate of `host`. */
   readonly certificateArn: string;
-  /** The ALB's frontend security group (id or `Name` tag): HTTPS from CloudFront only. */
+  /**
+   * The ALB's frontend security groups (ids or `Name` tags, comma-separated, as the annotation takes
+   * them): HTTPS from CloudFront, and from Route 53's health checkers.
+   */
   readonly securityGroup: string;
   /** CIDRs the ALB's nodes live in (public subnets): NetworkPolicy ingress of IP targets. */
   readonly sourceCidrs: readonly string[];
@@ -120,12 +123,29 @@ export interface ServiceObjectsContext {
   readonly labels: Readonly<Record<string, string>>;
   /** Its in-cluster callers and callees. */
   readonly peers: ServicePeers;
+  /** The path of the origin's Route 53 health check, when this service answers it (its readiness path). @default not this service */
+  readonly originHealthCheckPath?: string;
   /** What NLBs get in the environment; needed when the spec has `networkLoadBalancer`. @default none */
   readonly networkLoadBalancers?: NetworkLoadBalancerEnvironment;
 }
 
 /** The typed objects of a service, keyed by a short stable name (becomes the Terraform resource id). */
 export type ServiceObjects = Record<string, TypedKubernetesObject>;
+
+/**
+ * The Ingress paths of a service: its public paths, plus — for the service that answers the origin's
+ * health check (`originHealthCheckPath`) — that path, Exact. It must be the service's readiness path:
+ * the ALB forwards the path unchanged, so Route 53 then sees 200 only while a ready pod is behind the
+ * ALB, and the ALB's 404 or 503 otherwise.
+ */
+export function ingressPaths(spec: Pick<ServiceSpec, "publicPaths" | "probes">, originHealthCheckPath?: string): { path: string; pathType: "Prefix" | "Exact" }[] {
+  const paths = (spec.publicPaths ?? []).map(ingressPath);
+  if (originHealthCheckPath === undefined) return paths;
+  if (originHealthCheckPath !== spec.probes.readiness) {
+    throw new Error(`the origin health check path "${originHealthCheckPath}" is not the readiness path "${spec.probes.readiness}" of the service that answers it`);
+  }
+  return [...paths, { path: originHealthCheckPath, pathType: "Exact" }];
+}
 
 /** `/api/auth/*` → `{ path: "/api/auth", pathType: "Prefix" }`; `/api/auth/login` → Exact. */
 export function ingressPath(publicPath: string): { path: string; pathType: "Prefix" | "Exact" } {
@@ -405,8 +425,8 @@ export function buildServiceObjects(spec: ServiceSpec, ctx: ServiceObjectsContex
         rules: [ctx.ingress.host, ...(ctx.ingress.additionalHosts ?? [])].map((host) => ({
           host,
           http: {
-            paths: (spec.publicPaths ?? []).map((p) => ({
-              ...ingressPath(p),
+            paths: ingressPaths(spec, ctx.originHealthCheckPath).map((p) => ({
+              ...p,
               backend: { service: { name, port: { name: HTTP_PORT_NAME } } },
             })),
           },

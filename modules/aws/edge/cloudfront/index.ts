@@ -31,6 +31,12 @@ export type PriceClass = (typeof PRICE_CLASSES)[number];
 export const API_PATH_PATTERN = "/api/*";
 /** The path pattern of fingerprinted static assets: cached at the edge. */
 export const STATIC_PATH_PATTERN = "/static/*";
+/**
+ * The origin path Route 53 checks by default: the readiness path of the platform's services
+ * (environments/services). The services stack routes it, Exact, to the first public service whose
+ * readiness path it is, so a 200 means the ALB is reachable and a ready pod is behind it.
+ */
+export const DEFAULT_ORIGIN_HEALTH_CHECK_PATH = "/healthz/ready";
 /** The CloudFront origin id of the platform's public ALB. */
 export const ALB_ORIGIN_ID = "platform-alb";
 /** The CloudFront origin id of the DR region's ALB (with `failoverOriginDomain`). */
@@ -41,6 +47,10 @@ export const ORIGIN_GROUP_ID = "platform-alb-group";
 export const ORIGIN_FAILOVER_STATUS_CODES: readonly number[] = [500, 502, 503, 504];
 /** The CloudFront origin id of the static-assets S3 bucket (when `staticAssets` is given). */
 export const STATIC_ASSETS_ORIGIN_ID = "static-assets-s3";
+/** The origin id of the static assets' DR replica (when `staticAssets.replicaBucketRegionalDomainName` is given). */
+export const STATIC_ASSETS_REPLICA_ORIGIN_ID = "static-assets-s3-dr";
+/** The origin group `/static/*` targets with a replica: the primary bucket, then the replica. */
+export const STATIC_ASSETS_ORIGIN_GROUP_ID = "static-assets-group";
 
 /** Viewer TLS floor: TLS 1.2 with the 2021 cipher set. */
 export const VIEWER_MINIMUM_PROTOCOL = "TLSv1.2_2021";
@@ -66,7 +76,7 @@ export interface EdgeSettings {
   readonly priceClass?: PriceClass;
   /** Further names under `domain` the distribution answers to, e.g. `["www"]` → `www.aivo.edu`. @default [] */
   readonly additionalSubdomains?: readonly string[];
-  /** The origin path Route 53 health-checks over HTTPS. @default "/healthz" */
+  /** The origin path Route 53 health-checks over HTTPS: a public service's readiness path. @default DEFAULT_ORIGIN_HEALTH_CHECK_PATH */
   readonly healthCheckPath?: string;
   /** Seconds between health checks: 10 or 30. @default 30 */
   readonly healthCheckIntervalSeconds?: number;
@@ -114,9 +124,12 @@ export interface EdgeDistributionProps extends EdgeSettings {
   /**
    * The S3 bucket serving `/static/*` through Origin Access Control (SigV4-signed requests); the bucket
    * and key policies must let this distribution read (`PlatformBuckets.allowCloudFrontDistribution`).
+   * With `replicaBucketRegionalDomainName` (the bucket's DR-region replica, same OAC), `/static/*`
+   * targets an origin group — the bucket, then the replica — failing over on
+   * `ORIGIN_FAILOVER_STATUS_CODES` and connection errors (a GET/HEAD-only behaviour, as origin groups need).
    * @default none: `/static/*` is served by the ALB
    */
-  readonly staticAssets?: { readonly bucketRegionalDomainName: string };
+  readonly staticAssets?: { readonly bucketRegionalDomainName: string; readonly replicaBucketRegionalDomainName?: string };
   /**
    * SNS topics (in us-east-1) the outage alarms notify: the origin health check failing and CloudFront
    * serving mostly 5xx. Both metrics exist only in us-east-1, so the alarms live there (through
@@ -173,7 +186,7 @@ export class EdgeDistribution extends Construct {
     const settings = {
       priceClass: props.priceClass ?? "PriceClass_100",
       subdomains: props.additionalSubdomains ?? [],
-      healthCheckPath: props.healthCheckPath ?? "/healthz",
+      healthCheckPath: props.healthCheckPath ?? DEFAULT_ORIGIN_HEALTH_CHECK_PATH,
       healthCheckInterval: props.healthCheckIntervalSeconds ?? 30,
       healthCheckFailureThreshold: props.healthCheckFailureThreshold ?? 3,
       privateZoneName: props.privateZoneName ?? `internal.${props.domain}`,
@@ -306,6 +319,7 @@ export class EdgeDistribution extends Construct {
     // origin group exists only while S3 does not serve it. Otherwise the Route 53 failover record of
     // originDomain moves every behavior to the DR region.
     const originGroup = props.failoverOriginDomain !== undefined && props.staticAssets === undefined;
+    const staticReplica = props.staticAssets?.replicaBucketRegionalDomainName;
     const staticOac = props.staticAssets
       ? new CloudfrontOriginAccessControl(this, "static-assets-oac", {
           name: naming.name("edge", "static-assets"),
@@ -340,25 +354,16 @@ export class EdgeDistribution extends Construct {
         ...(originGroup ? [albOrigin(FAILOVER_ORIGIN_ID, props.failoverOriginDomain!)] : []),
         ...(props.staticAssets && staticOac
           ? [
-              {
-                originId: STATIC_ASSETS_ORIGIN_ID,
-                domainName: props.staticAssets.bucketRegionalDomainName,
-                // With OAC, no s3_origin_config: the provider sends an empty origin access identity itself.
-                originAccessControlId: staticOac.id,
-                connectionAttempts: 3,
-                connectionTimeout: 10,
-              },
+              s3Origin(STATIC_ASSETS_ORIGIN_ID, props.staticAssets.bucketRegionalDomainName, staticOac.id),
+              ...(staticReplica ? [s3Origin(STATIC_ASSETS_REPLICA_ORIGIN_ID, staticReplica, staticOac.id)] : []),
             ]
           : []),
       ],
-      ...(originGroup
+      ...(originGroup || staticReplica
         ? {
             originGroup: [
-              {
-                originId: ORIGIN_GROUP_ID,
-                failoverCriteria: { statusCodes: [...ORIGIN_FAILOVER_STATUS_CODES] },
-                member: [{ originId: ALB_ORIGIN_ID }, { originId: FAILOVER_ORIGIN_ID }],
-              },
+              ...(originGroup ? [failoverGroup(ORIGIN_GROUP_ID, ALB_ORIGIN_ID, FAILOVER_ORIGIN_ID)] : []),
+              ...(staticReplica ? [failoverGroup(STATIC_ASSETS_ORIGIN_GROUP_ID, STATIC_ASSETS_ORIGIN_ID, STATIC_ASSETS_REPLICA_ORIGIN_ID)] : []),
             ],
           }
         : {}),
@@ -367,7 +372,7 @@ export class EdgeDistribution extends Construct {
         { ...dynamicBehavior, pathPattern: API_PATH_PATTERN },
         {
           pathPattern: STATIC_PATH_PATTERN,
-          targetOriginId: props.staticAssets ? STATIC_ASSETS_ORIGIN_ID : originGroup ? ORIGIN_GROUP_ID : ALB_ORIGIN_ID,
+          targetOriginId: staticReplica ? STATIC_ASSETS_ORIGIN_GROUP_ID : props.staticAssets ? STATIC_ASSETS_ORIGIN_ID : originGroup ? ORIGIN_GROUP_ID : ALB_ORIGIN_ID,
           viewerProtocolPolicy: "redirect-to-https",
           allowedMethods: READ_METHODS,
           cachedMethods: CACHED_METHODS,
@@ -519,6 +524,20 @@ function albOrigin(originId: string, domainName: string) {
       originReadTimeout: 30,
       originKeepaliveTimeout: 5,
     },
+  };
+}
+
+/** One S3 origin read through Origin Access Control (no s3_origin_config: the provider sends an empty origin access identity itself). */
+function s3Origin(originId: string, domainName: string, originAccessControlId: string) {
+  return { originId, domainName, originAccessControlId, connectionAttempts: 3, connectionTimeout: 10 };
+}
+
+/** An origin group: `primary`, then `secondary` on `ORIGIN_FAILOVER_STATUS_CODES` and connection errors. */
+function failoverGroup(originId: string, primary: string, secondary: string) {
+  return {
+    originId,
+    failoverCriteria: { statusCodes: [...ORIGIN_FAILOVER_STATUS_CODES] },
+    member: [{ originId: primary }, { originId: secondary }],
   };
 }
 

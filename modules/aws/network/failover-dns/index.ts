@@ -22,7 +22,7 @@ export interface FailoverDnsSettings {
   readonly primaryTarget: string;
   /** The DR region's origin name, e.g. `origin-us-west-2.aivo.edu` (kept by external-dns in the DR cluster). */
   readonly secondaryTarget: string;
-  /** The path Route 53 health-checks on both targets over HTTPS. @default "/healthz" */
+  /** The path Route 53 health-checks on both targets over HTTPS (the origin's health path, routed to a ready service). @default "/healthz/ready" */
   readonly healthCheckPath?: string;
   /** Seconds between health checks: 10 or 30. @default 10 */
   readonly healthCheckIntervalSeconds?: number;
@@ -75,7 +75,7 @@ export class FailoverRecords extends Construct {
     const interval = props.healthCheckIntervalSeconds ?? 10;
     const threshold = props.healthCheckFailureThreshold ?? 3;
     const ttl = props.ttlSeconds ?? 60;
-    const healthPath = props.healthCheckPath ?? "/healthz";
+    const healthPath = props.healthCheckPath ?? "/healthz/ready";
     validate(path, props, { interval, threshold, ttl, healthPath });
     if (props.geolocation) validateGeolocation(path, props.recordName, props.geolocation);
     const failoverName = props.geolocation ? failoverNameFor(props.recordName) : props.recordName;

@@ -3,17 +3,22 @@ import { NetworkAcl } from "@cdktf/provider-aws/lib/network-acl";
 import { NetworkAclRule } from "@cdktf/provider-aws/lib/network-acl-rule";
 import { parseIpv4Cidr } from "../../../shared/cidr";
 import { Naming } from "../../../shared/naming";
+import { quota } from "../../../shared/quotas";
 
 /** Anywhere (IPv4). */
 export const ANY_IPV4 = "0.0.0.0/0";
 /** The ephemeral port range return traffic uses (Linux and NAT gateways pick from 1024-65535). */
 export const EPHEMERAL_PORTS = { from: 1024, to: 65535 } as const;
-/** The TCP ports the data stores listen on: PostgreSQL and Redis. */
-export const DEFAULT_DATABASE_PORTS: readonly number[] = [5432, 6379];
+/** The TCP ports the data stores in the database subnets listen on: PostgreSQL, Redis and InfluxDB (Timestream for InfluxDB). */
+export const DEFAULT_DATABASE_PORTS: readonly number[] = [5432, 6379, 8086];
+/** SMTP submission (STARTTLS): Alertmanager's mail to Amazon SES's SMTP interface (`email-smtp.<region>.amazonaws.com:587`). */
+export const SMTP_SUBMISSION_PORT = 587;
+/** Rules a network ACL holds per direction: its quota (modules/shared/quotas). */
+export const NACL_RULES_PER_DIRECTION = quota("vpc-nacl-rules").defaultValue;
 
 /** The `networkAcls` section of an environment config. */
 export interface NetworkAclSettings {
-  /** TCP ports the private tier may open to the database tier. @default DEFAULT_DATABASE_PORTS (5432, 6379) */
+  /** TCP ports the private tier may open to the database tier. @default DEFAULT_DATABASE_PORTS (5432, 6379, 8086) */
   readonly databasePorts?: readonly number[];
 }
 
@@ -38,7 +43,11 @@ export interface NetworkAclsProps extends NetworkAclSettings {
   readonly publicSubnetIds: readonly string[];
   readonly privateSubnetIds: readonly string[];
   readonly databaseSubnetIds: readonly string[];
-  /** CIDRs of the private subnets (and pod subnets, if any): the only sources the database tier admits. */
+  /**
+   * The private tier's address blocks (node subnets, and the pod network as one block): the only
+   * sources the database tier admits, each on every database port. Aggregate them: the rules are
+   * sources × ports + replies, within NACL_RULES_PER_DIRECTION per direction.
+   */
   readonly privateSubnetCidrs: readonly string[];
   /** CIDRs of the database subnets: the tier talks to itself (replication). */
   readonly databaseSubnetCidrs: readonly string[];
@@ -66,9 +75,11 @@ const both = (ruleNumber: number, make: (n: number, egress: boolean) => AclRule)
  * (ephemeral ports). Everything not listed is denied by the implicit final rule.
  *
  * - public (load balancers, NAT gateways): HTTPS in from anywhere; everything to/from the VPC; the
- *   NAT's outbound HTTP(S) and UDP ephemeral flows (Tailscale/WireGuard, STUN) and their returns.
+ *   NAT's outbound HTTP(S), SMTP submission (587) and UDP ephemeral flows (Tailscale/WireGuard, STUN)
+ *   and their returns.
  * - private (nodes, pods): everything to/from the VPC and the remote (VPN/Tailscale) networks;
- *   outbound HTTP(S) and UDP through the NAT, and their returns.
+ *   outbound HTTP(S), SMTP submission (587, Alertmanager → SES) and UDP through the NAT, and their
+ *   returns. No port 53 out: pods resolve through the VPC's Amazon DNS server, which ACLs don't filter.
  * - database: the data-store ports in from the private subnets only, replies back to them, and
  *   traffic within the tier; nothing from the public tier or the internet, no egress beyond.
  */
@@ -88,6 +99,7 @@ export function networkAclRules(props: NetworkAclsProps): Record<Tier, AclRule[]
       tcp(210, true, ANY_IPV4, 80),
       tcp(220, true, ANY_IPV4, e0, e1),
       udp(230, true, ANY_IPV4, e0, e1),
+      tcp(240, true, ANY_IPV4, SMTP_SUBMISSION_PORT),
     ],
     private: [
       ...vpcRules(100),
@@ -97,6 +109,7 @@ export function networkAclRules(props: NetworkAclsProps): Record<Tier, AclRule[]
       tcp(200, true, ANY_IPV4, 443),
       tcp(210, true, ANY_IPV4, 80),
       udp(220, true, ANY_IPV4, e0, e1),
+      tcp(230, true, ANY_IPV4, SMTP_SUBMISSION_PORT),
     ],
     database: [
       ...props.privateSubnetCidrs.flatMap((cidr, i) =>
@@ -138,8 +151,11 @@ export class NetworkAcls extends Construct {
     for (const tier of ["public", "private", "database"] as const) {
       for (const egress of [false, true]) {
         const count = this.rules[tier].filter((r) => r.egress === egress).length;
-        // AWS's default quota: 20 rules per direction per ACL.
-        if (count > 20) throw new Error(`${path}: the ${tier} tier needs ${count} ${egress ? "egress" : "ingress"} rules, above the 20 a network ACL allows; use fewer CIDRs`);
+        if (count > NACL_RULES_PER_DIRECTION) {
+          throw new Error(
+            `${path}: the ${tier} tier needs ${count} ${egress ? "egress" : "ingress"} rules, above the ${NACL_RULES_PER_DIRECTION} a network ACL allows (${quota("vpc-nacl-rules").quotaCode}); use fewer or aggregated CIDRs, or fewer databasePorts`,
+          );
+        }
       }
       acls[tier] = new NetworkAcl(this, tier, {
         vpcId: props.vpcId,

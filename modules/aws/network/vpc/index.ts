@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { DataAwsAvailabilityZone } from "@cdktf/provider-aws/lib/data-aws-availability-zone";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
@@ -53,6 +54,13 @@ export interface NetworkProps extends NetworkSettings {
    * discovery (`karpenter.sh/discovery`). @default no discovery tag
    */
   readonly eksClusterName?: string;
+  /**
+   * AZ IDs the subnets must not be in, with why (e.g. `EKS_UNSUPPORTED_ZONE_IDS`). AZ names map to
+   * different physical zones in each account, so the check runs at plan time: each configured name is
+   * looked up (`data.aws_availability_zone`) and a postcondition fails the plan, before any subnet is
+   * created, when its zone ID is listed. @default none
+   */
+  readonly excludedZoneIds?: { readonly zoneIds: readonly string[]; readonly reason: string };
 }
 
 /** The subnets of one tier, keyed by AZ. */
@@ -71,6 +79,8 @@ export class Network extends Construct {
   readonly vpcCidr: string;
   /** The AZs, in configuration order. */
   readonly availabilityZones: readonly string[];
+  /** The AZ ID of each configured AZ name in this account (`us-east-1a` → `use1-az4`), known at plan time. */
+  readonly zoneIds: Readonly<Record<string, string>>;
   readonly publicSubnets: SubnetsByAz;
   readonly privateSubnets: SubnetsByAz;
   readonly databaseSubnets: SubnetsByAz;
@@ -101,6 +111,30 @@ export class Network extends Construct {
     const zones = props.availabilityZones;
     this.availabilityZones = zones;
     this.vpcCidr = props.vpcCidr;
+
+    // Configured by name (stable keys: a subnet is never re-created for this check), validated by ID.
+    const excluded = props.excludedZoneIds;
+    this.zoneIds = Object.fromEntries(
+      zones.map((zone) => {
+        const lookup = new DataAwsAvailabilityZone(this, `zone-${zone}`, {
+          name: zone,
+          state: "available",
+          ...(excluded?.zoneIds.length
+            ? {
+                lifecycle: {
+                  postcondition: [
+                    {
+                      condition: `\${!contains(${JSON.stringify(excluded.zoneIds)}, self.zone_id)}`,
+                      errorMessage: `${naming.environment}.network.availabilityZones: ${zone} is zone \${self.zone_id} in this account, one of ${excluded.zoneIds.join(", ")}: ${excluded.reason}. Choose another AZ name (aws ec2 describe-availability-zones --query 'AvailabilityZones[].[ZoneName,ZoneId]').`,
+                    },
+                  ],
+                },
+              }
+            : {}),
+        });
+        return [zone, lookup.zoneId];
+      }),
+    );
 
     this.vpc = new Vpc(this, "vpc", {
       cidrBlock: props.vpcCidr,

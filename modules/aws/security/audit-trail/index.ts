@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Guardrails } from "../../../shared/guardrails";
-import { SecureBucket } from "../../data/secure-bucket";
+import { SecureBucket, accountScopedBucketName } from "../../data/secure-bucket";
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -39,8 +39,7 @@ export interface AuditTrailProps extends AuditTrailSettings {
   /** Names the trail, bucket, role, log group and key (`aivo-account-cloudtrail` …). */
   readonly naming: Naming;
   /**
-   * The log bucket's globally unique name. @default `<prefix>-cloudtrail-<account id>` is not
-   * possible at synth (a token), so the default is `<project>-<environment>-cloudtrail-logs`
+   * The log bucket's globally unique name. @default `<project>-<environment>-cloudtrail-logs-<account id>`
    */
   readonly bucketName?: string;
 }
@@ -115,7 +114,7 @@ export class AuditTrail extends Construct {
       ],
     });
 
-    this.bucketName = props.bucketName ?? naming.name("cloudtrail-logs");
+    this.bucketName = props.bucketName ?? accountScopedBucketName(this, naming.name("cloudtrail-logs"), "account.auditTrail.bucket");
     const trailBucket: SecureBucket = new SecureBucket(this, "bucket", {
       where: "account.auditTrail.bucket",
       bucketName: this.bucketName,

@@ -28,6 +28,20 @@ export function dns01Statements(partition: string, zoneIds: readonly string[]): 
   ];
 }
 
+/** The controller's DNS01 self-check arguments: ask only `nameservers` (`host:53`), never the zones' authoritative servers. */
+export function dns01SelfCheckArgs(nameservers: readonly string[]): string[] {
+  return ["--dns01-recursive-nameservers-only", `--dns01-recursive-nameservers=${nameservers.map((n) => (n.includes(":") ? n : `${n}:53`)).join(",")}`];
+}
+
+export interface CertManagerProps extends ControllerAddOnProps {
+  /**
+   * The resolvers the DNS01 self-check asks (`--dns01-recursive-nameservers-only`): the VPC's Amazon
+   * DNS server, which the private tier's network ACL does not filter. Without it cert-manager queries
+   * each zone's authoritative name servers on port 53, which the ACL blocks. @default the authoritative servers
+   */
+  readonly recursiveNameservers?: readonly string[];
+}
+
 /**
  * cert-manager with its CRDs (`crds.enabled`, kept on uninstall so certificates survive), an IRSA role
  * for DNS01 on this environment's zones, replicated controller, webhook and CA injector with a
@@ -37,7 +51,7 @@ export class CertManager extends Construct {
   readonly role: ServiceAccountRole;
   readonly addOn: HelmAddOn;
 
-  constructor(scope: Construct, id: string, props: ControllerAddOnProps) {
+  constructor(scope: Construct, id: string, props: CertManagerProps) {
     super(scope, id);
     const { cluster } = props;
     const replicas = props.replicas ?? 2;
@@ -65,6 +79,7 @@ export class CertManager extends Construct {
       ],
       defaultValues: {
         crds: { enabled: true, keep: true },
+        ...(props.recursiveNameservers?.length ? { extraArgs: dns01SelfCheckArgs(props.recursiveNameservers) } : {}),
         replicaCount: replicas,
         podDisruptionBudget: { enabled: true, minAvailable: 1 },
         serviceAccount: { create: true, name: CERT_MANAGER_SERVICE_ACCOUNT, annotations: { [IRSA_ROLE_ANNOTATION]: this.role.roleArn } },

@@ -6,7 +6,7 @@ import { GP3_STORAGE_CLASS, HELM_CHARTS, PodPlacement } from "../../platform";
 import { PodGroup, placed } from "../../capacity/pods";
 import { Naming } from "../../../shared/naming";
 import { ServiceAccountRole } from "../../../aws/compute/irsa-role";
-import { NONCURRENT_VERSION_DAYS, SecureBucket } from "../../../aws/data/secure-bucket";
+import { NONCURRENT_VERSION_DAYS, SecureBucket, accountScopedBucketName } from "../../../aws/data/secure-bucket";
 
 /** The service account Loki runs as (`system:serviceaccount:monitoring:loki`), the only one its role trusts. */
 export const LOKI_SERVICE_ACCOUNT = "loki";
@@ -104,7 +104,7 @@ export class Loki extends Construct {
     const bucket = (name: string) =>
       new SecureBucket(this, `${name}-bucket`, {
         where: `${where}.${name}Bucket`,
-        bucketName: naming.name("loki", name),
+        bucketName: accountScopedBucketName(this, naming.name("loki", name), `${where}.${name}Bucket`),
         encryption: { kmsKeyArn: this.key.keyArn },
         lifecycle: { expirationDays: props.retentionDays, noncurrentVersionExpirationDays: NONCURRENT_VERSION_DAYS },
         forceDestroy: props.forceDestroy,

@@ -9,7 +9,7 @@ import { ServiceAccountRole } from "../../../aws/compute/irsa-role";
 import { CustomerManagedKey, KMS_DATA_KEY_ACTIONS } from "../../../shared/kms";
 import { HELM_CHARTS } from "../../platform";
 import { Naming } from "../../../shared/naming";
-import { NONCURRENT_VERSION_DAYS, SecureBucket } from "../../../aws/data/secure-bucket";
+import { NONCURRENT_VERSION_DAYS, SecureBucket, accountScopedBucketName } from "../../../aws/data/secure-bucket";
 
 /** "Kubernetes: Velero backups every 6 hours" (the platform document), at minute 0 UTC. */
 /** The uid and gid Velero's containers run as (numeric, so the kubelet can enforce `runAsNonRoot`). */
@@ -148,7 +148,7 @@ export class Velero extends Construct {
     this.key = new CustomerManagedKey(this, "key", { naming, purpose: "velero", description: `Velero backups of ${naming.prefix}` });
     this.bucket = new SecureBucket(this, "bucket", {
       where: `${where}.bucket`,
-      bucketName: naming.name("velero"),
+      bucketName: accountScopedBucketName(this, naming.name("velero"), `${where}.bucket`),
       encryption: { kmsKeyArn: this.key.keyArn },
       lifecycle: { expirationDays, noncurrentVersionExpirationDays: NONCURRENT_VERSION_DAYS },
       forceDestroy: props.forceDestroy,
@@ -197,7 +197,7 @@ export class Velero extends Construct {
       });
       this.replicaBucket = new SecureBucket(this, "replica-bucket", {
         where: `${where}.replicaBucket`,
-        bucketName: naming.name("velero", "replica"),
+        bucketName: accountScopedBucketName(this, naming.name("velero", "replica"), `${where}.replica`),
         encryption: { kmsKeyArn: this.replicaKey.keyArn },
         lifecycle: { expirationDays, noncurrentVersionExpirationDays: NONCURRENT_VERSION_DAYS },
         provider: dr,

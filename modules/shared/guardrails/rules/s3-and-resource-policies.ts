@@ -26,7 +26,10 @@ function policiesOf(doc: StackDocument, target: ResourceView, policyType: string
   return [target.config.policy, ...attached].filter((p) => p !== undefined).flatMap((p) => statementsOf(doc, p));
 }
 
-/** S3 buckets' encryption, public access, versioning and logging; TLS-only resource policies. */
+/** A bucket name ending in `-<the caller's account id>` (`${data.aws_caller_identity.<x>.account_id}`). */
+const ACCOUNT_SUFFIX = /-\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}$/;
+
+/** S3 buckets' encryption, public access, versioning, names and logging; TLS-only resource policies. */
 export const S3_AND_RESOURCE_POLICY_RULES: readonly Rule[] = [
   {
     id: "AIVO-S3-ENCRYPTION",
@@ -72,6 +75,17 @@ export const S3_AND_RESOURCE_POLICY_RULES: readonly Rule[] = [
         (v) => block(v.config.versioning_configuration).status === "Enabled",
       );
       return inline || split ? undefined : "versioning not enabled";
+    }),
+  },
+  {
+    id: "AIVO-S3-ACCOUNT-SCOPED-NAME",
+    severity: "error",
+    message: "S3 bucket names end with the account id, so no one else can hold the name first (bucket names are global)",
+    fix: "name the bucket with accountScopedBucketName(scope, name) (modules/aws/data/secure-bucket): `<name>-<account id>`",
+    evaluate: perResource(["aws_s3_bucket"], (bucket) => {
+      const name = bucket.config.bucket;
+      if (typeof name === "string" && ACCOUNT_SUFFIX.test(name)) return undefined;
+      return name === undefined ? "no bucket name (a random one)" : `name ${JSON.stringify(name)} has no account-id suffix`;
     }),
   },
   {
