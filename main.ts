@@ -25,4 +25,12 @@ try {
   throw error;
 }
 
-process.exitCode = synth.synthPlatform();
+const app = synth.defaultApp();
+process.exitCode = synth.synthPlatform(undefined, app);
+// HCL output (`npm run synth:hcl`) is laid out as `terraform fmt` writes it, after cdktf wrote the files.
+if (process.exitCode === 0 && app.hclOutput) {
+  synth.formatStackHcl(app.outdir).catch((error: unknown) => {
+    console.error(`error: formatting the HCL in ${app.outdir}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  });
+}

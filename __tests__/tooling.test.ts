@@ -45,9 +45,9 @@ describe("tooling", () => {
     expect(offenders).toEqual([]);
   });
 
-  it("has .ci/run install from the lock file, lint, test and check the HCL with terraform fmt (or say it skipped)", () => {
+  it("has .ci/run install from the lock file, lint, test and check every HCL file with terraform fmt -check (or say it skipped)", () => {
     const ci = read(".ci/run");
-    const steps = ["npm ci", "npm run lint", "npm test", "terraform fmt -write=false", "SKIPPED: terraform is not on PATH"];
+    const steps = ["npm ci", "npm run lint", "npm test", "synth:hcl", "dist/terraform", "terraform fmt -check -recursive \"$dir\"", "SKIPPED: terraform is not on PATH"];
     const positions = steps.map((step) => ci.indexOf(step));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, rmSync } from "fs";
 import { join } from "path";
 import { App } from "cdktf";
 import { guardrailsFailed, reportGuardrails } from "../modules/shared/guardrails";
+import { formatHclFiles } from "../modules/shared/hcl/format";
 import { ENVIRONMENTS, buildPlatform } from "./index";
 import { EnvironmentConfig } from "./types";
 import { ConfigErrors } from "./validate";
@@ -33,6 +34,14 @@ export function removeStaleOutput(outdir: string, hcl: boolean): string[] {
     }
   }
   return removed;
+}
+
+/**
+ * Lays out the stacks' HCL (`<outdir>/stacks/<stack>/cdk.tf`) as `terraform fmt` writes it, in place:
+ * the step after `synthPlatform` in HCL mode (the formatter is asynchronous, cdktf's synthesis is not).
+ */
+export async function formatStackHcl(outdir: string): Promise<void> {
+  await formatHclFiles(join(outdir, "stacks"));
 }
 
 /** The app `npm run synth` / `synth:hcl` / the cdktf CLI run: HCL when `SYNTH_HCL_OUTPUT=true`, in its own folder. */

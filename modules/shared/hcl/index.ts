@@ -25,7 +25,7 @@ const META_BLOCKS = new Set(["lifecycle", "precondition", "postcondition", "conn
  * Nested blocks the AWS provider also accepts as attributes ("attributes as blocks"), where an empty
  * list means something: `egress = []` removes every rule, whereas no `egress` block leaves them alone.
  */
-const ATTRIBUTES_AS_BLOCKS: Readonly<Record<string, readonly string[]>> = {
+export const ATTRIBUTES_AS_BLOCKS: Readonly<Record<string, readonly string[]>> = {
   "resource.aws_security_group": ["ingress", "egress"],
   "resource.aws_default_security_group": ["ingress", "egress"],
   "resource.aws_network_acl": ["ingress", "egress"],
@@ -138,10 +138,24 @@ function indent(text: string, depth: number): string {
     .join("\n");
 }
 
+/**
+ * The expression inside a string that is one interpolation and nothing else (`"${var.a}"` → `var.a`),
+ * or `undefined`. Terraform evaluates such a template to the expression's own value (unconverted), so
+ * writing it bare changes nothing, and it is how `terraform fmt` writes it. A multi-line expression is
+ * wrapped in parentheses, as `terraform fmt` does, so it still parses once unquoted.
+ */
+export function singleInterpolation(text: string): string | undefined {
+  if (!text.startsWith("${") || !text.endsWith("}")) return undefined;
+  if (endOfSequence(text, 1) !== text.length - 1) return undefined;
+  const inner = text.slice(2, -1).trim();
+  if (!inner) return undefined;
+  return inner.includes("\n") && !(inner.startsWith("(") && inner.endsWith(")")) ? `(${inner})` : inner;
+}
+
 /** An HCL expression for a JSON value (an attribute's value, never a block). */
 export function hclExpression(value: Json): string {
   if (value === null) return "null";
-  if (typeof value === "string") return hclString(value);
+  if (typeof value === "string") return singleInterpolation(value) ?? hclString(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
@@ -172,8 +186,22 @@ function collectBlocks(attributes: unknown, into: BlockTree): void {
   }
 }
 
+/** In a block tree: every object-valued argument below is a nested block (the binding types the subtree `any`). */
+export const ANY_BLOCK = "*";
+
+/**
+ * Subtrees the bindings type as `any`, so cdktf's fragments cannot say they are blocks: a WAF rule's
+ * `statement` and everything in it (`rate_based_statement { … }`, `field_to_match { uri_path {} }`).
+ */
+const ALL_BLOCKS: BlockTree = {};
+ALL_BLOCKS[ANY_BLOCK] = ALL_BLOCKS;
+const UNTYPED_BLOCKS: Readonly<Record<string, (tree: BlockTree) => void>> = {
+  "resource.aws_wafv2_web_acl": (tree) => void ((tree.rule ??= {}).statement = ALL_BLOCKS),
+  "resource.aws_wafv2_rule_group": (tree) => void ((tree.rule ??= {}).statement = ALL_BLOCKS),
+};
+
 /** The block trees of every resource, data source and provider type in `stack`, keyed `resource.<type>` etc. */
-function blockTrees(stack: TerraformStack): Record<string, BlockTree> {
+export function blockTrees(stack: TerraformStack): Record<string, BlockTree> {
   const trees: Record<string, BlockTree> = {};
   const elements = stack.node.findAll().filter((c): c is TerraformElement => TerraformElement.isTerraformElement(c));
   for (const element of elements) {
@@ -195,6 +223,7 @@ function blockTrees(stack: TerraformStack): Record<string, BlockTree> {
       }
     }
   }
+  for (const [key, extend] of Object.entries(UNTYPED_BLOCKS)) if (trees[key]) extend(trees[key]);
   return trees;
 }
 
@@ -211,7 +240,7 @@ export function hclBody(body: JsonObject, blocks: BlockTree, emptyListAttributes
       // `dynamic "<block>" { for_each = …, iterator = …, content { … } }`
       for (const [blockName, spec] of Object.entries(value)) {
         const { content, ...args } = spec as JsonObject;
-        const inner = [hclBody(args, {}), hclBlock(["content"], isObject(content) ? content : {}, blocks[blockName] ?? {})]
+        const inner = [hclBody(args, {}), hclBlock(["content"], isObject(content) ? content : {}, blocks[blockName] ?? blocks[ANY_BLOCK] ?? {})]
           .filter(Boolean)
           .join("\n")
           .replace(/^iterator = "(.*)"$/m, "iterator = $1");
@@ -221,9 +250,10 @@ export function hclBody(body: JsonObject, blocks: BlockTree, emptyListAttributes
       lines.push(`${name} = ${bare(value)}`);
     } else if (BARE_REFERENCE_LISTS.has(name) && Array.isArray(value)) {
       lines.push(`${name} = [${value.map((v) => (typeof v === "string" ? bare(v) : hclExpression(v))).join(", ")}]`);
-    } else if ((blocks[name] || META_BLOCKS.has(name)) && (isObject(value) || Array.isArray(value))) {
+    } else if ((blocks[name] || blocks[ANY_BLOCK] || META_BLOCKS.has(name)) && (isObject(value) || (Array.isArray(value) && (!blocks[ANY_BLOCK] || value.every(isObject))))) {
+      const tree = blocks[name] ?? blocks[ANY_BLOCK];
       const items = Array.isArray(value) ? value : [value];
-      for (const item of items) lines.push(hclBlock([name], isObject(item) ? item : {}, blocks[name] ?? {}));
+      for (const item of items) lines.push(hclBlock([name], isObject(item) ? item : {}, tree ?? {}));
     } else {
       const key = IDENTIFIER.test(name) ? name : hclString(name);
       lines.push(`${key} = ${hclExpression(value)}`);
@@ -255,6 +285,14 @@ function hclTerraformBlock(terraform: JsonObject): string {
   return `terraform {\n${indent(lines.join("\n"), 1)}\n}`;
 }
 
+/**
+ * A variable's JSON spec for HCL: its `type` is a type expression (`list(string)`), which JSON
+ * writes as a string and HCL bare (a quoted type is an error since Terraform 0.15).
+ */
+export function variableSpec(spec: JsonObject): JsonObject {
+  return typeof spec.type === "string" ? { ...spec, type: `\${${spec.type}}` } : spec;
+}
+
 /** The whole stack as one HCL document, from its Terraform JSON `doc` and the block layout of its elements. */
 export function renderStackHcl(stack: TerraformStack, doc: JsonObject = stack.toTerraform() as JsonObject): string {
   const trees = blockTrees(stack);
@@ -262,7 +300,7 @@ export function renderStackHcl(stack: TerraformStack, doc: JsonObject = stack.to
   if (isObject(doc.terraform)) parts.push(hclTerraformBlock(doc.terraform));
   if (isObject(doc.locals) && Object.keys(doc.locals).length) parts.push(hclBlock(["locals"], doc.locals, {}));
   for (const [name, spec] of Object.entries(isObject(doc.variable) ? doc.variable : {})) {
-    parts.push(hclBlock(["variable", name], spec as JsonObject, { validation: {} }));
+    parts.push(hclBlock(["variable", name], variableSpec(spec as JsonObject), { validation: {} }));
   }
   for (const [type, instances] of Object.entries(isObject(doc.provider) ? doc.provider : {})) {
     for (const instance of instances as JsonObject[]) parts.push(hclBlock(["provider", type], instance, trees[`provider.${type}`] ?? {}));
