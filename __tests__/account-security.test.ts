@@ -1,16 +1,15 @@
 import { Testing } from "cdktf";
-import { ACCOUNT } from "../environments/account";
-import { AccountStack } from "../environments/account-stack";
 import { STATE_BACKEND } from "../environments/state";
 import { AccessAnalyzer } from "../modules/aws/security/access-analyzer";
 import { AuditTrail } from "../modules/aws/security/audit-trail";
 import { Naming } from "../modules/shared/naming";
 import { ThreatDetection } from "../modules/aws/security/threat-detection";
 import { VulnerabilityScanning } from "../modules/aws/security/vulnerability-scanning";
-import { configsOf, onlyResource, parse, policy } from "./helpers";
+import { configsOf, onlyResource, parse, policy, resourcesOf } from "./helpers";
+import { accountStackAlone } from "./account-helpers";
 
 const doc = parse(
-  Testing.synth(new AccountStack(Testing.app(), { config: ACCOUNT, environmentDomains: { development: "dev.aivo.edu", staging: "staging.aivo.edu", production: "aivo.edu" } })),
+  Testing.synth(accountStackAlone({ development: "dev.aivo.edu", staging: "staging.aivo.edu", production: "aivo.edu" })),
 );
 const naming = new Naming("aivo", "account");
 
@@ -55,15 +54,17 @@ describe("CloudTrail (account stack)", () => {
   });
 
   it("keeps logs in a private, versioned, KMS-encrypted, TLS-only bucket with a lifecycle", () => {
-    expect(onlyResource(doc, "aws_s3_bucket_public_access_block")).toEqual(
+    // The trail's bucket among the account's (Config's and the access logs' too).
+    const trailBucket = (type: string) => Object.entries(resourcesOf(doc, type)).find(([k]) => k.startsWith("audit-trail_bucket"))![1];
+    expect(trailBucket("aws_s3_bucket_public_access_block")).toEqual(
       expect.objectContaining({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }),
     );
-    expect(onlyResource(doc, "aws_s3_bucket_versioning").versioning_configuration.status).toBe("Enabled");
-    expect(onlyResource(doc, "aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
-    const rule = onlyResource(doc, "aws_s3_bucket_lifecycle_configuration").rule[0];
+    expect(trailBucket("aws_s3_bucket_versioning").versioning_configuration.status).toBe("Enabled");
+    expect(trailBucket("aws_s3_bucket_server_side_encryption_configuration").rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
+    const rule = trailBucket("aws_s3_bucket_lifecycle_configuration").rule[0];
     expect(rule.transition).toEqual([{ days: 90, storage_class: "GLACIER" }]);
     expect(rule.expiration).toEqual([{ days: 2557 }]);
-    const statements = policy(onlyResource(doc, "aws_s3_bucket_policy").policy).Statement;
+    const statements = policy(trailBucket("aws_s3_bucket_policy").policy).Statement;
     expect(statements.find((s) => s.Sid === "DenyInsecureTransport")).toEqual(
       expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
     );
@@ -117,9 +118,14 @@ describe("GuardDuty (account stack)", () => {
     for (const topic of configsOf(doc, "aws_sns_topic")) expect(topic.kms_master_key_id).toMatch(/aws_kms_key/);
     for (const topicPolicy of configsOf(doc, "aws_sns_topic_policy")) {
       const statements = policy(topicPolicy.policy).Statement;
-      const publish = statements.find((s) => s.Sid === "AllowGuardDutyRuleToPublish")!;
+      const publish = statements.find((s) => s.Sid === "AllowFindingRulesToPublish")!;
       expect(publish.Principal).toEqual({ Service: "events.amazonaws.com" });
-      expect(publish.Condition.ArnEquals["aws:SourceArn"]).toMatch(/:rule\/aivo-account-guardduty-(critical|alert)$/);
+      const topic = /topic-(critical|alert)/.exec(topicPolicy.arn)![1];
+      expect(publish.Condition.ArnEquals["aws:SourceArn"]).toEqual(
+        ["guardduty", "securityhub", "macie", ...(topic === "critical" ? ["root-sign-in"] : [])].map((source) =>
+          expect.stringMatching(new RegExp(`:rule/aivo-account-${source}-${topic}$`)),
+        ),
+      );
       expect(statements.some((s) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false")).toBe(true);
     }
     const https = configsOf(doc, "aws_sns_topic_subscription").filter((s) => s.protocol === "https");

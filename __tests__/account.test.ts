@@ -2,15 +2,15 @@ import { Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ENVIRONMENTS, buildPlatform } from "../environments";
 import { ACCOUNT } from "../environments/account";
-import { AccountStack } from "../environments/account-stack";
 import { development } from "../environments/development";
 import { DELEGATION_TTL_SECONDS, DnsZones, DnsZonesProps } from "../modules/aws/network/dns-zones";
 import { PLATFORM_SERVICE_LINKED_ROLES, ServiceLinkedRoles, ServiceLinkedRolesProps } from "../modules/aws/security/service-linked-roles";
 import { TerraformJson, configsOf, parse, resourcesOf } from "./helpers";
+import { accountStackAlone } from "./account-helpers";
 
 // The account stack alone (environments.test.ts synthesizes the environments once for the suite).
 const environmentDomains = Object.fromEntries(ENVIRONMENTS.map((config) => [config.name, config.edge.domain]));
-const account = parse(Testing.synth(new AccountStack(Testing.app(), { config: ACCOUNT, environmentDomains })));
+const account = parse(Testing.synth(accountStackAlone(environmentDomains)));
 
 function synthRoles(props: Partial<ServiceLinkedRolesProps> = {}): TerraformJson {
   return parse(
@@ -35,9 +35,10 @@ function synthDns(props: Partial<DnsZonesProps> = {}): TerraformJson {
 }
 
 describe("account stack: service-linked roles", () => {
-  it("creates the Auto Scaling and EC2 Spot service-linked roles once per account, at stable addresses", () => {
+  it("creates the Auto Scaling, EC2 Spot and Config service-linked roles once per account, at stable addresses", () => {
     const roles = resourcesOf(account, "aws_iam_service_linked_role");
-    expect(Object.keys(roles).sort()).toEqual(["autoscaling", "spot"]);
+    expect(Object.keys(roles).sort()).toEqual(["autoscaling", "config", "spot"]);
+    expect(roles.config.aws_service_name).toBe("config.amazonaws.com");
     expect(roles.autoscaling.aws_service_name).toBe("autoscaling.amazonaws.com");
     expect(roles.spot.aws_service_name).toBe("spot.amazonaws.com");
     expect(PLATFORM_SERVICE_LINKED_ROLES["autoscaling.amazonaws.com"]).toBe("AWSServiceRoleForAutoScaling");

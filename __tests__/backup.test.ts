@@ -108,12 +108,14 @@ describe("BackupPlan", () => {
     const selection = onlyResource(prod, "aws_backup_selection");
     expect(selection.resources).toEqual([DB_ARN]);
     expect(selection.iam_role_arn).toMatch(/^\$\{aws_iam_role\.[\w-]+\.arn\}$/);
-    expect(selection.depends_on).toHaveLength(2);
+    expect(selection.depends_on).toHaveLength(4);
     const role = onlyResource(prod, "aws_iam_role");
     expect(policy(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "backup.amazonaws.com" });
     expect(configsOf(prod, "aws_iam_role_policy_attachment").map((a) => a.policy_arn.split(":policy/")[1])).toEqual([
       "service-role/AWSBackupServiceRolePolicyForBackup",
       "service-role/AWSBackupServiceRolePolicyForRestores",
+      "AWSBackupServiceRolePolicyForS3Backup",
+      "AWSBackupServiceRolePolicyForS3Restore",
     ]);
   });
 

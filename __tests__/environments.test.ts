@@ -69,9 +69,10 @@ describe("the platform", () => {
       expect(output.description).toBeTruthy();
     }
     expect(Object.keys(parse(bootstrapJson).output!).sort()).toEqual(["lock_table", "state_bucket", "state_bucket_arn", "state_kms_key_alias", "state_kms_key_arn"]);
-    expect(Object.keys(parse(Testing.synth(platform.account)).output!).sort()).toEqual(
-      ["account_id", "apex_name_servers", "ci_roles", "ci_roles_json", "compute_optimizer_status", "github_oidc_provider_arn", "partition", "ses_configuration_set", "ses_smtp_user"],
-    );
+    expect(Object.keys(parse(Testing.synth(platform.account)).output!).sort()).toEqual([
+      "account_id", "admin_role_arn", "apex_name_servers", "auditor_role_arn", "ci_roles", "ci_roles_json", "compute_optimizer_status", "config_bucket", "github_oidc_provider_arn",
+      "partition", "ses_configuration_set", "ses_smtp_user",
+    ]);
   });
 
   it("deploys bootstrap, then account, then the environments", () => {

@@ -1,18 +1,15 @@
 import { Testing } from "cdktf";
-import { AccountStack } from "../environments/account-stack";
 import { ACCOUNT } from "../environments/account";
 import { STATE_BACKEND } from "../environments/state";
 import { GitHubOidcRoles, GitHubOidcRolesProps, validateGitHubSettings } from "../modules/aws/security/github-oidc-roles";
+import { servicesFor } from "../modules/aws/security/github-oidc-roles/permissions";
 import { Naming } from "../modules/shared/naming";
 import { TerraformJson, parse, policy, resourcesOf } from "./helpers";
+import { accountStackAlone } from "./account-helpers";
 
 const ENVS = ["development", "staging", "production"];
 const REPO = ACCOUNT.github.repository;
-const app = Testing.app();
-const stack = new AccountStack(app, {
-  config: ACCOUNT,
-  environmentDomains: { development: "dev.aivo.edu", staging: "staging.aivo.edu", production: "aivo.edu" },
-});
+const stack = accountStackAlone({ development: "dev.aivo.edu", staging: "staging.aivo.edu", production: "aivo.edu" });
 const doc: TerraformJson = parse(Testing.synth(stack));
 
 const role = (name: string) => Object.values(resourcesOf(doc, "aws_iam_role")).find((r) => r.name === name)!;
@@ -97,7 +94,7 @@ describe("GitHub OIDC roles in the account stack", () => {
   });
 
   it("gives apply roles write to their own state only, and denies changing CI's identity and the state backend", () => {
-    expect(attached("aivo-production-ci-apply")).toEqual(["arn:aws:iam::aws:policy/AdministratorAccess"]);
+    expect(attached("aivo-production-ci-apply")).toEqual([expect.stringMatching(/^\$\{aws_iam_policy\.[\w-]+\.arn\}$/), "arn:aws:iam::aws:policy/ReadOnlyAccess"]);
     const s = bySid(inline("aivo-production-ci-apply"));
     expect(s.ReadWriteOwnState.Action).toEqual(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]);
     expect(s.ReadWriteOwnState.Resource[0]).toMatch(/\/aivo\/production\/\*$/);
@@ -105,7 +102,7 @@ describe("GitHub OIDC roles in the account stack", () => {
       expect(s[sid].Effect).toBe("Deny");
     }
     expect(s.DenyChangingCiIdentity.Resource[0]).toMatch(/:role\/aivo-\*-ci-\*$/);
-    expect(s.DenyChangingCiIdentity.Resource[1]).toMatch(/^\$\{aws_iam_openid_connect_provider\.[\w-]+\.arn\}$/);
+    expect(s.DenyChangingCiIdentity.Resource[2]).toMatch(/^\$\{aws_iam_openid_connect_provider\.[\w-]+\.arn\}$/);
     expect(s.DenyChangingStateBucket.Resource).toMatch(new RegExp(`:s3:::${STATE_BACKEND.bucket}$`));
     expect(s.DenyChangingLockTable.Condition).toBeUndefined();
     expect(s.DenyChangingStateKey.Condition).toEqual({ "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/aivo/bootstrap/terraform-state" } });
@@ -164,8 +161,72 @@ describe("GitHub settings and scopes validation", () => {
   });
 
   it("omits the cross-scope deny when there is only one scope", () => {
-    const synthesized = Testing.synthScope((scope) => new GitHubOidcRoles(scope, "ci", props({})));
+    const synthesized = Testing.synthScope((scope) => new GitHubOidcRoles(scope, "ci", props({})).manage("development", ["aws_vpc"]));
     const p = policy(Object.values(resourcesOf(synthesized, "aws_iam_role_policy"))[0].policy);
     expect(p.Statement.map((s) => s.Sid)).not.toContain("DenyOtherScopesState");
+  });
+});
+
+describe("least-privilege apply roles (CKV_AWS_274)", () => {
+  const managed = (name: string) => policy(Object.values(resourcesOf(doc, "aws_iam_policy")).find((p) => p.name === name)!.policy);
+  const apply = bySid(managed("aivo-staging-ci-apply"));
+  const boundaryArn = expect.stringMatching(/:iam::\$\{[^}]+\}:policy\/aivo-staging-ci-boundary$/);
+
+  it("attaches no AdministratorAccess anywhere", () => {
+    expect(Object.values(resourcesOf(doc, "aws_iam_role_policy_attachment")).map((a) => a.policy_arn)).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/AdministratorAccess$/)]),
+    );
+  });
+
+  it("grants the services of the recorded resource types, the scoped ones by this environment's names", () => {
+    expect(apply.ManageServicesOfThisEnvironment.Action).toEqual(["ec2:*"]);
+    expect(apply.ManageRolesOfThisEnvironment.Resource).toMatch(/:role\/aivo-staging-\*$/);
+    expect(apply.ManageClustersOfThisEnvironment).toMatchObject({ Action: "eks:*", Resource: expect.stringMatching(/:eks:\*:\$\{[^}]+\}:\*\/aivo-staging-\*$/) });
+    expect(apply.ManageSecretsOfThisEnvironment.Resource).toMatch(/:secret:aivo\/staging\/\*$/);
+    expect(apply.ManageParametersOfThisEnvironment.Resource).toMatch(/:parameter\/aivo\/staging\/\*$/);
+    expect(apply.ManageTopicsOfThisEnvironment.Resource).toMatch(/:aivo-staging-\*$/);
+    expect(apply.AssumeClusterAdminRole.Resource).toMatch(/:role\/aivo-staging-\*eks-admin$/);
+  });
+
+  it("creates roles only with the environment's permissions boundary, and denies removing it", () => {
+    expect(apply.CreateRolesOnlyWithTheBoundary.Condition).toEqual({ StringEquals: { "iam:PermissionsBoundary": boundaryArn } });
+    const denies = bySid(inline("aivo-staging-ci-apply"));
+    expect(denies.DenyRolesWithoutTheBoundary).toMatchObject({ Effect: "Deny", Condition: { StringNotEquals: { "iam:PermissionsBoundary": boundaryArn } } });
+    expect(denies.DenyRemovingBoundaries).toMatchObject({ Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" });
+    // The boundaries are CI's identity: no apply role may change them.
+    expect(denies.DenyChangingCiIdentity.Resource[1]).toMatch(/:policy\/aivo-\*-ci-\*$/);
+  });
+
+  it("bounds roles to everything but IAM, Organizations and Account, with IAM only for passing own roles and instance profiles", () => {
+    const b = bySid(managed("aivo-staging-ci-boundary"));
+    expect(b.AllowAllButIdentityAndOrganizations).toEqual({ Effect: "Allow", Sid: "AllowAllButIdentityAndOrganizations", NotAction: ["iam:*", "organizations:*", "account:*"], Resource: "*" });
+    expect(b.PassRolesOfThisEnvironment.Resource).toMatch(/:role\/aivo-staging-\*$/);
+    const iamActions = Object.values(b).flatMap((st) => [(st as { Action?: string | string[] }).Action ?? []].flat());
+    for (const escalation of ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:CreatePolicyVersion", "iam:CreateUser", "iam:CreateAccessKey"]) {
+      expect(iamActions).not.toContain(escalation);
+    }
+  });
+
+  it("stops synthesis when an environment's stacks hold a resource type the apply role can't manage", () => {
+    expect(() => servicesFor("staging (CI apply role)", ["aws_vpc", "aws_lambda_function", "kubernetes_namespace"])).toThrow(
+      "staging (CI apply role): the CI apply role can't manage aws_lambda_function: add each type with its IAM service prefix to RESOURCE_TYPE_SERVICES (modules/aws/security/github-oidc-roles/permissions.ts)",
+    );
+    const unmanaged: GitHubOidcRolesProps = { naming: new Naming("aivo", "account"), github: ACCOUNT.github, environments: ["development"], stateBucket: "b", lockTable: "t", stateRegion: "us-east-1", stateKeyAlias: "alias/x" };
+    expect(() => Testing.synthScope((scope) => new GitHubOidcRoles(scope, "ci", unmanaged))).toThrow(
+      'github: no resource types were given for "development" (GitHubOidcRoles.manage); its apply role would manage nothing',
+    );
+  });
+
+  it("lets plan roles generate random passwords and read their own secrets and parameters, and the listed ones (issue 24, finding 7)", () => {
+    const plan = bySid(inline("aivo-production-ci-plan"));
+    expect(plan.GenerateRandomPasswords).toMatchObject({ Action: "secretsmanager:GetRandomPassword", Resource: "*" });
+    expect(plan.ReadOwnSecretValues.Resource).toMatch(/:secretsmanager:\*:\$\{[^}]+\}:secret:aivo\/production\/\*$/);
+    expect(plan.DecryptOwnSecretsThroughSecretsManager.Condition.StringLike).toEqual({
+      "kms:ViaService": "secretsmanager.*.amazonaws.com",
+      "kms:EncryptionContext:SecretARN": plan.ReadOwnSecretValues.Resource,
+    });
+    const account = bySid(inline("aivo-account-ci-plan"));
+    expect(account.ReadParameters.Resource[1]).toMatch(new RegExp(`:parameter${ACCOUNT.threatDetection.pagerDutyUrlParameter}$`));
+    expect(account.DecryptListedParametersThroughSsm.Condition.StringLike["kms:EncryptionContext:PARAMETER_ARN"]).toEqual([account.ReadParameters.Resource[1]]);
   });
 });

@@ -13,6 +13,13 @@ import { ThreatDetection } from "../modules/aws/security/threat-detection";
 import { MailIdentity } from "../modules/aws/observability/mail-identity";
 import { XrayEncryption } from "../modules/aws/observability/tracing";
 import { VulnerabilityScanning } from "../modules/aws/security/vulnerability-scanning";
+import { ConfigRecorder, RegionalConfigRecorder } from "../modules/aws/security/config-recorder";
+import { MacieAccount } from "../modules/aws/security/data-classification";
+import { Identity } from "../modules/aws/security/identity";
+import { SecurityHub } from "../modules/aws/security/security-hub";
+import { SecurityhubFindingAggregator } from "@cdktf/provider-aws/lib/securityhub-finding-aggregator";
+import { SecureBucket } from "../modules/aws/data/secure-bucket";
+import { exemptAccessLogBucket, s3LoggingStatement } from "../modules/aws/data/buckets";
 import { CostOptimization } from "../modules/aws/observability/cost-optimization";
 import { AccountConfig } from "./account";
 import { PlatformStack } from "./platform-stack";
@@ -33,6 +40,11 @@ export interface AccountStackProps {
    * a certificate, and CI gets a plan and an apply role for each environment.
    */
   readonly environmentDomains: Readonly<Record<string, string>>;
+  /**
+   * Regions besides the account stack's where the environments run (their regions, DR regions): AWS
+   * Config records and Security Hub checks there too. @default none
+   */
+  readonly otherRegions?: readonly string[];
   /**
    * The From addresses of the environments' alert mail (`<env>.observability.receivers.email.from`):
    * the SES identity of the apex domain signs them, and the SMTP user may send only as them. @default none: no mail identity
@@ -70,6 +82,16 @@ export class AccountStack extends PlatformStack {
   readonly xrayEncryption: XrayEncryption;
   /** Amazon Inspector and ECR continuous scanning. */
   readonly vulnerabilityScanning: VulnerabilityScanning;
+  /** The server access logs of the account's buckets (SSE-S3, the only encryption S3 logging accepts). */
+  readonly accessLogBucket: SecureBucket;
+  /** AWS Config: recorder, delivery, retention, conformance packs. */
+  readonly configRecorder: ConfigRecorder;
+  /** Security Hub and its standards. */
+  readonly securityHub: SecurityHub;
+  /** Macie for the account (the environments run their classification jobs). */
+  readonly macie: MacieAccount;
+  /** Password policy, people's admin and auditor roles. */
+  readonly identity: Identity;
   /** Compute Optimizer and Cost Optimization Hub enrolment (recommendations only; buying stays human). */
   readonly costOptimization: CostOptimization;
 
@@ -112,6 +134,8 @@ export class AccountStack extends PlatformStack {
       lockTable: STATE_BACKEND.lockTable,
       stateRegion: STATE_BACKEND.region,
       stateKeyAlias: stateBackendConfig(stateKey(ACCOUNT_STACK)).kmsKeyId as string,
+      // The findings topics' PagerDuty subscription reads the URL at plan time.
+      planReadsParameters: { [ACCOUNT_STACK]: props.config.threatDetection.pagerDutyUrlParameter ? [props.config.threatDetection.pagerDutyUrlParameter] : [] },
     });
     const roles = Object.fromEntries(
       Object.entries(this.ci.roles).map(([scope, r]) => [scope, r.applyRoleArn ? { plan: r.planRoleArn, apply: r.applyRoleArn } : { plan: r.planRoleArn }]),
@@ -124,6 +148,48 @@ export class AccountStack extends PlatformStack {
     this.vulnerabilityScanning = new VulnerabilityScanning(this, "vulnerability-scanning", { ...props.config.vulnerabilityScanning, naming });
     this.costOptimization = new CostOptimization(this, "cost-optimization");
     const context = AwsContext.of(this);
+    this.accessLogBucket = new SecureBucket(this, "access-logs", {
+      where: `${ACCOUNT_STACK}.accessLogs`,
+      bucketName: `${naming.name("s3-access-logs")}-${context.accountId}`,
+      encryption: "SSE-S3",
+      lifecycle: { expirationDays: 365, noncurrentVersionExpirationDays: 1 },
+      policyStatements: () => [s3LoggingStatement(context, this.accessLogBucket.bucketArn)],
+    });
+    exemptAccessLogBucket(this.accessLogBucket);
+    this.configRecorder = new ConfigRecorder(this, "config", {
+      ...props.config.config,
+      naming,
+      serviceLinkedRoleArn: this.serviceLinkedRoles.roleArns["config.amazonaws.com"],
+      accessLogBucketName: this.accessLogBucket.bucketName,
+    });
+    this.securityHub = new SecurityHub(this, "security-hub", {
+      ...props.config.securityHub,
+      configPath: `${ACCOUNT_STACK}.securityHub`,
+      dependsOn: [this.configRecorder.status],
+    });
+    const otherRegions = [...new Set(props.otherRegions ?? [])].filter((r) => r !== STATE_BACKEND.region);
+    const regionalHubs: SecurityHub[] = [];
+    for (const region of otherRegions) {
+      const provider = this.addAwsProvider(`aws-${region}`, region, region.replace(/-/g, "_"));
+      const recorder = new RegionalConfigRecorder(this, `config-${region}`, {
+        naming,
+        provider,
+        serviceLinkedRoleArn: this.serviceLinkedRoles.roleArns["config.amazonaws.com"],
+        delivery: this.configRecorder.delivery,
+        settings: props.config.config,
+      });
+      regionalHubs.push(new SecurityHub(this, `security-hub-${region}`, { ...props.config.securityHub, configPath: `${ACCOUNT_STACK}.securityHub`, provider, dependsOn: [recorder.status] }));
+    }
+    // The other regions' findings are aggregated here, where the routes to the topics are.
+    if (otherRegions.length > 0) {
+      new SecurityhubFindingAggregator(this, "security-hub-aggregator", {
+        linkingMode: "SPECIFIED_REGIONS",
+        specifiedRegions: otherRegions,
+        dependsOn: [this.securityHub.account, ...regionalHubs.map((h) => h.account)],
+      });
+    }
+    this.macie = new MacieAccount(this, "macie");
+    this.identity = new Identity(this, "identity", { ...props.config.identity, naming });
     declareOutputs(this, {
       account_id: { value: context.accountId, description: "The AWS account the platform runs in" },
       partition: { value: context.partition, description: "The AWS partition (aws, aws-us-gov, …) for building ARNs" },
@@ -131,6 +197,9 @@ export class AccountStack extends PlatformStack {
         value: this.dns.apexNameServers,
         description: `Name servers of ${props.config.dns.apexDomain}: enter them at the domain's registrar (once per account)`,
       },
+      admin_role_arn: { value: this.identity.roleArns.admin, description: "People's administrator role (MFA required, 1-hour sessions; cluster-admin of every environment)" },
+      auditor_role_arn: { value: this.identity.roleArns.auditor, description: "People's read-only auditor role (MFA required)" },
+      config_bucket: { value: this.configRecorder.bucket.bucketName, description: "Where AWS Config delivers snapshots and history" },
       ...(this.mail
         ? {
             ses_smtp_user: { value: this.mail.smtpUserName, description: "IAM user whose access key, converted, is Alertmanager's SES SMTP credential (docs/first-apply-aws.md, \"Mail\")" },

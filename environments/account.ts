@@ -6,6 +6,9 @@ import type { AccessAnalyzerSettings } from "../modules/aws/security/access-anal
 import type { AuditTrailSettings } from "../modules/aws/security/audit-trail";
 import type { ThreatDetectionSettings } from "../modules/aws/security/threat-detection";
 import type { VulnerabilityScanningSettings } from "../modules/aws/security/vulnerability-scanning";
+import type { ConfigRecorderSettings } from "../modules/aws/security/config-recorder";
+import type { IdentitySettings } from "../modules/aws/security/identity";
+import type { SecurityHubSettings } from "../modules/aws/security/security-hub";
 import { STATE_BACKEND } from "./state";
 import { PLATFORM_TEAM_EMAIL } from "./types";
 
@@ -36,6 +39,12 @@ export interface AccountConfig {
   readonly accessAnalyzer: AccessAnalyzerSettings;
   /** Amazon Inspector (ECR images, EC2 nodes) and ECR continuous scanning. */
   readonly vulnerabilityScanning: VulnerabilityScanningSettings;
+  /** AWS Config: retention, snapshot frequency, conformance packs. @default every default of ConfigRecorderSettings */
+  readonly config?: ConfigRecorderSettings;
+  /** Security Hub's standards. @default all four of SECURITY_STANDARDS */
+  readonly securityHub?: SecurityHubSettings;
+  /** People's roles (admin, auditor): session length and MFA age. @default 1 hour each */
+  readonly identity?: IdentitySettings;
 }
 
 /** The platform's AWS account. */

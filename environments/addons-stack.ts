@@ -1,4 +1,7 @@
 import { ITerraformDependable, TerraformOutput } from "cdktf";
+import type { DataClassificationJob } from "../modules/aws/security/data-classification";
+import { addDataClassification, addRestoreDrill } from "./compliance";
+import type { RestoreDrill } from "../modules/kubernetes/cluster/restore-drill";
 import { Construct } from "constructs";
 import { AdotCollector } from "../modules/kubernetes/addons/adot-collector";
 import { AlbOriginSecurityGroup } from "../modules/aws/network/alb-origin-security-group";
@@ -63,6 +66,10 @@ export class AddonsStack extends KubernetesStack {
   readonly logShipping: AlloyLogShipper;
   /** Velero, its bucket and (production) the DR replica. */
   readonly velero: Velero;
+  /** Macie's personal-data discovery job over this environment's buckets (issue 28); undefined where off. */
+  readonly dataClassification?: DataClassificationJob;
+  /** The weekly Velero restore drill (issue 28); undefined where `restoreDrill.enabled` is false. */
+  readonly restoreDrill?: RestoreDrill;
   /** The ADOT collector (OTLP in, X-Ray out) in `observability`. */
   readonly adotCollector: AdotCollector;
   /** The ConfigMap `auth0` in `aivo`. */
@@ -305,6 +312,8 @@ export class AddonsStack extends KubernetesStack {
       this.logShipping.addOn,
       this.velero.addOn,
     ];
+    this.dataClassification = addDataClassification(this, environment);
+    this.restoreDrill = addRestoreDrill(this, environment);
     new TerraformOutput(this, "helm_releases", {
       value: Object.fromEntries(this.releases.map((r) => [r.releaseName, `${r.chart.chart}@${r.chart.version}`])),
       description: "Installed charts and versions, by release name",

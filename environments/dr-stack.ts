@@ -11,6 +11,7 @@ import { OriginCertificate, originNames } from "../modules/aws/edge/origin-names
 import { Naming } from "../modules/shared/naming";
 import { Network } from "../modules/aws/network/vpc";
 import { EnvironmentStack, suppressNodeEgress } from "./environment-stack";
+import { clusterAdminRoleArns } from "./compliance";
 import { PlatformStack } from "./platform-stack";
 import { STATE_BACKEND, stateBackendConfig } from "./state";
 import { EnvironmentConfig, PROJECT } from "./types";
@@ -108,6 +109,8 @@ export class DrStack extends PlatformStack {
     this.eks = inDrSection(env, () =>
       new EksCluster(this, "eks", {
         ...settings.eks,
+        // The same people's admin role as the primary's cluster (environments/compliance.ts).
+        adminRoleArns: [...(settings.eks.adminRoleArns ?? []), ...clusterAdminRoleArns(this)],
         naming,
         vpcId: this.network.vpcId,
         privateSubnetIds: this.network.privateSubnetIds,

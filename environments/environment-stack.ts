@@ -18,6 +18,9 @@ import { originNames } from "../modules/aws/edge/origin-names";
 import { Naming } from "../modules/shared/naming";
 import { Network } from "../modules/aws/network/vpc";
 import { declareOutputs } from "../modules/shared/outputs";
+import type { RestoreTesting } from "../modules/aws/data/restore-testing";
+import type { FaultInjection } from "../modules/aws/observability/fault-injection";
+import { addRecoveryProof, clusterAdminRoleArns } from "./compliance";
 import { WebAcl } from "../modules/aws/edge/waf";
 import { PlatformBuckets } from "../modules/aws/data/buckets";
 import { FileStorage } from "../modules/aws/data/file-storage";
@@ -71,6 +74,10 @@ export class EnvironmentStack extends PlatformStack {
   /** Transit Gateway + Site-to-Site VPN, when `siteToSiteVpn.enabled`. */
   readonly siteToSiteVpn?: SiteToSiteVpn;
   readonly networkAcls: NetworkAcls;
+  /** AWS Backup restore tests (issue 28); undefined where `restoreTesting` is off. */
+  readonly restoreTesting?: RestoreTesting;
+  /** AWS FIS game-day templates (issue 28); undefined where `faultInjection` is off. */
+  readonly faultInjection?: FaultInjection;
   /** The X-Ray group and sampling rules of the environment. */
   readonly tracing: Tracing;
   /** The ADOT collector's IRSA role (X-Ray write); the collector itself runs in the Kubernetes stacks. */
@@ -105,6 +112,8 @@ export class EnvironmentStack extends PlatformStack {
 
     this.eks = new EksCluster(this, "eks", {
       ...config.eks,
+      // People reach the cluster through the account's MFA-protected admin role (environments/compliance.ts).
+      adminRoleArns: [...(config.eks.adminRoleArns ?? []), ...clusterAdminRoleArns(this)],
       naming,
       vpcId: this.network.vpcId,
       privateSubnetIds: this.network.privateSubnetIds,
@@ -261,6 +270,7 @@ export class EnvironmentStack extends PlatformStack {
       statements: XRAY_WRITE_STATEMENTS,
     });
     this.userExperience = addUserExperience(this);
+    ({ restoreTesting: this.restoreTesting, faultInjection: this.faultInjection } = addRecoveryProof(this));
     this.declareOutputs();
   }
 

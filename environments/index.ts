@@ -3,6 +3,7 @@ import { ACCOUNT, AccountConfig } from "./account";
 import { AccountStack } from "./account-stack";
 import { AddonsStack } from "./addons-stack";
 import { BootstrapStack } from "./bootstrap-stack";
+import { deriveCiPermissions } from "./ci-permissions";
 import { development } from "./development";
 import { DrStack } from "./dr-stack";
 import { EnvironmentStack } from "./environment-stack";
@@ -54,6 +55,7 @@ export function buildPlatform(
   const accountStack = new AccountStack(app, {
     config: account,
     environmentDomains: Object.fromEntries(environments.map((config) => [config.name, config.edge.domain])),
+    otherRegions: environments.flatMap((config) => [config.region, ...(config.drRegion ? [config.drRegion] : [])]),
     alertMailFromAddresses: [...new Set(environments.flatMap((config) => config.observability.receivers.email?.from ?? []))],
   });
   accountStack.addDependency(bootstrap);
@@ -83,6 +85,12 @@ export function buildPlatform(
     errors.push(...environmentCapacityErrors(s.stack.config, [s.addons, s.workloads, s.services]).map((m) => new ConfigError(m)));
   }
   const dr = stacks.filter((s) => s.stack.config.dr).flatMap((s) => attempt(() => ({ name: s.name, stack: new DrStack(app, s.stack) })));
+  const platformDr = (name: string) => dr.filter((d) => d.name === name).map((d) => d.stack);
+  // CI's apply role of each environment manages what its stacks synthesize, nothing more.
+  for (const s of stacks) {
+    const dr = platformDr(s.name);
+    attempt(() => deriveCiPermissions(accountStack, s.name, [s.stack, s.addons, s.workloads, s.services, ...dr]));
+  }
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new ConfigErrors(errors);
   const byName = <S extends { name: string }, T>(list: readonly S[], pick: (s: S) => T) =>

@@ -3,6 +3,10 @@ import type { BackupSettings } from "../modules/aws/data/backup";
 import type { DatabaseSettings } from "../modules/aws/data/database";
 import type { EdgeSettings } from "../modules/aws/edge/cloudfront";
 import type { EksSettings } from "../modules/aws/compute/eks";
+import type { RestoreTestingSettings } from "../modules/aws/data/restore-testing";
+import type { FaultInjectionSettings } from "../modules/aws/observability/fault-injection";
+import type { DataClassificationSettings } from "../modules/aws/security/data-classification";
+import type { RestoreDrillSettings } from "../modules/kubernetes/cluster/restore-drill";
 import type { RedisSettings } from "../modules/aws/data/elasticache";
 import type { WafSettings } from "../modules/aws/edge/waf";
 import type { CostMonitoringSettings } from "../modules/aws/observability/cost-monitoring";
@@ -68,6 +72,14 @@ export interface EnvironmentConfig {
   readonly network: NetworkSettings;
   /** The EKS cluster: Kubernetes version, endpoint access, admins, node groups, add-on versions. */
   readonly eks: EksSettings;
+  /** AWS Backup restore tests of the database, file system and backups bucket. @default on for the production tier */
+  readonly restoreTesting?: RestoreTestingSettings;
+  /** AWS FIS game-day experiment templates. @default on for the staging tier only */
+  readonly faultInjection?: FaultInjectionSettings;
+  /** Macie's weekly personal-data discovery job. @default on for the production tier */
+  readonly dataClassification?: DataClassificationSettings;
+  /** The weekly Velero restore drill (one namespace into a scratch namespace). @default on, namespace "monitoring" */
+  readonly restoreDrill?: RestoreDrillSettings;
   /** ElastiCache Redis 7.1: node type and count, multi-AZ, snapshots. */
   readonly cache: RedisSettings;
   /** RDS PostgreSQL 15: instance class, storage, multi-AZ, backups, replicas. */

@@ -12,19 +12,26 @@ export type PolicyConditions = Record<string, Record<string, string | string[] |
 /** A principal: `{ Service: "logs.amazonaws.com" }`, `{ AWS: arn }`, `{ Federated: arn }` or `"*"`. */
 export type PolicyPrincipal = "*" | { readonly Service?: string | string[]; readonly AWS?: string | string[]; readonly Federated?: string | string[] };
 
-/** One statement of an IAM, key, bucket or topic policy. */
-export interface PolicyStatement {
+/** What every statement has, whatever names its actions. */
+interface PolicyStatementBase {
   /** Statement id: say what the statement is for. */
   readonly Sid?: string;
   /** @default "Allow" */
   readonly Effect?: "Allow" | "Deny";
   /** Required for resource policies (key, bucket, topic, trust); omitted in identity policies. */
   readonly Principal?: PolicyPrincipal;
-  readonly Action: string | string[];
   /** @default "*" in key policies, required elsewhere */
   readonly Resource?: string | string[];
   readonly Condition?: PolicyConditions;
 }
+
+/**
+ * One statement of an IAM, key, bucket or topic policy: its actions listed (`Action`), or, for
+ * permissions boundaries, everything but the listed ones (`NotAction`).
+ */
+export type PolicyStatement =
+  | (PolicyStatementBase & { readonly Action: string | string[]; readonly NotAction?: never })
+  | (PolicyStatementBase & { readonly NotAction: string | string[]; readonly Action?: never });
 
 /** Renders statements as a policy document (`Version: 2012-10-17`), `Effect` defaulting to `Allow`. */
 export function policyDocument(statements: readonly PolicyStatement[]): string {

@@ -19,6 +19,9 @@ export const BACKUP_SCHEDULE_EVERY_4_HOURS = "cron(0 */4 * * ? *)";
 export const BACKUP_SERVICE_POLICIES: readonly string[] = [
   "service-role/AWSBackupServiceRolePolicyForBackup",
   "service-role/AWSBackupServiceRolePolicyForRestores",
+  // S3 buckets join the plan for restore testing (modules/aws/data/restore-testing).
+  "AWSBackupServiceRolePolicyForS3Backup",
+  "AWSBackupServiceRolePolicyForS3Restore",
 ];
 /**
  * What the vault access policy denies to every principal (the set AWS Config's

@@ -296,7 +296,7 @@ function sid(bucket: string): string {
 }
 
 /** Lets S3 server access logging of this account write into the log bucket. */
-function s3LoggingStatement(context: AwsContext, logBucketArn: string): PolicyStatement {
+export function s3LoggingStatement(context: AwsContext, logBucketArn: string): PolicyStatement {
   return {
     Sid: "AllowS3ServerAccessLogs",
     Principal: { Service: S3_LOGGING_SERVICE },
@@ -307,7 +307,7 @@ function s3LoggingStatement(context: AwsContext, logBucketArn: string): PolicySt
 }
 
 /** The two guardrails an S3 access-log bucket is, by design, an exception to (with the reasons). */
-function exemptAccessLogBucket(bucket: Construct): void {
+export function exemptAccessLogBucket(bucket: Construct): void {
   Guardrails.suppress(bucket, "AIVO-S3-ENCRYPTION", "S3 server access logging delivers only into buckets encrypted with SSE-S3, not SSE-KMS");
   Guardrails.suppress(bucket, "AIVO-S3-ACCESS-LOGGING", "the access-log bucket itself: logging it would need yet another bucket");
 }

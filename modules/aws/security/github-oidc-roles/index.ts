@@ -1,11 +1,15 @@
+import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsContext } from "../../../shared/aws-context";
 import { PolicyStatement, managedPolicyArn, policyDocument } from "../../../shared/iam";
 import { Naming } from "../../../shared/naming";
+import { ciApplyPolicyName, ciBoundaryPolicyName } from "./boundary";
+import { EnvironmentArns, applyStatements, boundaryStatements, servicesFor } from "./permissions";
 
 /** GitHub Actions' OIDC issuer. */
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
@@ -57,6 +61,12 @@ export interface GitHubOidcRolesProps {
   readonly stateKeyAlias: string;
   /** Longest session, in seconds (1-12 hours). @default 3600 */
   readonly maxSessionDuration?: number;
+  /**
+   * SecureString parameters outside `/<project>/<scope>/` a scope's stacks read at plan time, by
+   * scope (e.g. the account stack's PagerDuty URL under `/aivo/production/`): its plan role may read
+   * and decrypt exactly these. @default none
+   */
+  readonly planReadsParameters?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The roles of one environment (or plan-only scope). */
@@ -65,6 +75,8 @@ export interface CiRoles {
   readonly planRoleArn: string;
   /** Role the default branch applies with, from the GitHub environment named after the AWS environment; absent for plan-only scopes. */
   readonly applyRoleArn?: string;
+  /** The permissions boundary every role the apply role creates must carry; absent for plan-only scopes. */
+  readonly boundaryArn?: string;
 }
 
 /**
@@ -77,10 +89,13 @@ export interface CiRoles {
  *   keys, the state key through S3, and SSM parameters under `/<project>/<environment>/` through SSM.
  * - Apply role: trusts only `repo:<o>/<r>:environment:<environment>` — the GitHub environment, whose
  *   deployment-branch rule admits only the default branch and whose required reviewers approve each
- *   apply (README, "How CI reviews plans"). `AdministratorAccess` (an apply creates IAM roles, KMS
- *   keys and clusters), with explicit denies that no allow can lift: other scopes' state, the CI
- *   identity itself (no role can widen its own trust or policies), and the state backend's bucket,
- *   table and key.
+ *   apply (README, "How CI reviews plans"). `ReadOnlyAccess` to refresh, and a policy derived from
+ *   the code (`manage`, ./permissions.ts): the IAM services of the resource types the environment's
+ *   stacks synthesize, by this environment's names where the service allows it. It creates roles
+ *   only with the environment's permissions boundary (`aivo-<env>-ci-boundary`), so it can't mint a
+ *   role stronger than the boundary. Explicit denies that no allow can lift: other scopes' state, the
+ *   CI identity and the boundaries (no role can widen its own trust or policies), removing a
+ *   boundary, and the state backend's bucket, table and key.
  * - Every role is denied the state objects of every other scope, so a development pull request
  *   can't read production's state.
  */
@@ -91,6 +106,8 @@ export class GitHubOidcRoles extends Construct {
   readonly providerArn: string;
   /** The roles of each environment and plan-only scope, by name. */
   readonly roles: Readonly<Record<string, CiRoles>>;
+  /** The Terraform resource types each environment's stacks synthesize (`manage`). */
+  private readonly managed = new Map<string, Set<string>>();
 
   constructor(scope: Construct, id: string, props: GitHubOidcRolesProps) {
     super(scope, id);
@@ -125,6 +142,7 @@ export class GitHubOidcRoles extends Construct {
     const objectArns = (s: string) => keyPrefixes(s).map((p) => `${bucketArn}/${p}*`);
     const lockKeys = (s: string) => keyPrefixes(s).map((p) => `${props.stateBucket}/${p}*`);
     const ciRoleArnPattern = `arn:${context.partition}:iam::${context.accountId}:role/${project}-*-ci-*`;
+    const ciPolicyArnPattern = `arn:${context.partition}:iam::${context.accountId}:policy/${project}-*-ci-*`;
 
     const trust = (subjects: string[]) =>
       policyDocument([
@@ -172,6 +190,40 @@ export class GitHubOidcRoles extends Construct {
         : []),
     ];
 
+    /**
+     * What the plan role needs beyond `ReadOnlyAccess` for the data sources its stacks read (issue 24,
+     * finding 7; `DATA_SOURCE_ACTIONS` in ./permissions.ts): random passwords (no secret is read),
+     * this scope's secrets' values and their keys through Secrets Manager (the ElastiCache AUTH token
+     * the DR side reads, the same value the state the role already reads holds), its own parameters
+     * and the listed ones.
+     */
+    const planReads = (naming: Naming, parameters: readonly string[]): PolicyStatement[] => {
+      const secrets = `arn:${context.partition}:secretsmanager:*:${context.accountId}:secret:${naming.path().slice(1)}/*`;
+      const parameterArn = (name: string) => `arn:${context.partition}:ssm:*:${context.accountId}:parameter${name.startsWith("/") ? name : `/${name}`}`;
+      const parameterArns = [parameterArn(`${naming.path()}/*`), ...parameters.map(parameterArn)];
+      return [
+        { Sid: "GenerateRandomPasswords", Action: "secretsmanager:GetRandomPassword", Resource: "*" },
+        { Sid: "ReadOwnSecretValues", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secrets },
+        {
+          Sid: "DecryptOwnSecretsThroughSecretsManager",
+          Action: "kms:Decrypt",
+          Resource: `arn:${context.partition}:kms:*:${context.accountId}:key/*`,
+          Condition: { StringLike: { "kms:ViaService": "secretsmanager.*.amazonaws.com", "kms:EncryptionContext:SecretARN": secrets } },
+        },
+        { Sid: "ReadParameters", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: parameterArns },
+        ...(parameters.length > 0
+          ? [
+              {
+                Sid: "DecryptListedParametersThroughSsm",
+                Action: "kms:Decrypt",
+                Resource: `arn:${context.partition}:kms:*:${context.accountId}:key/*`,
+                Condition: { StringLike: { "kms:ViaService": "ssm.*.amazonaws.com", "kms:EncryptionContext:PARAMETER_ARN": parameters.map(parameterArn) } },
+              },
+            ]
+          : []),
+      ];
+    };
+
     const roles: Record<string, CiRoles> = {};
     for (const s of scopes) {
       const naming = new Naming(project, s);
@@ -190,6 +242,7 @@ export class GitHubOidcRoles extends Construct {
         name: "terraform-state",
         policy: policyDocument([
           ...stateStatements(s, false),
+          ...planReads(naming, props.planReadsParameters?.[s] ?? []),
           {
             Sid: "ReadOwnSecureParametersThroughSsm",
             Action: "kms:Decrypt",
@@ -212,10 +265,35 @@ export class GitHubOidcRoles extends Construct {
         assumeRolePolicy: trust([`repo:${repo}:environment:${s}`]),
         maxSessionDuration,
       });
-      new IamRolePolicyAttachment(this, `${s}-apply-admin`, {
+      new IamRolePolicyAttachment(this, `${s}-apply-read-only`, {
         role: apply.name,
-        policyArn: managedPolicyArn(context.partition, "AdministratorAccess"),
+        policyArn: managedPolicyArn(context.partition, "ReadOnlyAccess"),
       });
+      const arns: EnvironmentArns = {
+        partition: context.partition,
+        accountId: context.accountId,
+        prefix: naming.prefix,
+        secretPrefix: naming.path().slice(1),
+        parameterPath: naming.path(),
+        boundaryArn: `arn:${context.partition}:iam::${context.accountId}:policy/${ciBoundaryPolicyName(naming)}`,
+      };
+      const boundary = new IamPolicy(this, `${s}-boundary`, {
+        name: ciBoundaryPolicyName(naming),
+        description: `Permissions boundary of every role the ${s} stacks create: CI can't mint a role stronger than this`,
+        policy: policyDocument(boundaryStatements(arns)),
+      });
+      const manage = new IamPolicy(this, `${s}-apply-manage`, {
+        name: ciApplyPolicyName(naming),
+        description: `What CI applies of ${s} may change: the services of the resource types its stacks synthesize`,
+        policy: Lazy.stringValue({
+          produce: () => {
+            const types = this.managed.get(s);
+            if (!types) throw new Error(`${path}: no resource types were given for "${s}" (GitHubOidcRoles.manage); its apply role would manage nothing`);
+            return policyDocument(applyStatements(servicesFor(`${s} (CI apply role)`, types), arns));
+          },
+        }),
+      });
+      new IamRolePolicyAttachment(this, `${s}-apply-manage-attachment`, { role: apply.name, policyArn: manage.arn });
       new IamRolePolicy(this, `${s}-apply-guardrails`, {
         role: apply.id,
         name: "terraform-state-and-guardrails",
@@ -225,8 +303,16 @@ export class GitHubOidcRoles extends Construct {
             Sid: "DenyChangingCiIdentity",
             Effect: "Deny",
             Action: ["iam:Create*", "iam:Update*", "iam:Delete*", "iam:Put*", "iam:Attach*", "iam:Detach*", "iam:Tag*", "iam:Untag*", "iam:Add*", "iam:Remove*"],
-            Resource: [ciRoleArnPattern, this.providerArn],
+            Resource: [ciRoleArnPattern, ciPolicyArnPattern, this.providerArn],
           },
+          {
+            Sid: "DenyRolesWithoutTheBoundary",
+            Effect: "Deny",
+            Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+            Resource: "*",
+            Condition: { StringNotEquals: { "iam:PermissionsBoundary": arns.boundaryArn } },
+          },
+          { Sid: "DenyRemovingBoundaries", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
           {
             Sid: "DenyChangingStateBucket",
             Effect: "Deny",
@@ -250,11 +336,24 @@ export class GitHubOidcRoles extends Construct {
           },
         ]),
       });
-      roles[s] = { planRoleArn: plan.arn, applyRoleArn: apply.arn };
+      roles[s] = { planRoleArn: plan.arn, applyRoleArn: apply.arn, boundaryArn: boundary.arn };
     }
     this.roles = roles;
   }
+
+  /**
+   * Records the Terraform resource types the stacks of `environment` synthesize: its apply role's
+   * policy grants their services (./permissions.ts). Call it once the environment's stacks are built;
+   * an unmapped `aws_*` type stops synthesis with the fix.
+   */
+  manage(environment: string, resourceTypes: Iterable<string>): void {
+    if (!this.roles[environment]?.applyRoleArn) throw new Error(`GitHubOidcRoles.manage: "${environment}" has no apply role`);
+    const set = this.managed.get(environment) ?? new Set<string>();
+    for (const t of resourceTypes) set.add(t);
+    this.managed.set(environment, set);
+  }
 }
+
 
 /**
  * Scope names must be distinct and none may be another's `<name>-…`: a role reaches the state keys
@@ -272,3 +371,5 @@ function validateScopes(path: string, environments: readonly string[], planOnly:
     }
   }
 }
+
+export { RolePermissionsBoundary, ciBoundaryPolicyName } from "./boundary";

@@ -12,10 +12,13 @@ import { AwsContext } from "../../../shared/aws-context";
  * - `spot.amazonaws.com`: Spot capacity (the spot node group, Karpenter's Spot launches) is requested
  *   with this role (Karpenter's troubleshooting guide: "The provided credentials do not have
  *   permission to create the service-linked role for EC2 Spot Instances"); the EBS key grants it too.
+ * - `config.amazonaws.com`: the AWS Config recorder (modules/aws/security/config-recorder) records
+ *   with this role; `PutConfigurationRecorder` names it, so it must exist first.
  */
 export const PLATFORM_SERVICE_LINKED_ROLES = {
   "autoscaling.amazonaws.com": "AWSServiceRoleForAutoScaling",
   "spot.amazonaws.com": "AWSServiceRoleForEC2Spot",
+  "config.amazonaws.com": "AWSServiceRoleForConfig",
 } as const;
 export type PlatformServiceLinkedRoleService = keyof typeof PLATFORM_SERVICE_LINKED_ROLES;
 

@@ -12,22 +12,13 @@ import { assertEmailAddresses, SNS_PUBLISHER_KMS_ACTIONS } from "../../observabi
 import { policyDocument } from "../../../shared/iam";
 import { CustomerManagedKey } from "../../../shared/kms";
 import { Naming } from "../../../shared/naming";
+import { FINDING_SOURCES, FINDING_TOPICS, FindingSource, FindingTopic, SOURCE_TOPICS, findingPattern, routeLabel } from "./routes";
 
 /** The EventBridge service principal that publishes rule matches to SNS. */
 export const EVENTBRIDGE_SERVICE = "events.amazonaws.com";
 
-/**
- * The topics GuardDuty findings are routed to, and the severity range of each (GuardDuty scores
- * findings 1.0-10.0: low < 4, medium 4.0-6.9, high 7.0-8.9, critical ≥ 9). High and critical page
- * (`critical`); medium goes to `alert`; low stays in the GuardDuty console.
- */
-export const FINDING_ROUTES = {
-  critical: { min: 7, max: undefined, label: "high and critical" },
-  alert: { min: 4, max: 7, label: "medium" },
-} as const;
-/** `critical` | `alert`. */
-export type FindingTopic = keyof typeof FINDING_ROUTES;
-export const FINDING_TOPICS = Object.keys(FINDING_ROUTES) as FindingTopic[];
+export { FINDING_SOURCES, FINDING_TOPICS, SOURCE_TOPICS, findingPattern } from "./routes";
+export type { FindingSource, FindingTopic } from "./routes";
 
 /** The GuardDuty protection plans turned on, by their `aws_guardduty_detector_feature` names. */
 export const GUARDDUTY_FEATURES = {
@@ -65,8 +56,9 @@ export interface ThreatDetectionProps extends ThreatDetectionSettings {
 
 /**
  * GuardDuty for the account's region, with EKS audit-log monitoring and EKS runtime monitoring (the
- * agent managed by GuardDuty), and EventBridge rules that route findings by severity to two
- * account-level, CMK-encrypted, TLS-only SNS topics (`critical` and `alert`).
+ * agent managed by each environment stack, modules/aws/security/guardduty-agent), and EventBridge rules that route the findings of GuardDuty, Security
+ * Hub and Macie by severity (./routes.ts) to two account-level, CMK-encrypted, TLS-only SNS topics
+ * (`critical` and `alert`).
  *
  * The topics are the account stack's own, not the production environment's: the account stack is
  * deployed before any environment, so it cannot publish to topics that do not exist yet, and a
@@ -77,8 +69,10 @@ export class ThreatDetection extends Construct {
   readonly detectorId: string;
   /** The findings topic ARNs. */
   readonly topicArns: Record<FindingTopic, string>;
-  /** The EventBridge rules, by topic. */
+  /** The EventBridge rules of GuardDuty's findings, by topic. */
   readonly rules: Record<FindingTopic, CloudwatchEventRule>;
+  /** The EventBridge rules of every source, by source and topic. */
+  readonly routes: Record<FindingSource, Partial<Record<FindingTopic, CloudwatchEventRule>>>;
   readonly key: CustomerManagedKey;
 
   constructor(scope: Construct, id: string, props: ThreatDetectionProps) {
@@ -113,7 +107,8 @@ export class ThreatDetection extends Construct {
       additionalConfiguration: [{ name: GUARDDUTY_FEATURES.eksAddonManagement, status: "DISABLED" }],
     });
 
-    const ruleArn = (topic: FindingTopic) => context.arn("events", `rule/${naming.name("guardduty", topic)}`);
+    const ruleName = (source: FindingSource, topic: FindingTopic) => naming.name(source, topic);
+    const ruleArn = (source: FindingSource, topic: FindingTopic) => context.arn("events", `rule/${ruleName(source, topic)}`);
     this.key = new CustomerManagedKey(this, "key", {
       naming,
       purpose: "security-findings",
@@ -122,9 +117,9 @@ export class ThreatDetection extends Construct {
     });
 
     const topicArns = {} as Record<FindingTopic, string>;
-    const rules = {} as Record<FindingTopic, CloudwatchEventRule>;
+    const routes = Object.fromEntries(FINDING_SOURCES.map((source) => [source, {}])) as Record<FindingSource, Partial<Record<FindingTopic, CloudwatchEventRule>>>;
+    const sourcesOf = (topic: FindingTopic) => FINDING_SOURCES.filter((source) => SOURCE_TOPICS[source].includes(topic));
     for (const topic of FINDING_TOPICS) {
-      const route = FINDING_ROUTES[topic];
       const snsTopic = new SnsTopic(this, `topic-${topic}`, {
         name: naming.name("security", topic),
         displayName: `${naming.prefix} security ${topic}`,
@@ -140,11 +135,11 @@ export class ThreatDetection extends Construct {
             Resource: snsTopic.arn,
           },
           {
-            Sid: "AllowGuardDutyRuleToPublish",
+            Sid: "AllowFindingRulesToPublish",
             Principal: { Service: EVENTBRIDGE_SERVICE },
             Action: "SNS:Publish",
             Resource: snsTopic.arn,
-            Condition: { ArnEquals: { "aws:SourceArn": ruleArn(topic) } },
+            Condition: { ArnEquals: { "aws:SourceArn": sourcesOf(topic).map((source) => ruleArn(source, topic)) } },
           },
           {
             Sid: "DenyInsecureTransport",
@@ -158,21 +153,17 @@ export class ThreatDetection extends Construct {
       });
       topicArns[topic] = topicPolicy.arn;
 
-      const severity = route.max === undefined ? [">=", route.min] : [">=", route.min, "<", route.max];
-      rules[topic] = new CloudwatchEventRule(this, `rule-${topic}`, {
-        name: naming.name("guardduty", topic),
-        description: `GuardDuty findings of ${route.label} severity → ${naming.name("security", topic)}`,
-        eventPattern: JSON.stringify({
-          source: ["aws.guardduty"],
-          "detail-type": ["GuardDuty Finding"],
-          detail: { severity: [{ numeric: severity }] },
-        }),
-      });
-      new CloudwatchEventTarget(this, `target-${topic}`, {
-        rule: rules[topic].name,
-        targetId: "sns",
-        arn: topicArns[topic],
-      });
+      for (const source of sourcesOf(topic)) {
+        // GuardDuty's rules keep their first ids (`rule-<topic>`) so existing ones are not replaced.
+        const id = source === "guardduty" ? topic : `${source}-${topic}`;
+        const rule = new CloudwatchEventRule(this, `rule-${id}`, {
+          name: ruleName(source, topic),
+          description: `${routeLabel(source, topic)} → ${naming.name("security", topic)}`,
+          eventPattern: JSON.stringify(findingPattern(source, topic)),
+        });
+        new CloudwatchEventTarget(this, `target-${id}`, { rule: rule.name, targetId: "sns", arn: topicArns[topic] });
+        routes[source][topic] = rule;
+      }
       for (const address of props.emailSubscribers?.[topic] ?? []) {
         new SnsTopicSubscription(this, `email-${topic}-${address}`, { topicArn: topicArns[topic], protocol: "email", endpoint: address });
       }
@@ -186,6 +177,7 @@ export class ThreatDetection extends Construct {
       });
     }
     this.topicArns = topicArns;
-    this.rules = rules;
+    this.routes = routes;
+    this.rules = routes.guardduty as Record<FindingTopic, CloudwatchEventRule>;
   }
 }

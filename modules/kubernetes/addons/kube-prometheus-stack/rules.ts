@@ -6,6 +6,10 @@
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { validateObject } from "../../manifest";
 import { VELERO_SCHEDULE_FULL_NAME } from "../velero";
+import { RESTORE_DRILL_NAME } from "../../cluster/restore-drill";
+
+/** Days without a successful restore drill (weekly, plus a day) after which it alerts. */
+export const RESTORE_DRILL_MAX_AGE_DAYS = 8;
 
 /** The key of the rules in `additionalPrometheusRulesMap` (names the rendered PrometheusRule). */
 export const PLATFORM_RULES_NAME = "aivo-platform";
@@ -65,6 +69,29 @@ export function platformRules(namespace: string): PrometheusRule {
               for: "5m",
               labels: { severity: "critical" },
               annotations: { summary: "Volume {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} is over 97% full", description: "Less than 3% of the volume is free." },
+            },
+          ],
+        },
+        {
+          name: "aivo.restore-drill",
+          rules: [
+            {
+              alert: "VeleroRestoreDrillFailed",
+              expr: `kube_job_status_failed{job_name=~"${RESTORE_DRILL_NAME}-.*"} > 0`,
+              labels: { severity: "alert" },
+              annotations: {
+                summary: "The Velero restore drill failed ({{ $labels.namespace }}/{{ $labels.job_name }})",
+                description: "The latest backup could not be restored into the scratch namespace: read the Job's log (docs/compliance.md, Proven restores).",
+              },
+            },
+            {
+              alert: "VeleroRestoreDrillStale",
+              expr: `time() - max by (namespace) (kube_cronjob_status_last_successful_time{cronjob="${RESTORE_DRILL_NAME}"}) > ${RESTORE_DRILL_MAX_AGE_DAYS} * 86400`,
+              labels: { severity: "alert" },
+              annotations: {
+                summary: "No Velero restore drill has succeeded for ${RESTORE_DRILL_MAX_AGE_DAYS} days",
+                description: "The weekly drill has not completed: restores are unproven until it does.",
+              },
             },
           ],
         },

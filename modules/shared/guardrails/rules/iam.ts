@@ -42,8 +42,36 @@ function findings(doc: StackDocument, bad: (s: Statement) => string | undefined)
   });
 }
 
-/** IAM: no administrator wildcards, no PassRole on every role. */
+/** AWS's managed policy that allows every action on every resource. */
+const ADMIN_MANAGED_POLICY = /:iam::aws:policy\/AdministratorAccess$/;
+
+/** Every managed policy ARN a role, user or group is given, with where it is written. */
+function managedPolicyArns(doc: StackDocument): Finding[] {
+  const out: Finding[] = [];
+  for (const type of ["aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment"]) {
+    for (const r of doc.resources(type)) {
+      const arn = r.config.policy_arn;
+      if (typeof arn === "string" && ADMIN_MANAGED_POLICY.test(arn)) out.push({ address: r.address, constructPath: r.constructPath, detail: `attaches ${arn.split("/").pop()}` });
+    }
+  }
+  for (const r of doc.resources("aws_iam_role")) {
+    for (const arn of (r.config.managed_policy_arns as unknown[] | undefined) ?? []) {
+      if (typeof arn === "string" && ADMIN_MANAGED_POLICY.test(arn)) out.push({ address: r.address, constructPath: r.constructPath, detail: `attaches ${arn.split("/").pop()}` });
+    }
+  }
+  return out;
+}
+
+/** IAM: no administrator wildcards or managed administrator policies, no PassRole on every role. */
 export const IAM_RULES: readonly Rule[] = [
+  {
+    id: "AIVO-IAM-ADMIN-POLICY",
+    severity: "error",
+    checkov: ["CKV_AWS_274"],
+    message: "No role, user or group is given AdministratorAccess",
+    fix: "grant the services the principal uses (e.g. a policy derived from the resource types it manages, modules/aws/security/github-oidc-roles/permissions.ts)",
+    evaluate: managedPolicyArns,
+  },
   {
     id: "AIVO-IAM-WILDCARD-ADMIN",
     severity: "error",
