@@ -56,9 +56,9 @@ export interface ThreatDetectionProps extends ThreatDetectionSettings {
 
 /**
  * GuardDuty for the account's region, with EKS audit-log monitoring and EKS runtime monitoring (the
- * agent managed by each environment stack, modules/aws/security/guardduty-agent), and EventBridge rules that route the findings of GuardDuty, Security
- * Hub and Macie by severity (./routes.ts) to two account-level, CMK-encrypted, TLS-only SNS topics
- * (`critical` and `alert`).
+ * agent managed by each environment stack, modules/aws/security/guardduty-agent), and EventBridge
+ * rules that route the findings of GuardDuty, Security Hub and Macie by severity (./routes.ts) to two
+ * account-level, CMK-encrypted, TLS-only SNS topics (`critical` and `alert`).
  *
  * The topics are the account stack's own, not the production environment's: the account stack is
  * deployed before any environment, so it cannot publish to topics that do not exist yet, and a
