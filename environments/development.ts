@@ -37,7 +37,7 @@ export const development: EnvironmentConfig = {
     controlPlaneLogTypes: ["api", "audit", "authenticator"],
     // Karpenter's NodePool limits (set with the add-ons) must stay within this for the pod address check.
     karpenterNodeAllowance: { instanceTypes: ["m6i.2xlarge"], maxNodes: 10 },
-    nodeGroups: DEFAULT_NODE_GROUPS, // general 1/2/4, spot 0/1/4, memory 0/0/2
+    nodeGroups: DEFAULT_NODE_GROUPS, // general 2/2/4 (m6i/m5.xlarge), spot 0/1/4, memory 0/0/2
     // Development is rebuilt at will.
     deletionProtection: false,
   },
@@ -59,6 +59,10 @@ export const development: EnvironmentConfig = {
   },
   cost: {
     monthlyBudgetUsd: 500,
+    overBudget: {
+      upToUsd: 750,
+      reason: "the platform's add-ons (Argo CD included) need two m6i.xlarge general nodes day and night (the capacity check: one leaves no headroom, an m6i.large holds 20 pods), $280 of the estimate; the knobs in docs/cost.md are the team call",
+    },
     anomalyThresholds: { absoluteUsd: 50 },
     // Cost allocation tags are activated account-wide; all environments share one account, and
     // development is deployed first, so it owns the activation. Set this to true only after the first

@@ -83,7 +83,7 @@ export const production: EnvironmentConfig = {
   cost: {
     monthlyBudgetUsd: 5000,
     // The estimate (npm run cost) is over the budget: accepted up to this ceiling until the team decides (docs/cost.md, "Knobs").
-    overBudget: { upToUsd: 6650, reason: "EFS provisioned throughput (128 MiB/s), Multi-AZ data stores, MSK and the DR pilot light exceed the $5,000 alert threshold; the knobs in docs/cost.md are the team call (issue 26)" },
+    overBudget: { upToUsd: 7000, reason: "EFS provisioned throughput (128 MiB/s), Multi-AZ data stores, MSK, three m6i.xlarge general nodes and the DR pilot light exceed the $5,000 alert threshold; the knobs in docs/cost.md are the team call (issue 26)" },
     anomalyThresholds: { absoluteUsd: 250, percentage: 10 },
     activateCostAllocationTags: false, // activated by development (same account)
   },
