@@ -88,12 +88,13 @@ describe("CloudTrail (account stack)", () => {
 });
 
 describe("GuardDuty (account stack)", () => {
-  it("enables the detector with EKS audit logs and runtime monitoring (agent managed)", () => {
+  it("enables the detector with EKS audit logs and runtime monitoring, the agent managed by each environment stack", () => {
     expect(onlyResource(doc, "aws_guardduty_detector")).toEqual(expect.objectContaining({ enable: true, finding_publishing_frequency: "FIFTEEN_MINUTES" }));
     const features = Object.fromEntries(configsOf(doc, "aws_guardduty_detector_feature").map((f) => [f.name, f]));
     expect(features.EKS_AUDIT_LOGS.status).toBe("ENABLED");
     expect(features.RUNTIME_MONITORING.status).toBe("ENABLED");
-    expect(features.RUNTIME_MONITORING.additional_configuration).toEqual([{ name: "EKS_ADDON_MANAGEMENT", status: "ENABLED" }]);
+    // Automated management would create an endpoint and security group outside Terraform that block VPC deletion.
+    expect(features.RUNTIME_MONITORING.additional_configuration).toEqual([{ name: "EKS_ADDON_MANAGEMENT", status: "DISABLED" }]);
   });
 
   const rules = Object.fromEntries(configsOf(doc, "aws_cloudwatch_event_rule").map((r) => [r.name, r]));

@@ -144,6 +144,12 @@ describe("environment validation", () => {
     ],
   ];
   cases.push(...podCases);
+  cases.push([
+    "a DR origin name outside the environment's domain (its certificate could not be validated)",
+    "production",
+    (c) => ({ ...c, dr: { ...c.dr!, traffic: { ...c.dr!.traffic, primaryTarget: "origin-us-east-1.example.com" } } }),
+    'production.dr.traffic.primaryTarget: "origin-us-east-1.example.com" is not under aivo.edu; the origin certificates are validated in that zone, use e.g. origin-us-east-1.aivo.edu',
+  ]);
 
   it.each(cases)("rejects %s", (_what, target, change, message) => {
     const run = () => validateEnvironments(environmentsWith(target, change));
@@ -295,7 +301,13 @@ describe("output folders", () => {
 
 describe("a copied domain", () => {
   it("is reported once, on the domain, not again on the private zone that follows from it", () => {
-    const copied = environmentsWith("production", (c) => ({ ...c, edge: { ...c.edge, domain: staging.edge.domain } }));
+    // The DR names follow the domain, so only the domain itself is wrong.
+    const under = (name: string) => name.replace(/\.aivo\.edu$/, `.${staging.edge.domain}`);
+    const copied = environmentsWith("production", (c) => ({
+      ...c,
+      edge: { ...c.edge, domain: staging.edge.domain },
+      dr: c.dr && { ...c.dr, traffic: { ...c.dr.traffic, primaryTarget: under(c.dr.traffic.primaryTarget), secondaryTarget: under(c.dr.traffic.secondaryTarget) } },
+    }));
     expect(() => validateEnvironments(copied)).toThrow(ConfigError);
     let messages: string[] = [];
     try {

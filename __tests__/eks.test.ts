@@ -162,7 +162,8 @@ describe("EksCluster: managed node groups", () => {
 
   it("creates the document's three groups with their instance types and capacity", () => {
     expect(Object.keys(groups).sort()).toEqual(["general", "memory", "spot"]);
-    expect(groups.general.instance_types).toEqual(["m6i.large", "m6i.xlarge"]);
+    // xlarge only: the smallest type sets kubelet maxPods, and the add-ons need 44 per node (capacity check).
+    expect(groups.general.instance_types).toEqual(["m6i.xlarge", "m5.xlarge"]);
     expect(groups.general.capacity_type).toBe("ON_DEMAND");
     expect(groups.spot.instance_types).toEqual(["m6i.large", "m5.large"]);
     expect(groups.spot.capacity_type).toBe("SPOT");
@@ -174,7 +175,7 @@ describe("EksCluster: managed node groups", () => {
     expect(groups.general.scaling_config).toEqual({ min_size: 3, desired_size: 6, max_size: 20 });
     expect(groups.memory.scaling_config).toEqual({ min_size: 2, desired_size: 2, max_size: 8 });
     const dev = configsOf(devDoc, "aws_eks_node_group").find((g) => g.node_group_name_prefix === "general-")!;
-    expect(dev.scaling_config).toEqual({ min_size: 1, desired_size: 2, max_size: 4 });
+    expect(dev.scaling_config).toEqual({ min_size: 2, desired_size: 2, max_size: 4 });
     for (const g of Object.values(groups)) {
       expect(g.lifecycle).toEqual({ create_before_destroy: true, ignore_changes: ["scaling_config[0].desired_size"] });
       expect(g.update_config).toEqual({ max_unavailable_percentage: 25 });
@@ -376,8 +377,8 @@ describe("EksCluster: pod networking (custom networking)", () => {
       expect(mime).toContain("kind: NodeConfig");
       return Number(/maxPods: (\d+)/.exec(mime)![1]);
     };
-    // m6i.large: (3 − 1) ENIs × (10 − 1) addresses + 2 = 20 (m6i.xlarge would allow 44); r6i.large likewise.
-    expect(maxPods("general")).toBe(20);
+    // m6i.xlarge and m5.xlarge: (4 − 1) ENIs × (15 − 1) addresses + 2 = 44; m6i.large and r6i.large: (3 − 1) × (10 − 1) + 2 = 20.
+    expect(maxPods("general")).toBe(44);
     expect(maxPods("spot")).toBe(20);
     expect(maxPods("memory")).toBe(20);
   });

@@ -98,7 +98,7 @@ describe("the platform", () => {
 
 /** The figures the infrastructure document gives for the three original environments. */
 const DOCUMENTED = {
-  development: { vpc: "10.10", nat: "single", scaling: { general: [1, 2, 4], spot: [0, 1, 4], memory: [0, 0, 2] }, cacheNodes: 1, dbMultiAz: false, replicas: 0 },
+  development: { vpc: "10.10", nat: "single", scaling: { general: [2, 2, 4], spot: [0, 1, 4], memory: [0, 0, 2] }, cacheNodes: 1, dbMultiAz: false, replicas: 0 },
   staging: { vpc: "10.20", nat: "one-per-az", scaling: { general: [2, 3, 8], spot: [0, 2, 8], memory: [1, 1, 4] }, cacheNodes: 2, dbMultiAz: true, replicas: 0 },
   production: { vpc: "10.0", nat: "one-per-az", scaling: { general: [3, 6, 20], spot: [0, 3, 20], memory: [2, 2, 8] }, cacheNodes: 3, dbMultiAz: true, replicas: 1 },
 } as const;

@@ -1,3 +1,4 @@
+import { KARPENTER_METRICS_PORT } from "../modules/aws/compute/karpenter-prerequisites";
 import { Testing } from "cdktf";
 import { FARGATE_PODS_SERVICE, FargateProfiles, FargateProfilesProps, runsOnFargate, validateFargateSettings } from "../modules/aws/compute/fargate-profile";
 import { Naming } from "../modules/shared/naming";
@@ -54,9 +55,10 @@ describe("FargateProfiles", () => {
     expect(attachment.policy_arn).toMatch(/:iam::aws:policy\/AmazonEKSFargatePodExecutionRolePolicy$/);
   });
 
-  it("lets Fargate pods (cluster security group) query CoreDNS on the nodes, on port 53 only", () => {
+  it("lets Fargate pods (cluster security group) query CoreDNS on the nodes, on port 53 only, and Prometheus on the nodes scrape Karpenter's metrics port", () => {
     const rules = configsOf(synth, "aws_vpc_security_group_ingress_rule");
     expect(rules.map((r) => [r.security_group_id, r.referenced_security_group_id, r.ip_protocol, r.from_port, r.to_port]).sort()).toEqual([
+      ["sg-cluster", "sg-node", "tcp", KARPENTER_METRICS_PORT, KARPENTER_METRICS_PORT],
       ["sg-node", "sg-cluster", "tcp", 53, 53],
       ["sg-node", "sg-cluster", "udp", 53, 53],
     ]);

@@ -18,10 +18,11 @@ function synth(extra: Partial<HelmAddOnProps> = {}) {
     const ns = new NamespaceV1(scope, "ns", { metadata: { name: "demo-ns" } });
     new AwsProvider(scope, "aws", { region: "us-east-1" });
     const role = new IamRole(scope, "x", { assumeRolePolicy: "{}" });
-    const first = new HelmAddOn(scope, "first", { where: "dev.k8s.first", chart: { ...chart, name: "first" } });
+    const first = new HelmAddOn(scope, "first", { where: "dev.k8s.first", chart: { ...chart, name: "first" }, pods: [] });
     new HelmAddOn(scope, "demo", {
       where: "dev.k8s.demo",
       chart,
+      pods: [{ name: "demo", replicas: 3 }],
       defaultValues: { replicaCount: 2, image: { repository: "example/demo", pullPolicy: "IfNotPresent" }, args: ["--a"] },
       values: {
         replicaCount: 3,

@@ -64,7 +64,7 @@ describe("HelmAddOn wait: false", () => {
   it("turns wait, wait_for_jobs and atomic off together (Helm's atomic implies wait)", () => {
     const json = Testing.synthScope((scope) => {
       new HelmProvider(scope, "helm", {});
-      new HelmAddOn(scope, "demo", { where: "test.demo", chart, wait: false });
+      new HelmAddOn(scope, "demo", { where: "test.demo", chart, pods: [], wait: false });
     });
     expect(releaseOf(json, "demo")).toMatchObject({ wait: false, wait_for_jobs: false, atomic: false, cleanup_on_fail: false });
   });

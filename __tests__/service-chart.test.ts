@@ -272,6 +272,20 @@ describe.each(NAMES)("the %s chart", (name) => {
     }
   });
 
+  itHelm("answers, with DR, to every served origin name with the same routes, publishing only the regional one", () => {
+    for (const r of renders.filter(() => (chart.spec.publicPaths ?? []).length > 0)) {
+      const platform = applicationOf(r.synthesized).spec.source.helm.valuesObject.platform;
+      const failoverName = `origin.${r.env}.failover.aivo.edu`;
+      const withDr = valuesFile({ platform: { ingress: { ...(resolveTokens(platform.ingress, r.synthesized) as Record<string, unknown>), additionalHosts: [failoverName] } } });
+      const out = helm(binary!, ["template", name, dir, "--namespace", "aivo", ...r.args, "-f", withDr]);
+      expect([out.status, out.stderr]).toEqual([0, ""]);
+      const ingress = one(parseAllDocuments(out.stdout).map((d) => d.toJS()).filter(Boolean) as K8s[], "Ingress", name);
+      expect(ingress.spec.rules.map((rule: K8s) => rule.host)).toEqual([platform.ingress.host, failoverName]);
+      expect(ingress.spec.rules[1].http).toEqual(ingress.spec.rules[0].http);
+      expect(ingress.metadata.annotations["external-dns.alpha.kubernetes.io/hostname"]).toBe(platform.ingress.host);
+    }
+  });
+
   itHelm("renders a TCP or gRPC port as the NLB Service and the NetworkPolicy rule nlb.ts defines", () => {
     const nlb = { containerPort: 9090, protocol: "grpc" as const, hostname: `${name}.internal.stag.aivo.edu` };
     const spec = { ...chart.spec, networkLoadBalancer: nlb };

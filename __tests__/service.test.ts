@@ -41,7 +41,7 @@ const base: ServiceSpec = {
   ],
   keepImages: 10,
 };
-const release = (strategy: "rolling" | "canary", valuesFile: string) => ({ valuesFile, tag: "1.2.3", digest: `sha256:${"0".repeat(64)}`, strategy });
+const release = (strategy: "rolling" | "canary", valuesFile: string) => ({ valuesFile, tag: "1.2.3", digest: `sha256:${"0".repeat(64)}`, strategy, minReplicas: 2 });
 const chartOf = (spec: ServiceSpec): ServiceChart => ({
   path: `helm/services/${spec.name}`,
   spec,
@@ -197,20 +197,26 @@ describe("loadServiceChart", () => {
     for (const [file, v] of Object.entries(tierFiles)) writeFileSync(join(dir, file), stringify(v));
     return root;
   };
-  const values = { service: base, image: { tag: "", digest: "" }, delivery: { strategy: "rolling" } };
+  const values = { service: base, image: { tag: "", digest: "" }, delivery: { strategy: "rolling" }, replicas: { min: 1, max: 3 } };
 
-  it("reads the service block and each tier's recorded image and strategy", () => {
-    const root = chartDir("demo-svc", values, { "values-dev.yaml": { image: { tag: "abc", digest: "" } }, "values-prod.yaml": { delivery: { strategy: "canary" } } });
+  it("reads the service block and each tier's recorded image, strategy and fewest replicas", () => {
+    const root = chartDir("demo-svc", values, {
+      "values-dev.yaml": { image: { tag: "abc", digest: "" } },
+      "values-prod.yaml": { delivery: { strategy: "canary" }, replicas: { min: 3, max: 20 } },
+    });
     const chart = loadServiceChart("demo-svc", root);
     expect(chart.path).toBe("helm/services/demo-svc");
     expect(chart.spec).toEqual(base);
     expect(chart.tiers).toEqual({
-      development: { valuesFile: "values-dev.yaml", tag: "abc", digest: "", strategy: "rolling" },
-      production: { valuesFile: "values-prod.yaml", tag: "", digest: "", strategy: "canary" },
+      development: { valuesFile: "values-dev.yaml", tag: "abc", digest: "", strategy: "rolling", minReplicas: 1 },
+      production: { valuesFile: "values-prod.yaml", tag: "", digest: "", strategy: "canary", minReplicas: 3 },
     });
   });
 
-  it("refuses a chart whose directory is not the service's name, a values.yaml without service:, a bad strategy", () => {
+  it("refuses a chart whose directory is not the service's name, a values.yaml without service:, a bad strategy or replica count", () => {
+    expect(() => loadServiceChart("demo-svc", chartDir("demo-svc", values, { "values-prod.yaml": { replicas: { min: 0, max: 3 } } }))).toThrow(
+      "helm/services/demo-svc/values-prod.yaml: replicas.min 0 is not a whole number ≥ 1; set the fewest pods the service runs",
+    );
     expect(() => loadServiceChart("other-svc", chartDir("other-svc", values))).toThrow(
       'helm/services/other-svc/values.yaml: service.name "demo-svc" is not the chart\'s directory name "other-svc"',
     );

@@ -2,6 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { Testing } from "cdktf";
+import { originNames } from "../modules/aws/edge/origin-names";
+import { DEFAULT_NODE_GROUPS } from "../modules/aws/compute/eks";
 import { parse as parseYaml, parseAllDocuments, stringify } from "yaml";
 import { ENVIRONMENTS, buildPlatform } from "../environments";
 import { ACCOUNT } from "../environments/account";
@@ -80,7 +82,11 @@ describe.each(names)("%s-services", (name) => {
   it("hands the chart the environment's infrastructure: endpoints, roles, the ALB group, Prometheus", () => {
     const p = application.spec.source.helm.valuesObject.platform;
     expect(p).toMatchObject({ environment: name, region: config.region, labels: { environment: name }, secretStore: "aws-secrets-manager" });
-    expect(p.ingress).toMatchObject({ groupName: `aivo-${name}`, host: config.edge.originDomain, sourceCidrs: config.network.publicSubnets, deletionProtection: config.tier === "production" });
+    // With DR, origin.<domain> is the DR stack's failover pair: the ALB publishes its regional name and answers to both.
+    const names = originNames(config.edge, config.dr?.traffic);
+    expect(p.ingress).toMatchObject({ groupName: `aivo-${name}`, host: names.published, sourceCidrs: config.network.publicSubnets, deletionProtection: config.tier === "production" });
+    expect([p.ingress.host, ...(p.ingress.additionalHosts ?? [])].sort()).toEqual([...names.served].sort());
+    expect([p.ingress.host, ...(p.ingress.additionalHosts ?? [])]).toContain(config.edge.originDomain);
     // The addons stack's groups (CloudFront's, then Route 53 health checkers'), by id through cross-stack references.
     const ref = (group: string) => `\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-${name}-addons\\.outputs\\.cross-stack-output-aws_security_groupalb-origin-sg_${group}_\\w+id\\}`;
     expect(p.ingress.securityGroup).toMatch(new RegExp(`^${ref("group")},${ref("health-checks")}$`));
@@ -141,7 +147,9 @@ describe("a second service, a copy of the values", () => {
   const root = copyChart("reports-svc", reports);
   const chart = loadServiceChart("reports-svc", root);
   const secondApp = Testing.app();
-  buildPlatform(secondApp, [development], ACCOUNT, [...SERVICES, chart]);
+  // A spot-placed service needs a spot node that always exists (the capacity check counts minSize).
+  const withSpot = { ...development, eks: { ...development.eks, nodeGroups: { ...DEFAULT_NODE_GROUPS, spot: { ...DEFAULT_NODE_GROUPS.spot, minSize: 1 } } } };
+  buildPlatform(secondApp, [withSpot], ACCOUNT, [...SERVICES, chart]);
   const doc = synthApp(secondApp)["development-services"];
   const applications = manifestsOf(doc, "Application").map((m) => m.manifest);
 

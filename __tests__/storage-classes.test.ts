@@ -71,6 +71,10 @@ describe("StorageClasses", () => {
       annotations: { [DEFAULT_CLASS_ANNOTATION]: "false" },
       force: true,
     });
+    // Only where the cluster has a gp2 class (read at plan time): a cluster without one plans cleanly.
+    const [readId, read] = Object.entries((JSON.parse(json).data?.kubernetes_resources ?? {}) as Record<string, Record<string, unknown>>)[0];
+    expect(read).toMatchObject({ api_version: "storage.k8s.io/v1", kind: "StorageClass", field_selector: "metadata.name=gp2" });
+    expect(gp2.count).toBe(`\${length(data.kubernetes_resources.${readId}.objects)}`);
     const address = `kubernetes_annotations.${Object.keys(resourcesOf(json, "kubernetes_annotations"))[0]}`;
     for (const c of Object.values(byName)) expect(c.depends_on).toContain(address);
     expect(Object.values(byName).filter((c) => c.metadata.annotations[DEFAULT_CLASS_ANNOTATION] === "true")).toHaveLength(1);

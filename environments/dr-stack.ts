@@ -7,6 +7,7 @@ import { EKS_AZ_EXCLUSION, EksCluster } from "../modules/aws/compute/eks";
 import { RedisCluster } from "../modules/aws/data/elasticache";
 import { DEFAULT_ORIGIN_HEALTH_CHECK_PATH } from "../modules/aws/edge/cloudfront";
 import { FailoverRecords } from "../modules/aws/network/failover-dns";
+import { OriginCertificate, originNames } from "../modules/aws/edge/origin-names";
 import { Naming } from "../modules/shared/naming";
 import { Network } from "../modules/aws/network/vpc";
 import { EnvironmentStack, suppressNodeEgress } from "./environment-stack";
@@ -72,6 +73,8 @@ export class DrStack extends PlatformStack {
   readonly database: PostgresDatabase;
   readonly cache: RedisCluster;
   readonly failover: FailoverRecords;
+  /** The DR ALB's certificate (origin name and the DR region's own), ready before a failover needs it. */
+  readonly originCertificate: OriginCertificate;
 
   constructor(scope: Construct, primary: EnvironmentStack) {
     const config = primary.config;
@@ -165,6 +168,15 @@ export class DrStack extends PlatformStack {
       recordName: config.edge.originDomain,
     });
 
+    // The DR ALB answers CloudFront's origin name after failover and its own regional name; the
+    // origin name's validation record is the primary stack's (one owner per name).
+    const names = originNames(config.edge, settings.traffic);
+    this.originCertificate = new OriginCertificate(this, "origin-certificate", {
+      names: names.failoverCertificate!,
+      zoneId: primary.edge.publicZoneId,
+      validatedElsewhere: names.certificate.filter((n) => names.failoverCertificate!.includes(n)),
+    });
+
     // What the runbook and the Kubernetes stacks read.
     const outputs: Record<string, [string, string]> = {
       region: [this.region, "The DR region"],
@@ -174,6 +186,7 @@ export class DrStack extends PlatformStack {
       cluster_endpoint: [this.eks.clusterEndpoint, "API endpoint of the pilot-light cluster"],
       cluster_oidc_provider_arn: [this.eks.oidcProviderArn, "IRSA provider of the pilot-light cluster"],
       cache_primary_endpoint: [this.cache.primaryEndpointAddress, "The DR Redis (empty until failover)"],
+      origin_certificate_arn: [this.originCertificate.certificateArn, "The DR ALB's certificate (origin name and the DR region's own): the services' Ingress annotation alb.ingress.kubernetes.io/certificate-arn in the DR cluster"],
       primary_health_check_id: [this.failover.primaryHealthCheckId, "The primary origin's health check (a drill inverts it while the primary is healthy to move DNS to the DR origin)"],
     };
     for (const [name, [value, description]] of Object.entries(outputs)) {

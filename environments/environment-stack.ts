@@ -9,10 +9,12 @@ import { CostMonitoring } from "../modules/aws/observability/cost-monitoring";
 import { PostgresDatabase } from "../modules/aws/data/database";
 import { DataStoreWiring } from "../modules/aws/data/datastore-common";
 import { EdgeDistribution } from "../modules/aws/edge/cloudfront";
-import { EKS_AZ_EXCLUSION, EksCluster } from "../modules/aws/compute/eks";
+import { DEFAULT_NODE_GROUPS, EKS_AZ_EXCLUSION, EksCluster } from "../modules/aws/compute/eks";
 import { RedisCluster } from "../modules/aws/data/elasticache";
 import { Guardrails } from "../modules/shared/guardrails";
 import { FargateProfiles } from "../modules/aws/compute/fargate-profile";
+import { GuardDutyAgent } from "../modules/aws/security/guardduty-agent";
+import { originNames } from "../modules/aws/edge/origin-names";
 import { Naming } from "../modules/shared/naming";
 import { Network } from "../modules/aws/network/vpc";
 import { declareOutputs } from "../modules/shared/outputs";
@@ -51,6 +53,8 @@ export class EnvironmentStack extends PlatformStack {
   readonly eks: EksCluster;
   /** Fargate profiles and their pod execution role (none when `fargate.profiles` is empty). */
   readonly fargate: FargateProfiles;
+  /** GuardDuty Runtime Monitoring's agent add-on and its `guardduty-data` endpoint (managed here, so teardown removes them). */
+  readonly guardDutyAgent: GuardDutyAgent;
   readonly alerts: AlertTopics;
   readonly cost: CostMonitoring;
   readonly cache: RedisCluster;
@@ -127,6 +131,19 @@ export class EnvironmentStack extends PlatformStack {
       privateSubnetIds: this.network.privateSubnetIds,
       nodeSecurityGroupId: this.eks.nodeSecurityGroupId,
       clusterPrimarySecurityGroupId: this.eks.clusterPrimarySecurityGroupId,
+    });
+
+    this.guardDutyAgent = new GuardDutyAgent(this, "guardduty-agent", {
+      naming,
+      region: config.region,
+      clusterName: this.eks.cluster.name,
+      vpcId: this.network.vpcId,
+      vpcCidrs: [config.network.vpcCidr, ...(config.network.podNetwork ? [config.network.podNetwork.cidr] : [])],
+      subnetIds: this.network.privateSubnetIds,
+      // Its DaemonSet needs nodes: the on-demand groups (a Spot shortage must not stall the apply).
+      dependsOn: Object.entries(config.eks.nodeGroups ?? DEFAULT_NODE_GROUPS)
+        .filter(([, g]) => g.capacityType === "ON_DEMAND")
+        .map(([group]) => this.eks.nodeGroups[group]),
     });
 
     this.alerts = new AlertTopics(this, "alerts", { ...config.alerting, naming });
@@ -232,6 +249,8 @@ export class EnvironmentStack extends PlatformStack {
       outageAlarmTopicArns: [this.alerts.topicArns.critical],
       // The DR region's ALB: CloudFront's origin group fails over to it (environments/dr-stack.ts).
       failoverOriginDomain: config.dr?.traffic.secondaryTarget,
+      // The primary ALB's regional name (the failover pair's target) is served with originDomain.
+      originAlternativeNames: originNames(config.edge, config.dr?.traffic).certificate.slice(1),
       // `/static/*` fails over to the bucket's replica in the DR region (an origin group), where there is one.
       staticAssets: {
         bucketRegionalDomainName: this.buckets.staticAssetsDomainName,

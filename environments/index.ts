@@ -14,7 +14,8 @@ import { githubSshUrl } from "../modules/kubernetes/gitops";
 import { EnvironmentConfig } from "./types";
 import { ServicesStack } from "./services-stack";
 import { SERVICES } from "./services";
-import { ConfigErrors, validateEnvironments } from "./validate";
+import { ConfigError, ConfigErrors, validateEnvironments } from "./validate";
+import { environmentCapacityErrors } from "./capacity";
 import { WorkloadsStack } from "./workloads-stack";
 
 /** Every environment, in deployment order. Add a new one here (see docs/environments.md, "Adding an environment"). */
@@ -83,6 +84,11 @@ export function buildPlatform(
       return { name: config.name, stack, addons, workloads, services: new ServicesStack(app, stack, workloads, services, gitops) };
     }),
   );
+  // The capacity check (★): each stack's pods on the nodes that exist when it applies, reported with
+  // the other mistakes of this run.
+  for (const s of stacks) {
+    errors.push(...environmentCapacityErrors(s.stack.config, [s.addons, s.workloads, s.services]).map((m) => new ConfigError(m)));
+  }
   const dr = stacks.filter((s) => s.stack.config.dr).flatMap((s) => attempt(() => ({ name: s.name, stack: new DrStack(app, s.stack) })));
   const platformDr = (name: string) => dr.filter((d) => d.name === name).map((d) => d.stack);
   // CI's apply role of each environment manages what its stacks synthesize, nothing more.

@@ -51,6 +51,7 @@ export function clusterContextOf(environment: EnvironmentStack): ClusterContext 
     oidcIssuerUrl: eks.oidcIssuerUrl,
     nodeSecurityGroupId: eks.nodeSecurityGroupId,
     vpcId: network.vpcId,
+    customNetworking: config.network.podNetwork !== undefined,
     publicSubnetCidrs: config.network.publicSubnets,
     adminRoleArn: eks.adminRoleArn,
     karpenter: eks.karpenter && {

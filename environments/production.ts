@@ -38,9 +38,9 @@ export const production = defineEnvironment(
     // The estimate (npm run cost) is over the budget: accepted up to this ceiling until the team decides (docs/cost.md, "Knobs").
     cost: {
       overBudget: {
-        upToUsd: 6650,
+        upToUsd: 7000,
         reason:
-          "EFS provisioned throughput (128 MiB/s), Multi-AZ data stores, MSK and the DR pilot light exceed the $5,000 alert threshold; the knobs in docs/cost.md are the team call (issue 26)",
+          "EFS provisioned throughput (128 MiB/s), Multi-AZ data stores, MSK, three m6i.xlarge general nodes and the DR pilot light exceed the $5,000 alert threshold; the knobs in docs/cost.md are the team call (issue 26)",
       },
     },
   },

@@ -13,7 +13,9 @@ import { GitOpsSource, oidcSecret, repositorySecret, servicesProject } from "../
 import { PROMETHEUS_LABEL } from "../modules/kubernetes/cluster/network-policies";
 import { ApplicationService, ServiceChart, ServiceEnvironment, validateServiceRegistry } from "../modules/aws/delivery/service";
 import { EnvironmentStack } from "./environment-stack";
+import { originNames } from "../modules/aws/edge/origin-names";
 import { KubernetesStack } from "./kubernetes-stack";
+import type { PodGroup } from "../modules/kubernetes/capacity/pods";
 import type { WorkloadsStack } from "./workloads-stack";
 
 /** Prometheus of kube-prometheus-stack (release `kube-prometheus-stack`): the canary analysis's address. */
@@ -43,6 +45,11 @@ export class ServicesStack extends KubernetesStack {
   readonly repositorySecret: SecretsmanagerSecret;
   /** Each service, keyed by name. */
   readonly services: Readonly<Record<string, ApplicationService>>;
+  /**
+   * The pods Argo CD places from the charts, which no manifest of this stack shows: each service at its
+   * tier's `replicas.min` (the HPA's lower bound), on its placement. The capacity check counts them.
+   */
+  readonly gitOpsPods: readonly PodGroup[];
   /** Image replication to the DR region (environments with a `drRegion`). */
   readonly replication?: EcrReplication;
 
@@ -96,6 +103,7 @@ export class ServicesStack extends KubernetesStack {
       });
     }
 
+    const names = originNames(config.edge, config.dr?.traffic);
     const serviceEnvironment: ServiceEnvironment = {
       naming,
       tier: config.tier,
@@ -130,7 +138,9 @@ export class ServicesStack extends KubernetesStack {
       },
       ingress: {
         groupName: naming.prefix,
-        host: config.edge.originDomain,
+        // With DR, origin.<domain> is the DR stack's failover pair: the ALB publishes its regional name.
+        host: names.published,
+        additionalHosts: names.served.filter((n) => n !== names.published),
         certificateArn: environment.edge.originCertificateArn,
         // The addons stack's groups, by id (cross-stack references): CloudFront's, and Route 53's health checkers'.
         securityGroup: workloads.addons.albSecurityGroup.securityGroupIds.join(","),
@@ -182,6 +192,21 @@ export class ServicesStack extends KubernetesStack {
       services[spec.name] = service;
     }
     this.services = services;
+    this.gitOpsPods = charts.map(({ spec }) => {
+      const placement = spec.placement ?? "general";
+      return {
+        name: `${spec.name} (Argo CD, ${services[spec.name].release.valuesFile})`,
+        replicas: services[spec.name].release.minReplicas,
+        namespace: NAMESPACES.aivo.name,
+        // The chart's placement (helm/library/aivo-service, "aivo-service.placement"): a dedicated group adds its selector and toleration.
+        ...(placement !== "general"
+          ? {
+              nodeSelector: { [NODE_TYPE_LABEL]: placement },
+              tolerations: [{ key: WORKLOAD_TYPE_TAINT_KEY, operator: "Equal", value: placement, effect: "NoSchedule" }],
+            }
+          : {}),
+      };
+    });
 
     const byService = <T>(pick: (s: ApplicationService) => T) => Object.fromEntries(Object.entries(services).map(([name, s]) => [name, pick(s)]));
     new TerraformOutput(this, "role_arns", { value: byService((s) => s.role.roleArn), description: "The IAM role of each service (IRSA, its service account's annotation)" });

@@ -25,9 +25,9 @@ export const staging = defineEnvironment({
   // The estimate (npm run cost) is over the budget: accepted up to this ceiling until the team decides (docs/cost.md, "Knobs").
   cost: {
     overBudget: {
-      upToUsd: 2200,
+      upToUsd: 2400,
       reason:
-        "production parity (MSK 3 x kafka.m7g.large, NAT and interface endpoints in every AZ, Multi-AZ RDS) exceeds the $1,500 alert threshold; the knobs in docs/cost.md trade parity for cost and are the team call (issue 26)",
+        "production parity (MSK 3 x kafka.m7g.large, NAT and interface endpoints in every AZ, Multi-AZ RDS, general nodes on m6i.xlarge for the add-ons' pods) exceeds the $1,500 alert threshold; the knobs in docs/cost.md trade parity for cost and are the team call (issue 26)",
     },
   },
 });

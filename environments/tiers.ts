@@ -95,7 +95,7 @@ const development: TierDefaults = (env) => ({
     ...ALLOWLISTED_CONTROL_PLANE,
     // Karpenter's NodePool limits (set with the add-ons) must stay within this for the pod address check.
     karpenterNodeAllowance: { instanceTypes: KARPENTER_ALLOWANCE_TYPES, maxNodes: 10 },
-    nodeGroups: DEFAULT_NODE_GROUPS, // general 1/2/4, spot 0/1/4, memory 0/0/2
+    nodeGroups: DEFAULT_NODE_GROUPS, // general 2/2/4 (m6i/m5.xlarge), spot 0/1/4, memory 0/0/2
     // Development is rebuilt at will.
     deletionProtection: false,
   },

@@ -219,6 +219,12 @@ function checkDr(config: EnvironmentConfig, findings: Findings): void {
     );
   }
   for (const field of ["primaryTarget", "secondaryTarget"] as const) {
+    // The primary's regional name is on its origin certificate, validated in the environment's zone.
+    if (!dr.traffic[field].endsWith(`.${config.edge.domain}`)) {
+      findings.fail(
+        `${env}.dr.traffic.${field}: "${dr.traffic[field]}" is not under ${config.edge.domain}; the origin certificates are validated in that zone, use e.g. origin-${field === "primaryTarget" ? config.region : drRegion}.${config.edge.domain}`,
+      );
+    }
     if (dr.traffic[field] === config.edge.originDomain) {
       findings.fail(
         `${env}.dr.traffic.${field}: "${dr.traffic[field]}" is edge.originDomain, the name that fails over; use the region's own ALB name, e.g. origin-${field === "primaryTarget" ? config.region : drRegion}.${config.edge.domain}`,

@@ -4,6 +4,7 @@ import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import type { ClusterContext, HelmChart } from "../platform";
 import { escapeTemplateSequences } from "../../shared/hcl";
+import type { PodGroup } from "../capacity/pods";
 
 export type { HelmChart } from "../platform";
 
@@ -79,6 +80,13 @@ export interface HelmAddOnProps {
   readonly where: string;
   /** Release name, namespace, chart, repository and pinned version (usually an entry of `HELM_CHARTS`). */
   readonly chart: HelmChart;
+  /**
+   * The pods the release places, declared beside the values that set them: each workload's replicas
+   * (or `daemonSet: true`), node selector and tolerations. The synth-time capacity check
+   * (modules/kubernetes/capacity) places them on the nodes that exist when the stack applies. A chart
+   * that runs no pod (CRDs, policies) declares `[]`.
+   */
+  readonly pods: readonly PodGroup[];
   /** The add-on's own values (its `defaultValues`). @default {} */
   readonly defaultValues?: HelmValues;
   /** Values merged over `defaultValues` (see `mergeValues`). @default {} */
@@ -124,6 +132,10 @@ export class HelmAddOn extends Construct {
   readonly chart: HelmChart;
   /** The merged values, as rendered into the release. */
   readonly values: HelmValues;
+  /** The pods the release places (`HelmAddOnProps.pods`). */
+  readonly pods: readonly PodGroup[];
+  /** Whether the apply waits for the release's workloads to be ready. */
+  readonly waits: boolean;
 
   constructor(scope: Construct, id: string, props: HelmAddOnProps) {
     super(scope, id);
@@ -160,6 +172,8 @@ export class HelmAddOn extends Construct {
     this.releaseName = chart.name;
     this.namespace = chart.namespace;
     this.chart = chart;
+    this.pods = props.pods;
+    this.waits = wait;
   }
 }
 

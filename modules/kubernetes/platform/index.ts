@@ -8,6 +8,7 @@
  */
 import type { Severity } from "../../aws/observability/alerting";
 import { KARPENTER_NAMESPACE, KARPENTER_VERSION } from "../../aws/compute/karpenter-prerequisites";
+import { GUARDDUTY_AGENT_NAMESPACE } from "../../aws/security/guardduty-agent/names";
 import type { Naming } from "../../shared/naming";
 
 // --- namespaces ---------------------------------------------------------------------------------
@@ -61,8 +62,8 @@ export const NAMESPACES = {
   },
   velero: {
     name: "velero",
-    podSecurity: "privileged",
-    reason: "Velero's node-agent DaemonSet reads pod volumes from the host (hostPath /var/lib/kubelet/pods) for file-system backups",
+    podSecurity: "restricted",
+    reason: "the node agent (file-system backups, hostPath) is off: EBS snapshots only; the server, its AWS plugin and the CRD upgrade Job run as uid 65532, read-only root file system, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp",
   },
   kyverno: {
     name: "kyverno",
@@ -99,6 +100,29 @@ export type PlatformNamespace = keyof typeof NAMESPACES;
 
 /** The namespace of cluster-wide controllers installed into the cluster's own namespace (LB controller, metrics-server, external-dns). */
 export const KUBE_SYSTEM_NAMESPACE = "kube-system";
+
+/**
+ * Namespaces no webhook running in the cluster receives a request from (Kyverno's
+ * `config.webhooks.namespaceSelector`, the LB controller's Service mutator `namespaceSelectors`; the API
+ * server evaluates the selectors, so an outage of either cannot block them): the cluster's own and every
+ * controller's, so the controllers (Kyverno itself, the LB controller, cert-manager, External Secrets,
+ * Karpenter, monitoring, Velero, the collector, the GuardDuty agent) can always restart and repair the
+ * cluster. Their pods stay checked by Pod Security Admission, which the API server runs itself (each
+ * namespace's `pod-security.kubernetes.io/enforce` label). Fail-closed webhooks gate the application
+ * namespaces only (`aivo`, and any namespace not listed here).
+ */
+export const WEBHOOK_EXEMPT_NAMESPACES: readonly string[] = [
+  ...new Set([
+    KUBE_SYSTEM_NAMESPACE,
+    "kube-node-lease",
+    "kube-public",
+    GUARDDUTY_AGENT_NAMESPACE,
+    ...[NAMESPACES.kyverno, NAMESPACES.certManager, NAMESPACES.externalSecrets, NAMESPACES.karpenter, NAMESPACES.monitoring, NAMESPACES.velero, NAMESPACES.observability, NAMESPACES.argoCd, NAMESPACES.argoRollouts].map((n) => n.name),
+  ]),
+];
+
+/** A namespace selector expression matching every namespace but `WEBHOOK_EXEMPT_NAMESPACES`. */
+export const OUTSIDE_EXEMPT_NAMESPACES = { key: "kubernetes.io/metadata.name", operator: "NotIn", values: WEBHOOK_EXEMPT_NAMESPACES } as const;
 
 // --- Helm charts --------------------------------------------------------------------------------
 
@@ -335,6 +359,11 @@ export interface ClusterContext {
   readonly oidcIssuerUrl: string;
   /** The node security group id (webhook ports, Karpenter discovery). */
   readonly nodeSecurityGroupId: string;
+  /**
+   * Pods take addresses from dedicated pod subnets (VPC CNI custom networking), so a node's primary ENI
+   * holds no pod: Karpenter must reserve it (`settings.reservedENIs`). @default false
+   */
+  readonly customNetworking?: boolean;
   /** The VPC id (the load balancer controller's `vpcId`). */
   readonly vpcId: string;
   /** The public subnets' CIDRs (plain strings): where the public load balancer's traffic comes from. */

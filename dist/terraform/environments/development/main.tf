@@ -51,11 +51,11 @@ module "eks" {
   node_groups = {
     general = {
       instance_types = [
-        "m6i.large",
         "m6i.xlarge",
+        "m5.xlarge",
       ]
       capacity_type = "ON_DEMAND"
-      min_size      = 1
+      min_size      = 2
       desired_size  = 2
       max_size      = 4
       labels        = {}

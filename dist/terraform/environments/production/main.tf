@@ -51,8 +51,8 @@ module "eks" {
   node_groups = {
     general = {
       instance_types = [
-        "m6i.large",
         "m6i.xlarge",
+        "m5.xlarge",
       ]
       capacity_type = "ON_DEMAND"
       min_size      = 3

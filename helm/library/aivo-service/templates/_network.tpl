@@ -277,11 +277,13 @@ metadata:
     external-dns.alpha.kubernetes.io/hostname: {{ $in.host | quote }}
 spec:
   ingressClassName: alb
+  {{- $port := ternary "use-annotation" "http" (eq (include "aivo-service.canary" .) "true") }}
   rules:
-    - host: {{ $in.host | quote }}
+    {{- /* One rule per name the ALB answers to; external-dns publishes only the annotation's (it ignores rule hosts). */}}
+    {{- range $host := prepend ($in.additionalHosts | default list) $in.host }}
+    - host: {{ $host | quote }}
       http:
         paths:
-          {{- $port := ternary "use-annotation" "http" (eq (include "aivo-service.canary" .) "true") }}
           {{- range $svc.publicPaths }}
           - path: {{ trimSuffix "/*" . | quote }}
             pathType: {{ if hasSuffix "/*" . }}Prefix{{ else }}Exact{{ end }}
@@ -301,5 +303,6 @@ spec:
                 port:
                   name: {{ $port }}
           {{- end }}
+    {{- end }}
 {{- end -}}
 {{- end -}}

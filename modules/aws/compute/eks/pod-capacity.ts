@@ -52,6 +52,22 @@ export function customNetworkingMaxPods(instanceTypes: readonly string[], path: 
 }
 
 /**
+ * Pods a node can run without custom networking (the EKS AMI's default, `max-pods-calculator.sh`):
+ * ENIs × (addresses per ENI − 1) + 2. For several instance types, the smallest.
+ */
+export function defaultMaxPods(instanceTypes: readonly string[], path: string): number {
+  return Math.min(...instanceTypes.map((t) => {
+    const l = limitsOf(t, path);
+    return l.enis * (l.ipv4PerEni - 1) + 2;
+  }));
+}
+
+/** The kubelet `maxPods` of a node of these instance types: `customNetworkingMaxPods` or `defaultMaxPods`. */
+export function maxPodsPerNode(instanceTypes: readonly string[], customNetworking: boolean, path: string): number {
+  return customNetworking ? customNetworkingMaxPods(instanceTypes, path) : defaultMaxPods(instanceTypes, path);
+}
+
+/**
  * The most pod-network addresses one node can hold with the VPC CNI's defaults (WARM_ENI_TARGET=1: a
  * node attaches whole ENIs, each filled with all its addresses, until every ENI is attached): every
  * ENI but the primary with custom networking, every ENI without. The largest over the types.

@@ -129,11 +129,15 @@ export const EKS_AZ_EXCLUSION = { zoneIds: EKS_UNSUPPORTED_ZONE_IDS, reason: "EK
 
 /** The infrastructure document's three node groups, sized for development; environments override scaling. */
 export const DEFAULT_NODE_GROUPS: Readonly<Record<"general" | "spot" | "memory", NodeGroupSettings>> = {
-  /** Core services. */
+  /**
+   * Core services and every controller of `<env>-addons` (they select `node-type=general`). xlarge only:
+   * kubelet `maxPods` is the smallest type's (m6i.large: 20 with custom networking, 7 of them DaemonSets),
+   * and 2 xlarge nodes (2 × 44 slots) hold the add-ons with headroom (the capacity check, modules/kubernetes/capacity).
+   */
   general: {
-    instanceTypes: ["m6i.large", "m6i.xlarge"],
+    instanceTypes: ["m6i.xlarge", "m5.xlarge"],
     capacityType: "ON_DEMAND",
-    minSize: 1,
+    minSize: 2,
     desiredSize: 2,
     maxSize: 4,
   },

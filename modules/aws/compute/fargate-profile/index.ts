@@ -5,7 +5,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { AwsContext } from "../../../shared/aws-context";
 import { managedPolicyArn, policyDocument } from "../../../shared/iam";
-import { KARPENTER_NAMESPACE } from "../karpenter-prerequisites";
+import { KARPENTER_METRICS_PORT, KARPENTER_NAMESPACE } from "../karpenter-prerequisites";
 import type { Naming } from "../../../shared/naming";
 
 /** The service principal Fargate pods' execution role trusts. */
@@ -64,7 +64,17 @@ export interface FargateProfilesProps extends FargateSettings {
   readonly nodeSecurityGroupId: string;
   /** The cluster security group EKS creates, which Fargate pods are placed in. */
   readonly clusterPrimarySecurityGroupId: string;
+  /**
+   * TCP ports of Fargate pods that pods on the nodes must reach (e.g. Prometheus scraping a
+   * controller's metrics), keyed by a short name. @default FARGATE_PORTS_FROM_NODES
+   */
+  readonly portsFromNodes?: Readonly<Record<string, { readonly port: number; readonly what: string }>>;
 }
+
+/** Ports of the Fargate pods the nodes reach: Prometheus (on the nodes) scrapes the Karpenter controller. */
+export const FARGATE_PORTS_FROM_NODES: Readonly<Record<string, { readonly port: number; readonly what: string }>> = {
+  "karpenter-metrics": { port: KARPENTER_METRICS_PORT, what: "Prometheus scrapes the Karpenter controller's metrics" },
+};
 
 /**
  * Throws `<where>.profiles.<name>…: <value> <rule>` for a profile EKS would refuse or that would move
@@ -152,6 +162,19 @@ export class FargateProfiles extends Construct {
         fromPort: 53,
         toPort: 53,
         description: `Fargate pods to CoreDNS (${protocol.toUpperCase()} 53)`,
+      });
+    }
+
+    // The cluster security group admits only itself and the control plane: Prometheus, on the nodes,
+    // needs these ports to scrape what runs on Fargate.
+    for (const [key, { port, what }] of Object.entries(props.portsFromNodes ?? FARGATE_PORTS_FROM_NODES)) {
+      new VpcSecurityGroupIngressRule(this, `fargate-from-node-${key}`, {
+        securityGroupId: props.clusterPrimarySecurityGroupId,
+        referencedSecurityGroupId: props.nodeSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        description: `Nodes to Fargate pods: ${what} (TCP ${port})`,
       });
     }
 

@@ -22,6 +22,11 @@ export const KARPENTER_NAMESPACE = "karpenter";
 /** Service account of the Karpenter controller (the Helm chart's default). */
 export const KARPENTER_SERVICE_ACCOUNT = "karpenter";
 /**
+ * The controller's metrics port (chart `controller.metrics.port`, set explicitly so the security-group
+ * rule that lets Prometheus scrape it on Fargate names the same port).
+ */
+export const KARPENTER_METRICS_PORT = 8080;
+/**
  * The Karpenter release (Helm chart `oci://public.ecr.aws/karpenter/karpenter`) the platform runs; the
  * Kubernetes add-ons stack pins the chart to it. The controller policy and the interruption rules
  * below follow that release's reference CloudFormation template.

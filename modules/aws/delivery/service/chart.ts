@@ -51,11 +51,16 @@ export function loadServiceChart(name: string, root: string = REPOSITORY_ROOT): 
     if (!DELIVERY_STRATEGIES.includes(strategy)) {
       throw new Error(`${path}/${valuesFile}: delivery.strategy "${String(strategy)}" is not one of ${DELIVERY_STRATEGIES.join(", ")}`);
     }
+    const minReplicas = pick("replicas", "min");
+    if (!Number.isInteger(minReplicas) || (minReplicas as number) < 1) {
+      throw new Error(`${path}/${valuesFile}: replicas.min ${JSON.stringify(minReplicas)} is not a whole number ≥ 1; set the fewest pods the service runs`);
+    }
     tiers[tier] = {
       valuesFile,
       tag: String(pick("image", "tag") ?? ""),
       digest: String(pick("image", "digest") ?? ""),
       strategy,
+      minReplicas: minReplicas as number,
     };
   }
   return { path: relative(root, dir).split("\\").join("/"), spec, tiers };

@@ -106,8 +106,13 @@ export interface PrometheusTarget {
 export interface PublicIngress {
   /** The IngressGroup name: every service's Ingress joins it, so the environment has one ALB. */
   readonly groupName: string;
-  /** The ALB's DNS name, CloudFront's origin; external-dns creates its record. */
+  /** The ALB's DNS name external-dns creates (modules/aws/edge/origin-names `OriginNames.published`). */
   readonly host: string;
+  /**
+   * Further names the ALB answers to without publishing them (`OriginNames.served`, e.g. the failover
+   * name `origin.<domain>` the DR stack owns). @default none
+   */
+  readonly additionalHosts?: readonly string[];
   /** ARN of the regional ACM certificate of `host`. */
   readonly certificateArn: string;
   /**
@@ -358,6 +363,7 @@ export class ApplicationService extends Construct {
       ingress: {
         groupName: ingress.groupName,
         host: ingress.host,
+        ...(ingress.additionalHosts?.length ? { additionalHosts: [...ingress.additionalHosts] } : {}),
         certificateArn: ingress.certificateArn,
         securityGroup: ingress.securityGroup,
         sslPolicy: ALB_SSL_POLICY,

@@ -101,6 +101,8 @@ export interface ServiceTierRelease {
   readonly digest: string;
   /** Rolling update or canary. */
   readonly strategy: DeliveryStrategy;
+  /** The HPA's lower bound (`replicas.min`): the pods the service always runs, for the capacity check. */
+  readonly minReplicas: number;
 }
 
 /** A service chart as cdktf reads it: its path in the repository, its spec, and each tier's release. */

@@ -96,6 +96,11 @@ export interface EdgeDistributionProps extends EdgeSettings {
   readonly naming: Naming;
   /** An AWS provider alias in us-east-1: the ACM certificate, the access-log delivery, its log group and key. */
   readonly usEast1Provider: TerraformProvider;
+  /**
+   * Further names the origin certificate covers (the region's own origin name, e.g.
+   * `origin-us-east-1.aivo.edu`, with DR: modules/aws/edge/origin-names). @default none
+   */
+  readonly originAlternativeNames?: readonly string[];
   /** The ARN of the CLOUDFRONT-scoped WAFv2 web ACL to attach. */
   readonly webAclArn: string;
   /** The VPC the private hosted zone is attached to. */
@@ -234,6 +239,7 @@ export class EdgeDistribution extends Construct {
     // The origin's certificate, in the environment's region for the ALB; one validation CNAME.
     const originCertificate = new AcmCertificate(this, "origin-certificate", {
       domainName: props.originDomain,
+      ...(props.originAlternativeNames?.length ? { subjectAlternativeNames: [...props.originAlternativeNames] } : {}),
       validationMethod: "DNS",
       keyAlgorithm: "RSA_2048",
       options: { certificateTransparencyLoggingPreference: "ENABLED" },

@@ -24,7 +24,12 @@ export type { FindingSource, FindingTopic } from "./routes";
 export const GUARDDUTY_FEATURES = {
   eksAuditLogs: "EKS_AUDIT_LOGS",
   runtimeMonitoring: "RUNTIME_MONITORING",
-  /** Additional configuration of RUNTIME_MONITORING: GuardDuty installs and updates the EKS agent add-on. */
+  /**
+   * Additional configuration of RUNTIME_MONITORING: GuardDuty installs and updates the EKS agent add-on.
+   * Turned off (`DISABLED`): each environment stack manages the agent add-on and its `guardduty-data`
+   * endpoint itself (modules/aws/security/guardduty-agent), so `cdktf destroy` of an environment removes
+   * them; GuardDuty's automatically created endpoint and security group would block the VPC's deletion.
+   */
   eksAddonManagement: "EKS_ADDON_MANAGEMENT",
 } as const;
 
@@ -51,9 +56,9 @@ export interface ThreatDetectionProps extends ThreatDetectionSettings {
 
 /**
  * GuardDuty for the account's region, with EKS audit-log monitoring and EKS runtime monitoring (the
- * agent managed by GuardDuty), and EventBridge rules that route the findings of GuardDuty, Security
- * Hub and Macie by severity (./routes.ts) to two account-level, CMK-encrypted, TLS-only SNS topics
- * (`critical` and `alert`).
+ * agent managed by each environment stack, modules/aws/security/guardduty-agent), and EventBridge
+ * rules that route the findings of GuardDuty, Security Hub and Macie by severity (./routes.ts) to two
+ * account-level, CMK-encrypted, TLS-only SNS topics (`critical` and `alert`).
  *
  * The topics are the account stack's own, not the production environment's: the account stack is
  * deployed before any environment, so it cannot publish to topics that do not exist yet, and a
@@ -99,7 +104,7 @@ export class ThreatDetection extends Construct {
       detectorId: this.detector.id,
       name: GUARDDUTY_FEATURES.runtimeMonitoring,
       status: "ENABLED",
-      additionalConfiguration: [{ name: GUARDDUTY_FEATURES.eksAddonManagement, status: "ENABLED" }],
+      additionalConfiguration: [{ name: GUARDDUTY_FEATURES.eksAddonManagement, status: "DISABLED" }],
     });
 
     const ruleName = (source: FindingSource, topic: FindingTopic) => naming.name(source, topic);

@@ -148,6 +148,7 @@ export class AdotCollector extends Construct {
     this.addOn = new HelmAddOn(this, "addon", {
       where: `${props.environment}.tracing.collector`,
       chart: { ...(props.chart ?? ADOT_CHART), name, namespace },
+      pods: [{ name: "collector", replicas }],
       defaultValues: this.values as HelmAddOn["values"],
       dependsOn: props.dependsOn,
     });

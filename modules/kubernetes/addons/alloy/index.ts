@@ -2,6 +2,7 @@ import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { HelmAddOn, HelmValues } from "../../helm-addon";
 import { HELM_CHARTS } from "../../platform";
+import { TOLERATE_ALL } from "../../capacity/pods";
 
 /** The labels every log line carries in Loki (besides `cluster`). */
 export const LOG_LABELS = ["namespace", "pod", "container", "node"] as const;
@@ -104,6 +105,6 @@ export class AlloyLogShipper extends Construct {
         extraEnv: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
       },
     };
-    this.addOn = new HelmAddOn(this, "release", { where: props.where, chart: HELM_CHARTS.alloy, defaultValues: values, dependsOn: props.dependsOn });
+    this.addOn = new HelmAddOn(this, "release", { where: props.where, chart: HELM_CHARTS.alloy, pods: [{ name: "alloy", daemonSet: true, tolerations: TOLERATE_ALL }], defaultValues: values, dependsOn: props.dependsOn });
   }
 }

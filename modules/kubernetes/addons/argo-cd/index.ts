@@ -116,9 +116,20 @@ export class ArgoCd extends Construct {
     const sso = props.sso;
     if (sso && !/^https:\/\//.test(sso.issuer)) throw new Error(`${props.where}.sso.issuer: "${sso.issuer}" is not an https:// issuer URL`);
     const ha = { replicas, pdb: { enabled: replicas > 1, minAvailable: 1 } };
+    // `kubernetes.io/os` is on every node; the capacity check matches the controller selector.
+    const nodeSelector = { ...CONTROLLER_NODE_SELECTOR };
     this.addOn = new HelmAddOn(this, "chart", {
       where: props.where,
       chart: props.chart,
+      // Dex, notifications and the ApplicationSet controller are off; Redis is the chart's single pod.
+      pods: [
+        { name: "application-controller", replicas: 1, nodeSelector },
+        { name: "server", replicas, nodeSelector },
+        { name: "repo-server", replicas, nodeSelector },
+        { name: "redis", replicas: 1, nodeSelector },
+        // The pre-install hook Job that writes Redis' password.
+        { name: "redis-secret-init", replicas: 1, nodeSelector },
+      ],
       defaultValues: {
         crds: { install: true, keep: true },
         global: { domain: props.url.replace(/^https:\/\//, ""), nodeSelector: { "kubernetes.io/os": "linux", ...CONTROLLER_NODE_SELECTOR } },

@@ -34,6 +34,8 @@ export class ArgoRollouts extends Construct {
     this.addOn = new HelmAddOn(this, "chart", {
       where: props.where,
       chart: props.chart,
+      // The dashboard is off: the controller is the release's only workload.
+      pods: [{ name: "controller", replicas, nodeSelector: { ...CONTROLLER_NODE_SELECTOR } }],
       defaultValues: {
         installCRDs: true,
         keepCRDs: true,

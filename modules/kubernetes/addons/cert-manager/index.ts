@@ -65,18 +65,30 @@ export class CertManager extends Construct {
       serviceAccount: CERT_MANAGER_SERVICE_ACCOUNT,
       statements: dns01Statements(AwsContext.of(this).partition, [cluster.zones.publicZoneId, cluster.zones.privateZoneId]),
     });
+    // Every workload of the chart on the managed general nodes (each takes its own nodeSelector).
+    const nodeSelector = { "kubernetes.io/os": "linux", ...CONTROLLER_NODE_SELECTOR };
     this.addOn = new HelmAddOn(this, "chart", {
       where: props.where,
       chart: props.chart,
+      pods: [
+        { name: "controller", replicas, nodeSelector },
+        { name: "webhook", replicas, nodeSelector },
+        { name: "cainjector", replicas, nodeSelector },
+        // The post-install hook Job that waits for the webhook.
+        { name: "startupapicheck", replicas: 1, nodeSelector },
+      ],
       defaultValues: {
         crds: { enabled: true, keep: true },
         ...(props.recursiveNameservers?.length ? { extraArgs: dns01SelfCheckArgs(props.recursiveNameservers) } : {}),
         replicaCount: replicas,
-        podDisruptionBudget: { enabled: true, minAvailable: 1 },
+        podDisruptionBudget: { enabled: replicas > 1, minAvailable: 1 },
         serviceAccount: { create: true, name: CERT_MANAGER_SERVICE_ACCOUNT, annotations: { [IRSA_ROLE_ANNOTATION]: this.role.roleArn } },
-        nodeSelector: { "kubernetes.io/os": "linux", ...CONTROLLER_NODE_SELECTOR },
-        webhook: { replicaCount: replicas, podDisruptionBudget: { enabled: true, minAvailable: 1 } },
-        cainjector: { replicaCount: replicas, podDisruptionBudget: { enabled: true, minAvailable: 1 } },
+        nodeSelector,
+        // The chart's ServiceMonitor (off by default in v1.21.1): the CertificateExpiring* rules read certmanager_* from it.
+        prometheus: { enabled: true, servicemonitor: { enabled: true } },
+        webhook: { replicaCount: replicas, podDisruptionBudget: { enabled: replicas > 1, minAvailable: 1 }, nodeSelector },
+        cainjector: { replicaCount: replicas, podDisruptionBudget: { enabled: replicas > 1, minAvailable: 1 }, nodeSelector },
+        startupapicheck: { nodeSelector },
       },
       values: props.values,
       dependsOn: props.dependsOn,

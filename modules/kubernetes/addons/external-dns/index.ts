@@ -51,6 +51,7 @@ export class ExternalDns extends Construct {
     this.addOn = new HelmAddOn(this, "chart", {
       where: props.where,
       chart: props.chart,
+      pods: [{ name: "controller", replicas: 1, nodeSelector: CONTROLLER_NODE_SELECTOR }],
       defaultValues: {
         provider: { name: "aws" },
         sources: ["service", "ingress"],
@@ -58,7 +59,14 @@ export class ExternalDns extends Construct {
         registry: "txt",
         txtOwnerId: cluster.clusterName,
         domainFilters: [zones.publicZoneName, zones.privateZoneName],
-        extraArgs: [`--zone-id-filter=${zones.publicZoneId}`, `--zone-id-filter=${zones.privateZoneId}`],
+        extraArgs: [
+          `--zone-id-filter=${zones.publicZoneId}`,
+          `--zone-id-filter=${zones.privateZoneId}`,
+          // Only the hostname annotation names a record: an Ingress may answer to a name another stack
+          // owns (the DR failover name) without external-dns claiming it (modules/aws/edge/origin-names).
+          "--ignore-ingress-rules-spec",
+          "--ignore-ingress-tls-spec",
+        ],
         env: [{ name: "AWS_DEFAULT_REGION", value: cluster.region }],
         serviceAccount: { create: true, name: EXTERNAL_DNS_SERVICE_ACCOUNT, annotations: { [IRSA_ROLE_ANNOTATION]: this.role.roleArn } },
         nodeSelector: { ...CONTROLLER_NODE_SELECTOR },

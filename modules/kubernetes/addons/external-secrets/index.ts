@@ -59,18 +59,24 @@ export class ExternalSecrets extends Construct {
       serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
       statements: secretReaderStatements({ partition: context.partition, region: cluster.region, accountId: context.accountId, prefix: this.secretPrefix }),
     });
+    const nodeSelector = CONTROLLER_NODE_SELECTOR;
     this.addOn = new HelmAddOn(this, "chart", {
       where: props.where,
       chart: props.chart,
+      pods: [
+        { name: "operator", replicas, nodeSelector },
+        { name: "webhook", replicas, nodeSelector },
+        { name: "cert-controller", replicas, nodeSelector },
+      ],
       defaultValues: {
         installCRDs: true,
         replicaCount: replicas,
         leaderElect: replicas > 1,
-        podDisruptionBudget: { enabled: true, minAvailable: 1 },
+        podDisruptionBudget: { enabled: replicas > 1, minAvailable: 1 },
         serviceAccount: { create: true, name: EXTERNAL_SECRETS_SERVICE_ACCOUNT, annotations: { [IRSA_ROLE_ANNOTATION]: this.role.roleArn } },
-        nodeSelector: { ...CONTROLLER_NODE_SELECTOR },
-        webhook: { replicaCount: replicas, podDisruptionBudget: { enabled: true, minAvailable: 1 } },
-        certController: { replicaCount: replicas, podDisruptionBudget: { enabled: true, minAvailable: 1 } },
+        nodeSelector: { ...nodeSelector },
+        webhook: { replicaCount: replicas, podDisruptionBudget: { enabled: replicas > 1, minAvailable: 1 }, nodeSelector: { ...nodeSelector } },
+        certController: { replicaCount: replicas, podDisruptionBudget: { enabled: replicas > 1, minAvailable: 1 }, nodeSelector: { ...nodeSelector } },
       },
       values: props.values,
       dependsOn: props.dependsOn,

@@ -1,7 +1,15 @@
 import { Construct } from "constructs";
 import { ControllerAddOnProps, HelmAddOn } from "../../helm-addon";
 import { CONTROLLER_NODE_SELECTOR, HelmChart, IRSA_ROLE_ANNOTATION } from "../../platform";
-import { KARPENTER_SERVICE_ACCOUNT } from "../../../aws/compute/karpenter-prerequisites";
+import { KARPENTER_METRICS_PORT, KARPENTER_SERVICE_ACCOUNT } from "../../../aws/compute/karpenter-prerequisites";
+
+/**
+ * ENIs Karpenter leaves out of its max-pods calculation with VPC CNI custom networking: the primary
+ * ENI holds the node's address only (Karpenter v1.14.1 docs, concepts/nodeclasses.md: "RESERVED_ENIS
+ * should be set to "1" if using Custom Networking"). Karpenter then gives each node kubelet
+ * `maxPods` = (ENIs − 1) × (IPv4 per ENI − 1) + 2, the managed groups' `customNetworkingMaxPods`.
+ */
+export const CUSTOM_NETWORKING_RESERVED_ENIS = 1;
 
 export interface KarpenterControllerProps extends ControllerAddOnProps {
   /** The karpenter-crd chart (same version as `chart`); it owns the CRDs, so upgrades update them. */
@@ -29,18 +37,31 @@ export class KarpenterController extends Construct {
     if (props.crdChart.version !== props.chart.version) {
       throw new Error(`${props.where}.version: karpenter ${props.chart.version} and karpenter-crd ${props.crdChart.version} differ; pin both to one version`);
     }
-    this.crds = new HelmAddOn(this, "crds", { where: `${props.where}Crd`, chart: props.crdChart, dependsOn: props.dependsOn });
+    this.crds = new HelmAddOn(this, "crds", { where: `${props.where}Crd`, chart: props.crdChart, pods: [], dependsOn: props.dependsOn });
+    const replicas = props.replicas ?? 2;
+    const nodeSelector = { "kubernetes.io/os": "linux", ...(props.onFargate ? {} : CONTROLLER_NODE_SELECTOR) };
     this.addOn = new HelmAddOn(this, "chart", {
       where: props.where,
       chart: props.chart,
       skipCrds: true,
+      pods: [{ name: "controller", replicas, nodeSelector }],
       defaultValues: {
-        replicas: props.replicas ?? 2,
+        replicas,
         serviceAccount: { create: true, name: KARPENTER_SERVICE_ACCOUNT, annotations: { [IRSA_ROLE_ANNOTATION]: cluster.karpenter.controllerRoleArn } },
-        settings: { clusterName: cluster.clusterName, interruptionQueue: cluster.karpenter.queueName },
-        nodeSelector: { "kubernetes.io/os": "linux", ...(props.onFargate ? {} : CONTROLLER_NODE_SELECTOR) },
+        settings: {
+          clusterName: cluster.clusterName,
+          interruptionQueue: cluster.karpenter.queueName,
+          // The chart takes it as a string.
+          ...(cluster.customNetworking ? { reservedENIs: String(CUSTOM_NETWORKING_RESERVED_ENIS) } : {}),
+        },
+        nodeSelector,
+        // Off by default in the chart (1.14.1): the Karpenter* rules and the nodes dashboard read karpenter_* from it.
+        serviceMonitor: { enabled: true },
         podDisruptionBudget: { name: "karpenter", maxUnavailable: 1 },
-        controller: { resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
+        controller: {
+          resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+          metrics: { port: KARPENTER_METRICS_PORT },
+        },
       },
       values: props.values,
       dependsOn: [this.crds.release],

@@ -10,6 +10,7 @@ import { ServiceAccountRole } from "../../../aws/compute/irsa-role";
 import { CustomerManagedKey } from "../../../shared/kms";
 import { KubernetesManifest } from "../../manifest";
 import { GP3_STORAGE_CLASS, HELM_CHARTS, PodPlacement } from "../../platform";
+import { placed } from "../../capacity/pods";
 import { LOKI_QUERY_URL, LokiSettings, validateLokiSettings } from "../loki";
 import { Naming } from "../../../shared/naming";
 import { ALERTMANAGER_SECRET_NAME, AlertReceiverSettings, alertmanagerConfig, validateReceivers } from "./alertmanager";
@@ -43,6 +44,13 @@ export const GRAFANA_XRAY_ACTIONS: readonly string[] = [
   "xray:GetInsightSummaries",
   "xray:GetInsight",
 ];
+/**
+ * Node labels kube-state-metrics exports on `kube_node_labels` (as `label_<name with _>`), which it
+ * otherwise drops: the nodes dashboard groups by instance type, capacity type and NodePool.
+ */
+export const KSM_NODE_LABELS: readonly string[] = ["node.kubernetes.io/instance-type", "karpenter.sh/capacity-type", "karpenter.sh/nodepool", "node-type"];
+/** The tolerations of the chart's node exporter (prometheus-node-exporter's default: every NoSchedule taint). */
+export const NODE_EXPORTER_TOLERATIONS = [{ operator: "Exists", effect: "NoSchedule" }] as const;
 /** The directory of the dashboards (one JSON file each, provisioned as-is). */
 export const DASHBOARDS_DIR = join(__dirname, "dashboards");
 
@@ -228,6 +236,7 @@ export class Monitoring extends Construct {
     this.crds = new HelmAddOn(this, "crds", {
       where: `${where}.prometheusOperatorCrds`,
       chart: HELM_CHARTS.prometheusOperatorCrds,
+      pods: [],
       dependsOn: props.dependsOn,
     });
 
@@ -291,11 +300,21 @@ export class Monitoring extends Construct {
         ],
         plugins: [`${GRAFANA_XRAY_PLUGIN.id} ${GRAFANA_XRAY_PLUGIN.version}`],
       },
+      "kube-state-metrics": { metricLabelsAllowlist: [`nodes=[${KSM_NODE_LABELS.join(",")}]`] },
+      "prometheus-node-exporter": { tolerations: JSON.parse(JSON.stringify(NODE_EXPORTER_TOLERATIONS)) as HelmValues[] },
       additionalPrometheusRulesMap: { [PLATFORM_RULES_NAME]: JSON.parse(JSON.stringify(rules.spec)) as HelmValues },
     };
     this.stack = new HelmAddOn(this, "release", {
       where,
       chart: HELM_CHARTS.kubePrometheusStack,
+      pods: [
+        { name: "prometheus", replicas: props.prometheus.replicas, ...placed(props.placement) },
+        { name: "alertmanager", replicas: props.alertmanagerReplicas, ...placed(props.placement) },
+        { name: "grafana", replicas: props.grafanaReplicas ?? 1, ...placed(props.placement) },
+        { name: "operator", replicas: 1 },
+        { name: "kube-state-metrics", replicas: 1 },
+        { name: "node-exporter", daemonSet: true, tolerations: NODE_EXPORTER_TOLERATIONS },
+      ],
       defaultValues: values,
       skipCrds: true,
       // Alertmanager and Grafana mount Secrets that the ExternalSecrets of <env>-workloads write:

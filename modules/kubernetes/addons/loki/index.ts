@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { HelmAddOn, HelmValues } from "../../helm-addon";
 import { CustomerManagedKey, KMS_DATA_KEY_ACTIONS } from "../../../shared/kms";
 import { GP3_STORAGE_CLASS, HELM_CHARTS, PodPlacement } from "../../platform";
+import { PodGroup, placed } from "../../capacity/pods";
 import { Naming } from "../../../shared/naming";
 import { ServiceAccountRole } from "../../../aws/compute/irsa-role";
 import { NONCURRENT_VERSION_DAYS, SecureBucket, accountScopedBucketName } from "../../../aws/data/secure-bucket";
@@ -160,15 +161,28 @@ export class Loki extends Construct {
       gateway: { ...placement },
       // memcached caches pay off at production volume only; the chunks cache's 8 GiB default would not
       // fit the general node group's m6i.large/xlarge nodes.
-      chunksCache: { enabled: scalable, allocatedMemory: 2048 },
-      resultsCache: { enabled: scalable },
+      chunksCache: { enabled: scalable, allocatedMemory: 2048, ...placement },
+      resultsCache: { enabled: scalable, ...placement },
       minio: { enabled: false },
       lokiCanary: { enabled: false },
       test: { enabled: false },
     };
+    const on = placed(props.placement);
+    const pods: PodGroup[] = scalable
+      ? [
+          ...["read", "write", "backend"].map((name) => ({ name, replicas, ...on })),
+          { name: "gateway", replicas: 1, ...on },
+          { name: "chunks-cache", replicas: 1, ...on },
+          { name: "results-cache", replicas: 1, ...on },
+        ]
+      : [
+          { name: "single-binary", replicas: 1, ...on },
+          { name: "gateway", replicas: 1, ...on },
+        ];
     this.addOn = new HelmAddOn(this, "release", {
       where,
       chart: HELM_CHARTS.loki,
+      pods,
       defaultValues: values,
       // On a dedicated pool, the pods wait for its NodePool, which <env>-workloads creates after this
       // stack (a custom resource): Helm must not wait for them.

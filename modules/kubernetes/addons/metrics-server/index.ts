@@ -15,6 +15,7 @@ export class MetricsServer extends Construct {
     this.addOn = new HelmAddOn(this, "chart", {
       where: props.where,
       chart: props.chart,
+      pods: [{ name: "metrics-server", replicas, nodeSelector: CONTROLLER_NODE_SELECTOR }],
       defaultValues: {
         replicas,
         containerPort: METRICS_SERVER_PORT,

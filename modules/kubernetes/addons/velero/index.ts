@@ -12,6 +12,11 @@ import { Naming } from "../../../shared/naming";
 import { NONCURRENT_VERSION_DAYS, SecureBucket, accountScopedBucketName } from "../../../aws/data/secure-bucket";
 
 /** "Kubernetes: Velero backups every 6 hours" (the platform document), at minute 0 UTC. */
+/** The uid and gid Velero's containers run as (numeric, so the kubelet can enforce `runAsNonRoot`). */
+export const VELERO_UID = 65532;
+/** Every Velero container's security context (server, AWS plugin, CRD upgrade Job). */
+export const VELERO_CONTAINER_SECURITY_CONTEXT = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true } as const;
+
 export const VELERO_SCHEDULE_EVERY_6_HOURS = "0 */6 * * *";
 /** The key of the schedule in the chart's `schedules` values. */
 export const VELERO_SCHEDULE_NAME = "every-6-hours";
@@ -246,12 +251,19 @@ export class Velero extends Construct {
       });
     }
 
+    // Pod Security "restricted" (the velero namespace): a numeric non-root uid (the images' user is a
+    // name the kubelet cannot check), RuntimeDefault seccomp, no escalation, no capabilities.
+    const containerSecurityContext = { ...VELERO_CONTAINER_SECURITY_CONTEXT, capabilities: { drop: ["ALL"] } };
     const values: HelmValues = {
+      podSecurityContext: { runAsNonRoot: true, runAsUser: VELERO_UID, runAsGroup: VELERO_UID, fsGroup: VELERO_UID, seccompProfile: { type: "RuntimeDefault" } },
+      containerSecurityContext,
+      kubectl: { containerSecurityContext },
       initContainers: [
         {
           name: "velero-plugin-for-aws",
           image: VELERO_AWS_PLUGIN_IMAGE,
           imagePullPolicy: "IfNotPresent",
+          securityContext: containerSecurityContext,
           volumeMounts: [{ mountPath: "/target", name: "plugins" }],
         },
       ],
@@ -289,6 +301,6 @@ export class Velero extends Construct {
       },
       metrics: { enabled: true, serviceMonitor: { enabled: true } },
     };
-    this.addOn = new HelmAddOn(this, "release", { where, chart: HELM_CHARTS.velero, defaultValues: values, dependsOn: props.dependsOn });
+    this.addOn = new HelmAddOn(this, "release", { where, chart: HELM_CHARTS.velero, pods: [{ name: "server", replicas: 1 }], defaultValues: values, dependsOn: props.dependsOn });
   }
 }

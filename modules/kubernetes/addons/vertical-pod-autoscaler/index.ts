@@ -36,6 +36,10 @@ export class VerticalPodAutoscaler extends HelmAddOn {
     super(scope, id, {
       where: props.where,
       chart: VPA_CHART,
+      pods: [
+        { name: "recommender", replicas: 1 },
+        ...(apply ? [{ name: "updater", replicas: 1 }, { name: "admission-controller", replicas: 1 }] : []),
+      ],
       defaultValues: {
         recommender: { enabled: true, replicaCount: 1 },
         updater: { enabled: apply },

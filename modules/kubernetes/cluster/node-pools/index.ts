@@ -239,6 +239,8 @@ export class NvidiaDevicePlugin extends HelmAddOn {
     super(scope, id, {
       where: `${props.where}.nvidiaDevicePlugin`,
       chart: NVIDIA_DEVICE_PLUGIN_CHART,
+      // The chart's node affinity: GPU nodes only.
+      pods: [{ name: "device-plugin", daemonSet: true, nodeSelector: { [NVIDIA_GPU_PRESENT_LABEL]: "true" }, tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, ...placementOn("gpu").tolerations] }],
       defaultValues: {
         tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, ...placementOn("gpu").tolerations],
         priorityClassName: "system-node-critical",

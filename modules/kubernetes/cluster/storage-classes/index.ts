@@ -1,6 +1,7 @@
-import { ITerraformDependable } from "cdktf";
+import { Fn, ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Annotations } from "@cdktf/provider-kubernetes/lib/annotations";
+import { DataKubernetesResources } from "@cdktf/provider-kubernetes/lib/data-kubernetes-resources";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 
 /** The EBS CSI driver's provisioner name. */
@@ -38,7 +39,10 @@ export interface StorageClassSettings {
 export interface StorageClassesSettings {
   /** Classes by name. @default DEFAULT_STORAGE_CLASSES */
   readonly classes?: Readonly<Record<string, StorageClassSettings>>;
-  /** Remove the default flag from EKS's `gp2` class (needs it to exist, as on every EKS cluster). @default true */
+  /**
+   * Remove the default flag from EKS's `gp2` class where the cluster has one (the annotation is applied
+   * only when the plan-time read finds the class, so a cluster without `gp2` plans cleanly). @default true
+   */
   readonly demoteGp2?: boolean;
 }
 
@@ -130,11 +134,18 @@ export class StorageClasses extends Construct {
     const classes = props.classes ?? DEFAULT_STORAGE_CLASSES;
     this.defaultClassName = Object.entries(classes).find(([, c]) => c.default)![0];
 
-    // First, so the cluster never has two defaults (Kubernetes then picks the newest).
+    // First, so the cluster never has two defaults (Kubernetes then picks the newest). Guarded by a
+    // plan-time read: `kubernetes_annotations` fails on an object that does not exist, and EKS does not
+    // promise a gp2 class (clusters created on 1.30 or later no longer mark it default; one created
+    // without the default add-ons may have none).
+    const gp2 = (props.demoteGp2 ?? true)
+      ? new DataKubernetesResources(this, "gp2-class", { apiVersion: "storage.k8s.io/v1", kind: "StorageClass", fieldSelector: `metadata.name=${EKS_GP2_CLASS}` })
+      : undefined;
     const demoted =
-      (props.demoteGp2 ?? true)
+      gp2
         ? [
             new Annotations(this, "gp2-not-default", {
+              count: Token.asNumber(Fn.lengthOf(gp2.objects)),
               apiVersion: "storage.k8s.io/v1",
               kind: "StorageClass",
               metadata: { name: EKS_GP2_CLASS },
