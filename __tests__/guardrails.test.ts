@@ -16,7 +16,7 @@ import { synthPlatform } from "../environments/synth";
 import { Guardrails, RULES, StackResult, reportGuardrails } from "../modules/shared/guardrails";
 import { SARIF_SCHEMA, jsonLocator, toMarkdown, toSarif } from "../modules/shared/guardrails/report";
 import { appDocuments, environmentStackNames, estimatePlatform } from "../environments/cost";
-import { costDocument, withGeneratedPart } from "../environments/cost-document";
+import { README_MARKERS, costDocument, readmeCostSummary, withGeneratedPart, withMarkedBlock } from "../environments/cost-document";
 import { diagramEnvironments } from "../environments/diagram-environments";
 import { componentsOf } from "../scripts/diagram/graph";
 import { diagramSources, renderSvgs } from "../scripts/diagram/render";
@@ -197,6 +197,12 @@ describe("npm run synth with a deliberately insecure stack added", () => {
         }
         expect(e.stacks.map((s) => s.stack)).toEqual(environmentStackNames(e.config));
       }
+    });
+
+    it("keeps the README's cost summary current (npm run cost -- --write), and says so when its markers are gone", () => {
+      const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+      expect(withMarkedBlock(readme, README_MARKERS, readmeCostSummary(estimate), "README.md") === readme).toBe(true);
+      expect(() => withMarkedBlock("# no table here\n", README_MARKERS, "x", "README.md")).toThrow("README.md: the markers <!-- cost summary");
     });
 
     it("keeps docs/cost.md current (npm run cost -- --write)", () => {

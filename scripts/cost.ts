@@ -11,11 +11,12 @@ import { existsSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { ENVIRONMENTS } from "../environments";
 import { estimatePlatform } from "../environments/cost";
-import { costDocument, withGeneratedPart } from "../environments/cost-document";
+import { README_MARKERS, costDocument, readmeCostSummary, withGeneratedPart, withMarkedBlock } from "../environments/cost-document";
 import { stackTable, usd } from "../modules/shared/cost/report";
 import { platformDocuments } from "./platform-documents";
 
 export const COST_DOC = join(__dirname, "..", "docs", "cost.md");
+export const README = join(__dirname, "..", "README.md");
 
 const argv = process.argv.slice(2);
 const estimate = estimatePlatform(platformDocuments(argv), ENVIRONMENTS);
@@ -29,10 +30,13 @@ for (const s of estimate.shared) console.log([`\n## shared: ${s.stack}: ${usd(s.
 
 const current = existsSync(COST_DOC) ? readFileSync(COST_DOC, "utf8") : "# What the platform costs\n";
 const wanted = withGeneratedPart(current, costDocument(estimate));
+const readme = readFileSync(README, "utf8");
+const wantedReadme = withMarkedBlock(readme, README_MARKERS, readmeCostSummary(estimate), "README.md");
 if (argv.includes("--write")) {
   writeFileSync(COST_DOC, wanted);
-  console.log(`\nwrote ${COST_DOC}`);
-} else if (argv.includes("--check") && wanted !== current) {
-  console.error(`\nerror: docs/cost.md is not current; run \`npm run cost -- --write\` and commit it`);
+  writeFileSync(README, wantedReadme);
+  console.log(`\nwrote ${COST_DOC} and the README's cost summary`);
+} else if (argv.includes("--check") && (wanted !== current || wantedReadme !== readme)) {
+  console.error(`\nerror: docs/cost.md or the README's cost summary is not current; run \`npm run cost -- --write\` and commit them`);
   process.exitCode = 1;
 }
