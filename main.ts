@@ -7,6 +7,9 @@
 // alone more than doubled construction time. Traces are only worth mapping when debugging, so source
 // maps stay off unless AIVO_DEBUG is set — before anything else is loaded, hence the late require.
 import { skipTokenTraces } from "./environments/token-traces"; // no dependencies: loading it loads nothing else
+import { silenceArchivedCdktfDeprecations } from "./environments/node-warnings"; // likewise
+
+silenceArchivedCdktfDeprecations();
 
 process.setSourceMapsEnabled(Boolean(process.env.AIVO_DEBUG));
 // Likewise, the trace cdktf captures for every token is only formatted when debugging (environments/token-traces.ts).

@@ -4,6 +4,11 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { COST_ALLOCATION_TAG_KEYS } from "../modules/aws/observability/cost-monitoring";
 import { renderStackHcl } from "../modules/shared/hcl";
 import { Guardrails, TerraformDocument } from "../modules/shared/guardrails";
+import { silenceArchivedCdktfDeprecations } from "./node-warnings";
+
+// Every tool that builds the stacks (synth, cost, diagram, modules, bench, tests) runs cdktf, whose
+// util.isArray Node 22 reports as deprecated: that one warning is dropped (environments/node-warnings.ts).
+silenceArchivedCdktfDeprecations();
 
 /** The namespace of the providers cdktf's prebuilt bindings name only by type (`aws`, `kubernetes`, `helm`). */
 export const PROVIDER_NAMESPACE = "hashicorp";

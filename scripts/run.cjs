@@ -47,11 +47,13 @@ function stamp(file) {
   }
 }
 
-/** True when the bundle exists and none of its project inputs (nor the lock file) changed since it was built. */
+/** True when the bundle exists and none of its project inputs (nor the lock file, nor this launcher) changed since it was built. */
 function isFresh() {
   if (!existsSync(outfile) || !existsSync(manifestFile)) return false;
   const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
   if (JSON.stringify(stamp(join(ROOT, "package-lock.json"))) !== JSON.stringify(manifest.lock)) return false;
+  // This file's own build options count too.
+  if (JSON.stringify(stamp(__filename)) !== JSON.stringify(manifest.launcher)) return false;
   return Object.entries(manifest.inputs).every(([file, was]) => JSON.stringify(stamp(join(ROOT, file))) === JSON.stringify(was));
 }
 
@@ -84,6 +86,9 @@ async function build() {
     // The kubernetes-models packages are ES modules exported for `import` only.
     conditions: ["import"],
     external: EXTERNAL,
+    // ajv-formats-draft2019 (the kubernetes-models validators) asks for `punycode`, which names Node's
+    // deprecated built-in (DEP0040 on Node 22); the same API from the npm package, which is installed.
+    alias: { punycode: "punycode/" },
     sourcemap: debug ? "inline" : false,
     metafile: true,
     logLevel: "error",
@@ -94,7 +99,7 @@ async function build() {
       .filter((file) => !file.includes("node_modules/"))
       .map((file) => [relative(ROOT, resolve(file)), stamp(resolve(file))]),
   );
-  writeFileSync(manifestFile, JSON.stringify({ lock: stamp(join(ROOT, "package-lock.json")), inputs }));
+  writeFileSync(manifestFile, JSON.stringify({ lock: stamp(join(ROOT, "package-lock.json")), launcher: stamp(__filename), inputs }));
 }
 
 async function main() {
