@@ -1,5 +1,6 @@
 import { Aspects, IAspect, TerraformProvider, TerraformStack } from "cdktf";
-import { Construct, IConstruct } from "constructs";
+import { ValidateTerraformVersion } from "cdktf/lib/validations/validate-terraform-version";
+import { Construct, IConstruct, IValidation } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { COST_ALLOCATION_TAG_KEYS } from "../modules/aws/observability/cost-monitoring";
 import { renderStackHcl } from "../modules/shared/hcl";
@@ -57,6 +58,15 @@ class QualifyProviderSources implements IAspect {
 
 const synthesized = new WeakMap<TerraformStack, TerraformDocument>();
 
+/**
+ * The validations added to a construct (`node.addValidation`). constructs 10 keeps them in a private
+ * field and offers only `node.validate()`, which runs them all; the version is pinned exactly, and
+ * `__tests__/platform-stack.test.ts` fails if the field moves.
+ */
+function validationsOf(construct: IConstruct): readonly IValidation[] {
+  return (construct.node as unknown as { _validations?: IValidation[] })._validations ?? [];
+}
+
 /** The document of `stack`'s last synthesis (what the cost estimate reads at synth), if it has one. */
 export function synthesizedDocument(stack: TerraformStack): TerraformDocument | undefined {
   return synthesized.get(stack);
@@ -87,6 +97,22 @@ export class PlatformStack extends TerraformStack {
     Aspects.of(this).add(new QualifyProviderSources(this));
     // The policy rule pack (modules/shared/guardrails) checks every stack, including ones added later.
     Guardrails.applyTo(this);
+  }
+
+  /**
+   * cdktf's validations of every construct, except its checks of the local Terraform binary
+   * (`ValidateTerraformVersion`, which `import` blocks and `terraform_data` add). Those start
+   * `terraform version` at every synthesis (about 0.17 s) and fail it outright where no binary is
+   * installed, though synthesis needs none; and every stack already requires Terraform
+   * `REQUIRED_TERRAFORM_VERSION` (newer than any such check asks), which Terraform enforces at init.
+   */
+  override runAllValidations(): void {
+    const errors = this.node.findAll().flatMap((c) =>
+      validationsOf(c)
+        .filter((v) => !(v instanceof ValidateTerraformVersion))
+        .flatMap((v) => v.validate().map((message) => `[${c.node.path}] ${message}`)),
+    );
+    if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join("\n  ")}`);
   }
 
   /**

@@ -13,6 +13,7 @@ import { PolicyStatement, policyDocument, serviceAssumeRolePolicy } from "../../
 import { CustomerManagedKey } from "../../../shared/kms";
 import { Naming } from "../../../shared/naming";
 import type { Severity } from "../alerting";
+import { writeZip } from "../../../shared/zip";
 
 /**
  * The Synthetics runtime every canary runs on, pinned: the newest Node.js + Puppeteer runtime in the
@@ -35,6 +36,8 @@ export const CANARY_SEVERITIES_BY_TIER: Readonly<Record<string, { readonly faili
 };
 /** The canary code folders (`code/<kind>/nodejs/node_modules/<kind>.js`, the layout the Puppeteer runtime loads). */
 const CODE_DIR = resolve(__dirname, "code");
+/** Where the canaries' zips are written before cdktf copies them into the stack's assets (gitignored). */
+const ZIP_DIR = resolve(__dirname, "..", "..", "..", "..", ".cache", "canaries");
 /** HTTPS: the only port the canaries open (public site, API, AWS APIs through NAT). */
 const HTTPS = 443;
 
@@ -227,8 +230,10 @@ export class SyntheticCanaries extends Construct {
     const canaries = {} as Record<CanaryKind, SyntheticsCanary>;
     const alarms: CloudwatchMetricAlarm[] = [];
     for (const kind of CANARY_KINDS) {
-      // Zipped at synth from the repository's files (no network); a code change changes the path's hash.
-      const code = new TerraformAsset(this, `${kind}-code`, { path: resolve(CODE_DIR, kind), type: AssetType.ARCHIVE });
+      // Zipped at synth from the repository's files (no network), in-process and byte-for-byte repeatable
+      // (modules/shared/zip); a code change changes the asset's hash, so its path.
+      const zip = writeZip(resolve(CODE_DIR, kind), resolve(ZIP_DIR, `${kind}.zip`));
+      const code = new TerraformAsset(this, `${kind}-code`, { path: zip, type: AssetType.FILE });
       canaries[kind] = new SyntheticsCanary(this, kind, {
         name: names[kind],
         runtimeVersion: SYNTHETICS_RUNTIME_VERSION,
