@@ -9,6 +9,10 @@
 /** ES-module-only packages the kubernetes-models validators load; jest transpiles them to CommonJS. */
 const ESM_PACKAGES = "kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex|ipaddr\\.js|tlds|super-regex|function-timeout|time-span|convert-hrtime|make-asynchronous|p-event|p-timeout|clone-regexp|is-regexp|identifier-regex|reserved-identifiers";
 
+// cdktf 0.21 (final) calls util.isArray, which Node 22 reports once per process (DEP0044); the workers,
+// forked with this environment, drop that warning only (the app does the same: environments/node-warnings.ts).
+process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, "--disable-warning=DEP0044"].filter(Boolean).join(" ");
+
 module.exports = {
   testEnvironment: "node",
   // Jest's default is one worker fewer than the cores: a single worker on the 2-core machines we test on.

@@ -2,7 +2,6 @@ import "cdktf/lib/testing/adapters/jest";
 import { Testing } from "cdktf";
 import { setFlagsFromString } from "v8";
 import { skipTokenTraces } from "../environments/token-traces";
-import { silenceArchivedCdktfDeprecations } from "../environments/node-warnings";
 
 // Registers the cdktf jest matchers (toHaveResource, toHaveResourceWithProperties, toHaveProvider …).
 Testing.setupJest();
@@ -16,6 +15,3 @@ skipTokenTraces();
 // those at exit, often longer than jest's 500 ms, and jest force-exits it with a warning. Liftoff alone
 // costs no measurable time here (hcl.test: 6.7 s CPU either way).
 setFlagsFromString("--liftoff-only");
-
-// cdktf 0.21's util.isArray (Node 22's DEP0044), and only that warning (environments/node-warnings.ts).
-silenceArchivedCdktfDeprecations();
