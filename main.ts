@@ -3,13 +3,10 @@
 // the stacks of every environment. `tsx --conditions=import main.ts` runs the same app, slower.
 //
 // cdktf records a full stack trace for every token it creates (every attribute reference), and tsx or
-// an inline source map (AIVO_DEBUG's bundle) turn on Node's source-map stack formatting, which maps each of those traces frame by frame: that
-// alone more than doubled construction time. Traces are only worth mapping when debugging, so source
+// an inline source map (AIVO_DEBUG's bundle) turn on Node's source-map stack formatting, which maps
+// each of those traces frame by frame: that alone more than doubled construction time. Traces are only worth mapping when debugging, so source
 // maps stay off unless AIVO_DEBUG is set — before anything else is loaded, hence the late require.
 import { skipTokenTraces } from "./environments/token-traces"; // no dependencies: loading it loads nothing else
-import { silenceArchivedCdktfDeprecations } from "./environments/node-warnings"; // likewise
-
-silenceArchivedCdktfDeprecations();
 
 process.setSourceMapsEnabled(Boolean(process.env.AIVO_DEBUG));
 // Likewise, the trace cdktf captures for every token is only formatted when debugging (environments/token-traces.ts).

@@ -45,10 +45,7 @@ export class ServicesStack extends KubernetesStack {
   readonly repositorySecret: SecretsmanagerSecret;
   /** Each service, keyed by name. */
   readonly services: Readonly<Record<string, ApplicationService>>;
-  /**
-   * The pods Argo CD places from the charts, which no manifest of this stack shows: each service at its
-   * tier's `replicas.min` (the HPA's lower bound), on its placement. The capacity check counts them.
-   */
+  /** The pods Argo CD places from the charts (each service's `pods`), which no manifest of this stack shows. */
   readonly gitOpsPods: readonly PodGroup[];
   /** Image replication to the DR region (environments with a `drRegion`). */
   readonly replication?: EcrReplication;
@@ -192,21 +189,7 @@ export class ServicesStack extends KubernetesStack {
       services[spec.name] = service;
     }
     this.services = services;
-    this.gitOpsPods = charts.map(({ spec }) => {
-      const placement = spec.placement ?? "general";
-      return {
-        name: `${spec.name} (Argo CD, ${services[spec.name].release.valuesFile})`,
-        replicas: services[spec.name].release.minReplicas,
-        namespace: NAMESPACES.aivo.name,
-        // The chart's placement (helm/library/aivo-service, "aivo-service.placement"): a dedicated group adds its selector and toleration.
-        ...(placement !== "general"
-          ? {
-              nodeSelector: { [NODE_TYPE_LABEL]: placement },
-              tolerations: [{ key: WORKLOAD_TYPE_TAINT_KEY, operator: "Equal", value: placement, effect: "NoSchedule" }],
-            }
-          : {}),
-      };
-    });
+    this.gitOpsPods = Object.values(services).map((s) => s.pods);
 
     const byService = <T>(pick: (s: ApplicationService) => T) => Object.fromEntries(Object.entries(services).map(([name, s]) => [name, pick(s)]));
     new TerraformOutput(this, "role_arns", { value: byService((s) => s.role.roleArn), description: "The IAM role of each service (IRSA, its service account's annotation)" });

@@ -13,6 +13,7 @@ import { AwsAccess, DataStoreKind, ServiceChart, ServiceTierRelease } from "./sp
 import { usedDataStores, validateServiceInEnvironment } from "./validate";
 import { NetworkLoadBalancerEnvironment, nlbIngressRule, nlbServiceAnnotations } from "./nlb";
 import { ingressPaths } from "./ingress";
+import type { PodGroup } from "../../../kubernetes/capacity/pods";
 
 export * from "./chart";
 export * from "./ingress";
@@ -240,6 +241,13 @@ export class ApplicationService extends Construct {
   readonly databaseSecret?: SecretsmanagerSecret;
   /** The tier's release (values file, recorded image, strategy). */
   readonly release: ServiceTierRelease;
+  /**
+   * The pods Argo CD places from the chart, which no manifest of the stack shows: the tier's
+   * `replicas.min` (the HPA's lower bound) on the chart's placement (helm/library/aivo-service,
+   * "aivo-service.placement": a dedicated group adds its selector and the toleration of its taint).
+   * The synth-time capacity check counts them.
+   */
+  readonly pods: PodGroup;
   /** The `platform` values the Application hands the chart. */
   readonly platform: Record<string, unknown>;
   /** The Argo CD Application. */
@@ -274,6 +282,18 @@ export class ApplicationService extends Construct {
       }
     }
     this.release = chart.tiers[env.tier];
+    const placement = spec.placement ?? "general";
+    this.pods = {
+      name: `${spec.name} (Argo CD, ${this.release.valuesFile})`,
+      replicas: this.release.minReplicas,
+      namespace: env.namespace,
+      ...(placement !== "general"
+        ? {
+            nodeSelector: { [env.nodes.label]: placement },
+            tolerations: [{ key: env.nodes.taintKey, operator: "Equal", value: placement, effect: "NoSchedule" }],
+          }
+        : {}),
+    };
     const context = AwsContext.of(this);
 
     this.repository = new EcrRepository(this, "repository", {
