@@ -1,6 +1,6 @@
 // `npm run synth` / `synth:hcl` run this file through scripts/run.cjs (one cached esbuild bundle), as
 // does the cdktf CLI (`cdktf deploy/diff`, through cdktf.json): the bootstrap and account stacks and
-// the stacks of every environment. `tsx --conditions=import main.ts` runs the same app, slower.
+// the stacks of every environment.
 //
 // cdktf records a full stack trace for every token it creates (every attribute reference), and tsx or
 // an inline source map (AIVO_DEBUG's bundle) turn on Node's source-map stack formatting, which maps
@@ -19,7 +19,7 @@ try {
 } catch (error) {
   // The kubernetes-models packages are ES modules exported for `import` only (see docs/modules.md).
   if ((error as { code?: string }).code === "ERR_PACKAGE_PATH_NOT_EXPORTED") {
-    console.error("error: run the app with `node scripts/run.cjs main.ts` (as cdktf.json does) or `tsx --conditions=import main.ts`; the kubernetes-models packages need the import condition");
+    console.error("error: run the app with `node scripts/run.cjs main.ts` (as `npm run synth` and cdktf.json do); the kubernetes-models packages need the import condition, which its bundle applies");
     process.exit(1);
   }
   throw error;

@@ -38,4 +38,31 @@ describe("scripts/run.cjs", () => {
     writeFileSync(join(dir, "lib", "reader.ts"), readFileSync(join(dir, "lib", "reader.ts"), "utf8").replace("VERSION = 1", "VERSION = 2"));
     expect(JSON.parse(run()).version).toBe(2);
   });
+
+  it("keeps V8's code cache of the bundle, and replaces one V8 rejects", () => {
+    const bundle = join(root, ".cache", "run", ".cache__test-launcher__entry.cjs");
+    run();
+    expect(statSync(`${bundle}.v8`).size).toBeGreaterThan(0);
+    writeFileSync(`${bundle}.v8`, "not a code cache");
+    expect(JSON.parse(run()).data).toBe("beside the module");
+    expect(readFileSync(`${bundle}.v8`, "utf8")).not.toBe("not a code cache");
+  });
+
+  it("bundles cdktf with the provider bindings: one cdktf, which synthesizes", () => {
+    writeFileSync(
+      join(dir, "app.ts"),
+      [
+        'import { App, TerraformStack, Testing } from "cdktf";',
+        'import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";',
+        'const stack = new TerraformStack(new App(), "one");',
+        'const a = new SsmParameter(stack, "a", { name: "/a", type: "String", value: "v" });',
+        'new SsmParameter(stack, "b", { name: "/b", type: "String", value: a.arn });',
+        "console.log(Testing.synth(stack));",
+      ].join("\n"),
+    );
+    const out = execFileSync(process.execPath, [join(root, "scripts", "run.cjs"), join(dir, "app.ts")], { encoding: "utf8", cwd: root });
+    expect(JSON.parse(out).resource.aws_ssm_parameter.b.value).toBe("${aws_ssm_parameter.a.arn}");
+    const bundle = readFileSync(join(root, ".cache", "run", ".cache__test-launcher__app.cjs"), "utf8");
+    expect(bundle).not.toMatch(/require\("(cdktf|constructs|@cdktf\/provider-aws)[/"]/);
+  });
 });

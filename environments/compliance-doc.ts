@@ -2,7 +2,7 @@
  * The generated parts of `docs/compliance.md`: each lives between `<!-- generated:<name> -->` and
  * `<!-- /generated:<name> -->` and is rendered from the code (the mapping table, the standards and
  * disabled controls, the carried conformance packs, the identity settings, the recovery mechanisms).
- * `npx tsx --conditions=import scripts/compliance-doc.ts` rewrites them; a test fails when they are stale.
+ * `npm run compliance-doc` rewrites them; a test fails when they are stale.
  */
 import { CONFORMANCE_PACKS } from "../modules/aws/security/config-recorder/packs";
 import { HUMAN_ROLES, PASSWORD_POLICY } from "../modules/aws/security/identity";

@@ -1,20 +1,26 @@
 /**
  * cdktf records a full stack trace (no depth limit) for every token it creates: every attribute
- * reference, tens of thousands across the platform. It captures them into a plain object, not an
- * Error, and only ever prints one in the message of a token it cannot resolve. Formatting those traces
- * was the largest single cost of synthesis after loading code (in jest, which maps every frame through
- * source maps, about half of a test's time).
+ * reference, tens of thousands across the platform. It captures them with `captureStackTrace` of its
+ * private module `cdktf/lib/tokens/private/stack-trace` and only ever prints one, in the message of a
+ * token it cannot resolve. Walking and formatting those stacks cost about a fifth of the construction
+ * phase in the app, and about half of a test's time in jest (which maps every frame through source maps).
  *
- * `skipTokenTraces()` leaves traces of real errors as they were (mapped, when a source-map formatter was
- * installed) and gives token traces an empty stack, which cdktf treats as "no trace". Set `AIVO_DEBUG`
- * to keep them (main.ts, the bench and the policy report then skip this).
+ * `skipTokenTraces()` replaces that function with one that records no trace, which cdktf handles as it
+ * handles an empty stack (the message then names the token without a trace). cdktf's modules call it as
+ * `stack_trace_1.captureStackTrace()`, a property read at every call, so the replacement reaches every
+ * caller; cdktf is pinned exactly and archived, and `__tests__/token-traces.test.ts` fails if that
+ * stops being true. Errors keep their traces. Set `AIVO_DEBUG` to keep token traces too (main.ts, the
+ * bench and the policy report then skip this).
+ *
+ * Loading this file loads nothing: the cdktf module is required when the function is called.
  */
 export function skipTokenTraces(): void {
-  const previous = Error.prepareStackTrace;
-  Error.prepareStackTrace = (error, frames) => {
-    // Cross-realm safe (jest runs tests in their own realm): real errors only.
-    if (Object.prototype.toString.call(error) !== "[object Error]") return "";
-    if (previous) return previous(error, frames);
-    return [String(error), ...frames.map((frame) => `    at ${String(frame)}`)].join("\n");
-  };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on call, not at import (see above)
+  const traces = require("cdktf/lib/tokens/private/stack-trace") as { captureStackTrace: (below?: unknown) => string[] };
+  traces.captureStackTrace = noTrace;
+}
+
+/** What cdktf records for a token when traces are skipped: no frames. */
+function noTrace(): string[] {
+  return [];
 }

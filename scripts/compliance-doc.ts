@@ -1,7 +1,7 @@
 /**
  * Rewrites the generated blocks of docs/compliance.md from the code (environments/compliance-doc.ts).
- *   npx tsx --conditions=import scripts/compliance-doc.ts          # write
- *   npx tsx --conditions=import scripts/compliance-doc.ts --check  # exit 1 when stale
+ *   npm run compliance-doc               # write
+ *   npm run compliance-doc -- --check    # exit 1 when stale
  */
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
@@ -12,7 +12,7 @@ const current = readFileSync(file, "utf8");
 const rendered = renderComplianceDoc(current);
 if (process.argv.includes("--check")) {
   if (rendered !== current) {
-    console.error("docs/compliance.md is stale: run npx tsx --conditions=import scripts/compliance-doc.ts");
+    console.error("docs/compliance.md is stale: run npm run compliance-doc");
     process.exit(1);
   }
 } else if (rendered !== current) {

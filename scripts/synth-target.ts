@@ -12,7 +12,9 @@
  * `cpuMs` the process's CPU time (user + system), steadier than wall time on a busy machine.
  *
  * `npm run bench` runs it the way `npm run synth` runs main.ts (`node scripts/run.cjs`, one bundle),
- * and the floor also the way a plain cdktf app runs (tsx). Like main.ts, it turns source maps off first.
+ * and the floor also the way a plain cdktf app runs (tsx). Like main.ts, it turns source maps off first
+ * and skips cdktf's token traces (environments/token-traces.ts), for every target: a plain app does
+ * neither, and would be slower, so the floor is the stricter yardstick.
  */
 process.setSourceMapsEnabled(false);
 const started = performance.now();
