@@ -1,10 +1,10 @@
 /**
- * Jest: TypeScript through ts-jest in transpile-only mode (tsconfig `isolatedModules`, set here and not
- * in tsconfig.json so `tsc` keeps its full checks); types are checked once, for the whole project, by
- * `tsc --noEmit` in `npm test`.
+ * Jest: TypeScript through esbuild, syntax only (`jest.transform.cjs`); types are checked once, for the
+ * whole project, by `tsc --noEmit` in `npm test`.
  *
  * The kubernetes-models packages are ES modules only: `jest.resolver.js` resolves them with the
- * `import` condition and ts-jest transpiles their `.js` files to CommonJS (cached after the first run).
+ * `import` condition and the same transformer turns their `.js` files into CommonJS (cached after the
+ * first run).
  */
 /** ES-module-only packages the kubernetes-models validators load; jest transpiles them to CommonJS. */
 const ESM_PACKAGES = "kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex|ipaddr\\.js|tlds|super-regex|function-timeout|time-span|convert-hrtime|make-asynchronous|p-event|p-timeout|clone-regexp|is-regexp|identifier-regex|reserved-identifiers";
@@ -20,9 +20,7 @@ module.exports = {
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    // ts-jest ≥ 29.2 takes transpile-only mode from the tsconfig's `isolatedModules` (its own option is deprecated).
-    "^.+\\.ts$": ["ts-jest", { diagnostics: false, tsconfig: { isolatedModules: true } }],
-    "^.+\\.js$": ["ts-jest", { diagnostics: false, tsconfig: { isolatedModules: true, allowJs: true } }],
+    "^.+\\.[jt]s$": "<rootDir>/jest.transform.cjs",
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES})/)`],
   resolver: "<rootDir>/jest.resolver.js",

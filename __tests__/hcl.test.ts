@@ -1,5 +1,8 @@
 import { spawnSync } from "child_process";
-import { Testing, TerraformStack } from "cdktf";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { basename, join } from "path";
+import { Testing } from "cdktf";
 import { parse as parseHcl } from "@cdktf/hcl2json";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
@@ -7,10 +10,11 @@ import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
-import { buildPlatform } from "../environments";
 import { PlatformStack } from "../environments/platform-stack";
 import { escapeTemplateSequences, hclBody, hclExpression, hclString, singleInterpolation } from "../modules/shared/hcl";
 import { formatHcl } from "../modules/shared/hcl/format";
+import { ENVIRONMENTS } from "../environments";
+import { synthesizedPlatform } from "./platform";
 
 /** A stack with the shapes the next issues add: Helm values as one JSON string with references, a typed manifest. */
 function fixtureStack(): PlatformStack {
@@ -116,50 +120,75 @@ function withoutExpressionLayout(value: Json): Json {
   return out;
 }
 
-/** The stack's HCL as `npm run synth:hcl` writes it (rendered, then laid out by Terraform's formatter). */
-async function hclAsJson(stack: TerraformStack): Promise<{ raw: string; hcl: string; doc: Json; formattedDoc: Json }> {
-  const raw = stack.toHclTerraform().hcl;
-  const hcl = await formatHcl(raw);
-  return {
-    raw,
-    hcl,
-    doc: normalise((await parseHcl(`${stack.node.id}.tf`, raw)) as Json),
-    formattedDoc: normalise((await parseHcl(`${stack.node.id}.tf`, hcl)) as Json),
-  };
+/** A stack's HCL as `npm run synth:hcl` writes it: rendered, then laid out by Terraform's formatter. */
+interface WrittenHcl {
+  /** As rendered (modules/shared/hcl), before the formatter. */
+  readonly raw: string;
+  /** As written to `cdk.tf`. */
+  readonly hcl: string;
+  /** `hcl` read back by HashiCorp's HCL parser. */
+  readonly doc: Json;
 }
 
-const platform = buildPlatform(Testing.app());
-/** Every stack of the app (the Kubernetes, services and DR stacks too), and the fixture. */
-const stacks: TerraformStack[] = [
-  ...platform.bootstrap.node.scope!.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack),
-  fixtureStack(),
-];
+async function written(name: string, raw: string): Promise<WrittenHcl> {
+  const hcl = await formatHcl(raw);
+  return { raw, hcl, doc: normalise((await parseHcl(`${name}.tf`, hcl)) as Json) };
+}
+
+/** One stack: its JSON and its HCL, rendered from the same synthesis. */
+interface StackSyntaxes {
+  readonly name: string;
+  readonly json: Json;
+  readonly raw: string;
+}
+
+/**
+ * Every stack of the real app (the Kubernetes, services and DR stacks too), from the run's shared
+ * synthesis (`__tests__/platform.ts` writes each stack's HCL beside its JSON), and the fixture.
+ */
+function allStacks(): StackSyntaxes[] {
+  const platform = synthesizedPlatform();
+  const fixture = fixtureStack();
+  const fixtureJson = JSON.parse(Testing.synth(fixture)) as Json; // also runs the aspects, as synth does
+  return [
+    ...platform.stacks.map((s) => ({ name: s.name, json: platform.docs[s.name] as unknown as Json, raw: platform.hcl[s.name] })),
+    { name: fixture.node.id, json: fixtureJson, raw: fixture.toHclTerraform().hcl },
+  ];
+}
+
+const stacks = allStacks();
 const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;
 if (!terraform) console.warn("SKIPPED: hcl.test: terraform not on PATH, no `terraform fmt -check` of the stacks' HCL (hcl2json and hcl-tools' format still check every stack)");
 
-describe.each(stacks.map((s) => [s.node.id, s] as const))("the HCL of the %s stack", (_name, stack) => {
-  let parsed: Awaited<ReturnType<typeof hclAsJson>>;
-  let json: Json;
-  beforeAll(async () => {
-    json = normalise(JSON.parse(Testing.synth(stack)) as Json); // also runs the aspects, as synth does
-    parsed = await hclAsJson(stack);
-  }, 60_000);
+const hclOf = new Map<string, WrittenHcl>();
+/** The stacks' files `terraform fmt -check` would rewrite: one run over a folder of every stack's `cdk.tf`. */
+let unformatted: string[] = [];
 
-  it("declares the same blocks and values as the JSON (parsed with HashiCorp's HCL parser)", () => {
-    expect(parsed.doc).toEqual(json);
-  });
+beforeAll(async () => {
+  for (const stack of stacks) hclOf.set(stack.name, await written(stack.name, stack.raw));
+  if (!terraform) return;
+  const dir = mkdtempSync(join(tmpdir(), "aivo-hcl-"));
+  try {
+    for (const [name, { hcl }] of hclOf) writeFileSync(join(dir, `${name}.tf`), hcl);
+    const run = spawnSync("terraform", ["fmt", "-check", "-list=true", dir], { encoding: "utf8", env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" } });
+    if (run.status !== 0 && run.status !== 3) throw new Error(`terraform fmt failed: ${run.stderr}`);
+    unformatted = run.stdout.split("\n").filter(Boolean).map((file) => basename(file, ".tf"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
 
-  it("keeps every block and value once laid out by Terraform's formatter (only the spacing of expressions changes)", () => {
-    expect(withoutExpressionLayout(parsed.formattedDoc)).toEqual(withoutExpressionLayout(parsed.doc));
+describe.each(stacks.map((s) => [s.name, s] as const))("the HCL of the %s stack", (name, stack) => {
+  it("declares the same blocks and values as the JSON once laid out by Terraform's formatter (parsed with HashiCorp's HCL parser; only the spacing inside expressions may differ)", () => {
+    expect(withoutExpressionLayout(hclOf.get(name)!.doc)).toEqual(withoutExpressionLayout(normalise(stack.json)));
   });
 
   it("writes references bare, as terraform fmt does (no attribute is a lone \"${…}\")", () => {
-    expect(parsed.raw.match(/^\s*[\w-]+\s*=\s*"\$\{[^"$]*\}"$/gm)).toBeNull();
+    expect(hclOf.get(name)!.raw.match(/^\s*[\w-]+\s*=\s*"\$\{[^"$]*\}"$/gm)).toBeNull();
   });
 
   (terraform ? it : it.skip)("passes terraform fmt -check", () => {
-    const run = spawnSync("terraform", ["fmt", "-check", "-"], { input: parsed.hcl, encoding: "utf8", env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" } });
-    expect([run.status, run.stdout]).toEqual([0, ""]);
+    expect(unformatted).not.toContain(name);
   });
 });
 
@@ -172,16 +201,16 @@ describe("literal text in Terraform strings", () => {
 
   it("never leaves an interpolation Terraform cannot parse in any stack (an OpenTelemetry ${env:…}, a shell ${VAR:-…})", () => {
     for (const stack of stacks) {
-      const text = Testing.synth(stack);
+      const text = JSON.stringify(stack.json);
       // `${name:` is never a Terraform expression; unescaped, it fails `terraform plan` in JSON and HCL alike.
-      expect([stack.node.id, text.match(/(?<!\$)\$\{[A-Za-z_]\w*:[^}]*\}/g)]).toEqual([stack.node.id, null]);
+      expect([stack.name, text.match(/(?<!\$)\$\{[A-Za-z_]\w*:[^}]*\}/g)]).toEqual([stack.name, null]);
     }
   });
 });
 
 describe("HCL blocks", () => {
   it("keep an empty attribute-as-block list (a security group without egress rules) as `egress = []`", () => {
-    const hcl = platform.environments.development.toHclTerraform().hcl;
+    const hcl = synthesizedPlatform().hcl[ENVIRONMENTS[0].name]; // an environment's own stack: its database
     const group = /resource "aws_security_group" "database_security-group_[^"]+" \{\n([\s\S]*?)\n\}/.exec(hcl);
     expect(group?.[1]).toMatch(/^\s+egress = \[\]$/m);
   });
@@ -223,7 +252,10 @@ describe("HCL strings", () => {
   });
 
   it("render policies, blocks and references of the fixture as Terraform expects", async () => {
-    const { hcl, doc } = await hclAsJson(stacks[stacks.length - 1]);
+    const fixture = stacks[stacks.length - 1];
+    // The fixture as rendered (before the formatter) reads as exactly the JSON; then as written.
+    expect(normalise((await parseHcl("fixture.tf", fixture.raw)) as Json)).toEqual(normalise(fixture.json));
+    const { hcl, doc } = hclOf.get(fixture.name)!;
     expect(hcl).toMatch(/^\s+provider = helm$/m);
     expect(hcl).toMatch(/^\s+default_tags \{$/m);
     expect(hcl).toMatch(/^\s+kubernetes = \{$/m); // helm 3: an attribute, not a block

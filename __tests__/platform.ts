@@ -9,8 +9,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { buildPlatform } from "../environments";
+import { synthesizedDocument } from "../environments/platform-stack";
+import { renderStackHcl } from "../modules/shared/hcl";
 import { TerraformJson, parse } from "./helpers";
 
 /** The variable `__tests__/global-setup.ts` sets to the shared folder. */
@@ -28,7 +30,12 @@ export interface SynthesizedStack {
 export interface SynthesizedPlatform {
   readonly docs: Readonly<Record<string, TerraformJson>>;
   readonly stacks: readonly SynthesizedStack[];
+  /** Each stack's HCL (`platformHcl`). */
+  readonly hcl: Readonly<Record<string, string>>;
 }
+
+/** The HCL file beside each stack's `cdk.tf.json` in the shared folder (what `npm run synth:hcl` renders, before `terraform fmt`). */
+const HCL_FILE = "cdk.tf";
 
 let cached: SynthesizedPlatform | undefined;
 
@@ -36,11 +43,21 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** Synthesizes the real platform into `outdir` (an app of its own; `Testing.app()` stubs the cdktf version). */
+/**
+ * Synthesizes the real platform into `outdir` (an app of its own; `Testing.app()` stubs the cdktf
+ * version), and writes each stack's HCL beside its JSON, rendered from the same synthesized document
+ * as `PlatformStack.toHclTerraform()` renders it for `npm run synth:hcl`.
+ */
 function synthesizeInto(outdir: string): void {
   const app = Testing.app({ outdir });
   buildPlatform(app);
   app.synth();
+  for (const stack of app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack)) {
+    const doc = synthesizedDocument(stack);
+    if (!doc) throw new Error(`stack ${stack.node.id} is not a PlatformStack: it has no synthesized document to render as HCL`);
+    const { "//": _metadata, ...terraform } = doc as Record<string, unknown>;
+    writeFileSync(join(outdir, "stacks", stack.node.id, HCL_FILE), renderStackHcl(stack, terraform as Parameters<typeof renderStackHcl>[1]));
+  }
 }
 
 /** Waits for the first asker to finish `dir`, synthesizing it when this caller is the first. */
@@ -90,9 +107,15 @@ export function synthesizedPlatform(): SynthesizedPlatform {
   };
   const stacks = Object.values(manifest.stacks).map((s) => ({ name: s.name, dependencies: s.dependencies }));
   const docs = Object.fromEntries(stacks.map((s) => [s.name, parse(readFileSync(join(out, "stacks", s.name, "cdk.tf.json"), "utf8"))]));
+  const hcl = Object.fromEntries(stacks.map((s) => [s.name, readFileSync(join(out, "stacks", s.name, HCL_FILE), "utf8")]));
   if (!shared) rmSync(join(out, ".."), { recursive: true, force: true });
-  cached = { docs, stacks };
+  cached = { docs, stacks, hcl };
   return cached;
+}
+
+/** The real platform's HCL by stack name, as `npm run synth:hcl` renders it before `terraform fmt` lays it out. */
+export function platformHcl(): Readonly<Record<string, string>> {
+  return synthesizedPlatform().hcl;
 }
 
 /** The real platform's `cdk.tf.json` documents by stack name (what `synthApp(app)` returns for `buildPlatform(app)`). */

@@ -1,5 +1,5 @@
 import { spawnSync } from "child_process";
-import { mkdtempSync, readFileSync } from "fs";
+import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { Testing } from "cdktf";
@@ -56,9 +56,20 @@ describe("dist/terraform", () => {
 });
 
 type Doc = Record<string, any>;
-async function moduleDoc(name: string): Promise<{ main: Doc; variables: Doc; outputs: Doc; versions: Doc; mainText: string }> {
+type ModuleDoc = { main: Doc; variables: Doc; outputs: Doc; versions: Doc; mainText: string };
+const moduleDocs = new Map<string, Promise<ModuleDoc>>();
+/** A module's files read by HashiCorp's parser (once per module: the parser runs in WebAssembly). */
+function moduleDoc(name: string): Promise<ModuleDoc> {
   const read = async (f: string) => (await parseHcl(f, files[`modules/${name}/${f}`])) as Doc;
-  return { main: await read("main.tf"), variables: await read("variables.tf"), outputs: await read("outputs.tf"), versions: await read("versions.tf"), mainText: files[`modules/${name}/main.tf`] + files[`modules/${name}/outputs.tf`] };
+  const parse = async (): Promise<ModuleDoc> => ({
+    main: await read("main.tf"),
+    variables: await read("variables.tf"),
+    outputs: await read("outputs.tf"),
+    versions: await read("versions.tf"),
+    mainText: files[`modules/${name}/main.tf`] + files[`modules/${name}/outputs.tf`],
+  });
+  if (!moduleDocs.has(name)) moduleDocs.set(name, parse());
+  return moduleDocs.get(name)!;
 }
 
 describe.each(MODULES.map((m) => [m.name] as const))("the %s module", (name) => {
@@ -107,12 +118,21 @@ function literal(value: unknown): string {
   return value === null ? "null" : JSON.stringify(value);
 }
 
-/** Evaluates conditions with Terraform itself (`terraform console`, no providers needed). */
+/** Evaluates HCL expressions with Terraform itself (`terraform console`, no providers needed), all in one run. */
+function evaluateMany(expressions: readonly string[]): unknown[] {
+  const dir = mkdtempSync(join(tmpdir(), "aivo-console-"));
+  try {
+    const run = spawnSync("terraform", ["console"], { cwd: dir, input: `jsonencode([${expressions.join(", ")}])\n`, encoding: "utf8", env: tfEnv });
+    if (run.status !== 0) throw new Error(run.stderr);
+    return JSON.parse(JSON.parse(run.stdout.trim()) as string) as unknown[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Evaluates conditions with Terraform itself. */
 function evaluate(conditions: string[]): boolean[] {
-  const dir = mkdtempSync(join(tmpdir(), "aivo-validation-"));
-  const run = spawnSync("terraform", ["console"], { cwd: dir, input: `jsonencode([${conditions.join(", ")}])\n`, encoding: "utf8", env: tfEnv });
-  if (run.status !== 0) throw new Error(run.stderr);
-  return JSON.parse(JSON.parse(run.stdout.trim()) as string) as boolean[];
+  return evaluateMany(conditions) as boolean[];
 }
 
 const naming = new Naming("aivo", "qa");
@@ -176,8 +196,10 @@ describe("validation blocks reject what the constructs reject", () => {
     const conditions = (variables.variable[rule.variable][0].validation as Doc[]).map((v) => String(v.condition).replace(/^\$\{([\s\S]*)\}$/, "$1"));
     const bind = (value: unknown) =>
       conditions.map((c) => Object.entries({ ...(rule.others ?? {}), [rule.variable]: value }).reduce((text, [k, v]) => text.replace(new RegExp(`var\\.${k}\\b`, "g"), `(${literal(v)})`), c));
-    expect(evaluate(bind(rule.bad)).includes(false)).toBe(true);
-    expect(evaluate(bind(rule.good)).every(Boolean)).toBe(true);
+    const bad = bind(rule.bad);
+    const results = evaluate([...bad, ...bind(rule.good)]);
+    expect(results.slice(0, bad.length).includes(false)).toBe(true);
+    expect(results.slice(bad.length).every(Boolean)).toBe(true);
   });
 
   it("covers at least three rules per module", () => {
@@ -245,8 +267,8 @@ describe("the modules declare the construct's resources (type and count) for the
   });
 });
 
-/** An HCL expression of the module with `var.*` bound and `local.*` inlined, evaluated by Terraform. */
-function evaluateWith(expression: string, vars: Record<string, unknown>, locals: Record<string, unknown>): unknown {
+/** An HCL expression of the module with `var.*` bound and `local.*` inlined, ready for Terraform to evaluate. */
+function bound(expression: string, vars: Record<string, unknown>, locals: Record<string, unknown>): string {
   let text = expression;
   const local = (name: string) => {
     const value: unknown = locals[name];
@@ -254,10 +276,7 @@ function evaluateWith(expression: string, vars: Record<string, unknown>, locals:
   };
   for (let i = 0; i < 5; i++) text = text.replace(/local\.(\w+)/g, (_m, name: string) => `(${local(name)})`);
   for (const [k, v] of Object.entries(vars)) text = text.replace(new RegExp(`var\\.${k}\\b`, "g"), `(${literal(v)})`);
-  const dir = mkdtempSync(join(tmpdir(), "aivo-local-"));
-  const run = spawnSync("terraform", ["console"], { cwd: dir, input: `jsonencode(${text})\n`, encoding: "utf8", env: tfEnv });
-  if (run.status !== 0) throw new Error(run.stderr);
-  return JSON.parse(JSON.parse(run.stdout.trim()) as string);
+  return text;
 }
 
 describe("the modules' locals compute what the constructs compute", () => {
@@ -276,10 +295,12 @@ describe("the modules' locals compute what the constructs compute", () => {
     const { main } = await moduleDoc("cost-monitoring");
     const locals = Object.assign({}, ...(main.locals as Doc[])) as Record<string, string>;
     const vars = { anomaly_threshold_usd: usd, anomaly_threshold_percentage: percentage, anomaly_threshold_match: match };
-    expect(evaluateWith("local.anomaly_dimensions", vars, locals)).toEqual(expected);
     const [block] = main.resource.aws_ce_anomaly_subscription.anomaly_subscription[0].threshold_expression;
-    const dynamic = (Array.isArray(block.dynamic) ? block.dynamic[0] : block.dynamic) as Record<string, Doc[]>;
-    const chosen = Object.entries(dynamic).filter(([, [spec]]) => (evaluateWith(String(spec.for_each).replace(/^\$\{([\s\S]*)\}$/, "$1"), vars, locals) as unknown[]).length > 0);
+    const dynamic = Object.entries((Array.isArray(block.dynamic) ? block.dynamic[0] : block.dynamic) as Record<string, Doc[]>);
+    const forEach = dynamic.map(([, [spec]]) => bound(String(spec.for_each).replace(/^\$\{([\s\S]*)\}$/, "$1"), vars, locals));
+    const [dimensions, ...iterations] = evaluateMany([bound("local.anomaly_dimensions", vars, locals), ...forEach]);
+    expect(dimensions).toEqual(expected);
+    const chosen = dynamic.filter((_d, i) => (iterations[i] as unknown[]).length > 0);
     expect(chosen.map(([name]) => name)).toEqual([mode]);
   });
 });
@@ -300,9 +321,10 @@ describe("the modules' locals compute what the constructs compute (elasticache, 
     const { main } = await moduleDoc("elasticache");
     const locals = Object.assign({}, ...(main.locals as Doc[])) as Record<string, string>;
     const vars = { project: "aivo", environment: "qa", engine, engine_version: version, num_cache_clusters: nodes, multi_az: multiAz, automatic_failover: failover ?? null };
-    expect(evaluateWith("local.parameter_family", vars, locals)).toBe(family);
-    expect(evaluateWith("local.member_cluster_ids", vars, locals)).toEqual(members);
-    expect(evaluateWith("local.automatic_failover", vars, locals)).toBe(group.automatic_failover_enabled);
+    const [parameterFamily, memberIds, automaticFailover] = evaluateMany(["local.parameter_family", "local.member_cluster_ids", "local.automatic_failover"].map((e) => bound(e, vars, locals)));
+    expect(parameterFamily).toBe(family);
+    expect(memberIds).toEqual(members);
+    expect(automaticFailover).toBe(group.automatic_failover_enabled);
   });
 
   it.each([["m6i.large"], ["m7g.large"], ["r8g.xlarge"], ["c7gn.large"]])("eks ami_type for %s", async (instanceType) => {
@@ -311,7 +333,7 @@ describe("the modules' locals compute what the constructs compute (elasticache, 
     if (!terraform) return;
     const { main } = await moduleDoc("eks");
     const amiType = String(main.resource.aws_eks_node_group.node_group[0].ami_type).replace(/^\$\{([\s\S]*)\}$/, "$1");
-    expect(evaluateWith(amiType.replace(/each\.value/g, `(${literal({ instance_types: [instanceType] })})`), {}, {})).toBe(expected);
+    expect(evaluateMany([amiType.replace(/each\.value/g, `(${literal({ instance_types: [instanceType] })})`)])[0]).toBe(expected);
   });
 });
 
