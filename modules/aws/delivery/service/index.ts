@@ -1,17 +1,20 @@
+// One service in one environment (ApplicationService), in parts: spec.ts (what a service's spec
+// declares), props.ts (what the environment gives it), validate.ts (the rules), access.ts (its IAM
+// statements), chart.ts, ingress.ts, nlb.ts and quantity.ts (what its chart is told).
 import { Construct } from "constructs";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { AwsContext } from "../../../shared/aws-context";
-import { PolicyStatement } from "../../../shared/iam";
 import { ServiceAccountRole } from "../../compute/irsa-role";
-import { kafkaTopicStatements } from "../../data/kafka/client-access";
 import { KubernetesManifest } from "../../../kubernetes/manifest";
-import { GitOpsSource, serviceApplication } from "../../../kubernetes/gitops";
+import { serviceApplication } from "../../../kubernetes/gitops";
 import { Naming } from "../../../shared/naming";
-import { AwsAccess, DataStoreKind, ServiceChart, ServiceTierRelease } from "./spec";
+import { DataStoreKind, ServiceTierRelease } from "./spec";
+import { awsAccessStatements, databaseBootstrapStatements } from "./access";
+import { ApplicationServiceProps } from "./props";
 import { usedDataStores, validateServiceInEnvironment } from "./validate";
-import { NetworkLoadBalancerEnvironment, nlbIngressRule, nlbServiceAnnotations } from "./nlb";
+import { nlbIngressRule, nlbServiceAnnotations } from "./nlb";
 import { ingressPaths } from "./ingress";
 import type { PodGroup } from "../../../kubernetes/capacity/pods";
 
@@ -21,6 +24,8 @@ export * from "./quantity";
 export * from "./spec";
 export * from "./validate";
 export * from "./nlb";
+export * from "./props";
+export * from "./access";
 
 /** Images an ECR repository keeps unless the spec says otherwise. */
 export const DEFAULT_KEEP_IMAGES = 30;
@@ -66,153 +71,7 @@ export function imageLifecyclePolicy(keep: number): string {
   });
 }
 
-/** An environment's data store as a service sees it. */
-export interface DataStoreEndpoint {
-  /** Host name (a token from the environment stack). */
-  readonly host: string;
-  readonly port: number;
-  /** CIDRs of the subnets it lives in (NetworkPolicy egress). */
-  readonly subnetCidrs: readonly string[];
-}
 
-/** PostgreSQL: the endpoint plus what the database bootstrap needs. */
-export interface PostgresEndpoint extends DataStoreEndpoint {
-  /** ARN of the RDS-managed master user secret (read by the bootstrap only). */
-  readonly masterSecretArn: string;
-  /** ARN of the CMK encrypting the master user secret (the bootstrap decrypts it). */
-  readonly masterSecretKmsKeyArn: string;
-}
-
-/** Redis: the endpoint plus its AUTH token secret. */
-export interface RedisEndpoint extends DataStoreEndpoint {
-  /** Secrets Manager name of the AUTH token (read through the ClusterSecretStore). */
-  readonly authTokenSecret: string;
-}
-
-/** The data stores an environment offers; a missing key means the environment has none of that kind. */
-export interface ServiceDataStores {
-  readonly postgres?: PostgresEndpoint;
-  readonly redis?: RedisEndpoint;
-}
-
-/** Where Prometheus runs: the ServiceMonitor's labels, the NetworkPolicy's peer, the analysis's address. */
-export interface PrometheusTarget {
-  readonly namespace: string;
-  readonly url: string;
-  readonly podLabels: Readonly<Record<string, string>>;
-  readonly serviceMonitorLabels: Readonly<Record<string, string>>;
-}
-
-/** The public side of an environment: one ALB (an IngressGroup) behind CloudFront. */
-export interface PublicIngress {
-  /** The IngressGroup name: every service's Ingress joins it, so the environment has one ALB. */
-  readonly groupName: string;
-  /** The ALB's DNS name external-dns creates (modules/aws/edge/origin-names `OriginNames.published`). */
-  readonly host: string;
-  /**
-   * Further names the ALB answers to without publishing them (`OriginNames.served`, e.g. the failover
-   * name `origin.<domain>` the DR stack owns). @default none
-   */
-  readonly additionalHosts?: readonly string[];
-  /** ARN of the regional ACM certificate of `host`. */
-  readonly certificateArn: string;
-  /**
-   * The ALB's frontend security groups (ids, comma-separated, as the annotation takes them): HTTPS from
-   * CloudFront, and from Route 53's health checkers.
-   */
-  readonly securityGroup: string;
-  /** CIDRs the ALB's nodes live in (public subnets): NetworkPolicy ingress of IP targets. */
-  readonly sourceCidrs: readonly string[];
-  /** ALB deletion protection (production). */
-  readonly deletionProtection: boolean;
-}
-
-/** The services a service talks to inside the cluster, and those that talk to it. */
-export interface ServicePeers {
-  readonly calls: readonly { readonly name: string; readonly port: number }[];
-  readonly callers: readonly string[];
-}
-
-/** What an environment offers its services, built by the stack from the environment stack's outputs. */
-export interface ServiceEnvironment {
-  /** The environment's naming (`aivo-<env>-…`). */
-  readonly naming: Naming;
-  /** The environment's tier: selects `spec.tiers[tier]`. */
-  readonly tier: string;
-  /** The namespace services run in (`aivo`). */
-  readonly namespace: string;
-  /** The cluster's IAM OIDC provider ARN (IRSA trust). */
-  readonly oidcProviderArn: string;
-  /** The OIDC issuer without `https://`. */
-  readonly oidcIssuerUrl: string;
-  /** The environment's region (the bootstrap's SecretStore). */
-  readonly region: string;
-  /** The CMK encrypting the environment's ECR repositories. */
-  readonly imageKeyArn: string;
-  /** The CMK the services' own secrets (`aivo/<env>/<service>/database`) are encrypted with. */
-  readonly secretsKeyArn: string;
-  /** Node placement keys (modules/aws/compute/eks): the node-group label and the dedicated groups' taint key. */
-  readonly nodes: { readonly label: string; readonly taintKey: string };
-  /** Where Argo CD runs and what it deploys from. */
-  readonly gitops: { readonly argoNamespace: string; readonly source: GitOpsSource };
-  /** The environment's data stores. */
-  readonly dataStores: ServiceDataStores;
-  /** The ClusterSecretStore the ExternalSecrets read from. */
-  readonly secretStoreName: string;
-  /** Prometheus, for the ServiceMonitor and the NetworkPolicy. */
-  readonly prometheus: PrometheusTarget;
-  /** The environment's public ALB. */
-  readonly ingress: PublicIngress;
-  /** Labels on every object besides `app.kubernetes.io/name` (e.g. `environment`). @default {} */
-  readonly labels?: Readonly<Record<string, string>>;
-  /** What a service's Network Load Balancer gets (certificate, subnets). @default none: no service may ask for an NLB */
-  readonly networkLoadBalancers?: NetworkLoadBalancerEnvironment;
-}
-
-export interface ApplicationServiceProps {
-  /** The service's chart (`loadServiceChart`). */
-  readonly chart: ServiceChart;
-  /** The environment it runs in. */
-  readonly environment: ServiceEnvironment;
-  /** The services it calls and is called by (from the registry's `calls`). @default none */
-  readonly peers?: ServicePeers;
-  /** The origin health check's path when this service answers it (its readiness path, routed Exact). @default not this service */
-  readonly originHealthCheckPath?: string;
-}
-
-/**
- * The IAM statements of `awsAccess`, each scoped to named resources of the environment. A consumer of
- * a Kafka topic reads as the consumer group named after the service (`service`).
- */
-export function awsAccessStatements(context: AwsContext, naming: Naming, grants: readonly AwsAccess[], service = "*"): PolicyStatement[] {
-  return grants.flatMap((grant, i): PolicyStatement | PolicyStatement[] => {
-    switch (grant.kind) {
-      case "s3-bucket": {
-        const bucket = `arn:${context.partition}:s3:::${naming.name(grant.bucket)}`;
-        const write = grant.access === "read-write";
-        return {
-          Sid: `S3${write ? "ReadWrite" : "Read"}${i}`,
-          Action: ["s3:ListBucket", "s3:GetObject", ...(write ? ["s3:PutObject", "s3:DeleteObject"] : [])],
-          Resource: [bucket, `${bucket}/*`],
-        };
-      }
-      case "sqs-queue": {
-        const consume = grant.access === "consume";
-        return {
-          Sid: `Sqs${consume ? "Consume" : "Send"}${i}`,
-          Action: consume
-            ? ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
-            : ["sqs:SendMessage", "sqs:GetQueueAttributes"],
-          Resource: context.arn("sqs", naming.name(grant.queue)),
-        };
-      }
-      case "sns-topic":
-        return { Sid: `SnsPublish${i}`, Action: "sns:Publish", Resource: context.arn("sns", naming.name(grant.topic)) };
-      case "kafka-topic":
-        return kafkaTopicStatements(context, naming, grant.topic, grant.access, service, i);
-    }
-  });
-}
 
 /**
  * One service in one environment, from its chart (helm/services/<name>): cdktf creates the AWS side
@@ -423,21 +282,3 @@ export class ApplicationService extends Construct {
   }
 }
 
-/**
- * The database bootstrap's permissions: read the RDS-managed master user secret (and decrypt it with
- * its CMK, through Secrets Manager only), and fill the service's own database secret once (External
- * Secrets' PushSecret: Describe, GetSecretValue, PutSecretValue), with the services' CMK.
- */
-export function databaseBootstrapStatements(context: AwsContext, postgres: PostgresEndpoint, databaseSecretArn: string, secretsKeyArn: string): PolicyStatement[] {
-  const viaSecretsManager = { "kms:ViaService": `secretsmanager.${context.region}.amazonaws.com` };
-  return [
-    { Sid: "ReadMasterSecret", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: postgres.masterSecretArn },
-    { Sid: "DecryptMasterSecret", Action: "kms:Decrypt", Resource: postgres.masterSecretKmsKeyArn, Condition: { StringEquals: viaSecretsManager } },
-    {
-      Sid: "FillServiceDatabaseSecret",
-      Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
-      Resource: databaseSecretArn,
-    },
-    { Sid: "EncryptServiceDatabaseSecret", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: secretsKeyArn, Condition: { StringEquals: viaSecretsManager } },
-  ];
-}
