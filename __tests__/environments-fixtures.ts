@@ -1,10 +1,11 @@
 /**
- * The real platform, built and synthesized with `Testing` (once per test file that imports this), for
- * environments.test.ts and environments-resources.test.ts: each environment's synthesized JSON and
- * document, the bootstrap stack's, and every stack's document for the invariants.
+ * The real platform, built and synthesized with `Testing` in the file that imports this
+ * (environments.test.ts, which also needs the constructs): each environment's synthesized JSON and
+ * document, the bootstrap stack's, and every stack's document for the invariants. Files that only read
+ * the Terraform use the run's shared synthesis instead (`platformDocs()`, `__tests__/platform.ts`).
  */
 import { Testing } from "cdktf";
-import { ENVIRONMENTS, buildPlatform } from "../environments";
+import { buildPlatform } from "../environments";
 import { parse, TerraformJson } from "./helpers";
 
 export const platform = buildPlatform(Testing.app());
@@ -20,5 +21,4 @@ export const docs: Record<string, TerraformJson> = Object.fromEntries(
 export const bootstrapJson = Testing.synth(platform.bootstrap);
 export const allDocs: [string, TerraformJson][] = [...Object.entries(docs), ["bootstrap", parse(bootstrapJson)], ...drDocs];
 
-/** Every configured environment, as `[name, config]` for titles that name it. */
-export const EACH_ENVIRONMENT = ENVIRONMENTS.map((c) => [c.name, c] as const);
+export { EACH_ENVIRONMENT } from "./platform";

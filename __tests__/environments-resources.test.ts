@@ -11,7 +11,9 @@ import { RUM_SAMPLE_RATE_BY_TIER } from "../modules/aws/observability/real-user-
 import { schemaNameOf } from "../modules/aws/data/schema-registry";
 import { resolveOffHours } from "../modules/aws/compute/off-hours";
 import { DEFAULT_NODE_GROUPS } from "../modules/aws/compute/eks";
-import { docs, EACH_ENVIRONMENT } from "./environments-fixtures";
+import { EACH_ENVIRONMENT, platformDocs } from "./platform";
+/** Each environment's own stack, from the run's shared synthesis. */
+const docs: Record<string, TerraformJson> = platformDocs();
 
 describe.each(EACH_ENVIRONMENT)("EKS of %s", (_name, config) => {
   const scaling = Object.fromEntries(Object.entries(config.eks.nodeGroups!).map(([k, g]) => [k, [g.minSize, g.desiredSize, g.maxSize]]));

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "os";
 import { join } from "path";
 import { TerraformStack, Testing } from "cdktf";
-import { buildPlatform } from "../environments";
+import { ENVIRONMENTS, buildPlatform } from "../environments";
 import { synthesizedDocument } from "../environments/platform-stack";
 import { renderStackHcl } from "../modules/shared/hcl";
 import { TerraformJson, parse } from "./helpers";
@@ -122,3 +122,6 @@ export function platformHcl(): Readonly<Record<string, string>> {
 export function platformDocs(): Readonly<Record<string, TerraformJson>> {
   return synthesizedPlatform().docs;
 }
+
+/** Every configured environment, as `[name, config]` for titles that name it (`describe.each`). */
+export const EACH_ENVIRONMENT = ENVIRONMENTS.map((c) => [c.name, c] as const);
