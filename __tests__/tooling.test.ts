@@ -62,6 +62,13 @@ describe("tooling", () => {
     expect(JSON.parse(read("cdktf.json")).app).toBe("node scripts/run.cjs main.ts"); // cdktf deploy/diff run the same app
   });
 
+  it("runs every script that loads the stacks through scripts/run.cjs: tsx --conditions=import breaks cdktf's own require of its package.json under Node 22", () => {
+    for (const name of ["cost", "diagram", "modules", "policy-report", "compliance-doc"]) {
+      expect([name, scripts[name]]).toEqual([name, expect.stringMatching(new RegExp(`node scripts/run\\.cjs scripts/${name}\\.ts$`))]);
+    }
+    expect(Object.entries(scripts).filter(([, command]) => command.includes("--conditions=import"))).toEqual([]);
+  });
+
   it("lints with ESLint's flat config and typescript-eslint (npm run lint)", () => {
     expect(scripts.lint).toBe("eslint .");
     const config = read("eslint.config.mjs");
