@@ -5,8 +5,8 @@
  * transpile-only mode, in about a tenth of the time on a cold cache (a clean clone, CI).
  *
  * The compiler options that change emitted code are tsconfig.json's (class fields as ES2022 defines
- * them, as `tsc` and the app's bundle compile them). Inline source maps keep test failures and real
- * errors pointing at the TypeScript lines.
+ * them, as `tsc` and the app's bundle compile them). The source map handed to jest keeps test failures
+ * and real errors pointing at the TypeScript lines.
  */
 const { createHash } = require("crypto");
 const { readFileSync } = require("fs");

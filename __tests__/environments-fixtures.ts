@@ -21,4 +21,3 @@ export const docs: Record<string, TerraformJson> = Object.fromEntries(
 export const bootstrapJson = Testing.synth(platform.bootstrap);
 export const allDocs: [string, TerraformJson][] = [...Object.entries(docs), ["bootstrap", parse(bootstrapJson)], ...drDocs];
 
-export { EACH_ENVIRONMENT } from "./platform";

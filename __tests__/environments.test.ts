@@ -8,7 +8,8 @@ import { REQUIRED_TERRAFORM_VERSION } from "../environments/platform-stack";
 import { BOOTSTRAP_STATE_PATH } from "../environments/bootstrap-stack";
 import { OUTPUT_DIRS } from "../environments/synth";
 import { configsOf, parse, policy } from "./helpers";
-import { allDocs, bootstrapJson, docs, EACH_ENVIRONMENT, platform, synthesized } from "./environments-fixtures";
+import { allDocs, bootstrapJson, docs, platform, synthesized } from "./environments-fixtures";
+import { EACH_ENVIRONMENT } from "./platform";
 import { readFileSync } from "fs";
 import { join, resolve } from "path";
 

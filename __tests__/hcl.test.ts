@@ -14,7 +14,7 @@ import { PlatformStack } from "../environments/platform-stack";
 import { escapeTemplateSequences, hclBody, hclExpression, hclString, singleInterpolation } from "../modules/shared/hcl";
 import { formatHcl } from "../modules/shared/hcl/format";
 import { ENVIRONMENTS } from "../environments";
-import { synthesizedPlatform } from "./platform";
+import { platformHcl, synthesizedPlatform } from "./platform";
 
 /** A stack with the shapes the next issues add: Helm values as one JSON string with references, a typed manifest. */
 function fixtureStack(): PlatformStack {
@@ -210,7 +210,7 @@ describe("literal text in Terraform strings", () => {
 
 describe("HCL blocks", () => {
   it("keep an empty attribute-as-block list (a security group without egress rules) as `egress = []`", () => {
-    const hcl = synthesizedPlatform().hcl[ENVIRONMENTS[0].name]; // an environment's own stack: its database
+    const hcl = platformHcl()[ENVIRONMENTS[0].name]; // an environment's own stack: its database
     const group = /resource "aws_security_group" "database_security-group_[^"]+" \{\n([\s\S]*?)\n\}/.exec(hcl);
     expect(group?.[1]).toMatch(/^\s+egress = \[\]$/m);
   });

@@ -19,6 +19,7 @@
  *   BENCH_BUDGET=1.5 npm run bench    # exit 1 when all / floor (wall) is over the budget
  */
 import { execFileSync } from "child_process";
+import { readFileSync } from "fs";
 import { cpus, loadavg } from "os";
 import { join } from "path";
 import type { BenchShape } from "./synth-target";
@@ -51,9 +52,10 @@ function sample(target: string, launcher: keyof typeof launchers, shape?: BenchS
   return { wallMs, ...JSON.parse(out.trim().split("\n").pop()!) };
 }
 
-// The budget is measured on the Node the project supports (package.json engines); an older one still runs.
+// The budget is measured on the Node the project supports (package.json engines: ≥ 22.13); an older one still runs.
 const [major, minor] = process.versions.node.split(".").map(Number);
 const supportedNode = major > 22 || (major === 22 && minor >= 13);
+const engines = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const shape = sample("all", "bundled").shape; // warm-up (builds the bundle if stale) and the floor's shape
@@ -83,7 +85,7 @@ const rows = plan.map(([label]) => {
 });
 const row = (label: string) => rows.find((r) => r.label === label)!;
 console.log(`synth: ${runs} fresh-process runs per target, alternating; node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}, ${new Date().toISOString()}\n`);
-if (!supportedNode) console.log(`note: node ${process.version} is older than package.json's engines (^22.13.0 || >=24): the figures are not the supported runtime's\n`);
+if (!supportedNode) console.log(`note: node ${process.version} is older than package.json's engines (${engines}): the figures are not the supported runtime's\n`);
 console.log("| target | stacks | resources | median wall | median CPU | load / construct / synth (ms) | wall vs floor | peak RSS |");
 console.log("|---|---:|---:|---:|---:|---|---:|---:|");
 for (const r of rows) {
