@@ -39,11 +39,13 @@ export function locationOf(answer: GeolocationAnswer): { kind: "continent" | "co
   return answer.continent !== undefined ? { kind: "continent", code: answer.continent } : { kind: "country", code: answer.country ?? "" };
 }
 
-const regions = new Intl.DisplayNames(["en"], { type: "region" });
+/** ICU's region names, made on first use: building them costs ~10 ms, and most syntheses check no country. */
+let regions: Intl.DisplayNames | undefined;
 
 /** Whether `code` is an ISO 3166-1 alpha-2 country (by the ICU region names Node ships). */
 function isCountryCode(code: string): boolean {
   if (!/^[A-Z]{2}$/.test(code)) return false;
+  regions ??= new Intl.DisplayNames(["en"], { type: "region" });
   const name = regions.of(code);
   return name !== undefined && name !== code && name !== "Unknown Region";
 }
