@@ -67,6 +67,24 @@ export function readSchemaVersions(dir: string, subject: string): SchemaVersionF
  * Throws `<file>: …` naming the break and the fix.
  */
 export function validateSchemaHistory(subject: string, versions: readonly SchemaVersionFile[]): void {
+  // The same files are checked by every environment's config validation and its registry: once per content.
+  const key = `${subject}\n${JSON.stringify(versions)}`;
+  if (!checkedHistories.has(key)) {
+    try {
+      checkSchemaHistory(subject, versions);
+      checkedHistories.set(key, undefined);
+    } catch (error) {
+      checkedHistories.set(key, error as Error);
+    }
+  }
+  const error = checkedHistories.get(key);
+  if (error) throw error;
+}
+
+/** What `validateSchemaHistory` found for a subject's files (undefined: none), by subject and content. */
+const checkedHistories = new Map<string, Error | undefined>();
+
+function checkSchemaHistory(subject: string, versions: readonly SchemaVersionFile[]): void {
   if (versions.length === 0) {
     throw new Error(`schemas/${subject}: no schema; add schemas/${subject}/v1.avsc (an Avro record with ${EVENT_ENVELOPE_FIELDS.join(", ")})`);
   }
