@@ -11,8 +11,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { TerraformStack, Testing } from "cdktf";
 import { ENVIRONMENTS, buildPlatform } from "../environments";
-import { synthesizedDocument } from "../environments/platform-stack";
-import { renderStackHcl } from "../modules/shared/hcl";
+import { stackHcl, synthesizedDocument } from "../environments/platform-stack";
 import { TerraformJson, parse } from "./helpers";
 
 /** The variable `__tests__/global-setup.ts` sets to the shared folder. */
@@ -55,8 +54,7 @@ function synthesizeInto(outdir: string): void {
   for (const stack of app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack)) {
     const doc = synthesizedDocument(stack);
     if (!doc) throw new Error(`stack ${stack.node.id} is not a PlatformStack: it has no synthesized document to render as HCL`);
-    const { "//": _metadata, ...terraform } = doc as Record<string, unknown>;
-    writeFileSync(join(outdir, "stacks", stack.node.id, HCL_FILE), renderStackHcl(stack, terraform as Parameters<typeof renderStackHcl>[1]));
+    writeFileSync(join(outdir, "stacks", stack.node.id, HCL_FILE), stackHcl(stack, doc));
   }
 }
 

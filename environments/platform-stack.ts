@@ -139,8 +139,13 @@ export class PlatformStack extends TerraformStack {
    */
   override toHclTerraform(): { hcl: string; metadata: Record<string, unknown> } {
     const doc = this.toTerraform() as Record<string, unknown>;
-    const { "//": metadata, ...terraform } = doc;
     // The metadata file beside cdk.tf carries what the JSON's "//" key carries in JSON mode.
-    return { hcl: renderStackHcl(this, terraform as Parameters<typeof renderStackHcl>[1]), metadata: { "//": metadata } };
+    return { hcl: stackHcl(this, doc), metadata: { "//": doc["//"] } };
   }
+}
+
+/** A synthesized document of `stack` in Terraform's native syntax, its "//" metadata aside (before `terraform fmt`). */
+export function stackHcl(stack: TerraformStack, doc: TerraformDocument | Readonly<Record<string, unknown>>): string {
+  const { "//": _metadata, ...terraform } = doc as Record<string, unknown>;
+  return renderStackHcl(stack, terraform as Parameters<typeof renderStackHcl>[1]);
 }
