@@ -30,9 +30,6 @@ export const ALERT_PUBLISHERS = [
   { sid: "CloudWatchAlarms", service: "cloudwatch.amazonaws.com", sourceArn: (c: AwsContext) => c.arn("cloudwatch", "alarm:*") },
 ] as const;
 
-/** The service principals of {@link ALERT_PUBLISHERS}. */
-export const ALERT_PUBLISHING_SERVICES: readonly string[] = ALERT_PUBLISHERS.map((p) => p.service);
-
 /** The KMS actions a service needs to publish to a topic encrypted with a customer-managed key. */
 export const SNS_PUBLISHER_KMS_ACTIONS: readonly string[] = ["kms:GenerateDataKey*", "kms:Decrypt"];
 
