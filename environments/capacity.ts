@@ -5,6 +5,8 @@ import { DEFAULT_NODE_GROUPS, ENVIRONMENT_LABEL, NODE_TYPE_LABEL, type EksAddonN
 import { maxPodsPerNode } from "../modules/aws/compute/eks/pod-capacity";
 import { CapacityPlan, EKS_ADDON_PODS, NodeSupply, PodDemand, capacityErrors, kubernetesEffect, podsOfManifests } from "../modules/kubernetes/capacity";
 import { GUARDDUTY_AGENT_PODS } from "../modules/aws/security/guardduty-agent";
+import { GUARDDUTY_AGENT_NAMESPACE } from "../modules/aws/security/guardduty-agent/names";
+import { KUBE_SYSTEM_NAMESPACE } from "../modules/kubernetes/platform";
 import type { AddonsStack } from "./addons-stack";
 import type { ServicesStack } from "./services-stack";
 import { KUBERNETES_STACKS, KubernetesStack, kubernetesStackName } from "./kubernetes-stack";
@@ -103,9 +105,9 @@ export function capacityPlanOf(config: EnvironmentConfig, stacks: readonly Kuber
       stage: 0,
       waits: true,
       pods: EKS_ADDON_PODS[name],
-      namespace: "kube-system",
+      namespace: KUBE_SYSTEM_NAMESPACE,
     })),
-    { source: "EKS add-on aws-guardduty-agent", stage: 0, waits: false, pods: GUARDDUTY_AGENT_PODS, namespace: "amazon-guardduty" },
+    { source: "EKS add-on aws-guardduty-agent", stage: 0, waits: false, pods: GUARDDUTY_AGENT_PODS, namespace: GUARDDUTY_AGENT_NAMESPACE },
     ...(addons?.releases ?? []).map((r) => ({ source: `helm release ${r.releaseName}`, stage: 0, waits: r.waits, pods: r.pods, namespace: r.namespace })),
     ...stacks.map((stack) => ({
       source: stack.node.id,
