@@ -6,7 +6,7 @@ import { AccountStack } from "../environments/account-stack";
 export const SAMPLE_ENVIRONMENT_TYPES = ["aws_vpc", "aws_iam_role", "aws_eks_cluster", "aws_secretsmanager_secret", "aws_ssm_parameter", "aws_sns_topic", "aws_sqs_queue"];
 
 /**
- * The account stack alone (environments-fixtures.ts synthesizes the environments for environments.test.ts and environments-resources.test.ts):
+ * The account stack alone (environments.test.ts synthesizes the environments; environments-resources.test.ts reads the shared synthesis):
  * each environment's CI apply role manages `SAMPLE_ENVIRONMENT_TYPES`, as buildPlatform would record
  * its stacks' resource types.
  */

@@ -8,7 +8,7 @@ import { PLATFORM_SERVICE_LINKED_ROLES, ServiceLinkedRoles, ServiceLinkedRolesPr
 import { TerraformJson, configsOf, parse, resourcesOf } from "./helpers";
 import { accountStackAlone } from "./account-helpers";
 
-// The account stack alone (environments-fixtures.ts synthesizes the environments for environments.test.ts and environments-resources.test.ts).
+// The account stack alone (environments.test.ts synthesizes the environments; environments-resources.test.ts reads the shared synthesis).
 const environmentDomains = Object.fromEntries(ENVIRONMENTS.map((config) => [config.name, config.edge.domain]));
 const account = parse(Testing.synth(accountStackAlone(environmentDomains)));
 

@@ -7,11 +7,23 @@ import { staging } from "../environments/staging";
 import { REQUIRED_TERRAFORM_VERSION } from "../environments/platform-stack";
 import { BOOTSTRAP_STATE_PATH } from "../environments/bootstrap-stack";
 import { OUTPUT_DIRS } from "../environments/synth";
-import { configsOf, parse, policy } from "./helpers";
-import { allDocs, bootstrapJson, docs, platform, synthesized } from "./environments-fixtures";
+import { configsOf, parse, policy, TerraformJson } from "./helpers";
 import { EACH_ENVIRONMENT } from "./platform";
 import { readFileSync } from "fs";
 import { join, resolve } from "path";
+
+const platform = buildPlatform(Testing.app());
+// As app.synth() does: resolve cross-stack references (remote state in the DR stacks, outputs in the primaries).
+for (const stack of [...Object.values(platform.environments), ...Object.values(platform.dr)]) stack.prepareStack();
+const drDocs: [string, TerraformJson][] = Object.values(platform.dr).map((stack) => [stack.node.id, parse(Testing.synth(stack))]);
+const synthesized: Record<string, string> = Object.fromEntries(
+  Object.entries(platform.environments).map(([name, stack]) => [name, Testing.synth(stack)]),
+);
+const docs: Record<string, TerraformJson> = Object.fromEntries(
+  Object.entries(synthesized).map(([name, json]) => [name, parse(json)]),
+);
+const bootstrapJson = Testing.synth(platform.bootstrap);
+const allDocs: [string, TerraformJson][] = [...Object.entries(docs), ["bootstrap", parse(bootstrapJson)], ...drDocs];
 
 describe("the platform", () => {
   it("has a stack per environment plus bootstrap", () => {
