@@ -2,7 +2,7 @@
 // region, for the public ALB), each validated through DNS records in the public zone.
 import { TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
-import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
+import { AcmCertificate, AcmCertificateConfig } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { EdgeDistributionProps } from "./settings";
@@ -13,56 +13,50 @@ import { EdgeDistributionProps } from "./settings";
  * default provider, `originDomain` and `originAlternativeNames`) for the ALB's HTTPS listener.
  */
 export function createCertificates(scope: Construct, props: EdgeDistributionProps, aliases: readonly string[]) {
-  const usEast1 = props.usEast1Provider;
-  // Certificate in us-east-1, validated by one CNAME per name, keyed by domain name.
-  const certificate = new AcmCertificate(scope, "certificate", {
-    provider: usEast1,
+  // In us-east-1, for CloudFront: every served name.
+  const validation = dnsValidatedCertificate(scope, "certificate", props.publicZoneId, {
+    provider: props.usEast1Provider,
     domainName: props.domain,
     subjectAlternativeNames: aliases.slice(1),
-    validationMethod: "DNS",
-    keyAlgorithm: "RSA_2048",
-    options: { certificateTransparencyLoggingPreference: "ENABLED" },
-    lifecycle: { createBeforeDestroy: true },
   });
-  const validationOptions = TerraformIterator.fromComplexList(certificate.domainValidationOptions, "domain_name");
-  const validationRecords = new Route53Record(scope, "certificate-validation-record", {
-    forEach: validationOptions,
-    zoneId: props.publicZoneId,
-    name: validationOptions.getString("resource_record_name"),
-    type: validationOptions.getString("resource_record_type"),
-    records: [validationOptions.getString("resource_record_value")],
-    ttl: 60,
-    allowOverwrite: true,
-  });
-  const validation = new AcmCertificateValidation(scope, "certificate-validation", {
-    provider: usEast1,
-    certificateArn: certificate.arn,
-    validationRecordFqdns: Token.asList(TerraformIterator.fromResources(validationRecords).pluckProperty("fqdn")),
-  });
-
-  // The origin's certificate, in the environment's region for the ALB; one validation CNAME.
-  const originCertificate = new AcmCertificate(scope, "origin-certificate", {
+  // In the environment's region, for the ALB.
+  const originValidation = dnsValidatedCertificate(scope, "origin-certificate", props.publicZoneId, {
     domainName: props.originDomain,
     ...(props.originAlternativeNames?.length ? { subjectAlternativeNames: [...props.originAlternativeNames] } : {}),
+  });
+  return { certificateArn: validation.certificateArn, originCertificateArn: originValidation.certificateArn };
+}
+
+/**
+ * An RSA 2048 ACM certificate (`<id>`), validated by one CNAME per name in `zoneId` keyed by domain
+ * name (`<id>-validation-record`), and its validation (`<id>-validation`), with the certificate's provider.
+ */
+function dnsValidatedCertificate(
+  scope: Construct,
+  id: string,
+  zoneId: string,
+  names: Pick<AcmCertificateConfig, "provider" | "domainName" | "subjectAlternativeNames">,
+): AcmCertificateValidation {
+  const certificate = new AcmCertificate(scope, id, {
+    ...names,
     validationMethod: "DNS",
     keyAlgorithm: "RSA_2048",
     options: { certificateTransparencyLoggingPreference: "ENABLED" },
     lifecycle: { createBeforeDestroy: true },
   });
-  const originValidationOptions = TerraformIterator.fromComplexList(originCertificate.domainValidationOptions, "domain_name");
-  const originValidationRecords = new Route53Record(scope, "origin-certificate-validation-record", {
-    forEach: originValidationOptions,
-    zoneId: props.publicZoneId,
-    name: originValidationOptions.getString("resource_record_name"),
-    type: originValidationOptions.getString("resource_record_type"),
-    records: [originValidationOptions.getString("resource_record_value")],
+  const options = TerraformIterator.fromComplexList(certificate.domainValidationOptions, "domain_name");
+  const records = new Route53Record(scope, `${id}-validation-record`, {
+    forEach: options,
+    zoneId,
+    name: options.getString("resource_record_name"),
+    type: options.getString("resource_record_type"),
+    records: [options.getString("resource_record_value")],
     ttl: 60,
     allowOverwrite: true,
   });
-  const originValidation = new AcmCertificateValidation(scope, "origin-certificate-validation", {
-    certificateArn: originCertificate.arn,
-    validationRecordFqdns: Token.asList(TerraformIterator.fromResources(originValidationRecords).pluckProperty("fqdn")),
+  return new AcmCertificateValidation(scope, `${id}-validation`, {
+    provider: names.provider,
+    certificateArn: certificate.arn,
+    validationRecordFqdns: Token.asList(TerraformIterator.fromResources(records).pluckProperty("fqdn")),
   });
-
-  return { certificateArn: validation.certificateArn, originCertificateArn: originValidation.certificateArn };
 }
